@@ -1,0 +1,176 @@
+// The plan: what `kubeone plan` shows and `kubeone apply` executes. Plain, serializable,
+// deterministic data. A plan is bound to the snapshot and manifest it was computed from
+// (their hashes): apply refuses a saved plan whose snapshot no longer matches.
+
+export const PLAN_FORMAT = 'kubeone.plan/v1';
+
+/** How an action changes the world, as Terraform shows it. */
+export type ChangeSymbol = '+' | '~' | '-';
+
+export const ACTION_KINDS = [
+  'install-prerequisites',
+  'install-container-runtime',
+  'install-binaries',
+  'configure-container-runtime',
+  'configure-kubelet',
+  'init-control-plane',
+  'join-control-plane',
+  'join-worker',
+  'upgrade-control-plane',
+  'upgrade-worker',
+  'reconfigure-control-plane',
+  'remove-etcd-member',
+  'remove-node',
+  'reset-host',
+  'sync-node-metadata',
+  'renew-certificates',
+  'apply-addon',
+  'prune-addon',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * The operations the executor knows how to run. A step is one journaled unit of work:
+ * after it finishes it is never redone within the same plan.
+ */
+export const STEP_OPS = [
+  'host.prerequisites',
+  'host.containerd.install',
+  'host.containerd.configure',
+  'host.binaries.install',
+  'host.binaries.remove',
+  'host.kubelet.configure',
+  'host.kubelet.restart',
+  'kubeadm.config.render',
+  'kubeadm.init',
+  'kubeadm.join',
+  'kubeadm.upgrade.apply',
+  'kubeadm.upgrade.node',
+  'kubeadm.reset',
+  'kubeadm.certs.renew',
+  'pki.distribute',
+  'node.cordon',
+  'node.drain',
+  'node.uncordon',
+  'node.delete',
+  'node.metadata',
+  'node.waitReady',
+  'etcd.member.remove',
+  'addon.apply',
+  'addon.prune',
+] as const;
+export type StepOp = (typeof STEP_OPS)[number];
+
+export interface Step {
+  /** Unique within the action, stable: `<op>` or `<op>:<discriminator>`. */
+  id: string;
+  op: StepOp;
+  /** Host (ResolvedHost.name) the step runs on or is about; absent for cluster-level steps. */
+  host?: string;
+  /** Human text, e.g. "drain node worker-1". */
+  description: string;
+  /** Operation parameters (versions, object lists). Never secrets. */
+  params?: Record<string, unknown>;
+}
+
+/** A field-level difference of one addon object (fast-json-patch operations). */
+export interface ObjectDiff {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  change: ChangeSymbol;
+  /** RFC 6902 operations from live to desired (only for '~'). */
+  patch?: { op: string; path: string; value?: unknown; from?: string }[];
+}
+
+export interface Action {
+  /** Stable id derived from kind, hosts and target, e.g. `upgrade-control-plane:cp-1:1.35.1`. */
+  id: string;
+  kind: ActionKind;
+  change: ChangeSymbol;
+  /** Hosts (ResolvedHost.name) this action touches; empty for cluster-wide actions. */
+  hosts: string[];
+  /** One-line title: `upgrade control plane cp-1 to 1.35.1`. */
+  title: string;
+  /** Why: the observed fact and the desired field, e.g. `kubelet 1.34.3 on cp-2, versions.kubernetes is 1.35.1`. For humans only. */
+  reason: string;
+  /** Ids of actions that must finish before this one starts. */
+  dependsOn: string[];
+  /** Whether running it disrupts workloads (drain, reset, delete). */
+  disruptive: boolean;
+  /** Control-plane actions run one at a time; workers may run in parallel batches. */
+  serial: boolean;
+  steps: Step[];
+  /** Addon actions: the objects created/changed/deleted. */
+  objects?: ObjectDiff[];
+}
+
+export interface Refusal {
+  /** Rule id, e.g. `downgrade`, `skew`, `quorum`, `no-leader`, `unreachable`. */
+  rule: string;
+  hosts: string[];
+  message: string;
+  /** What the user can do about it. */
+  hint: string;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT;
+  snapshotHash: string;
+  manifestHash: string;
+  actions: Action[];
+  refusals: Refusal[];
+  warnings: string[];
+}
+
+export interface PlanOptions {
+  /** Worker upgrades per batch (default 1). */
+  workerBatchSize?: number;
+  /** Renew control-plane certificates expiring within this many days (default 90). */
+  certRenewalDays?: number;
+  /** Force a certificate renewal regardless of expiry. */
+  renewCertificates?: boolean;
+  /** The point in time certificate expiry is compared with (ISO 8601); passed in so the planner stays pure. */
+  now: string;
+  /** Patch version to use for an intermediate minor of a multi-minor upgrade, e.g. { '1.35': '1.35.1' }. */
+  intermediateVersions?: Record<string, string>;
+  /** Plan the removal of everything (kubeone reset). */
+  reset?: boolean;
+  /** With reset: also remove the kube binaries. */
+  removeBinaries?: boolean;
+}
+
+/** One object an addon renders, as the planner compares it with the live one. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** sha256 of the object as it would be stored (same normalization as AddonObjectFacts.hash). */
+  hash: string;
+  /** The rendered object (for diffs). Secrets' data must be omitted by the renderer. */
+  object?: Record<string, unknown>;
+}
+
+export interface RenderedAddon {
+  name: string;
+  source: 'embedded' | 'custom';
+  objects: RenderedObject[];
+}
+
+/**
+ * Everything the planner needs on the desired side. Rendering (files, addons) happens
+ * before planning, at the edge that may read files, so the planner itself stays pure.
+ */
+export interface DesiredState {
+  cluster: import('../api/types.js').LoadedCluster;
+  /** sha256 of the canonical defaulted manifest (credentials excluded). */
+  manifestHash: string;
+  /** host name -> path -> sha256 of every file the tool renders onto that host. */
+  managedFiles: Record<string, Record<string, string>>;
+  /** The ClusterConfiguration the tool would upload (kubeadm.k8s.io/v1beta4), for control-plane flag drift. */
+  clusterConfiguration: Record<string, unknown>;
+  /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
+  addons: RenderedAddon[] | null;
+}

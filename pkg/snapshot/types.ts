@@ -1,0 +1,165 @@
+// The snapshot: the actual state of every host and of the cluster, as gathered by the probe.
+// It is plain, deterministic, redacted data: no key material, token, kubeconfig or
+// credential value ever appears here, only fingerprints and sha256 hashes.
+// `state` is the hashed part (stable key order, no timestamps); `meta` is not hashed.
+
+export const SNAPSHOT_FORMAT = 'kubeone.snapshot/v1';
+
+export type UnitActiveState = 'active' | 'activating' | 'inactive' | 'failed' | 'deactivating' | 'unknown';
+
+export interface UnitFacts {
+  /** systemd LoadState=loaded. */
+  installed: boolean;
+  /** systemd ActiveState. */
+  active: UnitActiveState;
+  /** systemd SubState (running, auto-restart, dead, ...). */
+  sub: string;
+  enabled: boolean;
+}
+
+export interface ComponentFacts {
+  unit: UnitFacts;
+  /** Version without a leading v, '' when not installed. */
+  version: string;
+}
+
+export type HostErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'auth'
+  | 'hostKeyChanged'
+  | 'sudoPassword'
+  | 'commandFailed';
+
+export interface HostError {
+  kind: HostErrorKind;
+  message: string;
+}
+
+export interface FileFacts {
+  exists: boolean;
+  /** sha256 hex of the content, '' when absent. */
+  sha256: string;
+}
+
+export interface HostFacts {
+  /** ResolvedHost.name from the manifest side (hostname or address). */
+  name: string;
+  /** Index in the manifest's host list (ResolvedHost.id). */
+  id: number;
+  role: 'controlPlane' | 'staticWorker';
+  /** SSH target as the manifest says (address:port, bastion in front if any). */
+  address: string;
+  privateAddress: string;
+  reachable: boolean;
+  error?: HostError;
+  /** Everything below is present only when reachable. */
+  hostname?: string;
+  os?: { id: string; versionId: string; prettyName: string };
+  kernel?: string;
+  arch?: string;
+  cpus?: number;
+  memoryMiB?: number;
+  swapOn?: boolean;
+  /** Whether the kernel modules/sysctls the node needs are in place. */
+  prerequisites?: { modules: boolean; sysctls: boolean; swapDisabledPersistently: boolean };
+  containerd?: ComponentFacts & { config: FileFacts };
+  kubelet?: ComponentFacts & {
+    /** /var/lib/kubelet/kubeadm-flags.env */
+    flags: FileFacts;
+    /** /var/lib/kubelet/config.yaml */
+    config: FileFacts;
+    /** /etc/kubernetes/kubelet.conf exists: the node has joined. */
+    kubeconfig: boolean;
+  };
+  kubeadm?: { version: string };
+  kubectl?: { version: string };
+  /** Where the kube binaries came from (/etc/kubeone/binaries.json). */
+  binaries?: { origin: 'package' | 'bundle' | 'none' | 'unknown'; version: string };
+  /** /etc/kubernetes/admin.conf exists (control planes). */
+  adminConf?: boolean;
+  /** Image tags of /etc/kubernetes/manifests/*.yaml, e.g. { 'kube-apiserver': '1.35.1', etcd: '3.6.4-0' }. */
+  staticPods?: Record<string, string>;
+  /** Earliest notAfter (ISO 8601) among the control-plane PKI certs, '' if none. */
+  certsEarliestExpiry?: string;
+  /** Per cert file name -> notAfter ISO (control planes). */
+  certs?: Record<string, string>;
+  /** Files the tool renders onto the host, path -> facts (configs the plan compares against the desired render). */
+  managedFiles?: Record<string, FileFacts>;
+  /** In-flight marker left by an interrupted executor step on this host, if any. */
+  inflight?: { actionId: string; step: string; startedAt: string; runId: string } | null;
+  /** Cluster lock file on this host (only the leader's matters), if any. */
+  lock?: { id: string; owner: string; pid: number; startedAt: string; command: string } | null;
+}
+
+export interface NodeFacts {
+  name: string;
+  kubeletVersion: string;
+  containerRuntimeVersion: string;
+  ready: boolean;
+  unschedulable: boolean;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+  annotations: Record<string, string>;
+  internalIP: string;
+  /** Manifest host this Node matches (by hostname, then by address); null when none. */
+  host: string | null;
+}
+
+export interface EtcdMemberFacts {
+  id: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+  /** Health of this member's client endpoint; null when not checked. */
+  healthy: boolean | null;
+  /** Manifest control-plane host this member matches; null when none. */
+  host: string | null;
+}
+
+export interface AddonObjectFacts {
+  addon: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** sha256 of the object with server-set fields stripped (see pkg/addons). */
+  hash: string;
+  /** The live object, server-set fields stripped (for field-level diffs). Secrets' data is never included. */
+  object?: Record<string, unknown>;
+}
+
+export interface ClusterFacts {
+  /** Name of the host whose apiserver answered first (the leader); null when none answers. */
+  leader: string | null;
+  apiserverHealthy: Record<string, boolean>;
+  nodes: NodeFacts[];
+  etcdMembers: EtcdMemberFacts[];
+  /** component -> version per host, from mirror pods: { 'kube-apiserver': { 'cp-1': '1.35.1' } }. */
+  components: Record<string, Record<string, string>>;
+  /** kube-system/kubeadm-config ClusterConfiguration (parsed), or null. */
+  clusterConfiguration: Record<string, unknown> | null;
+  addonObjects: AddonObjectFacts[];
+  /** Errors reaching the API, if any (never containing credentials). */
+  error?: string;
+}
+
+export interface SnapshotState {
+  cluster: string;
+  hosts: HostFacts[];
+  /** null when no control plane is initialized or the API could not be reached. */
+  kube: ClusterFacts | null;
+}
+
+export interface Snapshot {
+  formatVersion: typeof SNAPSHOT_FORMAT;
+  /** sha256 of canonical JSON of `state`. */
+  hash: string;
+  state: SnapshotState;
+  meta: {
+    tool: string;
+    probedAt: string;
+    durationMs: number;
+  };
+}
