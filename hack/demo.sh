@@ -48,3 +48,4 @@ The cluster is up. Next steps:
   npx kubeone status -m $manifest                            # nodes, versions, health
   ssh -i $dir/id_ed25519 -p ${leader_port:-PORT} kubeone@127.0.0.1 sudo kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes
   npm run sandbox -- down --dir $dir                          # tear everything down
+EOF
