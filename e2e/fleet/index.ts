@@ -2,6 +2,7 @@
 // and the demo. See docs/sandbox.md.
 export { Fleet, FLEET_STATE_FILE, type DisconnectMode } from './fleet.js';
 export { startFleet } from './start-fleet.js';
+export { inspect as inspectContainer } from './docker.js';
 export { sweepAbandonedFleets } from './sweep.js';
 export { ensureDocker, ensureHostImage } from './setup.js';
 export { sshConnect, sshExec, sshRun, fingerprint, type SshConnection, type SshTarget } from './ssh.js';

@@ -31,7 +31,9 @@ export interface SshTarget {
   host: string;
   port: number;
   user: string;
-  privateKey: string | Buffer;
+  privateKey?: string | Buffer;
+  /** Only to prove that sandbox hosts refuse passwords. */
+  password?: string;
   /** Jump host: the connection to `host:port` is opened from there. */
   via?: SshTarget;
 }
@@ -79,7 +81,9 @@ function forwardOut(client: Client, host: string, port: number): Promise<ClientC
 
 /** Logs in (through the jump host when `via` is set). Errors are ssh2's, untouched. */
 export async function sshConnect(target: SshTarget, timeoutMs = 10_000): Promise<SshConnection> {
-  const auth = { username: target.user, privateKey: target.privateKey, readyTimeout: timeoutMs };
+  const auth: ConnectConfig = { username: target.user, readyTimeout: timeoutMs };
+  if (target.privateKey !== undefined) auth.privateKey = target.privateKey;
+  if (target.password !== undefined) auth.password = target.password;
   if (!target.via) {
     const { client, hostKeyFingerprint } = await connectOnce({ ...auth, host: target.host, port: target.port });
     return { client, hostKeyFingerprint, close: () => client.end() };
