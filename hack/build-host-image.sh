@@ -7,6 +7,7 @@
 #
 # Mirror: KUBEONE_DEBIAN_MIRROR (and optionally KUBEONE_DEBIAN_SECURITY_MIRROR),
 # else the Debian entries of this machine's apt sources.
+# KUBEONE_HOST_IMAGE_FORCE=1 rebuilds even when the image is present (fresh packages).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +30,7 @@ recipe_hash() {
 
 tag="$repo:$(recipe_hash)"
 
-have_image() { docker image inspect "$tag" >/dev/null 2>&1; }
+have_image() { [ "${KUBEONE_HOST_IMAGE_FORCE:-}" != 1 ] && docker image inspect "$tag" >/dev/null 2>&1; }
 
 tag_latest() {
   if [ "$(docker image inspect -f '{{.Id}}' "$repo:latest" 2>/dev/null)" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
