@@ -184,7 +184,7 @@ describe('sandbox fleet: faults', function () {
     expect((await fleet.sshRun('worker-1', 'hostname')).stdout.trim()).to.equal('worker-1');
   });
 
-  it('a replaced host is a fresh machine on the same address and port', async function () {
+  it('a replaced host is a fresh machine on the same address and port, or on a new address', async function () {
     const before = fleet.host('worker-1');
     const oldKey = (await fleet.exec(before, 'cat /etc/ssh/ssh_host_ed25519_key.pub')).stdout;
     await fleet.exec(before, 'touch /var/tmp/old-disk');
@@ -193,8 +193,12 @@ describe('sandbox fleet: faults', function () {
     expect(fresh.containerId).to.not.equal(before.containerId);
     expect((await fleet.exec(fresh, 'cat /etc/ssh/ssh_host_ed25519_key.pub')).stdout).to.not.equal(oldKey);
     expect((await fleet.sshRun(fresh, 'test -e /var/tmp/old-disk; echo $?')).stdout.trim()).to.equal('1');
+    const moved = await fleet.replace('worker-1', { sameAddress: false });
+    expect(moved.privateAddress).to.not.equal(before.privateAddress);
+    const seen = await fleet.sshRun('cp-1', `timeout 3 bash -c '</dev/tcp/${moved.privateAddress}/22' && getent hosts worker-1`);
+    expect(seen.stdout.split(/\s+/)[0], seen.stderr).to.equal(moved.privateAddress);
     const manifest = parse(await readFile(fleet.manifestPath, 'utf8'));
-    expect(manifest.staticWorkers.hosts[0].privateAddress).to.equal(fresh.privateAddress);
+    expect(manifest.staticWorkers.hosts[0].privateAddress).to.equal(moved.privateAddress);
   });
 
   it('a killed host comes back with start', async function () {

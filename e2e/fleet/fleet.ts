@@ -21,10 +21,11 @@ export class Fleet {
   private constructor(
     private state: FleetState,
     private readonly privateKey: string,
+    private readonly onDestroyed?: () => void,
   ) {}
 
-  static async fromState(state: FleetState): Promise<Fleet> {
-    return new Fleet(state, await readFile(state.keyPath, 'utf8'));
+  static async fromState(state: FleetState, onDestroyed?: () => void): Promise<Fleet> {
+    return new Fleet(state, await readFile(state.keyPath, 'utf8'), onDestroyed);
   }
 
   /** Re-attaches to the fleet recorded in DIR/fleet.json. */
@@ -205,5 +206,6 @@ export class Fleet {
       const files = [FLEET_STATE_FILE, path.basename(this.state.manifestPath), path.basename(this.state.keyPath), path.basename(this.state.publicKeyPath)];
       await Promise.all(files.map((f) => rm(path.join(this.state.dir, f), { force: true })));
     }
+    this.onDestroyed?.();
   }
 }

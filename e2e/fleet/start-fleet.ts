@@ -1,6 +1,8 @@
 // startFleet: from options to running hosts that accept SSH logins, with
 // kubeone.yaml, the key pair and fleet.json written to the fleet dir.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { access, mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +64,21 @@ async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
 
+/**
+ * Test fleets not destroyed when the process exits (a forgotten after hook,
+ * Ctrl-C in mocha) are removed synchronously in the 'exit' handler; a killed
+ * process leaves them to the next run's sweep.
+ */
+const liveTestFleets = new Map<string, Fleet>();
+process.once('exit', () => {
+  for (const [name, fleet] of liveTestFleets) {
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL_FLEET}=${name}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (ids.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    execFileSync('docker', ['network', 'rm', `kubeone-${name}`], { stdio: 'ignore' });
+    if (fleet.snapshot.ownsDir) rmSync(fleet.dir, { recursive: true, force: true });
+  }
+});
+
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   validate(options);
   const name = options.name ?? `fleet-${randomBytes(3).toString('hex')}`;
@@ -114,7 +131,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     hosts,
     createdAt: new Date().toISOString(),
   };
-  const fleet = await Fleet.fromState(state);
+  const fleet = await Fleet.fromState(state, () => liveTestFleets.delete(name));
+  if (!persistent) liveTestFleets.set(name, fleet);
   // Recorded before any container exists, so that a crash half-way can be torn down.
   await fleet.save();
 
