@@ -97,7 +97,12 @@ cleanup() {
   for m in var/cache/apt/archives dev/pts dev proc sys; do
     mountpoint -q "$root/$m" 2>/dev/null && as_root umount -l "$root/$m" || true
   done
-  as_root rm -rf "$work"
+  # Never rm -rf through a bind mount of this machine's /dev or package cache.
+  if grep -q " $work/" /proc/mounts; then
+    say "left $work in place: something is still mounted below it"
+  else
+    as_root rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 as_root mkdir -p "$cache_dir/debs" "$root"
