@@ -14,7 +14,9 @@ export interface LocalClusterOptions {
   /** Defaults to a new temp dir, removed by stop(). */
   dir?: string;
   log?: (line: string) => void;
-  /** Extra apiserver options (e.g. etcd request timeout). */
+  /** Per-request etcd timeout of the apiserver (short values make quorum loss visible fast). */
+  etcdRequestTimeoutMs?: number;
+  /** Extra apiserver options. */
   apiServer?: Partial<ApiServerOptions>;
 }
 
@@ -61,7 +63,7 @@ export class LocalCluster {
       advertiseAddress: '127.0.0.1',
       version: this.options.version ?? 'v1.35.1',
       tls: { certFile: this.pki.apiserver.certFile, keyFile: this.pki.apiserver.keyFile, clientCAFile: this.pki.ca.certFile },
-      etcd: this.etcd.clientOptions(),
+      etcd: { ...this.etcd.clientOptions(), requestTimeoutMs: this.options.etcdRequestTimeoutMs },
       serviceClusterIPRange: '10.96.0.0/12',
       enableBootstrapTokenAuth: true,
       log: this.options.log,
