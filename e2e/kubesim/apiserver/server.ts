@@ -7,6 +7,7 @@ import { anonymousAllowed, Authenticator, ANONYMOUS } from './auth/authenticate.
 import { bootstrapCluster } from './bootstrap.js';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from './discovery/discovery.js';
 import { openApiResponse } from './discovery/openapi.js';
+import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE, openApiV2Protobuf } from './discovery/openapi-v2.js';
 import { EtcdClient } from './etcd/etcd-client.js';
 import type { ServerDeps } from './handlers/context.js';
 import { HealthChecker } from './health.js';
@@ -94,6 +95,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         throw errors.forbidden(forbiddenMessage(user, method, parsed.type === 'resource' ? parsed.path : undefined, url.pathname));
       }
       if (url.pathname === '/version' || url.pathname === '/version/') return sendJson(res, 200, versionInfo(version));
+      if (url.pathname === '/openapi/v2') {
+        if (!(req.headers.accept ?? '').includes('protobuf')) throw errors.notAcceptable('application/json is not served for /openapi/v2; ask for ' + OPENAPI_V2_PROTOBUF);
+        const body = openApiV2Protobuf(registry);
+        res.writeHead(200, { 'content-type': OPENAPI_V2_PROTOBUF_RESPONSE, 'content-length': body.length });
+        res.end(body);
+        return;
+      }
       const openapi = openApiResponse(url.pathname, registry);
       if (openapi) return sendJson(res, openapi.code, openapi.body);
       switch (parsed.type) {

@@ -1,8 +1,8 @@
 // OpenAPI: the simulator has no schemas. /openapi/v3 lists every group-version and
 // each document carries the paths (with their x-kubernetes-group-version-kind and
 // query parameters) that kubectl inspects to learn that the server validates fields
-// itself (fieldValidation), plus an open object schema per kind. /openapi/v2 is 404,
-// which makes kubectl fall back to its compiled-in types for client-side apply.
+// itself (fieldValidation), plus an open object schema per kind. /openapi/v2 (see
+// openapi-v2.ts) is served only as protobuf, which is all kubectl asks for.
 import type { ResourceDef } from '../registry/resource-def.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import { errors } from '../http/status.js';
@@ -64,7 +64,6 @@ export function openApiV3Document(registry: ResourceRegistry, group: string, ver
 }
 
 export function openApiResponse(pathname: string, registry: ResourceRegistry): { code: number; body: unknown } | undefined {
-  if (pathname === '/openapi/v2' || pathname === '/swagger.json') return { code: 404, body: errors.notFoundPath().toStatus() };
   if (pathname === '/openapi/v3' || pathname === '/openapi/v3/') {
     const paths: Record<string, unknown> = { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${HASH}` } };
     for (const g of registry.groups()) {

@@ -89,6 +89,9 @@ export const errors = {
   unsupportedMediaType(contentType: string): ApiError {
     return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
   },
+  notAcceptable(message: string): ApiError {
+    return new ApiError(406, 'NotAcceptable', message);
+  },
   tooManyRequests(message: string, details?: StatusDetails): ApiError {
     return new ApiError(429, 'TooManyRequests', message, details);
   },
