@@ -60,7 +60,7 @@ describe('server-side apply bookkeeping', () => {
 
   it('reports conflicts with other managers and takes the field over when forced', () => {
     let obj = apply(undefined, deploy([{ name: 'app', image: 'a:1' }], { replicas: 1 }), ctx('kubeone'));
-    const scaled = { ...obj, spec: { ...obj.spec, replicas: 5 } };
+    const scaled: Record<string, any> = { ...obj, spec: { ...obj.spec, replicas: 5 } };
     scaled.metadata.managedFields = recordUpdate(obj, scaled, ctx('hpa'));
     expect(() => apply(scaled, deploy([{ name: 'app', image: 'a:1' }], { replicas: 1 }), ctx('kubeone')))
       .to.throw('Apply failed with 1 conflict: conflict with "hpa" using apps/v1: .spec.replicas');
