@@ -47,7 +47,7 @@ export async function bootstrapCluster(deps: ServerDeps, rootCAPem?: string): Pr
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });
-    if (rootCAPem) await ensureRootCA(deps, ns, rootCAPem);
+    await ensureNamespaceDefaults(deps, ns, rootCAPem);
   }
   await ensureKubernetesService(deps);
   for (const [name, value] of [['system-node-critical', 2000001000], ['system-cluster-critical', 2000000000]] as const) {
@@ -84,12 +84,18 @@ export async function bootstrapCluster(deps: ServerDeps, rootCAPem?: string): Pr
   });
 }
 
-export async function ensureRootCA(deps: ServerDeps, namespace: string, pem: string): Promise<void> {
+/**
+ * What controllers add to every namespace: the `default` ServiceAccount
+ * (serviceaccount controller) and kube-root-ca.crt (root-ca-cert-publisher).
+ */
+export async function ensureNamespaceDefaults(deps: ServerDeps, namespace: string, rootCAPem?: string): Promise<void> {
+  await ensure(deps, '', 'serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('default', namespace) });
+  if (!rootCAPem) return;
   await ensure(deps, '', 'configmaps', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { ...meta('kube-root-ca.crt', namespace), annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
-    data: { 'ca.crt': pem },
+    data: { 'ca.crt': rootCAPem },
   });
 }
 

@@ -5,7 +5,7 @@ import { errors } from '../http/status.js';
 import { deepEqual } from '../patch/merge-patch.js';
 import type { KubeObject } from '../storage/object-store.js';
 import { rfc3339, type AdmissionHook, type RequestContext } from '../handlers/context.js';
-import { ensureRootCA } from '../bootstrap.js';
+import { ensureNamespaceDefaults } from '../bootstrap.js';
 import { allocateClusterIP, allocateNodePorts, releaseClusterIP } from './service-allocation.js';
 
 type Obj = Record<string, any>;
@@ -76,8 +76,8 @@ const namespaceHook: AdmissionHook = {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
   },
   async written(ctx, obj) {
-    // The root-ca-cert-publisher controller's job, done at once.
-    if (obj && ctx.deps.rootCAPem) await ensureRootCA(ctx.deps, obj.metadata.name, ctx.deps.rootCAPem);
+    // The serviceaccount and root-ca-cert-publisher controllers' job, done at once.
+    if (obj) await ensureNamespaceDefaults(ctx.deps, obj.metadata.name, ctx.deps.rootCAPem);
   },
 };
 
