@@ -109,6 +109,24 @@ for (const binary of KUBECTLS) {
       expect(names.stdout.trim()).to.equal('configmap/addon-one');
     });
 
+    it('waits (by watching) for a node to become Ready', async () => {
+      const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'late' }, status: { conditions: [{ type: 'Ready', status: 'False' }] } };
+      expect((await kubectl(['create', '-f', '-'], JSON.stringify(node))).code).to.equal(0);
+      const started = Date.now();
+      const waiting = kubectl(['wait', '--for=condition=Ready', 'node/late', '--timeout=20s']);
+      await new Promise((r) => setTimeout(r, 700));
+      const patch = JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+      expect((await kubectl(['patch', 'node', 'late', '--subresource=status', '--type=strategic', '-p', patch])).code).to.equal(0);
+      const result = await waiting;
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain('node/late condition met');
+      expect(Date.now() - started).to.be.lessThan(10000);
+      // Already met: kubectl still opens a watch, which must answer at once (headers flushed).
+      const again = Date.now();
+      expect((await kubectl(['wait', '--for=condition=Ready', 'node/late', '--timeout=5s'])).code).to.equal(0);
+      expect(Date.now() - again).to.be.lessThan(4000);
+    });
+
     it('approves a certificate signing request', async () => {
       const csr = {
         apiVersion: 'certificates.k8s.io/v1',

@@ -29,6 +29,8 @@ export async function serveWatch(ctx: RequestContext, res: ServerResponse): Prom
   }
 
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+  // Clients wait for the headers before they consider the watch established.
+  res.flushHeaders();
   const send = (type: string, object: unknown): void => {
     res.write(JSON.stringify({ type, object }) + '\n');
   };
