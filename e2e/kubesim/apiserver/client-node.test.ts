@@ -193,6 +193,22 @@ describe('kubesim apiserver with @kubernetes/client-node', function () {
     expect(who.status?.userInfo).to.deep.include({ username: 'system:node:cp-1', groups: ['system:nodes', 'system:authenticated'] });
   });
 
+  it('issues service account tokens that authenticate until the account is deleted', async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedServiceAccount({ namespace: 'default', body: { metadata: { name: 'robot' } } });
+    const tr = await core.createNamespacedServiceAccountToken({ name: 'robot', namespace: 'default', body: { spec: { audiences: [] } } });
+    const token = tr.status?.token ?? '';
+    expect(token.split('.')).to.have.length(3);
+    const asRobot = client(cluster.tokenKubeconfig('robot', token));
+    const who = await asRobot.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    expect(who.status?.userInfo?.username).to.equal('system:serviceaccount:default:robot');
+    expect(who.status?.userInfo?.groups).to.include('system:serviceaccounts:default');
+    const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    await expectApiError(client(cluster.tokenKubeconfig('tampered', tampered)).makeApiClient(k8s.CoreV1Api).listNode(), 401);
+    await core.deleteNamespacedServiceAccount({ name: 'robot', namespace: 'default' });
+    await expectApiError(asRobot.makeApiClient(k8s.CoreV1Api).listNode(), 401);
+  });
+
   it('lets anonymous users read health and cluster-info only', async () => {
     const ca = fs.readFileSync(cluster.pki.ca.certFile);
     const get = (p: string) =>

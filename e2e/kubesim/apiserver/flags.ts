@@ -10,6 +10,9 @@ export class FlagError extends Error {
   }
 }
 
+/** Flags that may be given several times (values are joined with commas). */
+const REPEATABLE = new Set(['service-account-key-file', 'service-account-issuer', 'api-audiences', 'tls-sni-cert-key']);
+
 /** pflag-style parsing: --name=value, --name value, --bool, --bool=false. */
 export function parseFlags(argv: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -24,15 +27,18 @@ export function parseFlags(argv: readonly string[]): Map<string, string> {
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const known = BOOLEAN_FLAGS.has(name) || VALUE_FLAGS.has(name) || SIM_FLAGS.has(name);
     if (!known) throw new FlagError(`unknown flag: --${name}`);
+    let value: string;
     if (eq >= 0) {
-      out.set(name, body.slice(eq + 1));
+      value = body.slice(eq + 1);
     } else if (BOOLEAN_FLAGS.has(name)) {
-      out.set(name, 'true');
+      value = 'true';
     } else {
-      const value = args[++i];
-      if (value === undefined) throw new FlagError(`flag needs an argument: --${name}`);
-      out.set(name, value);
+      const next = args[++i];
+      if (next === undefined) throw new FlagError(`flag needs an argument: --${name}`);
+      value = next;
     }
+    const prev = out.get(name);
+    out.set(name, REPEATABLE.has(name) && prev !== undefined ? `${prev},${value}` : value);
   }
   return out;
 }
@@ -76,7 +82,23 @@ export function optionsFromFlags(flags: Map<string, string>, env: NodeJS.Process
     enableBootstrapTokenAuth: bool(flags.get('enable-bootstrap-token-auth'), false),
     anonymousAuth: bool(flags.get('anonymous-auth'), true),
     tokenAuthFile: flags.get('token-auth-file'),
+    serviceAccount: serviceAccountOptions(flags),
     log: (line) => process.stderr.write(`${new Date().toISOString()} kube-apiserver ${line}\n`),
+  };
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function serviceAccountOptions(flags: Map<string, string>): ApiServerOptions['serviceAccount'] {
+  const issuers = list(flags.get('service-account-issuer'));
+  if (issuers.length === 0) return undefined;
+  return {
+    issuer: issuers[0]!,
+    signingKeyFile: flags.get('service-account-signing-key-file'),
+    keyFiles: list(flags.get('service-account-key-file')),
+    apiAudiences: list(flags.get('api-audiences')),
   };
 }
 

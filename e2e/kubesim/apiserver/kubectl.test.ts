@@ -142,6 +142,13 @@ for (const binary of KUBECTLS) {
       expect(conds.stdout).to.equal('Approved=True');
     });
 
+    it('creates a service account token', async () => {
+      const token = await kubectl(['create', 'token', 'default', '-n', 'default']);
+      expect(token.code, token.stderr).to.equal(0);
+      const claims = JSON.parse(Buffer.from(token.stdout.trim().split('.')[1]!, 'base64url').toString('utf8'));
+      expect(claims.sub).to.equal('system:serviceaccount:default:default');
+    });
+
     it('deletes a namespace with its content', async () => {
       expect((await kubectl(['create', 'namespace', 'scratch'])).code).to.equal(0);
       expect((await kubectl(['create', 'configmap', 'c', '-n', 'scratch', '--from-literal=a=b'])).code).to.equal(0);

@@ -5,7 +5,7 @@ import type { RequestContext, ServerDeps } from './handlers/context.js';
 import { deleteCollection, deleteObject } from './handlers/delete.js';
 import { patchKindOf, patchObject } from './handlers/patch.js';
 import { getObject, listObjects, renderingOf } from './handlers/read.js';
-import { bindPod, createReview, evictPod, getScale, writeScale } from './handlers/subresources.js';
+import { bindPod, createReview, createServiceAccountToken, evictPod, getScale, writeScale } from './handlers/subresources.js';
 import { serveWatch } from './handlers/watch.js';
 import { createObject, updateObject, type HandlerResult } from './handlers/write.js';
 import { decodeBody, mediaType, readBody } from './http/body.js';
@@ -60,6 +60,7 @@ export async function routeResource(
       if (p.name) {
         if (p.subresource === 'eviction') return evictPod(ctx, body);
         if (p.subresource === 'binding') return bindPod(ctx, body);
+        if (p.subresource === 'token' && def.plural === 'serviceaccounts') return createServiceAccountToken(ctx, body);
         throw errors.methodNotAllowed();
       }
       if (def.namespaced && !p.namespace) throw errors.methodNotAllowed();

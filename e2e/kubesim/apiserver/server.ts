@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anonymousAllowed, Authenticator, ANONYMOUS } from './auth/authenticate.js';
+import { ServiceAccountTokens } from './auth/service-account-tokens.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from './discovery/discovery.js';
 import { openApiResponse } from './discovery/openapi.js';
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   enableBootstrapTokenAuth?: boolean;
   anonymousAuth?: boolean;
   tokenAuthFile?: string;
+  /** Bound service account tokens (--service-account-issuer, -signing-key-file, -key-file, --api-audiences). */
+  serviceAccount?: { issuer: string; signingKeyFile?: string; keyFiles?: string[]; apiAudiences?: string[] };
   /** Request/diagnostic log sink (default: none). */
   log?: (line: string) => void;
 }
@@ -45,6 +48,7 @@ export interface RunningApiServer {
 
 const crdDef = BUILTIN_RESOURCES.find((d) => d.plural === 'customresourcedefinitions')!;
 const secretsDef = BUILTIN_RESOURCES.find((d) => d.plural === 'secrets')!;
+const serviceAccountsDef = BUILTIN_RESOURCES.find((d) => d.plural === 'serviceaccounts')!;
 
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const log = opts.log ?? (() => {});
@@ -52,10 +56,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const etcd = new EtcdClient({ ...opts.etcd, requestTimeoutMs: opts.etcd.requestTimeoutMs });
   const store = new ObjectStore(etcd, opts.etcd.prefix ?? '/registry');
   const registry = new ResourceRegistry(async () => (await store.list(crdDef)).items as unknown as Crd[]);
-  const authenticator = new Authenticator(
-    async (id) => (await store.get(secretsDef, 'kube-system', `bootstrap-token-${id}`))?.object,
-    { bootstrapTokens: opts.enableBootstrapTokenAuth ?? false, anonymous: opts.anonymousAuth ?? true, tokenAuthFile: opts.tokenAuthFile },
-  );
+  const sa = opts.serviceAccount;
+  const saTokens = sa ? new ServiceAccountTokens(sa.issuer, sa.signingKeyFile, sa.keyFiles ?? []) : undefined;
+  const apiAudiences = sa?.apiAudiences?.length ? sa.apiAudiences : sa ? [sa.issuer] : [];
+  const authenticator = new Authenticator(async (id) => (await store.get(secretsDef, 'kube-system', `bootstrap-token-${id}`))?.object, {
+    bootstrapTokens: opts.enableBootstrapTokenAuth ?? false,
+    anonymous: opts.anonymousAuth ?? true,
+    tokenAuthFile: opts.tokenAuthFile,
+    serviceAccounts: saTokens && {
+      tokens: saTokens,
+      audiences: apiAudiences,
+      lookup: async (namespace, name) => (await store.get(serviceAccountsDef, namespace, name))?.object,
+    },
+  });
   const port = opts.port ?? 6443;
   const advertiseAddress = opts.advertiseAddress ?? (opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1');
   const deps: ServerDeps = {
@@ -66,6 +79,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     advertiseAddress,
     securePort: port,
     rootCAPem: fs.readFileSync(opts.tls.clientCAFile, 'utf8'),
+    serviceAccountTokens: saTokens,
+    apiAudiences,
     async reviewToken(token) {
       const fake = { socket: {}, headers: { authorization: `Bearer ${token}` } } as unknown as IncomingMessage;
       try {

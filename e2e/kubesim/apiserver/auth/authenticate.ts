@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import * as fs from 'node:fs';
 import { errors } from '../http/status.js';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 
 export interface UserInfo {
   name: string;
@@ -23,12 +24,19 @@ export interface TokenSecretLookup {
 
 const BOOTSTRAP_TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
 
+export interface ServiceAccountAuth {
+  tokens: ServiceAccountTokens;
+  audiences: string[];
+  /** The ServiceAccount object (service-account-lookup), or undefined if it is gone. */
+  lookup(namespace: string, name: string): Promise<Record<string, any> | undefined>;
+}
+
 export class Authenticator {
   private readonly staticTokens = new Map<string, UserInfo>();
 
   constructor(
     private readonly lookupBootstrapSecret: TokenSecretLookup,
-    private readonly opts: { bootstrapTokens: boolean; tokenAuthFile?: string; anonymous: boolean },
+    private readonly opts: { bootstrapTokens: boolean; tokenAuthFile?: string; anonymous: boolean; serviceAccounts?: ServiceAccountAuth },
   ) {
     if (opts.tokenAuthFile) this.loadTokenFile(opts.tokenAuthFile);
   }
@@ -70,6 +78,7 @@ export class Authenticator {
   private async fromToken(token: string): Promise<UserInfo | undefined> {
     const stat = this.staticTokens.get(token);
     if (stat) return stat;
+    if (token.split('.').length === 3 && this.opts.serviceAccounts) return this.fromServiceAccountToken(token, this.opts.serviceAccounts);
     const m = BOOTSTRAP_TOKEN.exec(token);
     if (!m || !this.opts.bootstrapTokens) return undefined;
     const [, id, secret] = m as unknown as [string, string, string];
@@ -84,6 +93,19 @@ export class Authenticator {
     if (s.metadata?.deletionTimestamp) return undefined;
     const extra = (field('auth-extra-groups') ?? '').split(',').map((g) => g.trim()).filter((g) => g.startsWith('system:bootstrappers:'));
     return { name: `system:bootstrap:${id}`, groups: ['system:bootstrappers', ...extra, 'system:authenticated'] };
+  }
+
+  private async fromServiceAccountToken(token: string, sa: ServiceAccountAuth): Promise<UserInfo | undefined> {
+    const claims = sa.tokens.verify(token, sa.audiences, new Date());
+    if (!claims) return undefined;
+    const { namespace, serviceaccount } = claims['kubernetes.io'];
+    const live = await sa.lookup(namespace, serviceaccount.name);
+    if (!live || live.metadata?.uid !== serviceaccount.uid) return undefined;
+    return {
+      name: `system:serviceaccount:${namespace}:${serviceaccount.name}`,
+      uid: serviceaccount.uid,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+    };
   }
 }
 

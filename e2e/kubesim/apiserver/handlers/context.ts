@@ -1,5 +1,6 @@
 // What every resource handler gets: the server's dependencies and the parsed request.
 import type { UserInfo } from '../auth/authenticate.js';
+import type { ServiceAccountTokens } from '../auth/service-account-tokens.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceDef } from '../registry/resource-def.js';
 import type { KubeObject, ObjectStore } from '../storage/object-store.js';
@@ -15,6 +16,9 @@ export interface ServerDeps {
   securePort: number;
   /** PEM of the cluster CA, published as kube-root-ca.crt in every namespace. */
   rootCAPem?: string;
+  /** Issues bound service account tokens when a signing key is configured. */
+  serviceAccountTokens?: ServiceAccountTokens;
+  apiAudiences: string[];
   /** Authenticate a bearer token (TokenReview). */
   reviewToken(token: string): Promise<Record<string, unknown> | undefined>;
 }

@@ -103,6 +103,28 @@ export async function writeScale(ctx: RequestContext, body: unknown, patchKind?:
   return { code: 200, body: scaleOf(r.body as KubeObject) };
 }
 
+/** POST serviceaccounts/<name>/token (TokenRequest). */
+export async function createServiceAccountToken(ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+  const tokens = ctx.deps.serviceAccountTokens;
+  if (!tokens?.canIssue) throw errors.notFoundPath();
+  const sa = await ctx.deps.store.get(ctx.def, ctx.namespace, ctx.name!);
+  if (!sa) throw errors.notFound('', 'serviceaccounts', ctx.name!);
+  const spec = ((body as Obj | undefined)?.spec ?? {}) as Obj;
+  const expirationSeconds = Math.max(600, Number(spec.expirationSeconds ?? 3600));
+  const audiences = (spec.audiences as string[] | undefined)?.length ? (spec.audiences as string[]) : ctx.deps.apiAudiences;
+  const { token, expires } = tokens.issue({ namespace: ctx.namespace!, name: ctx.name!, uid: sa.object.metadata.uid }, audiences, expirationSeconds, ctx.now);
+  return {
+    code: 201,
+    body: {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name: ctx.name, namespace: ctx.namespace, creationTimestamp: null },
+      spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+      status: { token, expirationTimestamp: expires.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    },
+  };
+}
+
 /** SelfSubjectAccessReview & co.: everyone authenticated is allowed everything. */
 export async function createReview(ctx: RequestContext, body: unknown, reviewToken: (token: string) => Promise<Obj | undefined>): Promise<HandlerResult> {
   const obj = (isPlainObject(body) ? body : {}) as Obj;

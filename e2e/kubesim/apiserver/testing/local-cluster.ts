@@ -66,6 +66,11 @@ export class LocalCluster {
       etcd: { ...this.etcd.clientOptions(), requestTimeoutMs: this.options.etcdRequestTimeoutMs },
       serviceClusterIPRange: '10.96.0.0/12',
       enableBootstrapTokenAuth: true,
+      serviceAccount: {
+        issuer: 'https://kubernetes.default.svc.cluster.local',
+        signingKeyFile: this.pki.serviceAccount.keyFile,
+        keyFiles: [this.pki.serviceAccount.pubFile],
+      },
       log: this.options.log,
       ...this.options.apiServer,
     };

@@ -79,6 +79,16 @@ export interface ClusterPki {
   etcdCa: CertPair;
   etcdServer: CertPair;
   apiserverEtcdClient: CertPair;
+  /** Service account token signing key pair (sa.key / sa.pub, RSA like kubeadm's). */
+  serviceAccount: { keyFile: string; pubFile: string };
+}
+
+export function createServiceAccountKeys(dir: string): { keyFile: string; pubFile: string } {
+  const keyFile = path.join(dir, 'sa.key');
+  const pubFile = path.join(dir, 'sa.pub');
+  openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], dir);
+  openssl(['pkey', '-in', keyFile, '-pubout', '-out', pubFile], dir);
+  return { keyFile, pubFile };
 }
 
 export function createClusterPki(dir: string): ClusterPki {
@@ -100,5 +110,6 @@ export function createClusterPki(dir: string): ClusterPki {
       altNames: ['IP:127.0.0.1', 'DNS:localhost'],
     }),
     apiserverEtcdClient: createCert(dir, 'apiserver-etcd-client', etcdCa, { commonName: 'kube-apiserver-etcd-client', usage: 'client' }),
+    serviceAccount: createServiceAccountKeys(dir),
   };
 }
