@@ -2,6 +2,9 @@
 // and losing quorum makes requests fail (and recover when members return).
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import { startApiServer } from './server.js';
+import { freePort } from './testing/etcd-process.js';
 import { LocalCluster } from './testing/local-cluster.js';
 
 function core(cluster: LocalCluster): k8s.CoreV1Api {
@@ -39,6 +42,35 @@ describe('kubesim apiserver storage in etcd', function () {
       const svc = await core(cluster).readNamespacedService({ name: 'kubernetes', namespace: 'default' });
       expect(svc.spec?.clusterIP).to.equal('10.96.0.1');
     } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('shares state between two apiservers (HA control plane)', async () => {
+    const cluster = await LocalCluster.start();
+    const port = await freePort();
+    const second = await startApiServer({ ...cluster.apiServerOptions(), port, advertiseAddress: '127.0.0.2' });
+    try {
+      const kc2 = new k8s.KubeConfig();
+      kc2.loadFromString(fs.readFileSync(cluster.kubeconfigPath, 'utf8').replace(cluster.url, `https://127.0.0.1:${port}`));
+      const ext = new k8s.KubeConfig();
+      ext.loadFromFile(cluster.kubeconfigPath);
+      // A CRD created through the first server is served by the second one.
+      await ext.makeApiClient(k8s.ApiextensionsV1Api).createCustomResourceDefinition({
+        body: {
+          metadata: { name: 'gadgets.example.com' },
+          spec: { group: 'example.com', scope: 'Cluster', names: { kind: 'Gadget', plural: 'gadgets' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] },
+        },
+      });
+      const custom = kc2.makeApiClient(k8s.CustomObjectsApi);
+      await eventually(() => custom.createClusterCustomObject({ group: 'example.com', version: 'v1', plural: 'gadgets', body: { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' } } }), 5000);
+      // Both servers are endpoints of the kubernetes Service.
+      await eventually(async () => {
+        const ep = await core(cluster).readNamespacedEndpoints({ name: 'kubernetes', namespace: 'default' });
+        expect(ep.subsets?.[0]?.addresses?.map((a) => a.ip)).to.have.members(['127.0.0.1', '127.0.0.2']);
+      }, 5000);
+    } finally {
+      await second.close();
       await cluster.stop();
     }
   });

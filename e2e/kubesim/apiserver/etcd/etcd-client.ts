@@ -2,6 +2,7 @@
 // Only node built-ins are used so the apiserver bundles into one file for Node 18.
 // Endpoints are tried in turn: a member that is down or has no quorum is skipped,
 // and when no member answers an EtcdUnavailableError surfaces (mapped to HTTP 503).
+import * as http from 'node:http';
 import * as https from 'node:https';
 import * as fs from 'node:fs';
 
@@ -92,6 +93,8 @@ const UNAVAILABLE_GRPC_CODES = new Set([1, 4, 14]);
 
 export class EtcdClient {
   private readonly agent: https.Agent;
+  /** For http:// endpoints (etcd without client TLS). */
+  private readonly plainAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly endpoints: URL[];
   private readonly timeoutMs: number;
   private preferred = 0;
@@ -111,6 +114,7 @@ export class EtcdClient {
 
   close(): void {
     this.agent.destroy();
+    this.plainAgent.destroy();
   }
 
   async get(key: string): Promise<{ kv?: KeyValue; revision: number }> {
@@ -188,8 +192,9 @@ export class EtcdClient {
     return Array.from({ length: n }, (_, i) => this.endpoints[(this.preferred + i) % n]!);
   }
 
-  get httpsAgent(): https.Agent {
-    return this.agent;
+  /** The request function and agent for an endpoint's scheme. */
+  transport(endpoint: URL): { request: typeof https.request; agent: http.Agent } {
+    return endpoint.protocol === 'http:' ? { request: http.request as unknown as typeof https.request, agent: this.plainAgent } : { request: https.request, agent: this.agent };
   }
 
   markPreferred(endpoint: URL): void {
@@ -223,15 +228,16 @@ export class EtcdClient {
 
   private post(endpoint: URL, path: string, body: unknown): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body);
+    const { request, agent } = this.transport(endpoint);
     return new Promise((resolve, reject) => {
-      const req = https.request(
+      const req = request(
         {
           protocol: endpoint.protocol,
           hostname: endpoint.hostname,
           port: endpoint.port,
           path,
           method: 'POST',
-          agent: this.agent,
+          agent,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
           timeout: this.timeoutMs,
         },

@@ -1,5 +1,5 @@
 // Streaming watch over the etcd JSON gateway (POST /v3/watch, one JSON object per line).
-import * as https from 'node:https';
+import type { ClientRequest } from 'node:http';
 import { prefixRangeEnd, type EtcdClient, type KeyValue } from './etcd-client.js';
 
 export interface WatchEvent {
@@ -34,7 +34,7 @@ const decode = (raw: RawKv): KeyValue => ({
 /** Watch every key under prefix from startRevision on. Returns a cancel function. */
 export function watchPrefix(client: EtcdClient, prefix: string, startRevision: number, handlers: WatchHandlers): () => void {
   let ended = false;
-  let current: ReturnType<typeof https.request> | undefined;
+  let current: ClientRequest | undefined;
   const finish = (reason: { error?: string; compactRevision?: number }): void => {
     if (ended) return;
     ended = true;
@@ -54,8 +54,9 @@ export function watchPrefix(client: EtcdClient, prefix: string, startRevision: n
     });
     let established = false;
     let buffer = '';
-    const req = https.request(
-      { hostname: endpoint.hostname, port: endpoint.port, path: '/v3/watch', method: 'POST', agent: client.httpsAgent, headers: { 'content-type': 'application/json' } },
+    const { request, agent } = client.transport(endpoint);
+    const req = request(
+      { protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port, path: '/v3/watch', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
