@@ -4,7 +4,9 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import * as https from 'node:https';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LocalCluster } from './testing/local-cluster.js';
+import { createCA, createCert } from './testing/pki.js';
 
 function client(kubeconfigPath: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
@@ -186,6 +188,14 @@ describe('kubesim apiserver with @kubernetes/client-node', function () {
 
     await expectApiError(asToken('abcdef.ffffffffffffffff').makeApiClient(k8s.CoreV1Api).listNode(), 401);
     await expectApiError(asToken('expird.0123456789abcdef').makeApiClient(k8s.CoreV1Api).listNode(), 401);
+
+    // A client certificate from another CA does not authenticate.
+    const rogueCa = createCA(path.join(cluster.dir, 'rogue'), 'ca', 'rogue-ca');
+    const rogue = createCert(path.join(cluster.dir, 'rogue'), 'admin', rogueCa, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: 'client' });
+    const rogueKc = new k8s.KubeConfig();
+    rogueKc.loadFromFile(cluster.kubeconfigPath);
+    rogueKc.users[0] = { name: rogueKc.users[0]!.name, certFile: rogue.certFile, keyFile: rogue.keyFile };
+    await expectApiError(rogueKc.makeApiClient(k8s.CoreV1Api).listNode(), 401);
 
     // Client certificates: CN is the user, O the groups.
     const kubelet = client(cluster.userKubeconfig('kubelet-cp-1', 'system:node:cp-1', ['system:nodes']));
