@@ -1,6 +1,6 @@
 // Real kubectl (1.33 and the oldest one present) against the simulated apiserver.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { LocalCluster } from './testing/local-cluster.js';
 
@@ -125,6 +125,25 @@ for (const binary of KUBECTLS) {
       const again = Date.now();
       expect((await kubectl(['wait', '--for=condition=Ready', 'node/late', '--timeout=5s'])).code).to.equal(0);
       expect(Date.now() - again).to.be.lessThan(4000);
+    });
+
+    it('prints watch events as table rows (get -w)', async () => {
+      const child = spawn(binary, ['--kubeconfig', cluster.kubeconfigPath, 'get', 'configmaps', '-n', 'default', '-w'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const seen = new Promise<void>((resolve) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/^watched\s+1\s+\S+$/m.test(out)) resolve();
+        });
+      });
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        expect((await kubectl(['create', 'configmap', 'watched', '-n', 'default', '--from-literal=a=b'])).code).to.equal(0);
+        await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`no row for the new ConfigMap in:\n${out}`)), 10000))]);
+      } finally {
+        child.kill();
+      }
+      expect(out.match(/^NAME\s+DATA\s+AGE$/gm), out).to.have.length(1);
     });
 
     it('approves a certificate signing request', async () => {

@@ -46,7 +46,7 @@ export async function routeResource(
     case 'GET':
     case 'HEAD': {
       if (watch) {
-        await serveWatch(ctx, res);
+        await serveWatch(ctx, res, renderingOf(req.headers.accept));
         return undefined;
       }
       if (!p.name) return listObjects(ctx, renderingOf(req.headers.accept));

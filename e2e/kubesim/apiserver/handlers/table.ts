@@ -76,7 +76,44 @@ function csrCondition(o: Obj): string {
   return names.length ? names.join(',') : 'Pending';
 }
 
+const count = (v: unknown): number => (v && typeof v === 'object' ? Object.keys(v).length : 0);
+
 const COLUMNS: Record<string, Column[]> = {
+  '/configmaps': [name, { name: 'Data', type: 'integer', cell: (o) => count(o.data) + count(o.binaryData) }, age],
+  '/secrets': [name, { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => count(o.data) }, age],
+  '/serviceaccounts': [name, { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length }, age],
+  '/endpoints': [
+    name,
+    {
+      name: 'Endpoints',
+      type: 'string',
+      cell: (o) => ((o.subsets ?? []) as Obj[]).flatMap((s) => ((s.addresses ?? []) as Obj[]).flatMap((a) => ((s.ports ?? [{}]) as Obj[]).map((p) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(',') || '<none>',
+    },
+    age,
+  ],
+  'coordination.k8s.io/leases': [name, { name: 'Holder', type: 'string', cell: (o) => o.spec?.holderIdentity ?? '' }, age],
+  'apps/statefulsets': [name, { name: 'Ready', type: 'string', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, age],
+  'apps/replicasets': [
+    name,
+    { name: 'Desired', type: 'integer', cell: (o) => o.spec?.replicas ?? 0 },
+    { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
+    { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
+    age,
+  ],
+  'policy/poddisruptionbudgets': [
+    name,
+    { name: 'Min Available', type: 'string', cell: (o) => (o.spec?.minAvailable ?? 'N/A').toString() },
+    { name: 'Max Unavailable', type: 'string', cell: (o) => (o.spec?.maxUnavailable ?? 'N/A').toString() },
+    { name: 'Allowed Disruptions', type: 'integer', cell: (o) => o.status?.disruptionsAllowed ?? 0 },
+    age,
+  ],
+  'scheduling.k8s.io/priorityclasses': [
+    name,
+    { name: 'Value', type: 'integer', cell: (o) => o.value ?? 0 },
+    { name: 'Global-Default', type: 'boolean', cell: (o) => o.globalDefault ?? false },
+    age,
+  ],
+  'apiextensions.k8s.io/customresourcedefinitions': [name, { name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp ?? '' }],
   '/nodes': [
     name,
     { name: 'Status', type: 'string', cell: nodeStatus },

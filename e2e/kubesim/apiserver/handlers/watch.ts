@@ -6,10 +6,12 @@ import { ApiError } from '../http/status.js';
 import { parseFieldSelector, parseLabelSelector } from '../selectors/selectors.js';
 import type { KubeObject } from '../storage/object-store.js';
 import type { RequestContext } from './context.js';
+import type { Rendering } from './read.js';
+import { toTable } from './table.js';
 
 const DEFAULT_TIMEOUT_S = 1800;
 
-export async function serveWatch(ctx: RequestContext, res: ServerResponse): Promise<void> {
+export async function serveWatch(ctx: RequestContext, res: ServerResponse, rendering: Rendering = 'object'): Promise<void> {
   const { def, deps } = ctx;
   const labels = parseLabelSelector(ctx.query.get('labelSelector'));
   const fields = parseFieldSelector(ctx.query.get('fieldSelector'));
@@ -31,8 +33,16 @@ export async function serveWatch(ctx: RequestContext, res: ServerResponse): Prom
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
   // Clients wait for the headers before they consider the watch established.
   res.flushHeaders();
+  // kubectl get -w asks for Tables: every event then carries a one-row Table.
+  const render = (type: string, object: unknown): unknown => {
+    if (type === 'ERROR' || type === 'BOOKMARK') return object;
+    const o = object as KubeObject;
+    if (rendering === 'table') return toTable(def, [o], { resourceVersion: o.metadata.resourceVersion }, ctx.query.get('includeObject'), new Date());
+    if (rendering === 'metadata') return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+    return o;
+  };
   const send = (type: string, object: unknown): void => {
-    res.write(JSON.stringify({ type, object }) + '\n');
+    res.write(JSON.stringify({ type, object: render(type, object) }) + '\n');
   };
   for (const o of initial) send('ADDED', o);
   if (ctx.query.get('sendInitialEvents') === 'true' && ctx.query.get('allowWatchBookmarks') === 'true') {
