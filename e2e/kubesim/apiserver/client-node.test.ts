@@ -144,6 +144,21 @@ describe('kubesim apiserver with @kubernetes/client-node', function () {
     expect(badKind.reason).to.equal('BadRequest');
   });
 
+  it('pages lists with limit/continue and deletes collections by label', async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    for (let i = 0; i < 5; i++) {
+      await core.createNamespacedConfigMap({ namespace: 'kube-public', body: { metadata: { name: `page-${i}`, labels: { batch: i < 3 ? 'a' : 'b' } } } });
+    }
+    const first = await core.listNamespacedConfigMap({ namespace: 'kube-public', labelSelector: 'batch', limit: 2 });
+    expect(first.items.map((c) => c.metadata?.name)).to.deep.equal(['page-0', 'page-1']);
+    expect(first.metadata?._continue).to.be.a('string');
+    const rest = await core.listNamespacedConfigMap({ namespace: 'kube-public', labelSelector: 'batch', limit: 10, _continue: first.metadata?._continue });
+    expect(rest.items.map((c) => c.metadata?.name)).to.deep.equal(['page-2', 'page-3', 'page-4']);
+    await core.deleteCollectionNamespacedConfigMap({ namespace: 'kube-public', labelSelector: 'batch=a' });
+    const left = await core.listNamespacedConfigMap({ namespace: 'kube-public', labelSelector: 'batch' });
+    expect(left.items.map((c) => c.metadata?.name)).to.deep.equal(['page-3', 'page-4']);
+  });
+
   it('evicts pods, refusing with 429 when a PodDisruptionBudget would break', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const policy = kc.makeApiClient(k8s.PolicyV1Api);

@@ -3,6 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import { EtcdClient } from './etcd/etcd-client.js';
 import { startApiServer } from './server.js';
 import { freePort } from './testing/etcd-process.js';
 import { LocalCluster } from './testing/local-cluster.js';
@@ -33,6 +34,12 @@ describe('kubesim apiserver storage in etcd', function () {
     const cluster = await LocalCluster.start();
     try {
       const created = await core(cluster).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'keep' }, data: { a: '1' } } });
+      // Stored where the real apiserver keeps it, as JSON without the resourceVersion.
+      const etcd = new EtcdClient(cluster.etcd.clientOptions());
+      const { kv } = await etcd.get('/registry/configmaps/default/keep');
+      etcd.close();
+      expect(JSON.parse(kv!.value)).to.deep.include({ apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } });
+      expect(String(kv!.modRevision)).to.equal(created.metadata?.resourceVersion);
       await cluster.restartApiServer();
       const read = await core(cluster).readNamespacedConfigMap({ name: 'keep', namespace: 'default' });
       expect(read.metadata?.uid).to.equal(created.metadata?.uid);
