@@ -193,7 +193,12 @@ describe('kubesim apiserver with @kubernetes/client-node', function () {
         expiration: b64(expiration),
       },
     });
-    await core.createNamespacedSecret({ namespace: 'kube-system', body: secret('abcdef', '2999-01-01T00:00:00Z') });
+    // Written with stringData, which the server folds into data.
+    const valid = secret('abcdef', '2999-01-01T00:00:00Z');
+    const stringData = Object.fromEntries(Object.entries(valid.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    const stored = await core.createNamespacedSecret({ namespace: 'kube-system', body: { ...valid, data: undefined, stringData } });
+    expect(stored.stringData).to.equal(undefined);
+    expect(stored.data).to.deep.equal(valid.data);
     await core.createNamespacedSecret({ namespace: 'kube-system', body: secret('expird', '2000-01-01T00:00:00Z') });
 
     const asToken = (token: string) => client(cluster.tokenKubeconfig(`token-${token.slice(0, 6)}`, token));

@@ -66,6 +66,42 @@ function workload(kind: string, defaults: (spec: Obj) => void): AdmissionHook {
   };
 }
 
+/** Secret.stringData is write-only: merged into data (base64) and dropped. */
+function foldStringData(obj: KubeObject): void {
+  if (!obj.stringData) return;
+  obj.data = { ...(obj.data ?? {}) };
+  for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) obj.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  delete obj.stringData;
+}
+
+function immutableData(kind: string, oldObj: KubeObject, newObj: KubeObject): void {
+  if (oldObj.immutable !== true) return;
+  const causes: Array<{ field: string; message: string; reason: string }> = [];
+  if (newObj.immutable !== true) causes.push({ field: 'immutable', reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set' });
+  if (!deepEqual(oldObj.data, newObj.data)) causes.push({ field: 'data', reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set' });
+  if (!deepEqual(oldObj.binaryData, newObj.binaryData) && kind === 'ConfigMap') causes.push({ field: 'binaryData', reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set' });
+  if (causes.length) throw errors.invalid(kind, '', newObj.metadata.name, causes);
+}
+
+const secretHook: AdmissionHook = {
+  create(_ctx, obj) {
+    foldStringData(obj);
+    obj.type ??= 'Opaque';
+  },
+  update(_ctx, oldObj, obj) {
+    foldStringData(obj);
+    obj.type ??= oldObj.type ?? 'Opaque';
+    if (obj.type !== oldObj.type) throw errors.invalid('Secret', '', obj.metadata.name, [{ field: 'type', reason: 'FieldValueInvalid', message: `Invalid value: "${obj.type}": field is immutable` }]);
+    immutableData('Secret', oldObj, obj);
+  },
+};
+
+const configMapHook: AdmissionHook = {
+  update(_ctx, oldObj, obj) {
+    immutableData('ConfigMap', oldObj, obj);
+  },
+};
+
 const namespaceHook: AdmissionHook = {
   create(_ctx, obj) {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
@@ -186,6 +222,8 @@ const crdHook: AdmissionHook = {
 
 export const BUILTIN_HOOKS: Record<string, AdmissionHook> = {
   '/namespaces': namespaceHook,
+  '/secrets': secretHook,
+  '/configmaps': configMapHook,
   '/services': serviceHook,
   '/pods': podHook,
   'apps/deployments': workload('Deployment', (s) => {

@@ -128,6 +128,10 @@ export function prepareForUpdate(
     next = { ...deepClone(old), status: incoming.status };
     if (opts.managedFieldsFromApply) next.metadata.managedFields = incoming.metadata.managedFields;
     if (incoming.status === undefined) delete next.status;
+  } else if (subresource === 'finalize') {
+    // Namespace finalize: only spec.finalizers changes.
+    next = deepClone(old);
+    next.spec = { ...(old.spec ?? {}), finalizers: incoming.spec?.finalizers ?? [] };
   } else if (subresource === 'approval') {
     const conditions = (incoming.status as { conditions?: unknown } | undefined)?.conditions;
     next = { ...deepClone(old), status: { ...(old.status ?? {}), conditions } };
