@@ -60,6 +60,19 @@ describe('kubesim apiserver with @kubernetes/client-node', function () {
     expect(names).to.include.members(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     const svc = await core.readNamespacedService({ name: 'kubernetes', namespace: 'default' });
     expect(svc.spec?.clusterIP).to.equal('10.96.0.1');
+    // ClusterIPs: static requests are checked, dynamic ones come from the upper band,
+    // and a failed create gives its IP back.
+    const dns = { metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] } };
+    expect((await core.createNamespacedService({ namespace: 'kube-system', body: dns })).spec?.clusterIP).to.equal('10.96.0.10');
+    await expectApiError(core.createNamespacedService({ namespace: 'kube-system', body: { ...dns, metadata: { name: 'other-dns' } } }), 422);
+    const web = await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } } });
+    expect(web.spec?.clusterIP).to.equal('10.96.1.0');
+    expect(web.spec?.ports?.[0]).to.deep.include({ port: 80, targetPort: 80, protocol: 'TCP', nodePort: 30000 });
+    await expectApiError(core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } } }), 409);
+    const plain = (name: string) => core.createNamespacedService({ namespace: 'default', body: { metadata: { name }, spec: { ports: [{ port: 80 }] } } });
+    expect((await plain('web2')).spec?.clusterIP).to.equal('10.96.1.1');
+    await core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    expect((await plain('web3')).spec?.clusterIP).to.equal('10.96.1.0');
     const version = await kc.makeApiClient(k8s.VersionApi).getCode();
     expect(version.gitVersion).to.equal('v1.35.1');
   });

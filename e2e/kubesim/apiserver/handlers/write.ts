@@ -31,7 +31,11 @@ export async function createPrepared(ctx: RequestContext, obj: KubeObject): Prom
   await hook.create?.(ctx, obj);
   if (isDryRun(ctx)) return { code: 201, body: obj };
   const r = await ctx.deps.store.create(ctx.def, obj);
-  if (!r.ok) throw errors.alreadyExists(ctx.def.group, ctx.def.plural, obj.metadata.name);
+  if (!r.ok) {
+    // Give back what the hooks allocated for the object that was not created (ClusterIPs).
+    await afterDelete(ctx, obj);
+    throw errors.alreadyExists(ctx.def.group, ctx.def.plural, obj.metadata.name);
+  }
   await hook.written?.(ctx, r.object);
   return { code: 201, body: r.object };
 }
