@@ -1,6 +1,7 @@
 // startApiServer: the HTTPS front of the simulated kube-apiserver.
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import * as os from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anonymousAllowed, Authenticator, ANONYMOUS } from './auth/authenticate.js';
@@ -70,7 +71,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     },
   });
   const port = opts.port ?? 6443;
-  const advertiseAddress = opts.advertiseAddress ?? (opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1');
+  const advertiseAddress = opts.advertiseAddress ?? defaultAdvertiseAddress(opts.bindAddress);
   const deps: ServerDeps = {
     store,
     registry,
@@ -207,6 +208,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       etcd.close();
     },
   };
+}
+
+/** Like the real server: the bind address, else the first non-loopback IPv4 address. */
+function defaultAdvertiseAddress(bindAddress: string | undefined): string {
+  if (bindAddress && bindAddress !== '0.0.0.0' && bindAddress !== '::') return bindAddress;
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return '127.0.0.1';
 }
 
 function parsePortRange(s: string): [number, number] {
