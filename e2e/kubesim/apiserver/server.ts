@@ -214,7 +214,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 function defaultAdvertiseAddress(bindAddress: string | undefined): string {
   if (bindAddress && bindAddress !== '0.0.0.0' && bindAddress !== '::') return bindAddress;
   for (const addrs of Object.values(os.networkInterfaces())) {
-    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
+    const v4 = addrs?.find((a) => (a.family === 'IPv4' || (a.family as unknown) === 4) && !a.internal);
     if (v4) return v4.address;
   }
   return '127.0.0.1';
