@@ -58,7 +58,6 @@ function walk(v: unknown, path: PathElement[], names: string[], listType: ListTy
       const itemPath = [...path, keyElement(item, lt.keys, LIST_KEY_DEFAULTS)];
       out.add(encodePath(itemPath));
       walk(item, itemPath, names, listType, out);
-      // walk() on a map item adds its fields; drop the bare item path duplicate for empty maps
     }
     return;
   }
