@@ -188,15 +188,22 @@ export function parseCertificate(pemOrDer: string | Buffer): ParsedCertificate {
   };
 }
 
-/** PKCS#10 request, as the kubelet sends for its client certificate. */
-export function createCsr(subject: DistinguishedName, key: KeyPair): Buffer {
-  const info = der.sequence(der.integer(0), encodeName(subject), spkiDer(key.publicKey), der.tlv(0xa0, Buffer.alloc(0)));
+const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+
+/** PKCS#10 request, as the kubelet sends for its client (or, with SANs, serving) certificate. */
+export function createCsr(subject: DistinguishedName, key: KeyPair, sans?: { dnsNames: string[]; ips: string[] }): Buffer {
+  const attrs = sans
+    ? der.sequence(der.oid(EXTENSION_REQUEST), der.set(der.sequence(extension(OID.subjectAltName, false, encodeSans(sans.dnsNames, sans.ips)))))
+    : Buffer.alloc(0);
+  const info = der.sequence(der.integer(0), encodeName(subject), spkiDer(key.publicKey), der.tlv(0xa0, attrs));
   const alg = signatureAlgorithm(key.privateKey);
   return der.sequence(info, alg.der, der.bitString(crypto.sign(alg.hash, info, key.privateKey)));
 }
 
 export interface ParsedCsr {
   subjectDer: Buffer;
+  dnsNames: string[];
+  ips: string[];
   commonName: string;
   organizations: string[];
   publicKey: crypto.KeyObject;
@@ -206,7 +213,7 @@ export interface ParsedCsr {
 export function parseCsr(pemOrDer: string | Buffer): ParsedCsr {
   const body = typeof pemOrDer === 'string' ? fromPem(pemOrDer, 'CERTIFICATE REQUEST') : pemOrDer;
   const [info, algNode, sig] = der.children(der.read(body));
-  const [, subject, spki] = der.children(info!);
+  const [, subject, spki, attrs] = der.children(info!);
   const publicKey = crypto.createPublicKey({ key: spki!.raw, format: 'der', type: 'spki' });
   const algOid = der.decodeOid(der.children(algNode!)[0]!.content);
   const hash = algOid === OID.ecdsaSha384 ? 'sha384' : 'sha256';
@@ -214,7 +221,26 @@ export function parseCsr(pemOrDer: string | Buffer): ParsedCsr {
     throw new Error('certificate request signature does not verify');
   }
   const names = decodeName(subject!);
-  return { subjectDer: subject!.raw, publicKey, commonName: names.commonName, organizations: names.organizations ?? [] };
+  const sans = attrs ? requestedSans(attrs) : { dnsNames: [], ips: [] };
+  return { subjectDer: subject!.raw, publicKey, commonName: names.commonName, organizations: names.organizations ?? [], ...sans };
+}
+
+function requestedSans(attrs: der.Node): { dnsNames: string[]; ips: string[] } {
+  const out = { dnsNames: [] as string[], ips: [] as string[] };
+  for (const attr of der.children(attrs)) {
+    const [type, values] = der.children(attr);
+    if (der.decodeOid(type!.content) !== EXTENSION_REQUEST) continue;
+    for (const ext of der.children(der.children(values!)[0]!)) {
+      const parts = der.children(ext);
+      if (der.decodeOid(parts[0]!.content) !== OID.subjectAltName) continue;
+      const value = parts[parts.length - 1]!.content;
+      for (const name of der.children(der.read(value))) {
+        if (name.tag === 0x82) out.dnsNames.push(name.content.toString('ascii'));
+        if (name.tag === 0x87 && name.content.length === 4) out.ips.push([...name.content].join('.'));
+      }
+    }
+  }
+  return out;
 }
 
 function decodeName(name: der.Node): DistinguishedName {
