@@ -36,10 +36,10 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse> {
+  request(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<KubeResponse> {
     const url = new URL(path, this.config.server);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: Record<string, string> = { Accept: accept, 'User-Agent': this.userAgent };
     if (payload !== undefined) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = String(Buffer.byteLength(payload));
