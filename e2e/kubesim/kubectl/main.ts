@@ -82,7 +82,7 @@ function printTable(table: KubeObject, withNamespace: boolean, wide: boolean, no
   for (const row of table.rows ?? []) {
     const cells = keep.map(([c, i]) => {
       const v = row.cells?.[i];
-      if (c.format === 'date-time' || (c.name === 'Age' && typeof v === 'string')) return age(v);
+      if (typeof v === 'string' && (c.format === 'date-time' || c.name === 'Age') && !Number.isNaN(Date.parse(v))) return age(v);
       return v === undefined || v === null || v === '' ? '<none>' : String(v);
     });
     rows.push([...(withNamespace ? [row.object?.metadata?.namespace ?? ''] : []), ...cells]);
