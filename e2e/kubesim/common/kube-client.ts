@@ -123,6 +123,7 @@ export class KubeClient {
 
   /** Create unless it exists (kubeadm's CreateOrRetain). */
   async createIfMissing(collectionPath: string, obj: KubeObject): Promise<void> {
+    if (await this.get(`${collectionPath}/${obj.metadata.name}`)) return;
     try {
       await this.create(collectionPath, obj);
     } catch (err) {

@@ -107,6 +107,7 @@ async function cmdGet(client: KubeClient, a: ReturnType<typeof parseArgs>, ns: s
   const r = resolve(resources, what);
   const all = flagBool(a, 'all-namespaces');
   const output = flagString(a, 'output') ?? '';
+  if (!['', 'wide', 'yaml', 'json', 'name'].includes(output)) throw new Error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`);
   const base = basePath(r, all ? undefined : ns);
   const query = new URLSearchParams();
   if (flagList(a, 'selector').length) query.set('labelSelector', flagList(a, 'selector').join(','));
