@@ -53,7 +53,10 @@ describe('kubesim: kubeadm cluster lifecycle on sandbox hosts', function () {
       return readyNodes(n).length === 3 ? n : undefined;
     });
     expect(nodes.items.map((n: any) => n.metadata.name).sort()).to.deep.equal(['cp-1', 'cp-2', 'worker-1']);
-    const pods = await kubectlJson(fleet, 'cp-1', 'get pods -n kube-system -l tier=control-plane');
+    const pods = await eventually('8 control plane mirror pods', 60_000, async () => {
+      const list = await kubectlJson(fleet, 'cp-1', 'get pods -n kube-system -l tier=control-plane');
+      return list.items.length === 8 ? list : undefined;
+    });
     const images = pods.items.map((p: any) => `${p.metadata.name}=${p.spec.containers[0].image}`);
     expect(images).to.include.members([
       'kube-apiserver-cp-1=registry.k8s.io/kube-apiserver:v1.34.3',

@@ -66,3 +66,8 @@ export function flagBool(a: ParsedArgs, name: string): boolean {
 export function flagList(a: ParsedArgs, name: string): string[] {
   return a.flags.get(name) ?? [];
 }
+
+/** Exit only after stdout and stderr are flushed (pipes are asynchronous in Node). */
+export function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

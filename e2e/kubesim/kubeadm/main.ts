@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { FlagError, flagBool, flagList, flagString, parseArgs, type FlagKind, type ParsedArgs } from '../common/flags.js';
+import { exitAfterFlush, FlagError, flagBool, flagList, flagString, parseArgs, type FlagKind, type ParsedArgs } from '../common/flags.js';
 import { bakedVersion } from '../common/versions.js';
 import { ConfigError, decodeConfig, type ConfigDocuments } from './config/decode.js';
 import { defaultClusterConfig, defaultInitConfig, defaultJoinConfig, normalizeVersion } from './config/defaults.js';
@@ -49,12 +49,6 @@ const UPGRADE_FLAGS = {
   'ignore-preflight-errors': L, 'allow-experimental-upgrades': B, 'allow-release-candidate-upgrades': B, 'print-config': B,
   patches: S, 'skip-phases': L, output: S,
 };
-
-function usageError(cmd: string, err: unknown): never {
-  process.stderr.write(`${(err as Error).message}\nTo see the stack trace of this error execute with --v=5 or higher\n`);
-  void cmd;
-  process.exit(1);
-}
 
 function readConfig(file: string): ConfigDocuments {
   let text: string;
@@ -314,8 +308,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
   } catch (err) {
-    if (err instanceof FlagError) usageError(cmd ?? '', err);
-    if (err instanceof ConfigError) {
+    if (err instanceof FlagError || err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nTo see the stack trace of this error execute with --v=5 or higher\n`);
       return 1;
     }
@@ -325,4 +318,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then((code) => exitAfterFlush(code));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { FlagError, flagBool, flagList, flagString, parseArgs, type FlagKind } from '../common/flags.js';
+import { exitAfterFlush, FlagError, flagBool, flagList, flagString, parseArgs, type FlagKind } from '../common/flags.js';
 import { KubeClient, type KubeObject } from '../common/kube-client.js';
 import { loadKubeconfig } from '../common/kubeconfig.js';
 import { bakedVersion, parseVersion } from '../common/versions.js';
@@ -260,9 +260,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  .then((code) => exitAfterFlush(code))
   .catch((err: Error) => {
     if (err instanceof FlagError) process.stderr.write(`error: ${err.message}\nSee 'kubectl --help' for usage.\n`);
     else process.stderr.write(`${err.message.startsWith('error') || err.message.startsWith('Error') ? '' : 'error: '}${err.message}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   });

@@ -39,31 +39,48 @@ function serveHealthz(port: number): void {
     .listen(port, '127.0.0.1');
 }
 
-/** After a kubeconfig exists: register, heartbeat, mirror pods, serving cert. */
+/**
+ * After a kubeconfig exists: register, then every 10s post status and renew
+ * the Lease; mirror pods are synced at once when a static pod changes and
+ * every second while one is not Ready (so upgrades see restarts quickly).
+ */
 async function apiLoop(opts: KubeletOptions, runner: StaticPodRunner, stopped: () => boolean): Promise<void> {
   let client: KubeClient | undefined;
   let agent: NodeAgent | undefined;
   let servingRequested = false;
-  const runtimeUnit = 'containerd';
+  let lastStatus = 0;
+  let lastMirror = 0;
+  let mirrorGeneration = -1;
+  let mirrorsReady = false;
   while (!stopped()) {
     try {
       if (!client) {
         client = new KubeClient(loadKubeconfig(opts.kubeconfig), `kubelet/${bakedVersion()} (linux/amd64)`, 5000);
         agent = new NodeAgent(client, opts, bakedVersion(), log);
       }
-      const ready = await unitActive(runtimeUnit);
-      if (!agent!.registered) await agent!.register(ready);
-      else await agent!.updateStatus(ready);
-      await agent!.renewLease();
-      await syncMirrorPods(client, [...runner.running.values()], opts.nodeName, agent!.nodeUid, opts.nodeIP);
+      const now = Date.now();
+      if (!agent!.registered || now - lastStatus >= 10_000) {
+        const ready = await unitActive('containerd');
+        if (!agent!.registered) await agent!.register(ready);
+        else await agent!.updateStatus(ready);
+        await agent!.renewLease();
+        lastStatus = now;
+      }
+      if (runner.generation !== mirrorGeneration || !mirrorsReady || now - lastMirror >= 10_000) {
+        const generation = runner.generation;
+        mirrorsReady = await syncMirrorPods(client, [...runner.running.values()], opts.nodeName, agent!.nodeUid, opts.nodeIP);
+        mirrorGeneration = generation;
+        lastMirror = now;
+      }
       if (opts.serverTLSBootstrap && !servingRequested) {
         servingRequested = true;
         void requestServingCert(client, opts);
       }
     } catch (err) {
       log(`Error updating node status, will retry: ${(err as Error).message}`);
+      lastStatus = 0;
     }
-    await sleep(agent?.registered ? 10_000 : 2_000);
+    await sleep(1000);
   }
 }
 

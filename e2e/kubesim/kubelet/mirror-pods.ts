@@ -90,12 +90,14 @@ export function mirrorPod(rp: RunningPod, nodeName: string, nodeUid: string | un
   };
 }
 
-/** Make the API's mirror pods match the running static pods. */
-export async function syncMirrorPods(client: KubeClient, running: RunningPod[], nodeName: string, nodeUid: string | undefined, hostIP: string): Promise<void> {
+/** Make the API's mirror pods match the running static pods; returns whether all are Ready. */
+export async function syncMirrorPods(client: KubeClient, running: RunningPod[], nodeName: string, nodeUid: string | undefined, hostIP: string): Promise<boolean> {
+  let allReady = true;
   const wanted = new Map(running.map((rp) => [`${rp.spec.namespace}/${rp.spec.name}`, rp]));
   for (const rp of running) {
     const base = `/api/v1/namespaces/${rp.spec.namespace}/pods`;
     const ready = rp.placeholder || (!!rp.child && (await probe(rp.spec.pod)));
+    if (!ready) allReady = false;
     const desired = mirrorPod(rp, nodeName, nodeUid, hostIP, ready);
     const existing = await client.get(`${base}/${rp.spec.name}`);
     if (existing && existing.metadata?.annotations?.['kubernetes.io/config.mirror'] !== rp.spec.hash) {
@@ -123,6 +125,7 @@ export async function syncMirrorPods(client: KubeClient, running: RunningPod[], 
       await client.delete(`/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`);
     }
   }
+  return allReady;
 }
 
 function stripTimes(status: KubeObject | undefined): unknown {

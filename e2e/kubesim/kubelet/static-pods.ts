@@ -71,6 +71,8 @@ export function readStaticPods(dir: string, nodeName: string, log: Log): StaticP
 
 export class StaticPodRunner {
   readonly running = new Map<string, RunningPod>();
+  /** Bumped on every start/stop/exit, so the mirror pod sync reacts at once. */
+  generation = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -104,6 +106,7 @@ export class StaticPodRunner {
         this.log(`static pod ${rp.spec.name}: manifest ${want ? 'changed' : 'removed'}, stopping`);
         this.running.delete(file);
         await this.stopPod(rp);
+        this.generation++;
       }
     }
     if (!(await this.runtimeReady())) return;
@@ -154,11 +157,13 @@ export class StaticPodRunner {
     if (typeof out === 'number') fs.closeSync(out);
     rp.child = child;
     rp.startedAt = new Date();
+    this.generation++;
     this.log(`static pod ${rp.spec.name}: started ${path.basename(how.cmd)} (pid ${child.pid})`);
     child.once('error', (err) => this.log(`static pod ${rp.spec.name}: ${err.message}`));
     child.once('exit', (code, signal) => {
       rp.child = undefined;
       rp.lastExit = { code, signal, at: new Date() };
+      this.generation++;
       if (rp.stopping || this.stopped) return;
       rp.restartCount++;
       const delay = Math.min(2000 * 2 ** Math.min(rp.restartCount - 1, 4), 20_000);
