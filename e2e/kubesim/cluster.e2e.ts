@@ -66,6 +66,13 @@ describe('kubesim: kubeadm cluster lifecycle on sandbox hosts', function () {
     expect(pods.items.filter((p: any) => p.metadata.name.startsWith('etcd-'))).to.have.length(2);
     const worker = nodes.items.find((n: any) => n.metadata.name === 'worker-1');
     expect(worker.spec.taints ?? []).to.deep.equal([]);
+    const cidrs = await eventually('pod CIDRs on every node', 30_000, async () => {
+      const n = await kubectlJson(fleet, 'cp-1', 'get nodes');
+      const list = n.items.map((x: any) => x.spec.podCIDR);
+      return list.every(Boolean) ? list : undefined;
+    });
+    expect(new Set(cidrs).size).to.equal(3);
+    for (const c of cidrs) expect(c).to.match(/^10\.244\.\d+\.0\/24$/);
     expect(await sh(fleet, 'worker-1', 'test -f /etc/kubernetes/bootstrap-kubelet.conf && echo present || echo gone')).to.include('gone');
   });
 

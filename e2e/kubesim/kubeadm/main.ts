@@ -267,8 +267,28 @@ Available Commands:
   version     Print the version of kubeadm
 `;
 
+/** Global flags may come before the subcommand: "kubeadm --v=6 init --config ...". */
+export function splitGlobalFlags(argv: string[]): string[] {
+  const out = [...argv];
+  const leading: string[] = [];
+  while (out.length && out[0]!.startsWith('-') && !['-h', '--help'].includes(out[0]!)) {
+    const flag = out.shift()!;
+    leading.push(flag);
+    if (/^(--v|-v|--rootfs)$/.test(flag) && out.length) leading.push(out.shift()!);
+  }
+  parseArgs(leading, GLOBAL, SHORT);
+  return out.length ? [out[0]!, ...leading, ...out.slice(1)] : [];
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  let cmd: string | undefined;
+  let rest: string[];
+  try {
+    [cmd, ...rest] = splitGlobalFlags(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nTo see the stack trace of this error execute with --v=5 or higher\n`);
+    return 1;
+  }
   try {
     switch (cmd) {
       case undefined:

@@ -122,8 +122,9 @@ export class NodeAgent {
     const name = this.opts.nodeName;
     const current = await this.client.get(`/api/v1/nodes/${name}`);
     if (!current) {
-      this.registered = false;
-      return;
+      // Like the real kubelet: registration happens once per start; a deleted Node
+      // comes back only when the kubelet restarts.
+      throw new Error(`error getting node "${name}": nodes "${name}" not found`);
     }
     this.nodeUid = current.metadata.uid;
     current.status = { ...current.status, ...this.status(ready) };
