@@ -108,6 +108,22 @@ describe('kubesim: kubeadm cluster lifecycle on sandbox hosts', function () {
     });
   });
 
+  it('manages bootstrap tokens and certificates like kubeadm', async () => {
+    const join = await sh(fleet, 'cp-1', 'kubeadm token create --ttl 2h --print-join-command');
+    const m = /^kubeadm join (\S+) --token (\S+) --discovery-token-ca-cert-hash (sha256:[0-9a-f]{64})\s*$/.exec(join.trim());
+    expect(m, join).to.not.equal(null);
+    expect(m![1]).to.equal(endpoint);
+    expect(await sh(fleet, 'cp-1', 'kubeadm token list')).to.include(m![2]!);
+    const hash = (await sh(fleet, 'cp-1', "openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt -noout | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1")).trim();
+    expect(m![3]).to.equal(`sha256:${hash}`);
+    const before = await sh(fleet, 'cp-1', 'openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt');
+    expect(await sh(fleet, 'cp-1', 'kubeadm certs renew all')).to.include('Done renewing certificates.');
+    expect(await sh(fleet, 'cp-1', 'openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt')).to.not.equal(before);
+    const table = await sh(fleet, 'cp-1', 'kubeadm certs check-expiration');
+    expect(table).to.match(/^apiserver\s+\w{3} \d{2}, \d{4} \d{2}:\d{2} UTC\s+36[45]d\s+ca\s+no$/m);
+    expect(table).to.match(/^ca\s+\w{3} \d{2}, \d{4} \d{2}:\d{2} UTC\s+9y\s+no$/m);
+  });
+
   it('resets every node and initializes a fresh cluster again', async () => {
     for (const h of ['worker-1', 'cp-2', 'cp-1']) {
       const out = await sh(fleet, h, 'kubeadm reset --force 2>&1');

@@ -122,6 +122,7 @@ export function nodeChecks(criSocket: string): Check[] {
     criCheck(criSocket),
     fileAvailable('/etc/kubernetes/kubelet.conf'),
     fileAvailable('/etc/kubernetes/bootstrap-kubelet.conf'),
+    fileAvailable('/etc/kubernetes/pki/ca.crt'),
     portCheck(10250),
     fileContent('/proc/sys/net/ipv4/ip_forward', '1'),
     kubeletServiceCheck(),
