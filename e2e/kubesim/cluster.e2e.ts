@@ -76,6 +76,17 @@ describe('kubesim: kubeadm cluster lifecycle on sandbox hosts', function () {
     expect(await sh(fleet, 'worker-1', 'test -f /etc/kubernetes/bootstrap-kubelet.conf && echo present || echo gone')).to.include('gone');
   });
 
+  it('reports a node NotReady while containerd is stopped', async () => {
+    const ready = async (): Promise<string> => {
+      const n = await kubectlJson(fleet, 'cp-1', 'get node worker-1');
+      return n.status.conditions.find((c: any) => c.type === 'Ready').status;
+    };
+    await sh(fleet, 'worker-1', 'systemctl stop containerd');
+    await eventually('worker-1 NotReady', 40_000, async () => ((await ready()) === 'False' ? true : undefined));
+    await sh(fleet, 'worker-1', 'systemctl start containerd');
+    await eventually('worker-1 Ready again', 40_000, async () => ((await ready()) === 'True' ? true : undefined));
+  });
+
   it('refuses to skip a minor version and to upgrade a node before the control plane', async () => {
     await installBinaries(fleet, 'cp-1', '1.36.0');
     const skip = await shResult(fleet, 'cp-1', 'kubeadm upgrade apply v1.36.0 --yes');

@@ -160,3 +160,20 @@ export async function poll<T>(what: string, timeoutMs: number, intervalMs: numbe
     await sleep(intervalMs);
   }
 }
+
+/**
+ * Retry an API step on errors for up to timeoutMs (kubeadm's apiclient retries
+ * its calls for timeouts.kubernetesAPICall, 1m by default): a fresh API server
+ * may answer /livez before its bootstrap (system namespaces) is done.
+ */
+export async function withApiRetry<T>(fn: () => Promise<T>, timeoutMs = 60_000, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() + intervalMs > deadline) throw err;
+      await sleep(intervalMs);
+    }
+  }
+}

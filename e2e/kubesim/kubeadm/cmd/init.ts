@@ -1,7 +1,7 @@
 // kubeadm init (and "kubeadm init phase ..."): the phases in kubeadm's order.
 import * as fs from 'node:fs';
 import { stringify } from 'yaml';
-import { KubeClient, poll } from '../../common/kube-client.js';
+import { KubeClient, poll, withApiRetry } from '../../common/kube-client.js';
 import { loadKubeconfig } from '../../common/kubeconfig.js';
 import { loadCa } from '../../pki/kubeadm-pki.js';
 import { defaultAdvertiseAddress } from '../config/defaults.js';
@@ -103,18 +103,18 @@ export async function runInit(run: InitRun): Promise<void> {
   const api = (): KubeClient => (client ??= adminClient());
   try {
     await phase('upload-config', skip, async () => {
-      await ensureClusterAdminsBinding(api());
-      if (wants('kubeadm')) await uploadKubeadmConfig(api(), cfg.cluster);
-      if (wants('kubelet')) await uploadKubeletConfig(api(), kubeletConfig);
+      await withApiRetry(() => ensureClusterAdminsBinding(api()));
+      if (wants('kubeadm')) await withApiRetry(() => uploadKubeadmConfig(api(), cfg.cluster));
+      if (wants('kubelet')) await withApiRetry(() => uploadKubeletConfig(api(), kubeletConfig));
     });
     await phase('upload-certs', skip, () => out('[upload-certs] Skipping phase. Please see --upload-certs'));
-    await phase('mark-control-plane', skip, () => markControlPlane(api(), node.nodeName, cfg.nodeRegistration.taints));
+    await phase('mark-control-plane', skip, () => withApiRetry(() => markControlPlane(api(), node.nodeName, cfg.nodeRegistration.taints)));
     const caPem = loadCa(p(cfg.cluster.certificatesDir), 'ca')?.certPem ?? '';
-    await phase('bootstrap-token', skip, () => bootstrapTokenPhase(api(), cfg.cluster, cfg.bootstrapTokens, controlPlaneUrl(cfg.cluster, node), caPem));
+    await phase('bootstrap-token', skip, () => withApiRetry(() => bootstrapTokenPhase(api(), cfg.cluster, cfg.bootstrapTokens, controlPlaneUrl(cfg.cluster, node), caPem)));
     await phase('kubelet-finalize', skip, () => finalizeKubeletConf());
     await phase('addon', skip, async () => {
-      if (wants('coredns') && !cfg.cluster.dns.disabled) await ensureCoreDNS(api(), cfg.cluster);
-      if (wants('kube-proxy') && !cfg.cluster.proxy.disabled) await ensureKubeProxy(api(), cfg.cluster, cfg.kubeProxy, controlPlaneUrl(cfg.cluster, node));
+      if (wants('coredns') && !cfg.cluster.dns.disabled) await withApiRetry(() => ensureCoreDNS(api(), cfg.cluster));
+      if (wants('kube-proxy') && !cfg.cluster.proxy.disabled) await withApiRetry(() => ensureKubeProxy(api(), cfg.cluster, cfg.kubeProxy, controlPlaneUrl(cfg.cluster, node)));
     });
     await phase('show-join-command', skip, () => {
       if (run.only) return;

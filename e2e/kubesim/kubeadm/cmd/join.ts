@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { KubeClient, poll, sleep } from '../../common/kube-client.js';
+import { KubeClient, poll, sleep, withApiRetry } from '../../common/kube-client.js';
 import { loadKubeconfig, writeKubeconfig } from '../../common/kubeconfig.js';
 import { parseVersion } from '../../common/versions.js';
 import { verifyDetachedJws } from '../../controllers/bootstrap-tokens.js';
@@ -172,7 +172,7 @@ export async function runJoin(join: JoinConfig, ignorePreflightErrors: string[])
     try {
       await phase('control-plane-join', skip, async () => {
         await joinEtcd(admin, cluster!, node);
-        await markControlPlane(admin, node.nodeName, join.nodeRegistration.taints);
+        await withApiRetry(() => markControlPlane(admin, node.nodeName, join.nodeRegistration.taints));
       });
       await phase('wait-control-plane', skip, () => waitControlPlane(node.advertiseAddress, node.bindPort, 4 * 60_000));
     } finally {
