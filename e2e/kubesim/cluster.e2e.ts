@@ -46,6 +46,9 @@ describe('kubesim: kubeadm cluster lifecycle on sandbox hosts', function () {
 
   it('joins a second control plane (new etcd member) and a worker (TLS bootstrap)', async () => {
     await kubeadmJoin(fleet, fleet.host('cp-2'), endpoint, true, '1.34.3', 'cp-1');
+    const pinned = await shResult(fleet, 'worker-1', `timeout 60 kubeadm join ${endpoint} --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${'0'.repeat(64)}`);
+    expect(pinned.exitCode).to.equal(1);
+    expect(pinned.stderr).to.match(/none of the public keys "sha256:[0-9a-f]{64}" are pinned/);
     await kubeadmJoin(fleet, fleet.host('worker-1'), endpoint, false, '1.34.3');
     expect(await etcdMembers(fleet, 'cp-1')).to.have.length(2);
     const nodes = await eventually('all nodes Ready', 60_000, async () => {

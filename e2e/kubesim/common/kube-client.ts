@@ -152,6 +152,8 @@ export async function poll<T>(what: string, timeoutMs: number, intervalMs: numbe
       const v = await fn();
       if (v !== undefined) return v;
     } catch (err) {
+      // Errors marked fatal (a denied CSR, a CA that does not match its pin) end the wait.
+      if ((err as { fatal?: boolean }).fatal) throw err;
       lastErr = err;
     }
     if (Date.now() > deadline) {

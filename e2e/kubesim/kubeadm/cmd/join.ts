@@ -56,14 +56,14 @@ async function discover(join: JoinConfig, timeoutMs: number): Promise<Discovered
         return undefined;
       }
       if (!verifyDetachedJws(jws, kubeconfig, tokenId, tokenSecret)) {
-        throw new KubeadmError(`failed to verify JWS signature of received cluster info object, can't trust this API Server`, 'preflight');
+        throw Object.assign(new KubeadmError(`couldn't validate the identity of the API Server: failed to verify JWS signature of received cluster info object, can't trust this API Server`, 'preflight'), { fatal: true });
       }
       const doc = parse(kubeconfig) as Record<string, any>;
       const caPem = Buffer.from(doc.clusters?.[0]?.cluster?.['certificate-authority-data'] ?? '', 'base64').toString('utf8');
       if (!bt.unsafeSkipCAVerification) {
         const hash = caCertHash(caPem);
         if (!bt.caCertHashes.map((h) => h.toLowerCase()).includes(hash)) {
-          throw new KubeadmError(`cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${hash}" are pinned`, 'preflight');
+          throw Object.assign(new KubeadmError(`couldn't validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${hash}" are pinned`, 'preflight'), { fatal: true });
         }
       }
       out(`[discovery] Cluster info signature and contents are valid${bt.unsafeSkipCAVerification ? ' and no TLS pinning was specified, will use API Server' : ' and TLS certificate validates against pinned roots, will use API Server'} "${bt.apiServerEndpoint}"`);
