@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { KubeOneCluster } from './types.js';
+
+export const REDACTED = '[REDACTED]';
+
+// Object keys whose string values are secrets (registry/helm auth, addon params such as
+// resticPassword). File paths (sshPrivateKeyFile) are not secrets and stay readable.
+const SECRET_KEY = /^(password|auth|identityToken|token|secret|.*(Password|Secret|Token|Key))$/;
+// Inside multi-line INI/YAML blobs (cloudConfig, csiConfig, encryption config).
+const SECRET_LINE = /^(\s*-?\s*["']?[\w.-]*(password|secret|token|key)[\w.-]*["']?\s*[:=]\s*)(.+)$/gim;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
+
+function redactBlob(text: string): string {
+  return text.replace(PEM_PRIVATE_KEY, REDACTED).replace(SECRET_LINE, `$1${REDACTED}`);
+}
+
+function walk(value: unknown, key: string | undefined): unknown {
+  if (typeof value === 'string') {
+    if (key && SECRET_KEY.test(key) && !/(File|PublicKey)$/.test(key) && value !== '') return REDACTED;
+    return value.includes('\n') ? redactBlob(value) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => walk(v, undefined));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, k);
+    return out;
+  }
+  return value;
+}
+
+/** A copy of the cluster safe to print: credential values and key material masked. */
+export function redactCluster(c: KubeOneCluster): KubeOneCluster {
+  return walk(c, undefined) as KubeOneCluster;
+}
+
+/** sha256 (hex) of the canonical JSON of the cluster: equal manifests, equal hash. */
+export function manifestHash(c: KubeOneCluster): string {
+  return createHash('sha256').update(canonicalJson(c)).digest('hex');
+}
