@@ -32,24 +32,29 @@ export function locateIssues(issues: Issue[], file: string, positions: Map<strin
   });
 }
 
-function collectPositions(node: Node | null | undefined, path: string, lc: LineCounter, out: Map<string, Position>): void {
+function collectPositions(node: Node | null | undefined, path: string, lc: LineCounter, out: Map<string, Position>, complexKeys: Issue[]): void {
   if (!node) return;
   if (isMap(node)) {
     for (const item of node.items) {
       if (!isPair(item)) continue;
-      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      if (!isScalar(item.key)) {
+        const at = (item.key as Node | null)?.range?.[0];
+        complexKeys.push({ path, message: 'map keys must be plain strings', ...(at !== undefined ? lc.linePos(at) : {}) });
+        continue;
+      }
+      const key = String(item.key.value);
       const childPath = joinPath(path, key);
       const keyNode = item.key as Node | null;
       const at = keyNode?.range?.[0] ?? (item.value as Node | null)?.range?.[0];
       if (at !== undefined && !out.has(childPath)) out.set(childPath, lc.linePos(at));
-      collectPositions(item.value as Node | null, childPath, lc, out);
+      collectPositions(item.value as Node | null, childPath, lc, out, complexKeys);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
       const childPath = joinPath(path, index);
       const at = (item as Node | null)?.range?.[0];
       if (at !== undefined) out.set(childPath, lc.linePos(at));
-      collectPositions(item as Node | null, childPath, lc, out);
+      collectPositions(item as Node | null, childPath, lc, out, complexKeys);
     });
   }
 }
@@ -74,7 +79,7 @@ function dropNullMembers(value: unknown): unknown {
  */
 export function parseManifest(text: string, file: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, version: '1.1', prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, version: '1.1', prettyErrors: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
@@ -86,7 +91,11 @@ export function parseManifest(text: string, file: string): ParsedManifest {
     );
   }
   const positions = new Map<string, Position>();
-  collectPositions(doc.contents as Node | null, '', lineCounter, positions);
+  const complexKeys: Issue[] = [];
+  collectPositions(doc.contents as Node | null, '', lineCounter, positions, complexKeys);
+  if (complexKeys.length > 0) {
+    throw new ConfigError(complexKeys.map((i) => ({ ...i, file })), 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster');
+  }
   const raw = dropNullMembers(doc.toJS({ maxAliasCount: 100 }));
   const docPos = (doc.contents as Node | null)?.range ? lineCounter.linePos((doc.contents as Node).range![0]) : undefined;
   const fail = (message: string): never => {

@@ -50,6 +50,8 @@ function describe(data: unknown, e: ErrorObject): Issue {
       return { path: at, message: `unsupported value; supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'format':
       return { path: at, message: `must be a valid ${String(p.format).toUpperCase()}` };
+    case 'anyOf':
+      return { path: at, message: 'must be empty or a valid URI' };
     default:
       return { path: at, message: e.message ?? e.keyword };
   }
@@ -61,7 +63,11 @@ export function checkStructure(data: unknown): { blocking: Issue[]; nonBlocking:
   const blocking: Issue[] = [];
   const nonBlocking: Issue[] = [];
   const seen = new Set<string>();
-  for (const e of validateSchema.errors ?? []) {
+  const errors = validateSchema.errors ?? [];
+  // An anyOf failure is reported once, not with each failed alternative.
+  const anyOfAt = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  for (const e of errors) {
+    if (anyOfAt.has(e.instancePath) && e.schemaPath.includes('/anyOf/')) continue;
     const issue = describe(data, e);
     const key = `${issue.path}\0${issue.message}`;
     if (seen.has(key)) continue;

@@ -7,7 +7,8 @@ export const MAX_KUBERNETES_MINOR = 36;
 
 export function validateAPIEndpoint(c: KubeOneCluster, out: Issues): void {
   const ep = c.apiEndpoint ?? {};
-  if (!ep.host && !c.controlPlane?.nodeSets?.length) out.add('apiEndpoint.host', 'no API endpoint host given');
+  // Without any control-plane host the missing host is already reported under controlPlane.
+  if (!ep.host && !c.controlPlane?.nodeSets?.length && c.controlPlane?.hosts?.length) out.add('apiEndpoint.host', 'no API endpoint host given');
   if (ep.port !== undefined) {
     if (ep.port <= 0) out.add('apiEndpoint.port', 'apiEndpoint.port must be greater than 0');
     else if (ep.port > 65535) out.add('apiEndpoint.port', 'apiEndpoint.port must be lower than 65535');
