@@ -32,7 +32,7 @@ export function validateDynamicWorkers(c: KubeOneCluster, out: Issues): void {
     if (w.replicas === undefined || w.replicas === null) out.add(joinPath(path, 'replicas'), 'replicas must be specified');
     else if (w.replicas < 0) out.add(joinPath(path, 'replicas'), 'replicas must not be negative');
     const family = w.providerSpec?.network?.ipFamily;
-    if (family) validateIPFamily(family, joinPath(path, 'providerSpec.network.ipFamily'), c, out);
+    if (family) validateIPFamily(family, `${path}.providerSpec.network.ipFamily`, c, out);
   });
   if (c.operatingSystemManager?.deploy && !c.machineController?.deploy) {
     out.add('operatingSystemManager.deploy', 'operating-system-manager requires machine-controller (machineController.deploy: true)');
