@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { applyDefaults } from '../defaults.js';
 import type { Issue } from '../errors.js';
 import { baseCluster } from '../testdata/base-cluster.js';
@@ -11,6 +12,8 @@ FDESMBAGA1UEAwwJdGVzdC1yb290MB4XDTI0MDEwMTAwMDAwMFoXDTM0MDEwMTAw
 MDAwMFowFDESMBAGA1UEAwwJdGVzdC1yb290MFkwEwYHKoZIzj0CAQYIKoZIzj0D
 AQcDQgAE
 -----END CERTIFICATE-----`;
+
+const VALID_CA = readFileSync(new URL('../testdata/ca.crt', import.meta.url), 'utf8');
 
 function run(mutate: (c: KubeOneCluster) => void): Issue[] {
   const c = baseCluster();
@@ -110,8 +113,8 @@ const cases: RuleCase[] = [
   { rule: 'dynamic worker replicas >= 0', pass: () => {}, fail: (c) => { c.cloudProvider = { aws: {} }; c.dynamicWorkers = [{ name: 'w', replicas: -1 }]; }, path: 'dynamicWorkers[0].replicas', message: /negative/ },
   { rule: 'dynamic worker ipFamily', pass: (c) => { c.cloudProvider = { aws: {} }; c.dynamicWorkers = [{ name: 'w', replicas: 1, providerSpec: { network: { ipFamily: 'IPv4' } } }]; }, fail: (c) => { c.cloudProvider = { aws: {} }; c.dynamicWorkers = [{ name: 'w', replicas: 1, providerSpec: { network: { ipFamily: 'IPv6' } } }]; }, path: 'dynamicWorkers[0].providerSpec.network.ipFamily', message: /not supported/ },
   { rule: 'OSM requires machine-controller', pass: (c) => { c.cloudProvider = { aws: {} }; }, fail: (c) => { c.cloudProvider = { aws: {} }; c.machineController = { deploy: false }; c.operatingSystemManager = { deploy: true }; }, path: 'operatingSystemManager.deploy', message: /requires machine-controller/ },
-  { rule: 'CA bundle is PEM', pass: () => {}, fail: (c) => (c.certificateAuthority = { bundle: 'not a pem' }), path: 'certificateAuthority.bundle', message: /can't parse caBundle/ },
-  { rule: 'CA bundle certificates parse', pass: () => {}, fail: (c) => (c.caBundle = CERT), path: 'certificateAuthority.bundle', message: /not a valid X.509/ },
+  { rule: 'CA bundle is PEM', pass: (c) => (c.certificateAuthority = { bundle: VALID_CA }), fail: (c) => (c.certificateAuthority = { bundle: 'not a pem' }), path: 'certificateAuthority.bundle', message: /can't parse caBundle/ },
+  { rule: 'CA bundle certificates parse', pass: (c) => (c.caBundle = VALID_CA + VALID_CA), fail: (c) => (c.caBundle = CERT), path: 'certificateAuthority.bundle', message: /not a valid X.509/ },
   { rule: 'coreDNS replicas >= 0', pass: (c) => (c.features = { coreDNS: { replicas: 0 } }), fail: (c) => (c.features = { coreDNS: { replicas: -1 } }), path: 'features.coreDNS.replicas', message: /negative/ },
   { rule: 'eventRateLimit config', pass: (c) => (c.features = { eventRateLimit: { enable: true, config: { configFilePath: 'e.yaml' } } }), fail: (c) => (c.features = { eventRateLimit: { enable: true } }), path: 'features.eventRateLimit.config.configFilePath', message: /required/ },
   { rule: 'podNodeSelector config', pass: (c) => (c.features = { podNodeSelector: { enable: true, config: { configFilePath: 'p.yaml' } } }), fail: (c) => (c.features = { podNodeSelector: { enable: true } }), path: 'features.podNodeSelector.config.configFilePath', message: /required/ },
