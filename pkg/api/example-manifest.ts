@@ -67,7 +67,9 @@ export function parseHostsFlag(value: string): HostConfig[] {
     });
 }
 
-const HEADER = '# yaml-language-server: $schema=https://kubeone-ts.invalid/schemas/kubeonecluster-v1beta2.json\n';
+// Editor support: `kubeone config schema > kubeone.schema.json` and add the modeline
+// `# yaml-language-server: $schema=./kubeone.schema.json` (docs/manifest.md).
+const HEADER = '# KubeOneCluster manifest (kubeone config print). Check it with: kubeone config validate -m <file>\n';
 
 /** The manifest printed by `kubeone config print`; it passes `kubeone config validate`. */
 export function renderExampleManifest(o: ExampleOptions): string {

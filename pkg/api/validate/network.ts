@@ -20,7 +20,7 @@ function subnet(value: string | undefined, family: 4 | 6, path: string, out: Iss
   const name = family === 4 ? 'IPv4' : 'IPv6';
   const parsed = value ? parseCidr(value) : undefined;
   if (!parsed || parsed.family !== family) {
-    out.add(path, `.${path} must be valid "${name}" subnet.`);
+    out.add(path, `must be valid "${name}" subnet (CIDR), got ${JSON.stringify(value ?? '')}`);
     return undefined;
   }
   return parsed;
