@@ -142,7 +142,8 @@ function fullExtras(): Record<string, unknown> {
     certificateAuthority: {},
     addons: { addons: [] },
     helmReleases: [],
-    kubernetesBinaries: { packageRepository: { url: 'https://pkgs.k8s.io/core:/stable:/v{minor}/deb/' } },
+    // Without a url the default Kubernetes package repository for the target minor is used.
+    kubernetesBinaries: { packageRepository: {} },
   };
 }
 
