@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from './cli.js';
 
@@ -13,13 +13,18 @@ interface Result {
 }
 
 async function kubeone(...args: string[]): Promise<Result> {
+  return kubeoneWithStdin(undefined, ...args);
+}
+
+async function kubeoneWithStdin(input: string | undefined, ...args: string[]): Promise<Result> {
+  const stdin = input === undefined ? undefined : Readable.from([Buffer.from(input)]);
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += String(d)));
   stderr.on('data', (d) => (err += String(d)));
-  const code = await runCli(args, { stdout, stderr, env: {} });
+  const code = await runCli(args, { stdout, stderr, env: {}, ...(stdin ? { stdin } : {}) });
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out, stderr: err };
 }
@@ -112,6 +117,17 @@ describe('kubeone CLI', () => {
     writeFileSync(join(tfdir, 'terraform.tfstate'), JSON.stringify({ version: 4, outputs: JSON.parse(readFileSync(tf, 'utf8')) }));
     const res = await kubeone('config', 'validate', '-m', manifest, '-t', tfdir);
     expect(res.code, res.stderr).to.equal(0);
+  });
+
+  it('reads the manifest or the Terraform output from stdin with "-", and -v logs the loaded manifest', async () => {
+    const manifest = readFileSync('/work/shared/reference/manifests/06-docs-baremetal-static-workers.yaml', 'utf8');
+    const res = await kubeoneWithStdin(manifest, 'config', 'validate', '-m', '-', '-v', '-l', 'json');
+    expect(res.code, res.stderr).to.equal(0);
+    expect(JSON.parse(res.stderr.trim().split('\n').pop()!)).to.include({ level: 'debug', message: 'manifest loaded', hosts: '1.2.3.4,1.2.3.5' });
+    const tf = readFileSync(new URL('../pkg/api/testdata/tf/aws-3cp.json', import.meta.url), 'utf8');
+    const withTf = await kubeoneWithStdin(tf, 'config', 'validate', '-m', '/work/shared/reference/manifests/09-docs-aws-containerd-mirror-auth.yaml', '-t', '-');
+    expect(withTf.code, withTf.stderr).to.equal(0);
+    expect((await kubeoneWithStdin('', 'config', 'validate', '-m', '-', '-t', '-')).code).to.equal(15);
   });
 
   it('-t on a directory without state and without terraform gives a clear error', async () => {

@@ -3,7 +3,7 @@ import { commands } from './commands/index.js';
 import { CliContext, type Io } from './shared/context.js';
 import { addGlobalFlags } from './shared/global-flags.js';
 
-export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 
 /** Runs the kubeone CLI on `args` (without node and script) and returns the exit code. */
 export async function runCli(args: string[], io: Io = processIo): Promise<number> {

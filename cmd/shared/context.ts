@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { ConfigError, formatIssue } from '../../pkg/api/errors.js';
 import { loadCluster } from '../../pkg/api/load.js';
+import { manifestHash } from '../../pkg/api/redact.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
 import { createLogger, type Logger } from '../../pkg/log/logger.js';
@@ -12,6 +13,7 @@ export interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: Record<string, string | undefined>;
+  stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -37,9 +39,11 @@ export class CliContext {
       ...(argv.tfjson ? { tfjson: argv.tfjson } : {}),
       ...(argv.credentials ? { credentialsPath: argv.credentials } : {}),
       env: this.io.env,
+      ...(this.io.stdin ? { stdin: this.io.stdin } : {}),
     });
     const log = this.logger(argv);
     for (const w of loaded.warnings) log.warn(w);
+    log.debug('manifest loaded', { manifest: loaded.manifestPath, hosts: loaded.hosts.map((h) => h.name).join(','), sha256: manifestHash(loaded.cluster) });
     return loaded;
   }
 

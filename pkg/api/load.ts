@@ -19,14 +19,16 @@ export interface LoadOptions {
   credentialsPath?: string;
   /** Environment for credential fallbacks; process.env when not given. */
   env?: Record<string, string | undefined>;
+  /** Where '-' reads from; process.stdin when not given. */
+  stdin?: NodeJS.ReadableStream;
 }
 
-async function readTerraform(tfjson: string): Promise<{ outputs: unknown; file: string } | Issue[]> {
+async function readTerraform(tfjson: string, stdin: NodeJS.ReadableStream | undefined): Promise<{ outputs: unknown; file: string } | Issue[]> {
   let text: string;
   let file = tfjson;
   let outputsOnly = true;
   if (tfjson === '-') {
-    text = await readStdin();
+    text = await readStdin(stdin);
     file = '<stdin>';
   } else if (await isDirectory(tfjson)) {
     ({ text, file, outputsOnly } = await readTerraformDir(tfjson));
@@ -78,7 +80,7 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
   const manifestPath = fromStdin ? '<stdin>' : resolve(options.manifestPath);
   const displayName = fromStdin ? '<stdin>' : options.manifestPath;
   const baseDir = fromStdin ? process.cwd() : dirname(manifestPath);
-  const text = fromStdin ? await readStdin() : await readTextFile(options.manifestPath, 'manifest');
+  const text = fromStdin ? await readStdin(options.stdin) : await readTextFile(options.manifestPath, 'manifest');
 
   const parsed = parseManifest(text, displayName);
   const issues: Issue[] = [...parsed.issues];
@@ -86,7 +88,7 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
   let cluster = parsed.cluster;
 
   if (options.tfjson) {
-    const tf = await readTerraform(options.tfjson);
+    const tf = await readTerraform(options.tfjson, options.stdin);
     if (Array.isArray(tf)) issues.push(...tf);
     else {
       const merged = applyTerraformOutput(cluster, tf.outputs, tf.file);
