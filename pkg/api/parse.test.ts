@@ -67,3 +67,12 @@ describe('parseManifest', () => {
     expect(decodeIssues(`${HEAD}? [a, b]\n: c\n`)[0]!.message).to.match(/keys must be plain strings/);
   });
 });
+
+describe('parseManifest: YAML aliases', () => {
+  it('reports an unresolved alias or an alias bomb as a configuration error', () => {
+    const issues = decodeIssues(`${HEAD}name: *nope\n`);
+    expect(issues[0]!.message).to.match(/alias|anchor/i);
+    const bomb = `${HEAD}a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`;
+    expect(decodeIssues(bomb)[0]!.message).to.match(/alias|invalid YAML/i);
+  });
+});

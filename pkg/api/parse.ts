@@ -96,7 +96,14 @@ export function parseManifest(text: string, file: string): ParsedManifest {
   if (complexKeys.length > 0) {
     throw new ConfigError(complexKeys.map((i) => ({ ...i, file })), 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster');
   }
-  const raw = dropNullMembers(doc.toJS({ maxAliasCount: 100 }));
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Unresolved aliases, alias bombs: the YAML is well-formed but not a usable document.
+    throw new ConfigError([{ path: '', message: `invalid YAML: ${(e as Error).message.split('\n')[0]}`, file }], 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster');
+  }
+  const raw = dropNullMembers(js);
   const docPos = (doc.contents as Node | null)?.range ? lineCounter.linePos((doc.contents as Node).range![0]) : undefined;
   const fail = (message: string): never => {
     throw new ConfigError([{ path: '', message, file, ...(docPos ?? {}) }]);
