@@ -157,6 +157,30 @@ describe('kubeone CLI', () => {
     expect(res.stdout).to.not.include('insecure\n');
   });
 
+  it('-c credentials feed the manifest and never reach the output', async () => {
+    const creds = file('credentials.yaml', [
+      'VSPHERE_PASSWORD: vspherepw1',
+      'registriesAuth: |',
+      '  apiVersion: kubeone.k8c.io/v1beta2',
+      '  kind: ContainerRuntimeContainerd',
+      '  registries:',
+      '    registry.internal.example:',
+      '      auth:',
+      '        username: robot',
+      '        password: regpw2',
+      '',
+    ].join('\n'));
+    const res = await kubeone('config', 'dump', '-m', '/work/shared/reference/manifests/06-docs-baremetal-static-workers.yaml', '-c', creds);
+    expect(res.code, res.stderr).to.equal(0);
+    expect(parseYaml(res.stdout).containerRuntime.containerd.registries['registry.internal.example'].auth.username).to.equal('robot');
+    expect(res.stdout + res.stderr).to.not.match(/vspherepw1|regpw2/);
+    const bad = file('badcreds.yaml', 'OS_PASSWORD:\n  - leaked-secret\n');
+    const failed = await kubeone('config', 'validate', '-m', '/work/shared/reference/manifests/06-docs-baremetal-static-workers.yaml', '-c', bad);
+    expect(failed.code).to.equal(15);
+    expect(failed.stderr).to.match(/OS_PASSWORD: credential values must be strings/);
+    expect(failed.stderr).to.not.include('leaked-secret');
+  });
+
   it('config schema prints the draft 2020-12 schema', async () => {
     const res = await kubeone('config', 'schema');
     expect(JSON.parse(res.stdout).$schema).to.equal('https://json-schema.org/draft/2020-12/schema');

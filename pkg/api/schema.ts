@@ -12,7 +12,7 @@ type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
 const addFormats: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 addFormats(ajv);
 const validateSchema = ajv.compile(manifestSchema);
 
@@ -47,7 +47,7 @@ function describe(data: unknown, e: ErrorObject): Issue {
     case 'type':
       return { path: at, message: `must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}` };
     case 'enum':
-      return { path: at, message: `unsupported value; supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return { path: at, message: `unsupported value ${JSON.stringify(e.data)}; supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'format':
       return { path: at, message: `must be a valid ${String(p.format).toUpperCase()}` };
     case 'anyOf':

@@ -46,6 +46,11 @@ describe('applyTerraformOutput', () => {
     const { issues } = applyTerraformOutput(empty(), { kubeone_hosts: { value: { control_plane: { cloud_provider: 'mars', public_address: 'x' } } } });
     expect(issues.map((i) => i.path)).to.deep.equal(['kubeone_hosts.value.control_plane.cloud_provider', 'kubeone_hosts.value.control_plane.public_address']);
   });
+  it('rejects an unsupported operating system (Amazon Linux) from Terraform', () => {
+    const { issues } = applyTerraformOutput(empty(), { kubeone_hosts: { value: { control_plane: { operating_system: 'amzn', public_address: ['a', 'b'] } } } });
+    expect(issues).to.have.length(1);
+    expect(issues[0]!.path).to.equal('kubeone_hosts.value.control_plane.operating_system');
+  });
   it('sets the proxy from the proxy output', () => {
     const { cluster } = applyTerraformOutput(empty(), { proxy: { value: { http: 'http://p:3128', https: 'http://p:3128', noProxy: '.corp' } } });
     expect(cluster.proxy).to.deep.equal({ http: 'http://p:3128', https: 'http://p:3128', noProxy: '.corp' });

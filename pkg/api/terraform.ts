@@ -15,6 +15,9 @@ const PROXY_KEYS = ['http', 'https', 'noProxy'];
 
 type Obj = Record<string, unknown>;
 
+// Amazon Linux was removed in KubeOne 1.12.
+const SUPPORTED_OS = ['ubuntu', 'debian', 'centos', 'rhel', 'rockylinux', 'flatcar'];
+
 class Reader {
   readonly issues: Issue[] = [];
   constructor(private readonly file: string) {}
@@ -87,7 +90,10 @@ function readHosts(r: Reader, spec: Obj, path: string): HostConfig[] {
     set(h, 'bastionUser', r.string(spec.bastion_user, joinPath(path, 'bastion_user')));
     set(h, 'bastionHostPublicKey', r.string(spec.bastion_host_key, joinPath(path, 'bastion_host_key')));
     set(h, 'bastionPrivateKeyFile', r.string(spec.bastion_private_key_file, joinPath(path, 'bastion_private_key_file')));
-    set(h, 'operatingSystem', r.string(spec.operating_system, joinPath(path, 'operating_system')) as HostConfig['operatingSystem']);
+    const os = r.string(spec.operating_system, joinPath(path, 'operating_system'));
+    if (os !== undefined && !SUPPORTED_OS.includes(os)) {
+      if (i === 0) r.fail(joinPath(path, 'operating_system'), `unsupported value ${JSON.stringify(os)}; supported values: ${SUPPORTED_OS.join(', ')}`);
+    } else set(h, 'operatingSystem', os as HostConfig['operatingSystem']);
     set(h, 'labels', r.stringMap(spec.labels, joinPath(path, 'labels')));
     set(h, 'annotations', r.stringMap(spec.annotations, joinPath(path, 'annotations')));
     if (kubelet) {
