@@ -83,7 +83,8 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
   const text = fromStdin ? await readStdin(options.stdin) : await readTextFile(options.manifestPath, 'manifest');
 
   const parsed = parseManifest(text, displayName);
-  const issues: Issue[] = [...parsed.issues];
+  // parsed.issues (enum, range) are found again by validate() on the merged cluster.
+  const issues: Issue[] = [];
   const warnings = collectWarnings(parsed.cluster);
   let cluster = parsed.cluster;
 

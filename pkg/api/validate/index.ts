@@ -1,4 +1,5 @@
 import type { Issue } from '../errors.js';
+import { checkStructure } from '../schema.js';
 import type { KubeOneCluster } from '../types.js';
 import { validateAPIEndpoint, validateCloudProvider, validateVersions } from './cloud.js';
 import {
@@ -20,6 +21,11 @@ import { Issues, isDNS1123Subdomain } from './util.js';
  */
 export function validate(c: KubeOneCluster): Issue[] {
   const out = new Issues();
+  // The schema first, so a cluster built in code (or merged from Terraform) gets the same
+  // structural checks as a decoded manifest.
+  const structure = checkStructure(c);
+  out.list.push(...structure.blocking, ...structure.nonBlocking);
+  if (structure.blocking.length > 0) return out.list;
   if (!c.name) out.add('name', 'no cluster name given');
   else if (!isDNS1123Subdomain(c.name)) out.add('name', `${JSON.stringify(c.name)} is not a valid DNS-1123 subdomain (lower case alphanumerics, "-" and ".")`);
   validateHosts(c, out);
