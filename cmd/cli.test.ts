@@ -155,6 +155,9 @@ describe('kubeone CLI', () => {
     expect(doc.containerRuntime.containerd.registries['myunknown.tld'].auth).to.deep.equal({ username: 'user1', password: '[REDACTED]' });
     expect(doc.clusterNetwork.podSubnet).to.equal('10.244.0.0/16');
     expect(res.stdout).to.not.include('insecure\n');
+    // The dump is itself a valid manifest (without -t: Terraform values are in it now).
+    const again = await kubeone('config', 'validate', '-m', file('dumped.yaml', res.stdout));
+    expect(again.code, again.stderr).to.equal(0);
   });
 
   it('-c credentials feed the manifest and never reach the output', async () => {

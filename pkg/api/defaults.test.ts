@@ -101,6 +101,15 @@ describe('applyDefaults', () => {
     expect(d.helmReleases![0]).to.include({ releaseName: 'flannel', timeout: '5m' });
     expect(d.certificateAuthority!.bundle).to.equal('PEM');
   });
+  it('is idempotent: defaulting a defaulted manifest changes nothing', () => {
+    const c = baseCluster();
+    c.proxy = { https: 'http://proxy:3128', noProxy: '.corp' };
+    c.cloudProvider = { aws: {} };
+    c.features = { staticAuditLog: { enable: true, config: { policyFilePath: 'p.yaml' } }, openidConnect: { enable: true, config: { issuerUrl: 'https://i' } } };
+    c.helmReleases = [{ chart: 'c', repoURL: 'https://r', namespace: 'n' }];
+    const once = applyDefaults(c);
+    expect(applyDefaults(once)).to.deep.equal(once);
+  });
   it('does not modify its input', () => {
     const c = baseCluster();
     const before = JSON.stringify(c);

@@ -118,8 +118,9 @@ function defaultProxy(c: KubeOneCluster): void {
   if (!p || (!p.http && !p.https)) return;
   const n = c.clusterNetwork!;
   const parts = ['127.0.0.1/8', 'localhost', n.serviceDomainName, n.podSubnet, n.serviceSubnet];
-  if (p.noProxy) parts.push(p.noProxy);
-  p.noProxy = parts.filter(Boolean).join(',');
+  if (p.noProxy) parts.push(...p.noProxy.split(','));
+  // De-duplicated so that defaulting a dumped (already defaulted) manifest changes nothing.
+  p.noProxy = [...new Set(parts.filter(Boolean))].join(',');
 }
 
 function defaultFeatures(c: KubeOneCluster): void {
