@@ -202,5 +202,10 @@ describe('kubeone CLI', () => {
     expect(res.code).to.equal(1);
     expect(res.stderr).to.match(/Unknown argument/);
     expect((await kubeone()).code).to.equal(1);
+    // A usage error stops before the handler: no attempt to read ./kubeone.yaml.
+    const extra = await kubeone('config', 'validate', 'extra');
+    expect(extra.code).to.equal(1);
+    expect(extra.stderr).to.match(/Unknown argument: extra/);
+    expect(extra.stderr).to.not.match(/kubeone\.yaml/);
   });
 });

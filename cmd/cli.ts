@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { ExitCode, KubeOneError } from '../pkg/errors/exit-codes.js';
 import { commands } from './commands/index.js';
 import { CliContext, type Io } from './shared/context.js';
 import { addGlobalFlags } from './shared/global-flags.js';
@@ -21,10 +22,9 @@ export async function runCli(args: string[], io: Io = processIo): Promise<number
     .version(false)
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      // Usage errors (unknown flag or command): KubeOne exits 1 for these.
-      if (err) throw err;
-      io.stderr.write(`Error: ${msg}\nRun "kubeone --help" for usage.\n`);
-      ctx.exitCode = 1;
+      // Usage errors (unknown flag or command) exit 1, as KubeOne; throwing stops yargs
+      // from running the command handler anyway.
+      throw err ?? new KubeOneError(`${msg}\nRun "kubeone --help" for usage.`, ExitCode.default);
     });
   for (const factory of commands) parser = parser.command(factory(ctx));
   try {

@@ -6,7 +6,7 @@ import { configValidateCommand } from './config-validate.js';
 
 /** `kubeone config <validate|print|dump|schema>`. */
 export const configCommand: CommandFactory = (ctx) => ({
-  command: 'config <command>',
+  command: 'config',
   describe: 'Work with the KubeOneCluster manifest',
   builder: (y) =>
     y
