@@ -45,8 +45,9 @@ describe('redactCluster', () => {
     c.cloudProvider = { none: {}, csiConfig: '[Global]\nuser = "admin"\npassword = "pw4"\n' };
     c.features = { encryptionProviders: { enable: true, customEncryptionConfiguration: 'keys:\n- name: k\n  secret: c2VjcmV0\n' } };
     c.controlPlane!.hosts![0]!.sshPrivateKeyFile = '/home/me/.ssh/id_rsa';
+    c.cloudProvider.cloudConfig = '{"tenantId":"t","aadClientSecret":"pw5"}';
     const text = JSON.stringify(redactCluster(c));
-    for (const secret of ['pw1', 'dXNlcjpwdw==', 'tok', 'pw2', 'pw3', 'pw4', 'c2VjcmV0']) expect(text).to.not.include(secret);
+    for (const secret of ['pw1', 'dXNlcjpwdw==', 'tok', 'pw2', 'pw3', 'pw4', 'pw5', 'c2VjcmV0']) expect(text).to.not.include(secret);
     expect(text).to.include('/home/me/.ssh/id_rsa');
     expect(text).to.include('s3Bucket');
     expect(text).to.include('admin');

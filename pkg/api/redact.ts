@@ -7,18 +7,20 @@ export const REDACTED = '[REDACTED]';
 // Object keys whose string values are secrets (registry/helm auth, addon params such as
 // resticPassword). File paths (sshPrivateKeyFile) are not secrets and stay readable.
 const SECRET_KEY = /^(password|auth|identityToken|token|secret|.*(Password|Secret|Token|Key))$/;
-// Inside multi-line INI/YAML blobs (cloudConfig, csiConfig, encryption config).
-const SECRET_LINE = /^(\s*-?\s*["']?[\w.-]*(password|secret|token|key)[\w.-]*["']?\s*[:=]\s*)(.+)$/gim;
+// `key = value` / `"key": "value"` pairs inside config blobs (INI, YAML, JSON; one line or
+// many) whose key names a secret: cloudConfig, csiConfig, encryption configuration...
+const SECRET_PAIR = /(["']?[\w.-]*(?:password|secret|token|key)[\w.-]*["']?[ \t]*[:=][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;}]+)/gi;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
 
 function redactBlob(text: string): string {
-  return text.replace(PEM_PRIVATE_KEY, REDACTED).replace(SECRET_LINE, `$1${REDACTED}`);
+  return text.replace(PEM_PRIVATE_KEY, REDACTED).replace(SECRET_PAIR, `$1${REDACTED}`);
 }
 
 function walk(value: unknown, key: string | undefined): unknown {
   if (typeof value === 'string') {
     if (key && SECRET_KEY.test(key) && !/(File|PublicKey)$/.test(key) && value !== '') return REDACTED;
-    return value.includes('\n') ? redactBlob(value) : value;
+    // Config blobs (INI, YAML, JSON; one line or many) may embed secrets under their own keys.
+    return redactBlob(value);
   }
   if (Array.isArray(value)) return value.map((v) => walk(v, undefined));
   if (value && typeof value === 'object') {
