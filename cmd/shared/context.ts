@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { ConfigError, formatIssue } from '../../pkg/api/errors.js';
 import { loadCluster } from '../../pkg/api/load.js';
-import { manifestHash } from '../../pkg/api/redact.js';
+import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
 import { createLogger, type Logger } from '../../pkg/log/logger.js';

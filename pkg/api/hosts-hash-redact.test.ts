@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { canonicalJson } from './canonical-json.js';
 import { applyDefaults } from './defaults.js';
 import { resolveHosts } from './hosts.js';
-import { manifestHash, redactCluster } from './redact.js';
+import { manifestHash } from './manifest-hash.js';
+import { redactCluster } from './redact.js';
 import { baseCluster } from './testdata/base-cluster.js';
 
 describe('resolveHosts', () => {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
 import type { KubeOneCluster } from './types.js';
 
 export const REDACTED = '[REDACTED]';
@@ -34,9 +32,4 @@ function walk(value: unknown, key: string | undefined): unknown {
 /** A copy of the cluster safe to print: credential values and key material masked. */
 export function redactCluster(c: KubeOneCluster): KubeOneCluster {
   return walk(c, undefined) as KubeOneCluster;
-}
-
-/** sha256 (hex) of the canonical JSON of the cluster: equal manifests, equal hash. */
-export function manifestHash(c: KubeOneCluster): string {
-  return createHash('sha256').update(canonicalJson(c)).digest('hex');
 }
