@@ -1,0 +1,21 @@
+/**
+ * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped.
+ * Two structurally equal values always give the same string, which makes it fit for
+ * hashing manifests, snapshots and plans.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortDeep(value));
+}
+
+function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortDeep(v)));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortDeep(v);
+    }
+    return out;
+  }
+  return value;
+}

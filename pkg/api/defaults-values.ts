@@ -1,0 +1,61 @@
+// Default values KubeOne 1.14 applies (v1beta2/defaults.go), kept apart from the logic.
+import type { ProviderName, Taint } from './types.js';
+
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_SSH_USERNAME = 'root';
+export const DEFAULT_SSH_AGENT_SOCKET = 'env:SSH_AUTH_SOCK';
+export const DEFAULT_API_PORT = 6443;
+export const DEFAULT_POD_SUBNET = '10.244.0.0/16';
+export const DEFAULT_POD_SUBNET_IPV6 = 'fd01::/48';
+export const DEFAULT_SERVICE_SUBNET = '10.96.0.0/12';
+export const DEFAULT_SERVICE_SUBNET_IPV6 = 'fd02::/120';
+export const DEFAULT_SERVICE_DOMAIN = 'cluster.local';
+export const DEFAULT_NODE_PORT_RANGE = '30000-32767';
+export const DEFAULT_NODE_CIDR_MASK_IPV4 = 24;
+export const DEFAULT_NODE_CIDR_MASK_IPV6 = 64;
+export const DEFAULT_CONTAINER_LOG_MAX_SIZE = '100Mi';
+export const DEFAULT_CONTAINER_LOG_MAX_FILES = 5;
+export const DEFAULT_HELM_TIMEOUT = '5m';
+export const DEFAULT_COREDNS_REPLICAS = 2;
+
+export function controlPlaneTaints(): Taint[] {
+  return [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
+}
+
+const CANAL_MTU: Partial<Record<ProviderName, number>> = { aws: 8951, gce: 1410, hetzner: 1400, openstack: 1400 };
+export function defaultCanalMtu(provider: ProviderName | undefined): number {
+  return (provider && CANAL_MTU[provider]) || 1450;
+}
+
+export const STATIC_AUDIT_LOG_DEFAULTS = { logPath: '/var/log/kubernetes/audit.log', logMaxAge: 30, logMaxBackup: 3, logMaxSize: 100 };
+
+export const OIDC_DEFAULTS = {
+  clientId: 'kubernetes',
+  usernameClaim: 'sub',
+  usernamePrefix: 'oidc:',
+  groupsClaim: 'groups',
+  groupsPrefix: 'oidc:',
+  signingAlgs: 'RS256',
+};
+
+// Go cipher suite names, as printed by `kubeone config print --full`.
+export const TLS_CIPHERS_API_SERVER = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA',
+];
+export const TLS_CIPHERS_ETCD = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+];
+export const TLS_CIPHERS_KUBELET = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+];

@@ -1,0 +1,42 @@
+import { ExitCode, KubeOneError } from '../errors/exit-codes.js';
+
+/** One problem found in the configuration, located in manifest terms. */
+export interface Issue {
+  /** Field path in manifest terms, e.g. `controlPlane.hosts[1].publicAddress`; '' for the document. */
+  path: string;
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+/** `<file>:<line>:<col>: <path>: <message>` (location parts only when known). */
+export function formatIssue(issue: Issue): string {
+  let where = '';
+  if (issue.file) {
+    where = issue.file;
+    if (issue.line !== undefined) where += `:${issue.line}`;
+    if (issue.line !== undefined && issue.col !== undefined) where += `:${issue.col}`;
+    where += ': ';
+  }
+  const path = issue.path === '' ? '' : `${issue.path}: `;
+  return `${where}${path}${issue.message}`;
+}
+
+/**
+ * Every configuration problem (decoding, validation, Terraform output, credentials file)
+ * ends as a ConfigError carrying ALL issues found, so the user fixes them in one round.
+ * Exit code 15, as KubeOne.
+ */
+export class ConfigError extends KubeOneError {
+  readonly issues: Issue[];
+  constructor(issues: Issue[], summary = 'configuration validation') {
+    super(`${summary}\n${issues.map(formatIssue).join('\n')}`, ExitCode.config);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export function isConfigError(err: unknown): err is ConfigError {
+  return err instanceof ConfigError;
+}

@@ -1,0 +1,125 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { applyCredentials, parseCredentials } from './credentials.js';
+import { applyDefaults } from './defaults.js';
+import { ConfigError, type Issue } from './errors.js';
+import { resolveHosts } from './hosts.js';
+import { locateIssues, parseManifest } from './parse.js';
+import { isDirectory, pathExists, readStdin, readTerraformDir, readTextFile } from './read-input.js';
+import { applyTerraformOutput } from './terraform.js';
+import type { KubeOneCluster, LoadedCluster } from './types.js';
+import { validate } from './validate/index.js';
+import { collectWarnings } from './warnings.js';
+
+export interface LoadOptions {
+  /** Manifest path, or '-' for stdin. */
+  manifestPath: string;
+  /** Terraform output: a JSON file, '-' for stdin, or a Terraform directory. */
+  tfjson?: string;
+  /** Credentials file (flat YAML map of strings). */
+  credentialsPath?: string;
+  /** Environment for credential fallbacks; process.env when not given. */
+  env?: Record<string, string | undefined>;
+  /** Where '-' reads from; process.stdin when not given. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+async function readTerraform(tfjson: string, stdin: NodeJS.ReadableStream | undefined): Promise<{ outputs: unknown; file: string } | Issue[]> {
+  let text: string;
+  let file = tfjson;
+  let outputsOnly = true;
+  if (tfjson === '-') {
+    text = await readStdin(stdin);
+    file = '<stdin>';
+  } else if (await isDirectory(tfjson)) {
+    ({ text, file, outputsOnly } = await readTerraformDir(tfjson));
+  } else {
+    text = await readTextFile(tfjson, 'terraform output');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return [{ path: '', message: `terraform output is not valid JSON: ${(e as Error).message}`, file }];
+  }
+  // A state file carries the outputs under `outputs`.
+  if (!outputsOnly && data && typeof data === 'object' && 'outputs' in data) data = (data as { outputs: unknown }).outputs;
+  return { outputs: data, file };
+}
+
+/** Checks that need the disk: files the manifest refers to, relative to its directory. */
+async function fileIssues(c: KubeOneCluster, baseDir: string): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  for (const [i, hr] of (c.helmReleases ?? []).entries()) {
+    if (hr.chart && !hr.repoURL && !hr.chartURL && !(await pathExists(resolve(abs(hr.chart), 'Chart.yaml')))) {
+      issues.push({ path: `helmReleases[${i}].chart`, message: `invalid local chart: ${abs(hr.chart)}/Chart.yaml cannot be read` });
+    }
+    for (const [j, v] of (hr.values ?? []).entries()) {
+      if (v.valuesFile && !(await pathExists(abs(v.valuesFile)))) {
+        issues.push({ path: `helmReleases[${i}].values[${j}].valuesFile`, message: `cannot open ${abs(v.valuesFile)}` });
+      }
+    }
+  }
+  if (c.addons?.path && (c.addons.addons?.length || c.addons.enable) && !(await isDirectory(abs(c.addons.path)))) {
+    issues.push({ path: 'addons.path', message: `addons directory ${abs(c.addons.path)} does not exist` });
+  }
+  return issues;
+}
+
+/**
+ * Loads a manifest the way every command needs it: read, strict decode, Terraform output
+ * merge, defaulting, credentials, validation. Throws ConfigError (exit 15) listing every
+ * problem with file:line:col, or KubeOneError (exit 1) when a file cannot be read.
+ */
+export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> {
+  const env = options.env ?? process.env;
+  if (options.manifestPath === '-' && options.tfjson === '-') {
+    throw new ConfigError([{ path: '', message: 'the manifest and the Terraform output cannot both be read from stdin' }]);
+  }
+  const fromStdin = options.manifestPath === '-';
+  const manifestPath = fromStdin ? '<stdin>' : resolve(options.manifestPath);
+  const displayName = fromStdin ? '<stdin>' : options.manifestPath;
+  const baseDir = fromStdin ? process.cwd() : dirname(manifestPath);
+  const text = fromStdin ? await readStdin(options.stdin) : await readTextFile(options.manifestPath, 'manifest');
+
+  const parsed = parseManifest(text, displayName);
+  // parsed.issues (enum, range) are found again by validate() on the merged cluster.
+  const issues: Issue[] = [];
+  const warnings = collectWarnings(parsed.cluster);
+  let cluster = parsed.cluster;
+
+  if (options.tfjson) {
+    const tf = await readTerraform(options.tfjson, options.stdin);
+    if (Array.isArray(tf)) issues.push(...tf);
+    else {
+      const merged = applyTerraformOutput(cluster, tf.outputs, tf.file);
+      cluster = merged.cluster;
+      issues.push(...merged.issues);
+    }
+  }
+
+  const caFile = cluster.certificateAuthority?.file;
+  if (caFile) {
+    const p = isAbsolute(caFile) ? caFile : resolve(baseDir, caFile);
+    try {
+      cluster = { ...cluster, certificateAuthority: { ...cluster.certificateAuthority, bundle: await readTextFile(p, 'certificate authority file') } };
+    } catch (e) {
+      issues.push({ path: 'certificateAuthority.file', message: (e as Error).message.split('\n')[0]! });
+    }
+  }
+
+  cluster = applyDefaults(cluster);
+
+  let credentials: Record<string, string> = {};
+  const credText = options.credentialsPath ? await readTextFile(options.credentialsPath, 'credentials file') : undefined;
+  const creds = parseCredentials(credText, options.credentialsPath ?? '', env);
+  issues.push(...creds.issues);
+  credentials = creds.credentials;
+  const applied = applyCredentials(cluster, credentials, options.credentialsPath ?? 'credentials');
+  cluster = applied.cluster;
+  issues.push(...applied.issues);
+
+  issues.push(...validate(cluster), ...(await fileIssues(cluster, baseDir)));
+  if (issues.length > 0) throw new ConfigError(locateIssues(issues, displayName, parsed.positions));
+  return { manifestPath, baseDir, cluster, hosts: resolveHosts(cluster), credentials, warnings };
+}
