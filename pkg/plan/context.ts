@@ -1,0 +1,102 @@
+// The planner's view of one (desired, snapshot, options) triple, computed once and shared
+// by every action module.
+import type { ClusterFacts, EtcdMemberFacts, HostFacts, NodeFacts, Snapshot } from '../snapshot/types.js';
+import { PlanBuilder } from './builder.js';
+import { deriveHostView, type HostView } from './host-state.js';
+import type { DesiredState, PlanOptions } from './types.js';
+import { stripV } from './host-state.js';
+
+export interface PlanContext {
+  desired: DesiredState;
+  snapshot: Snapshot;
+  options: PlanOptions;
+  /** versions.kubernetes (defaulted, no `v`). */
+  version: string;
+  kube: ClusterFacts | null;
+  /** Desired hosts in manifest order: control planes first as the manifest lists them. */
+  hosts: HostView[];
+  byName: Map<string, HostView>;
+  controlPlanes: HostView[];
+  workers: HostView[];
+  /** Snapshot hosts that are no longer in the manifest (a snapshot saved with an older manifest). */
+  strayFacts: HostFacts[];
+  /** A control plane is initialized somewhere (cluster exists, even if its API did not answer). */
+  clusterExists: boolean;
+  /** The control plane the cluster-level steps run against; null when none can be found. */
+  leader: HostView | null;
+  b: PlanBuilder;
+}
+
+export function buildContext(desired: DesiredState, snapshot: Snapshot, options: PlanOptions): PlanContext {
+  const kube = snapshot.state.kube;
+  const factsByName = new Map(snapshot.state.hosts.map((f) => [f.name, f]));
+  const nodeByHost = new Map<string, NodeFacts>();
+  const memberByHost = new Map<string, EtcdMemberFacts>();
+  for (const node of kube?.nodes ?? []) if (node.host !== null) nodeByHost.set(node.host, node);
+  for (const member of kube?.etcdMembers ?? []) if (member.host !== null) memberByHost.set(member.host, member);
+
+  const hosts = desired.cluster.hosts.map((h) =>
+    deriveHostView(h, factsByName.get(h.name), nodeByHost.get(h.name), memberByHost.get(h.name)),
+  );
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const controlPlanes = hosts.filter((h) => h.role === 'controlPlane');
+  const workers = hosts.filter((h) => h.role === 'staticWorker');
+  const strayFacts = snapshot.state.hosts.filter((f) => !byName.has(f.name));
+  const clusterExists = kube !== null || controlPlanes.some((h) => h.cpInitialized);
+  const b = new PlanBuilder();
+  const version = stripV(desired.cluster.cluster.versions?.kubernetes ?? '');
+  if (version === '') throw new Error('versions.kubernetes: missing (the planner needs the defaulted manifest)');
+  return {
+    desired,
+    snapshot,
+    options,
+    version,
+    kube,
+    hosts,
+    byName,
+    controlPlanes,
+    workers,
+    strayFacts,
+    clusterExists,
+    leader: chooseLeader(kube, controlPlanes, clusterExists),
+    b,
+  };
+}
+
+/**
+ * Fresh cluster: the host marked isLeader, else the first control plane. Existing cluster:
+ * the control plane whose apiserver answered the probe, else the first healthy initialized one.
+ */
+function chooseLeader(kube: ClusterFacts | null, cps: HostView[], clusterExists: boolean): HostView | null {
+  if (!clusterExists) return cps.find((h) => h.config.isLeader) ?? cps[0] ?? null;
+  if (kube === null) return null;
+  const answered = cps.find((h) => h.name === kube.leader && !h.dead);
+  if (answered) return answered;
+  if (kube.leader === null) return null;
+  return cps.find((h) => h.cpInitialized && h.reachable && !h.dead && h.node?.ready) ?? null;
+}
+
+export const CONTAINERD_PREFIX = '/etc/containerd/';
+
+export function isKubeletPath(path: string): boolean {
+  return path.startsWith('/var/lib/kubelet/') || path.startsWith('/etc/systemd/system/kubelet');
+}
+
+/** Managed files whose desired hash differs from (or is missing in) the host's observed ones. */
+export function driftedFiles(ctx: PlanContext, host: HostView, match: (path: string) => boolean): string[] {
+  const desired = ctx.desired.managedFiles[host.name] ?? {};
+  const observed = host.facts?.managedFiles ?? {};
+  return Object.keys(desired)
+    .filter(match)
+    .sort()
+    .filter((path) => {
+      const seen = observed[path];
+      return !seen || !seen.exists || seen.sha256 !== desired[path];
+    });
+}
+
+export function describeFileDrift(ctx: PlanContext, host: HostView, path: string): string {
+  const seen = host.facts?.managedFiles?.[path];
+  if (!seen || !seen.exists) return `${path} is missing on ${host.name}`;
+  return `${path} on ${host.name} has sha256 ${seen.sha256.slice(0, 12)}, the manifest renders ${ctx.desired.managedFiles[host.name][path].slice(0, 12)}`;
+}
