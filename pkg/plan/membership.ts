@@ -128,11 +128,15 @@ export class EtcdQuorum {
     return null;
   }
 
-  /** Adding a member: until it is up, the old healthy members alone must still be a majority. */
+  /**
+   * Adding a member. kubeadm joins etcd members as learners (non-voting until in sync), so a
+   * join never lowers the healthy majority by itself; it must not start without quorum, and
+   * once promoted the member must leave a healthy majority (dead members are removed first).
+   */
   add(): string | null {
     if (this.lost) return `etcd has no quorum (${this.describe()})`;
-    if (this.healthy < EtcdQuorum.quorumOf(this.members + 1)) {
-      return `adding a member would need ${EtcdQuorum.quorumOf(this.members + 1)} healthy members, only ${this.healthy} are`;
+    if (this.healthy + 1 < EtcdQuorum.quorumOf(this.members + 1)) {
+      return `after the join ${this.healthy + 1} of ${this.members + 1} members would be healthy`;
     }
     this.members += 1;
     this.healthy += 1;
