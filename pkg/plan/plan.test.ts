@@ -146,7 +146,7 @@ describe('computePlan', () => {
 
   it('one control plane dead: its etcd member and Node go first, then the replacement joins', () => {
     const b = converged()
-      .edit('cp-3', (f) => Object.assign(f, new SnapshotBuilder().host('x', 'controlPlane').build().state.hosts[0], { name: 'cp-3', id: 2, role: 'controlPlane', hostname: 'cp-3' }))
+      .reinstall('cp-3')
       .editKube((k) => {
         k.nodes.find((n) => n.name === 'cp-3')!.ready = false;
         k.etcdMembers.find((m) => m.name === 'cp-3')!.healthy = false;
@@ -162,11 +162,9 @@ describe('computePlan', () => {
   });
 
   it('two of three control planes dead: refused (etcd quorum), host installs still planned', () => {
-    const fresh = (name: string, id: number) => (f: Record<string, unknown>) =>
-      Object.assign(f, new SnapshotBuilder().host('x', 'controlPlane').build().state.hosts[0], { name, id, hostname: name });
     const b = converged()
-      .edit('cp-2', fresh('cp-2', 1))
-      .edit('cp-3', fresh('cp-3', 2))
+      .reinstall('cp-2')
+      .reinstall('cp-3')
       .editKube((k) => {
         for (const n of ['cp-2', 'cp-3']) {
           k.nodes.find((x) => x.name === n)!.ready = false;

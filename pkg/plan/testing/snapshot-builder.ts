@@ -220,6 +220,16 @@ export class SnapshotBuilder {
     return this;
   }
 
+  /** The machine behind a host was replaced: same name and address, nothing installed (Node and etcd member stay). */
+  reinstall(name: string, configure: (h: HostBuilder) => unknown = () => undefined): this {
+    const index = this.hosts.findIndex((x) => x.facts.name === name);
+    if (index < 0) throw new Error(`no host ${name}`);
+    const h = new HostBuilder(name, index, this.hosts[index].facts.role);
+    configure(h);
+    this.hosts[index] = h;
+    return this;
+  }
+
   editKube(edit: (kube: ClusterFacts) => void): this {
     edit(this.ensureKube());
     return this;
