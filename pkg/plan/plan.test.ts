@@ -131,11 +131,33 @@ describe('computePlan', () => {
     expect(ids(plan)).to.have.length(10);
     expect(ids(plan).slice(0, 5).every((id) => id.endsWith(':1.35.1'))).to.equal(true);
     expect(action(plan, 'upgrade-control-plane:cp-1:1.36.0').dependsOn).to.deep.equal(['upgrade-worker:w-2:1.35.1']);
-    expect(action(plan, 'upgrade-control-plane:cp-1:1.35.1').reason).to.contain('1.35.1 is step 1 of 2 towards 1.36.0');
+    expect(action(plan, 'upgrade-control-plane:cp-1:1.35.1').reason).to.contain('step 1 of 2 on the path 1.35.1 -> 1.36.0');
     expect(plan.warnings).to.deep.equal([]);
     const noPatch = computePlan(want, converged('1.34.3').build(), NOW);
     expect(ids(noPatch)).to.include('upgrade-control-plane:cp-1:1.35');
     expect(noPatch.warnings.join('\n')).to.contain('intermediate minor 1.35');
+  });
+
+  it('a worker two minors behind steps through each minor; control planes only take the steps they need', () => {
+    const b = converged('1.35.1', CPS).convergedHost('w-1', 'staticWorker', { version: '1.33.5' });
+    const plan = computePlan(desired({ workers: ['w-1'] }), b.build(), { ...NOW, intermediateVersions: { '1.34': '1.34.3' } });
+    expect(ids(plan)).to.deep.equal(['upgrade-worker:w-1:1.34.3', 'upgrade-worker:w-1:1.35.1']);
+    expect(action(plan, 'upgrade-worker:w-1:1.35.1').dependsOn).to.deep.equal(['upgrade-worker:w-1:1.34.3']);
+  });
+
+  it('an unreachable worker that an upgrade would leave too far behind: the upgrade is refused (skew)', () => {
+    const b = converged('1.33.5', CPS).convergedHost('w-1', 'staticWorker', { version: '1.33.5' });
+    const snap = b.build();
+    const w1 = snap.state.hosts.find((h) => h.name === 'w-1')!;
+    Object.assign(w1, { reachable: false, error: { kind: 'timeout', message: 'timed out' } });
+    const plan = computePlan(desiredState({ version: '1.37.0', controlPlanes: CPS, workers: ['w-1'] }), snap, {
+      ...NOW,
+      intermediateVersions: { '1.34': '1.34.3', '1.35': '1.35.1', '1.36': '1.36.0' },
+    });
+    expect(plan.refusals.map((r) => r.rule)).to.deep.equal(['unreachable', 'skew']);
+    expect(plan.refusals[1].message).to.contain('upgrading to 1.37.0 would leave w-1');
+    expect(ids(plan)).to.include('upgrade-control-plane:cp-3:1.36.0');
+    expect(ids(plan).some((id) => id.endsWith(':1.37.0'))).to.equal(false);
   });
 
   it('downgrade is refused', () => {

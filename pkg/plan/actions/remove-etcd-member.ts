@@ -31,7 +31,7 @@ export function plan(ctx: PlanContext, need: JoinNeed, after: string[]): string 
     change: '-',
     hosts: [need.host.name],
     title: `remove the old etcd member${need.staleNode ? ' and Node' : ''} of ${need.host.name} before it rejoins`,
-    reason: `etcd member ${member.name} (${member.id}) is ${member.healthy === false ? 'unhealthy' : 'stale'}: ${need.reason}`,
+    reason: `${need.reason}; its old etcd member ${member.id} goes first, so etcd never counts a dead member while the replacement joins`,
     dependsOn: ctx.b.deps(...after),
     disruptive: need.staleNode?.ready === true,
     serial: true,

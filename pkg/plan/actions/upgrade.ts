@@ -70,8 +70,9 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
   const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0);
   if (behind.length === 0) return result;
 
-  const oldestCp = cps.reduce((min, h) => (compareVersions(h.version, min) < 0 ? h.version : min), ctx.version);
-  const path = upgradePath(ctx, cps.length > 0 ? oldestCp : behind[0].version);
+  // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
+  const oldest = behind.filter((h) => h.reachable).reduce((min, h) => (compareVersions(h.version, min) < 0 ? h.version : min), ctx.version);
+  const path = upgradePath(ctx, oldest);
   const leader = ctx.leader;
   const orderedCps = [...cps].sort((a, b) => Number(b === leader) - Number(a === leader));
   const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newer.includes(h));
@@ -95,7 +96,7 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
       });
       break;
     }
-    const stepReason = path.length > 1 ? `; ${target} is step ${i + 1} of ${path.length} towards ${ctx.version} (kubeadm upgrades one minor at a time)` : '';
+    const stepReason = path.length > 1 ? `; step ${i + 1} of ${path.length} on the path ${path.join(' -> ')} (kubeadm upgrades one minor at a time)` : '';
     const reasonFor = (h: HostView): string => `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
     const needs = (h: HostView): boolean => h.reachable && compareVersions(current.get(h.name)!, target) < 0;
 
