@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import AjvModule from 'ajv';
+import { Ajv } from 'ajv';
 import { computePlan } from '../plan/index.js';
 import { ACTION_KINDS, STEP_OPS, type Plan, type PlanOptions } from '../plan/types.js';
 import { addon, clusterConfiguration, desiredState, SnapshotBuilder } from '../plan/testing/snapshot-builder.js';
@@ -8,7 +8,6 @@ import { humanPlanView, renderPlanHuman } from './plan-human.js';
 import { renderPlanJson } from './plan-json.js';
 import { detailedExitCode } from './plan-view.js';
 
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
 const schema = JSON.parse(readFileSync(new URL('../../schemas/plan-v1.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const NOW: PlanOptions = { now: '2026-11-25T00:00:00Z', intermediateVersions: { '1.35': '1.35.1' } };
