@@ -14,7 +14,9 @@ export class PlanBuilder {
 
   add(action: NewAction): Action {
     if (this.actions.has(action.id)) throw new Error(`planner bug: duplicate action id ${action.id}`);
-    const full: Action = { ...action, dependsOn: unique(action.dependsOn ?? []) };
+    // The caller hands the object over: no copy (plans over thousands of hosts are allocation-bound).
+    const full = action as Action;
+    full.dependsOn = unique(action.dependsOn ?? []);
     this.actions.set(full.id, full);
     this.insertion.push(full.id);
     return full;
@@ -104,7 +106,7 @@ export class PlanBuilder {
 }
 
 function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
+  return ids.length < 2 ? ids : [...new Set(ids)];
 }
 
 class MinHeap {

@@ -158,6 +158,7 @@ function reconcileCluster(ctx: PlanContext, membership: Membership, joining: Set
 
   // 2. Upgrades of the hosts that stay, one minor at a time.
   const staying = ctx.hosts.filter((h) => !joining.has(h.name) && h.node !== undefined && !h.dead);
+  const stays = new Set(staying);
   const upgrades = upgrade.plan(ctx, staying, removals);
 
   // 3. Joins, at the desired version, after the control planes reached it.
@@ -200,16 +201,16 @@ function reconcileCluster(ctx: PlanContext, membership: Membership, joining: Set
   // 5. Configuration drift of hosts that stay (an upgrade already rewrites the kubelet files).
   for (const h of staying) if (!upgrades.byHost.has(h.name)) configureKubelet.plan(ctx, h);
   const cps = [leader, ...ctx.controlPlanes.filter((h) => h !== leader)].filter(
-    (h) => h.reachable && (joinIds.has(h.name) || staying.includes(h)),
+    (h) => h.reachable && (joinIds.has(h.name) || stays.has(h)),
   );
   reconfigure.plan(ctx, cps, (h) => ctx.b.deps(...upgrades.finalControlPlane, upgrades.byHost.get(h.name), joinIds.get(h.name)));
   for (const h of ctx.hosts) {
     if (!h.reachable) continue;
     if (joinIds.has(h.name)) syncNodeMetadata.plan(ctx, h, [joinIds.get(h.name)!]);
-    else if (staying.includes(h)) syncNodeMetadata.plan(ctx, h, []);
+    else if (stays.has(h)) syncNodeMetadata.plan(ctx, h, []);
   }
   // kubeadm upgrade renews the certificates of the control planes it upgrades.
-  renewCertificates.plan(ctx, cps.filter((h) => staying.includes(h) && !upgrades.byHost.has(h.name)), []);
+  renewCertificates.plan(ctx, cps.filter((h) => stays.has(h) && !upgrades.byHost.has(h.name)), []);
   addons.plan(ctx, upgrades.finalControlPlane);
 }
 

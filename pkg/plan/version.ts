@@ -6,7 +6,19 @@ export interface Version {
   patch: number;
 }
 
+// Plans over thousands of hosts compare the same few version strings again and again.
+const parsed = new Map<string, Version | null>();
+
 export function parseVersion(text: string): Version | null {
+  let v = parsed.get(text);
+  if (v === undefined) {
+    v = parseUncached(text);
+    if (parsed.size < 1024) parsed.set(text, v);
+  }
+  return v;
+}
+
+function parseUncached(text: string): Version | null {
   const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
   if (!match) return null;
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0) };

@@ -75,7 +75,8 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
   const path = upgradePath(ctx, oldest);
   const leader = ctx.leader;
   const orderedCps = [...cps].sort((a, b) => Number(b === leader) - Number(a === leader));
-  const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newer.includes(h));
+  const newerSet = new Set(newer);
+  const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newerSet.has(h));
   const batchSize = Math.max(1, ctx.options.workerBatchSize ?? 1);
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
 
