@@ -203,14 +203,21 @@ function reconcileCluster(ctx: PlanContext, membership: Membership, joining: Set
   const cps = [leader, ...ctx.controlPlanes.filter((h) => h !== leader)].filter(
     (h) => h.reachable && (joinIds.has(h.name) || stays.has(h)),
   );
-  reconfigure.plan(ctx, cps, (h) => ctx.b.deps(...upgrades.finalControlPlane, upgrades.byHost.get(h.name), joinIds.get(h.name)));
+  reconfigure.plan(ctx, cps, (h) =>
+    ctx.b.deps(...upgrades.finalControlPlane, upgrades.byHost.get(h.name), joinIds.get(h.name), configureKubelet.idOf(h.name)),
+  );
   for (const h of ctx.hosts) {
     if (!h.reachable) continue;
     if (joinIds.has(h.name)) syncNodeMetadata.plan(ctx, h, [joinIds.get(h.name)!]);
     else if (stays.has(h)) syncNodeMetadata.plan(ctx, h, []);
   }
   // kubeadm upgrade renews the certificates of the control planes it upgrades.
-  renewCertificates.plan(ctx, cps.filter((h) => stays.has(h) && !upgrades.byHost.has(h.name)), []);
+  // Both restart the static pods: renewals wait for the flag changes.
+  const reconfigured = ctx.b.deps(...cps.map((h) => reconfigure.idOf(h.name)));
+  renewCertificates.plan(ctx, cps.filter((h) => stays.has(h) && !upgrades.byHost.has(h.name)), reconfigured.slice(-1));
+  for (const h of staying) {
+    if (h.node && !h.node.ready) ctx.b.warn(`Node ${h.node.name} is NotReady; nothing is planned for it (check kubelet and containerd on ${h.name})`);
+  }
   addons.plan(ctx, upgrades.finalControlPlane);
 }
 

@@ -236,6 +236,23 @@ describe('computePlan', () => {
     expect(plan.actions[0].steps.map((s) => s.op)).to.deep.equal(['host.containerd.configure']);
   });
 
+  it('drift and upgrade on the same host: containerd is fixed before the upgrade; kubelet files are left to the upgrade', () => {
+    const b = converged('1.34.3')
+      .edit('w-1', (f) => (f.managedFiles![CONTAINERD_CONFIG] = { exists: true, sha256: sha256('old') }))
+      .edit('w-2', (f) => delete f.managedFiles![KUBELET_FLAGS]);
+    const plan = computePlan(desired(), b.build(), NOW);
+    expectTopological(plan);
+    expect(action(plan, 'upgrade-worker:w-1:1.35.1').dependsOn).to.include('configure-container-runtime:w-1');
+    expect(ids(plan)).not.to.include('configure-kubelet:w-2');
+  });
+
+  it('a NotReady node that stays is reported as a warning, not an action', () => {
+    const b = converged().editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.ready = false));
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(plan.actions).to.deep.equal([]);
+    expect(plan.warnings).to.deep.equal(['Node w-1 is NotReady; nothing is planned for it (check kubelet and containerd on w-1)']);
+  });
+
   it('kubelet flag drift: kubelet is reconfigured and restarted on that host', () => {
     const b = converged().edit('w-2', (f) => delete f.managedFiles![KUBELET_FLAGS]);
     const plan = computePlan(desired(), b.build(), NOW);

@@ -130,7 +130,8 @@ function add(ctx: PlanContext, h: HostView, version: string, reason: string, how
     hosts: [h.name],
     title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
     reason,
-    dependsOn: ctx.b.deps(...after),
+    // Host-level fixes on the same host (prerequisites, containerd config) go first.
+    dependsOn: ctx.b.deps(...after, `install-prerequisites:${h.name}`, `configure-container-runtime:${h.name}`),
     disruptive: true,
     serial: h.role === 'controlPlane',
     steps: upgradeSteps(h, version, how),
