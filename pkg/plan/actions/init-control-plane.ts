@@ -15,7 +15,10 @@ export function needed(ctx: PlanContext, leader: HostView): string | null {
 
 export function steps(ctx: PlanContext, leader: HostView): Step[] {
   const node = nodeNameOf(leader);
+  // Leftovers of an earlier, failed init (kubelet.conf, static pods) would make kubeadm init refuse.
+  const leftovers = leader.joined || Object.keys(leader.facts?.staticPods ?? {}).length > 0;
   return [
+    ...(leftovers ? [step('kubeadm.reset', leader.name, `clean the leftovers of an earlier kubeadm run on ${leader.name}`)] : []),
     step('kubeadm.config.render', leader.name, `render the kubeadm configuration for ${leader.name}`),
     step('kubeadm.init', leader.name, `kubeadm init ${ctx.version} on ${leader.name}`, { version: ctx.version }),
     step('host.kubelet.configure', leader.name, `write the kubelet flags and configuration on ${leader.name}`),

@@ -4,7 +4,7 @@
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { Action, Step } from '../types.js';
-import { compareVersions, intermediateMinors, minorDistance } from '../version.js';
+import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../version.js';
 import { nodeNameOf, step, installBinariesStep } from './steps.js';
 
 /** kube-apiservers may differ by one minor during an upgrade; kubelets may be up to three minors older (since 1.28). */
@@ -45,7 +45,8 @@ export const idOf = (host: HostView, version: string): string =>
 export function upgradePath(ctx: PlanContext, from: string): string[] {
   const path = intermediateMinors(from, ctx.version).map((minor) => {
     const chosen = ctx.options.intermediateVersions?.[minor];
-    if (chosen) return chosen;
+    if (chosen && minorOf(chosen) === minor) return chosen;
+    if (chosen) ctx.b.warn(`intermediate version ${chosen} given for ${minor} is not a ${minor} release; ignored`);
     ctx.b.warn(`no patch version given for the intermediate minor ${minor}; using ${minor} (set the intermediate version, e.g. ${minor}.1)`);
     return minor;
   });
