@@ -137,6 +137,25 @@ describe('planner model: plan, apply, plan again', () => {
     ]);
   });
 
+  it('with an unreachable worker: everything else converges, only its refusal remains', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        if (!s.existing || s.workers.length === 0) return;
+        const { desired, snapshot } = build({ ...s, workers: [{ ...s.workers[0], stage: 'joined' }, ...s.workers.slice(1)] });
+        const w1 = snapshot.state.hosts.find((h) => h.name === 'w-1')!;
+        for (const key of Object.keys(w1)) if (!['name', 'id', 'role', 'address', 'privateAddress'].includes(key)) delete (w1 as unknown as Record<string, unknown>)[key];
+        Object.assign(w1, { reachable: false, error: { kind: 'timeout', message: 'ssh: timed out' } });
+        const plan = computePlan(desired, snapshot, OPTIONS);
+        expect(plan.actions.filter((a) => a.hosts.includes('w-1'))).to.deep.equal([]);
+        const after = applyPlan(plan, snapshot, desired);
+        const again = computePlan(desired, after, OPTIONS);
+        expect(again.actions.map((a) => a.id)).to.deep.equal([]);
+        expect(again.refusals.map((r) => `${r.rule} ${r.hosts.join(',')}`)).to.deep.equal(['unreachable w-1']);
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
   it('reset converges to an empty reset plan', () => {
     fc.assert(
       fc.property(scenarioArb, fc.boolean(), (s, removeBinaries) => {
