@@ -1,7 +1,6 @@
-// Fluent builders of snapshots and desired states for tests (planner, executor, views).
+// Fluent builder of snapshots for tests (planner, executor, views); desired states are in desired-builder.ts.
 // Everything is plain data: a built snapshot is what the probe would have produced.
-import { createHash } from 'node:crypto';
-import type { HostConfig, HostRole, LoadedCluster, ResolvedHost } from '../../api/types.js';
+import type { HostRole } from '../../api/types.js';
 import type {
   AddonObjectFacts,
   ClusterFacts,
@@ -12,22 +11,10 @@ import type {
   Snapshot,
 } from '../../snapshot/types.js';
 import { canonicalJson } from '../canonical-json.js';
-import type { DesiredState, RenderedAddon } from '../types.js';
+import type { RenderedAddon } from '../types.js';
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
-export const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
-export const KUBELET_FLAGS = '/var/lib/kubelet/kubeadm-flags.env';
-
-/** The files the tool renders onto every host, with a content hash that depends on `variant`. */
-export function standardFiles(host: string, variant = 'v1'): Record<string, string> {
-  return {
-    [CONTAINERD_CONFIG]: sha256(`containerd ${variant}`),
-    [KUBELET_CONFIG]: sha256(`kubelet config ${variant}`),
-    [KUBELET_FLAGS]: sha256(`kubelet flags ${host} ${variant}`),
-  };
-}
+export { sha256, standardFiles, CONTAINERD_CONFIG, KUBELET_CONFIG, KUBELET_FLAGS } from './files.js';
+import { sha256, standardFiles } from './files.js';
 
 export class HostBuilder {
   readonly facts: HostFacts;
@@ -263,79 +250,4 @@ export function withHash(snapshot: Snapshot): Snapshot {
   return { ...snapshot, hash: sha256(canonicalJson(snapshot.state)) };
 }
 
-export interface DesiredOptions {
-  name?: string;
-  version: string;
-  controlPlanes: string[];
-  workers?: string[];
-  /** host -> config additions (labels, taints, isLeader...). */
-  hostConfig?: Record<string, HostConfig>;
-  files?: Record<string, Record<string, string>>;
-  clusterConfiguration?: Record<string, unknown>;
-  addons?: RenderedAddon[] | null;
-}
-
-export function clusterConfiguration(apiServerArgs: Record<string, string> = {}): Record<string, unknown> {
-  return {
-    apiVersion: 'kubeadm.k8s.io/v1beta4',
-    kind: 'ClusterConfiguration',
-    apiServer: { extraArgs: Object.entries(apiServerArgs).map(([name, value]) => ({ name, value })) },
-    controllerManager: { extraArgs: [] },
-    scheduler: { extraArgs: [] },
-  };
-}
-
-export function desiredState(opts: DesiredOptions): DesiredState {
-  const hosts: ResolvedHost[] = [
-    ...opts.controlPlanes.map((name) => ({ role: 'controlPlane' as const, name })),
-    ...(opts.workers ?? []).map((name) => ({ role: 'staticWorker' as const, name })),
-  ].map((h, id) => ({ id, role: h.role, name: h.name, config: { hostname: h.name, ...(opts.hostConfig?.[h.name] ?? {}) } }));
-  const loaded: LoadedCluster = {
-    manifestPath: '/work/cluster.yaml',
-    baseDir: '/work',
-    cluster: {
-      apiVersion: 'kubeone.k8c.io/v1beta2',
-      kind: 'KubeOneCluster',
-      name: opts.name ?? 'demo',
-      versions: { kubernetes: opts.version },
-      controlPlane: { hosts: hosts.filter((h) => h.role === 'controlPlane').map((h) => h.config) },
-      staticWorkers: { hosts: hosts.filter((h) => h.role === 'staticWorker').map((h) => h.config) },
-    },
-    hosts,
-    credentials: {},
-    warnings: [],
-  };
-  const managedFiles: Record<string, Record<string, string>> = {};
-  for (const h of hosts) managedFiles[h.name] = opts.files?.[h.name] ?? standardFiles(h.name);
-  return {
-    cluster: loaded,
-    manifestHash: sha256(canonicalJson(loaded.cluster)),
-    managedFiles,
-    clusterConfiguration: opts.clusterConfiguration ?? clusterConfiguration(),
-    addons: opts.addons === undefined ? [] : opts.addons,
-  };
-}
-
-/** A small rendered addon whose object hashes derive from `variant`. */
-export function addon(name: string, objects: { kind: string; name: string; namespace?: string; variant?: string }[]): RenderedAddon {
-  return {
-    name,
-    source: 'embedded',
-    objects: objects.map((o) => {
-      const object = {
-        apiVersion: o.kind === 'Deployment' ? 'apps/v1' : 'v1',
-        kind: o.kind,
-        metadata: { name: o.name, namespace: o.namespace ?? 'kube-system', labels: { 'kubeone.io/addon': name } },
-        data: { variant: o.variant ?? 'v1' },
-      };
-      return {
-        apiVersion: object.apiVersion,
-        kind: o.kind,
-        namespace: o.namespace ?? 'kube-system',
-        name: o.name,
-        hash: sha256(canonicalJson(object)),
-        object,
-      };
-    }),
-  };
-}
+export * from './desired-builder.js';
