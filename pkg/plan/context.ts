@@ -32,8 +32,18 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
   const factsByName = new Map(snapshot.state.hosts.map((f) => [f.name, f]));
   const nodeByHost = new Map<string, NodeFacts>();
   const memberByHost = new Map<string, EtcdMemberFacts>();
-  for (const node of kube?.nodes ?? []) if (node.host !== null) nodeByHost.set(node.host, node);
-  for (const member of kube?.etcdMembers ?? []) if (member.host !== null) memberByHost.set(member.host, member);
+  // The probe matches Nodes and members to hosts; when it could not, match again by name and
+  // address here, so that a host is never mistaken for a stranger (which would delete its Node).
+  const owner = matcher(desired, factsByName);
+  for (const node of kube?.nodes ?? []) {
+    const host = node.host ?? owner(node.name, [node.internalIP]);
+    if (host !== null && !nodeByHost.has(host)) nodeByHost.set(host, node);
+  }
+  for (const member of kube?.etcdMembers ?? []) {
+    const addresses = member.peerURLs.map((u) => /^\w+:\/\/\[?([^\]/]+?)\]?:\d+/.exec(u)?.[1] ?? '');
+    const host = member.host ?? owner(member.name, addresses);
+    if (host !== null && !memberByHost.has(host)) memberByHost.set(host, member);
+  }
 
   const hosts = desired.cluster.hosts.map((h) =>
     deriveHostView(h, factsByName.get(h.name), nodeByHost.get(h.name), memberByHost.get(h.name)),
@@ -61,6 +71,17 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
     leader: chooseLeader(kube, controlPlanes, clusterExists),
     b,
   };
+}
+
+function matcher(desired: DesiredState, facts: Map<string, HostFacts>): (name: string, addresses: string[]) => string | null {
+  const byKey = new Map<string, string>();
+  for (const h of desired.cluster.hosts) {
+    const f = facts.get(h.name);
+    for (const key of [h.name, h.config.hostname, f?.hostname]) if (key) byKey.set(`name:${key}`, h.name);
+    for (const addr of [h.config.privateAddress, f?.privateAddress]) if (addr) byKey.set(`addr:${addr}`, h.name);
+  }
+  return (name, addresses) =>
+    byKey.get(`name:${name}`) ?? addresses.map((a) => byKey.get(`addr:${a}`)).find((h) => h !== undefined) ?? null;
 }
 
 /**

@@ -42,10 +42,8 @@ export function analyzeMembership(ctx: PlanContext): Membership {
   const kube = ctx.kube;
   const members = (kube?.etcdMembers ?? []).filter((m) => !m.isLearner);
   const nodesByName = new Map((kube?.nodes ?? []).map((n) => [n.name, n]));
-  const etcdHealthy = members.filter((m) => {
-    const desired = m.host !== null ? ctx.byName.get(m.host) : undefined;
-    return !isDeadMember(m, desired?.node ?? nodesByName.get(m.name));
-  }).length;
+  const ownerOf = new Map(ctx.hosts.filter((h) => h.etcdMember).map((h) => [h.etcdMember!, h]));
+  const etcdHealthy = members.filter((m) => !isDeadMember(m, ownerOf.get(m)?.node ?? nodesByName.get(m.name))).length;
   return {
     joins: ctx.hosts.filter((h) => h.reachable).flatMap((h) => joinNeed(ctx, h, members.length > 0) ?? []),
     strays: findStrays(ctx),
@@ -84,9 +82,10 @@ function findStrays(ctx: PlanContext): Stray[] {
     if (!s) strays.set(name, (s = { name, node: undefined, member: undefined, facts: undefined }));
     return s;
   };
-  const unowned = (host: string | null): boolean => host === null || !ctx.byName.has(host);
-  for (const node of kube.nodes) if (unowned(node.host) && !isMachineNode(node)) entry(node.name).node = node;
-  for (const member of kube.etcdMembers) if (unowned(member.host)) entry(member.name).member = member;
+  const ownedNodes = new Set(ctx.hosts.map((h) => h.node));
+  const ownedMembers = new Set(ctx.hosts.map((h) => h.etcdMember));
+  for (const node of kube.nodes) if (!ownedNodes.has(node) && !isMachineNode(node)) entry(node.name).node = node;
+  for (const member of kube.etcdMembers) if (!ownedMembers.has(member)) entry(member.name).member = member;
   for (const facts of ctx.strayFacts) {
     const match = [...strays.values()].find(
       (s) => s.name === facts.name || s.name === facts.hostname || (facts.privateAddress !== '' && s.node?.internalIP === facts.privateAddress),

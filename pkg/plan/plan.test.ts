@@ -216,6 +216,18 @@ describe('computePlan', () => {
     expect(action(plan, 'remove-node:w-2').reason).to.contain('no host w-2 is in controlPlane.hosts or staticWorkers.hosts');
   });
 
+  it('a Node the probe did not match is matched by name or address, never removed as a stranger', () => {
+    const b = converged().editKube((k) => {
+      k.nodes.find((n) => n.name === 'w-1')!.host = null;
+      const cp3 = k.nodes.find((n) => n.name === 'cp-3')!;
+      cp3.host = null;
+      cp3.name = 'cp-3.example.internal';
+      k.etcdMembers.find((m) => m.name === 'cp-3')!.host = null;
+    });
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(plan.actions).to.deep.equal([]);
+  });
+
   it('host added: only the new host is installed and joined', () => {
     const b = converged().host('w-3', 'staticWorker');
     const plan = computePlan(desired({ workers: ['w-1', 'w-2', 'w-3'] }), b.build(), NOW);
