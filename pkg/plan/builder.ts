@@ -1,6 +1,6 @@
 // Collects actions, refusals and warnings while the action modules run, then resolves
 // dependencies on refused work and emits a deterministic topological order.
-import type { Action, Refusal } from './types.js';
+import type { Action, Refusal, RefusalRule } from './types.js';
 
 export type NewAction = Omit<Action, 'dependsOn'> & { dependsOn?: string[] };
 
@@ -37,7 +37,7 @@ export class PlanBuilder {
   }
 
   /** Records that the actions `ids` are needed but refused. */
-  refuse(refusal: Refusal, ids: string[] = []): void {
+  refuse(refusal: Refusal & { rule: RefusalRule }, ids: string[] = []): void {
     this.refusals.push(refusal);
     for (const id of ids) this.blocked.set(id, refusal.rule);
   }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { computePlan } from '../plan/index.js';
-import { ACTION_KINDS, STEP_OPS, type Plan, type PlanOptions } from '../plan/types.js';
+import { ACTION_KINDS, REFUSAL_RULES, STEP_OPS, type Plan, type PlanOptions } from '../plan/types.js';
 import { addon, clusterConfiguration, desiredState, SnapshotBuilder } from '../plan/testing/snapshot-builder.js';
 import { humanPlanView, renderPlanHuman } from './plan-human.js';
 import { renderPlanJson } from './plan-json.js';
@@ -54,6 +54,7 @@ describe('plan views', () => {
   it('the schema enumerates exactly the action kinds and step ops of the contract', () => {
     expect(schema.definitions.action.properties.kind.enum).to.deep.equal([...ACTION_KINDS]);
     expect(schema.definitions.step.properties.op.enum).to.deep.equal([...STEP_OPS]);
+    expect(schema.definitions.refusal.properties.rule.enum).to.deep.equal([...REFUSAL_RULES]);
   });
 
   it('JSON keys are sorted', () => {

@@ -1,22 +1,23 @@
 // Small constructors for the executor's steps (ops and params are the executor's contract).
-import type { Step, StepOp } from '../types.js';
+import type { KubeBinary, Step, StepOp, StepParamsByOp } from '../types.js';
 
-export function step(
-  op: StepOp,
+/** A step whose params are checked against the executor's contract (StepParamsByOp). */
+export function step<Op extends StepOp>(
+  op: Op,
   host: string | undefined,
   description: string,
-  params?: Record<string, unknown>,
-  discriminator?: string,
+  ...rest: StepParamsByOp[Op] extends undefined ? [params?: undefined, discriminator?: string] : [params: StepParamsByOp[Op], discriminator?: string]
 ): Step {
+  const [params, discriminator] = rest;
   const s: Step = { id: discriminator ? `${op}:${discriminator}` : op, op, description };
   if (host !== undefined) s.host = host;
-  if (params !== undefined) s.params = params;
+  if (params !== undefined) s.params = params as Record<string, unknown>;
   return s;
 }
 
-export const ALL_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
+export const ALL_BINARIES: readonly KubeBinary[] = ['kubeadm', 'kubelet', 'kubectl'];
 
-export function installBinariesStep(host: string, version: string, components: readonly string[], discriminator?: string): Step {
+export function installBinariesStep(host: string, version: string, components: readonly KubeBinary[], discriminator?: string): Step {
   return step(
     'host.binaries.install',
     host,

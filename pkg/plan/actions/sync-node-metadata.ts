@@ -3,7 +3,7 @@
 import type { Taint } from '../../api/types.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
-import type { Step } from '../types.js';
+import type { Step, StepParamsByOp } from '../types.js';
 import { nodeNameOf, step } from './steps.js';
 
 export const MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
@@ -77,7 +77,7 @@ export function needed(host: HostView): MetadataChange | null {
 
 export function steps(host: HostView, change: MetadataChange): Step[] {
   const node = nodeNameOf(host);
-  const params: Record<string, unknown> = { node, labels: change.labels, annotations: change.annotations };
+  const params: StepParamsByOp['node.metadata'] = { node, labels: change.labels, annotations: change.annotations };
   if (change.taints) params.taints = change.taints;
   return [step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params)];
 }
