@@ -228,6 +228,20 @@ describe('computePlan', () => {
     expect(plan.actions).to.deep.equal([]);
   });
 
+  it('removing a healthy control plane while another is dead would lose quorum: refused, the rest still planned', () => {
+    const snap = converged()
+      .editKube((k) => {
+        k.nodes.find((n) => n.name === 'cp-2')!.ready = false;
+        k.etcdMembers.find((m) => m.name === 'cp-2')!.healthy = false;
+      })
+      .build();
+    Object.assign(snap.state.hosts.find((h) => h.name === 'cp-2')!, { reachable: false, error: { kind: 'timeout', message: 'timed out' } });
+    const plan = computePlan(desired({ controlPlanes: ['cp-1', 'cp-2'], workers: ['w-1'] }), snap, NOW);
+    expect(plan.refusals.map((r) => `${r.rule} ${r.hosts.join(',')}`)).to.deep.equal(['unreachable cp-2', 'quorum cp-3']);
+    expect(plan.refusals[1].message).to.contain('after the removal 1 of 2 members would be healthy');
+    expect(ids(plan)).to.deep.equal(['remove-node:w-2']);
+  });
+
   it('host added: only the new host is installed and joined', () => {
     const b = converged().host('w-3', 'staticWorker');
     const plan = computePlan(desired({ workers: ['w-1', 'w-2', 'w-3'] }), b.build(), NOW);
