@@ -13,7 +13,7 @@ export function needed(host: HostView): string | null {
   if (!pre?.swapDisabledPersistently) missing.push('swap is not disabled persistently');
   if (!pre?.modules) missing.push('kernel modules (overlay, br_netfilter) are not loaded');
   if (!pre?.sysctls) missing.push('sysctls (net.ipv4.ip_forward, bridge-nf-call-iptables) are not set');
-  return `on ${host.name}: ${missing.join(', ')}; kubelet and containerd need them`;
+  return `${missing.join(', ')} on ${host.name}; kubelet and containerd need them`;
 }
 
 export function steps(host: HostView): Step[] {
