@@ -1,7 +1,10 @@
 // Model test: for generated manifests and snapshots, applying the plan's effects in the
 // in-memory executor model and planning again must give an empty plan.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
+import { renderPlanJson } from '../views/plan-json.js';
 import { computePlan } from './index.js';
 import { applyPlan } from './testing/apply-plan.js';
 import {
@@ -16,6 +19,10 @@ import {
   type HostBuilder,
 } from './testing/snapshot-builder.js';
 import type { PlanOptions, RenderedAddon } from './types.js';
+
+const validatePlan = new Ajv({ strict: true, allErrors: true }).compile(
+  JSON.parse(readFileSync(new URL('../../schemas/plan-v1.json', import.meta.url), 'utf8')),
+);
 
 const VERSIONS = ['1.34.3', '1.35.1', '1.36.0'];
 const OPTIONS: PlanOptions = { now: '2026-11-25T00:00:00Z', intermediateVersions: { '1.35': '1.35.1' }, workerBatchSize: 2 };
@@ -121,6 +128,7 @@ describe('planner model: plan, apply, plan again', () => {
         const plan = computePlan(desired, snapshot, OPTIONS);
         expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
         for (const a of plan.actions) kindsSeen.add(a.kind);
+        expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
         const after = applyPlan(plan, snapshot, desired);
         const again = computePlan(desired, after, OPTIONS);
         expect(again.actions.map((a) => `${a.id}: ${a.reason}`)).to.deep.equal([]);
@@ -162,6 +170,7 @@ describe('planner model: plan, apply, plan again', () => {
         const { desired, snapshot } = build({ ...s, strayWorker: false, deadReplacement: false });
         const options = { ...OPTIONS, reset: true, removeBinaries };
         const plan = computePlan(desired, snapshot, options);
+        expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
         const after = applyPlan(plan, snapshot, desired);
         expect(computePlan(desired, after, options).actions).to.deep.equal([]);
       }),

@@ -49,6 +49,10 @@ describe('plan views', () => {
     const plan = JSON.parse(renderPlanJson(scenario('upgrade')));
     plan.actions[0].steps[0].op = 'host.rm-rf';
     expect(validate(plan)).to.equal(false);
+    const drain = JSON.parse(renderPlanJson(scenario('upgrade')));
+    delete drain.actions[0].steps[1].params.node;
+    expect(drain.actions[0].steps[1].op).to.equal('node.drain');
+    expect(validate(drain)).to.equal(false);
   });
 
   it('the schema enumerates exactly the action kinds and step ops of the contract', () => {
