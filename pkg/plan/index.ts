@@ -199,7 +199,11 @@ function reconcileCluster(ctx: PlanContext, membership: Membership, joining: Set
   }
 
   // 5. Configuration drift of hosts that stay (an upgrade already rewrites the kubelet files).
-  for (const h of staying) if (!upgrades.byHost.has(h.name)) configureKubelet.plan(ctx, h);
+  for (const h of staying) {
+    if (upgrades.byHost.has(h.name)) continue;
+    configureKubelet.plan(ctx, h);
+    binaries.planTools(ctx, h);
+  }
   const cps = [leader, ...ctx.controlPlanes.filter((h) => h !== leader)].filter(
     (h) => h.reachable && (joinIds.has(h.name) || stays.has(h)),
   );

@@ -279,6 +279,14 @@ describe('computePlan', () => {
     expect(plan.warnings).to.deep.equal(['Node w-1 is NotReady; nothing is planned for it (check kubelet and containerd on w-1)']);
   });
 
+  it('a joined host missing kubectl gets it back', () => {
+    const b = converged().edit('w-1', (f) => (f.kubectl = { version: '' }));
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(ids(plan)).to.deep.equal(['install-binaries:w-1:1.35.1']);
+    expect(plan.actions[0].reason).to.equal('no kubectl on w-1, versions.kubernetes is 1.35.1');
+    expect(plan.actions[0].steps[0].params).to.deep.equal({ version: '1.35.1', components: ['kubectl'] });
+  });
+
   it('kubelet flag drift: kubelet is reconfigured and restarted on that host', () => {
     const b = converged().edit('w-2', (f) => delete f.managedFiles![KUBELET_FLAGS]);
     const plan = computePlan(desired(), b.build(), NOW);

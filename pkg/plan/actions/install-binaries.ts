@@ -39,3 +39,26 @@ export function plan(ctx: PlanContext, host: HostView): string | undefined {
     steps: steps(ctx, host, ctx.version),
   }).id;
 }
+
+/**
+ * A joined host at the desired version whose kubeadm or kubectl is missing or at another
+ * version (removed by hand, an interrupted install): put them back. The kubelet is left to
+ * the upgrade actions, which also restart it.
+ */
+export function planTools(ctx: PlanContext, host: HostView): void {
+  if (!host.reachable || !host.joined || host.version !== ctx.version) return;
+  const wrong = (['kubeadm', 'kubectl'] as const).filter((c) => host.binaries[c] !== ctx.version);
+  if (wrong.length === 0) return;
+  const found = wrong.map((c) => (host.binaries[c] ? `${c} ${host.binaries[c]}` : `no ${c}`)).join(', ');
+  ctx.b.add({
+    id: idOf(host.name, ctx.version),
+    kind: 'install-binaries',
+    change: '~',
+    hosts: [host.name],
+    title: `install ${wrong.join(', ')} ${ctx.version} on ${host.name}`,
+    reason: `${found} on ${host.name}, versions.kubernetes is ${ctx.version}`,
+    disruptive: false,
+    serial: false,
+    steps: [installBinariesStep(host.name, ctx.version, wrong)],
+  });
+}
