@@ -73,15 +73,23 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
   };
 }
 
+/** Built on first use: the probe normally matched everything already. */
 function matcher(desired: DesiredState, facts: Map<string, HostFacts>): (name: string, addresses: string[]) => string | null {
-  const byKey = new Map<string, string>();
-  for (const h of desired.cluster.hosts) {
-    const f = facts.get(h.name);
-    for (const key of [h.name, h.config.hostname, f?.hostname]) if (key) byKey.set(`name:${key}`, h.name);
-    for (const addr of [h.config.privateAddress, f?.privateAddress]) if (addr) byKey.set(`addr:${addr}`, h.name);
-  }
-  return (name, addresses) =>
-    byKey.get(`name:${name}`) ?? addresses.map((a) => byKey.get(`addr:${a}`)).find((h) => h !== undefined) ?? null;
+  let byName: Map<string, string> | undefined;
+  let byAddress: Map<string, string> | undefined;
+  return (name, addresses) => {
+    if (!byName || !byAddress) {
+      byName = new Map();
+      byAddress = new Map();
+      for (const h of desired.cluster.hosts) {
+        const f = facts.get(h.name);
+        for (const key of [h.name, h.config.hostname, f?.hostname]) if (key) byName.set(key, h.name);
+        for (const addr of [h.config.privateAddress, f?.privateAddress]) if (addr) byAddress.set(addr, h.name);
+      }
+    }
+    const index = byAddress;
+    return byName.get(name) ?? addresses.map((a) => index.get(a)).find((h) => h !== undefined) ?? null;
+  };
 }
 
 /**
@@ -105,15 +113,16 @@ export function isKubeletPath(path: string): boolean {
 
 /** Managed files whose desired hash differs from (or is missing in) the host's observed ones. */
 export function driftedFiles(ctx: PlanContext, host: HostView, match: (path: string) => boolean): string[] {
-  const desired = ctx.desired.managedFiles[host.name] ?? {};
+  const desired = ctx.desired.managedFiles[host.name];
+  if (!desired) return [];
   const observed = host.facts?.managedFiles ?? {};
-  return Object.keys(desired)
-    .filter(match)
-    .sort()
-    .filter((path) => {
-      const seen = observed[path];
-      return !seen || !seen.exists || seen.sha256 !== desired[path];
-    });
+  const drifted: string[] = [];
+  for (const path in desired) {
+    if (!match(path)) continue;
+    const seen = observed[path];
+    if (!seen || !seen.exists || seen.sha256 !== desired[path]) drifted.push(path);
+  }
+  return drifted.length > 1 ? drifted.sort() : drifted;
 }
 
 export function describeFileDrift(ctx: PlanContext, host: HostView, path: string): string {
