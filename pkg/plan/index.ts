@@ -27,8 +27,10 @@ export type { PlanContext } from './context.js';
 
 export function computePlan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions): Plan {
   const ctx = buildContext(desired, snapshot, options);
-  if (options.reset) resetHost.plan(ctx);
-  else converge(ctx);
+  if (options.reset) {
+    warnAboutRuns(ctx);
+    resetHost.plan(ctx);
+  } else converge(ctx);
   const { actions, refusals, warnings } = ctx.b.finish();
   return {
     formatVersion: PLAN_FORMAT,
@@ -45,7 +47,22 @@ export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
 }
 
+/** Facts the plan does not act on but a reader must know about. */
+function warnAboutRuns(ctx: PlanContext): void {
+  for (const h of ctx.hosts) {
+    const f = h.facts;
+    if (f?.inflight) {
+      ctx.b.warn(`${h.name}: step ${f.inflight.step} of ${f.inflight.actionId} (run ${f.inflight.runId}, started ${f.inflight.startedAt}) did not finish; this plan redoes what is still missing`);
+    }
+    if (f?.lock) {
+      ctx.b.warn(`${h.name}: cluster lock held by ${f.lock.owner} (pid ${f.lock.pid}, \`${f.lock.command}\` since ${f.lock.startedAt}); apply waits for it or needs it released`);
+    }
+  }
+  if (ctx.kube?.error) ctx.b.warn(`the Kubernetes API answered with errors: ${ctx.kube.error}`);
+}
+
 function converge(ctx: PlanContext): void {
+  warnAboutRuns(ctx);
   refuseUnreachable(ctx);
   const membership = analyzeMembership(ctx);
   const joining = new Set(membership.joins.map((j) => j.host.name));

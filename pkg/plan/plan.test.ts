@@ -287,6 +287,29 @@ describe('computePlan', () => {
     expect(plan.actions[0].steps[0].params).to.deep.equal({ version: '1.35.1', components: ['kubectl'] });
   });
 
+  it('an interrupted run and a held lock are reported as warnings', () => {
+    const b = converged().edit('cp-1', (f) => {
+      f.inflight = { actionId: 'upgrade-worker:w-1:1.35.1', step: 'node.drain', startedAt: '2026-11-24T23:00:00Z', runId: 'r1' };
+      f.lock = { id: 'l1', owner: 'ops@bastion', pid: 4242, startedAt: '2026-11-24T23:00:00Z', command: 'kubeone apply' };
+    });
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(plan.actions).to.deep.equal([]);
+    expect(plan.warnings).to.have.length(2);
+    expect(plan.warnings[0]).to.contain('step node.drain of upgrade-worker:w-1:1.35.1 (run r1');
+    expect(plan.warnings[1]).to.contain('cluster lock held by ops@bastion (pid 4242');
+  });
+
+  it('a Node left cordoned by an interrupted upgrade is uncordoned; one cordoned by an admin is not', () => {
+    const b = converged()
+      .edit('w-1', (f) => (f.inflight = { actionId: 'upgrade-worker:w-1:1.35.1', step: 'node.uncordon', startedAt: 't', runId: 'r1' }))
+      .editKube((k) => {
+        for (const n of k.nodes) if (n.name === 'w-1' || n.name === 'w-2') n.unschedulable = true;
+      });
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(ids(plan)).to.deep.equal(['sync-node-metadata:w-1']);
+    expect(plan.actions[0].steps).to.deep.equal([{ id: 'node.uncordon', op: 'node.uncordon', host: 'w-1', description: 'uncordon node w-1', params: { node: 'w-1' } }]);
+  });
+
   it('kubelet flag drift: kubelet is reconfigured and restarted on that host', () => {
     const b = converged().edit('w-2', (f) => delete f.managedFiles![KUBELET_FLAGS]);
     const plan = computePlan(desired(), b.build(), NOW);

@@ -9,7 +9,22 @@ import { nodeNameOf, step } from './steps.js';
 export const MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
 export const MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
 
+/**
+ * A Node that an interrupted kubeone upgrade cordoned (its in-flight marker names an upgrade
+ * of this host). Nodes cordoned by anyone else are left alone.
+ */
+export function cordonedByInterruptedUpgrade(host: HostView): boolean {
+  const inflight = host.facts?.inflight;
+  return (
+    host.node?.unschedulable === true &&
+    inflight != null &&
+    /^upgrade-(control-plane|worker):/.test(inflight.actionId) &&
+    inflight.actionId.split(':')[1] === host.name
+  );
+}
+
 export interface MetadataChange {
+  uncordon?: boolean;
   /** key -> value to set; `key-` -> '' to remove. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -71,6 +86,10 @@ export function needed(host: HostView): MetadataChange | null {
       change.reasons.push(`taints on ${name} are [${have}], the manifest sets [${wantTaints}]`);
     }
   }
+  if (cordonedByInterruptedUpgrade(host)) {
+    change.uncordon = true;
+    change.reasons.push(`Node ${name} is still cordoned by the interrupted ${host.facts!.inflight!.actionId}`);
+  }
   const empty = change.reasons.length === 0 && Object.keys(change.annotations).length === 0;
   return empty ? null : change;
 }
@@ -79,7 +98,11 @@ export function steps(host: HostView, change: MetadataChange): Step[] {
   const node = nodeNameOf(host);
   const params: StepParamsByOp['node.metadata'] = { node, labels: change.labels, annotations: change.annotations };
   if (change.taints) params.taints = change.taints;
-  return [step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params)];
+  const out: Step[] = [];
+  const metadataChanges = Object.keys(change.labels).length + Object.keys(change.annotations).length + (change.taints ? 1 : 0);
+  if (metadataChanges > 0) out.push(step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params));
+  if (change.uncordon) out.push(step('node.uncordon', host.name, `uncordon node ${node}`, { node }));
+  return out;
 }
 
 export const idOf = (host: string): string => `sync-node-metadata:${host}`;
