@@ -59,6 +59,8 @@ function joinNeed(ctx: PlanContext, host: HostView, etcdObserved: boolean): Join
   const need = (reason: string): JoinNeed => ({ host, reason, staleNode: node, staleMember: member });
   const list = host.role === 'controlPlane' ? 'controlPlane.hosts' : 'staticWorkers.hosts';
   if (!ctx.clusterExists) return ctx.leader?.name === host.name ? null : need(`${host.name} is in ${list}; the cluster is being created`);
+  // Without the API nothing is known about Nodes and members: only hosts that never joined count.
+  if (ctx.kube === null) return host.joined || host.cpInitialized ? null : need(`${host.name} is in ${list} but has no kubelet.conf`);
   if (host.dead) {
     return need(
       `etcd member ${member!.name} is unhealthy and Node ${nodeName} is ${node ? 'NotReady' : 'missing'}; ${host.name} rejoins as a replacement`,
