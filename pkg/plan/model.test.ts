@@ -18,7 +18,8 @@ import {
   standardFiles,
   type HostBuilder,
 } from './testing/snapshot-builder.js';
-import type { PlanOptions, RenderedAddon } from './types.js';
+import type { Plan, PlanOptions, RenderedAddon } from './types.js';
+import { compareVersions } from './version.js';
 
 const validatePlan = new Ajv({ strict: true, allErrors: true }).compile(
   JSON.parse(readFileSync(new URL('../../schemas/plan-v1.json', import.meta.url), 'utf8')),
@@ -52,6 +53,38 @@ const scenarioArb = fc.record({
   addonsLive: fc.subarray(['a', 'b', 'd']),
   addonVariant: fc.constantFrom('v1', 'v2'),
 });
+
+/** Ordering rules every plan must keep, whatever the input. */
+function expectSafeOrder(plan: Plan): void {
+  const position = new Map(plan.actions.map((a, i) => [a.id, i]));
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+    if (from === to) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    return plan.actions[position.get(from)!].dependsOn.some((d) => reaches(d, to, seen));
+  };
+  for (const a of plan.actions) for (const d of a.dependsOn) expect(position.get(d)!, `${a.id} after ${d}`).to.be.lessThan(position.get(a.id)!);
+  const upgrades = plan.actions.filter((a) => a.kind.startsWith('upgrade-'));
+  for (const a of upgrades) {
+    const version = a.id.split(':')[2];
+    // kubeadm's rule: every control plane of a version before any worker of it, and versions in order.
+    for (const b of upgrades) {
+      const other = b.id.split(':')[2];
+      if (other === version && a.kind === 'upgrade-worker' && b.kind === 'upgrade-control-plane') expect(reaches(a.id, b.id), `${a.id} waits for ${b.id}`).to.equal(true);
+      if (compareVersions(other, version) < 0) expect(reaches(a.id, b.id), `${a.id} waits for ${b.id}`).to.equal(true);
+    }
+  }
+  // Control-plane membership changes and upgrades never run two at a time.
+  const serialCp = plan.actions.filter((a) => ['join-control-plane', 'upgrade-control-plane', 'reconfigure-control-plane'].includes(a.kind));
+  for (const kind of ['join-control-plane', 'upgrade-control-plane', 'reconfigure-control-plane']) {
+    const list = serialCp.filter((a) => a.kind === kind);
+    for (let i = 1; i < list.length; i++) expect(reaches(list[i].id, list[i - 1].id), `${list[i].id} waits for ${list[i - 1].id}`).to.equal(true);
+  }
+  for (const a of plan.actions.filter((x) => x.kind === 'join-control-plane' || x.kind === 'join-worker')) {
+    const removal = plan.actions.find((x) => (x.kind === 'remove-etcd-member' || x.kind === 'remove-node') && x.hosts[0] === a.hosts[0]);
+    if (removal) expect(reaches(a.id, removal.id), `${a.id} waits for ${removal.id}`).to.equal(true);
+  }
+}
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -128,6 +161,7 @@ describe('planner model: plan, apply, plan again', () => {
         const plan = computePlan(desired, snapshot, OPTIONS);
         expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
         for (const a of plan.actions) kindsSeen.add(a.kind);
+        expectSafeOrder(plan);
         expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
         const after = applyPlan(plan, snapshot, desired);
         const again = computePlan(desired, after, OPTIONS);
