@@ -174,3 +174,54 @@ export interface DesiredState {
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
 }
+
+/** Refusal rules the planner emits (Refusal.rule). */
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked'] as const;
+export type RefusalRule = (typeof REFUSAL_RULES)[number];
+
+export type KubeBinary = 'kubeadm' | 'kubelet' | 'kubectl';
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The params of each step op, as the planner writes them (Step.params). Ops without params
+ * carry none; `Step.host` says where host-level ops run.
+ */
+export interface StepParamsByOp {
+  'host.prerequisites': undefined;
+  'host.containerd.install': undefined;
+  'host.containerd.configure': undefined;
+  'host.binaries.install': { version: string; components: KubeBinary[] };
+  'host.binaries.remove': { components: KubeBinary[] };
+  'host.kubelet.configure': undefined;
+  'host.kubelet.restart': undefined;
+  'kubeadm.config.render': undefined;
+  'kubeadm.init': { version: string };
+  'kubeadm.join': { controlPlane: boolean; version: string };
+  'kubeadm.upgrade.apply': { version: string };
+  /** `reconfigure`: same version, re-render the static pods from the new ClusterConfiguration. */
+  'kubeadm.upgrade.node': { version: string; reconfigure?: boolean };
+  'kubeadm.reset': undefined;
+  'kubeadm.certs.renew': undefined;
+  /** Copy the cluster CA, front-proxy CA, etcd CA and service-account keys from this host. */
+  'pki.distribute': { from: string };
+  'node.cordon': { node: string };
+  'node.drain': { node: string };
+  'node.uncordon': { node: string };
+  'node.delete': { node: string };
+  /** labels/annotations: key -> value; a key ending in `-` removes that key. taints: the full desired list. */
+  'node.metadata': {
+    node: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    taints?: { key: string; value?: string; effect: string }[];
+  };
+  'node.waitReady': { node: string };
+  'etcd.member.remove': { memberId: string; name: string };
+  'addon.apply': { addon: string; objects: ObjectRef[] };
+  'addon.prune': { addon: string; objects: ObjectRef[] };
+}

@@ -1,0 +1,121 @@
+// npm run bench -- plan: planner time and peak memory on synthetic 5,000-host snapshots
+// (converged; one minor behind). Targets: < 200 ms and < 200 MB each.
+// Each scenario runs in its own child process so peak RSS is not shared between them.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { computePlan } from '../pkg/plan/index.js';
+import { clusterConfiguration, desiredState, SnapshotBuilder, addon } from '../pkg/plan/testing/snapshot-builder.js';
+import { renderPlanJson } from '../pkg/views/plan-json.js';
+
+const HOSTS = 5000;
+const CONTROL_PLANES = 3;
+const SCENARIOS = ['converged', 'one-minor-behind'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const TIME_TARGET_MS = 200;
+const MEMORY_TARGET_MB = 200;
+
+interface Result {
+  scenario: Scenario;
+  actions: number;
+  firstMs: number;
+  medianMs: number;
+  medianCpuMs: number;
+  jsonMs: number;
+  peakRssMB: number;
+  peakRssWithJsonMB: number;
+  baselineRssMB: number;
+  heapGrowthMB: number;
+}
+
+function fixture(scenario: Scenario) {
+  const cps = Array.from({ length: CONTROL_PLANES }, (_, i) => `cp-${i + 1}`);
+  const workers = Array.from({ length: HOSTS - CONTROL_PLANES }, (_, i) => `w-${String(i + 1).padStart(4, '0')}`);
+  const addons = [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }, { kind: 'Deployment', name: 'cni' }])];
+  const desired = desiredState({ version: '1.35.1', controlPlanes: cps, workers, addons });
+  const live = scenario === 'converged' ? '1.35.1' : '1.34.3';
+  const b = new SnapshotBuilder('bench');
+  for (const h of cps) b.convergedHost(h, 'controlPlane', { version: live });
+  for (const h of workers) b.convergedHost(h, 'staticWorker', { version: live });
+  b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() }).addonObjects(addons[0]);
+  return { desired, snapshot: b.build() };
+}
+
+function measure(scenario: Scenario, file: string): Result {
+  // Parsed from JSON (as `kubeone plan --snapshot FILE` would), so the builder's garbage is not in the peak.
+  const { desired, snapshot } = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof fixture>;
+  const options = { now: '2026-11-25T00:00:00Z', workerBatchSize: 10 };
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage();
+  // Peak memory of one plan, as a `kubeone plan` run computes it once.
+  let plan = computePlan(desired, snapshot, options);
+  const planPeakRssMB = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
+  const heapGrowthMB = (process.memoryUsage().heapUsed - baseline.heapUsed) / 2 ** 20;
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    plan = computePlan(desired, snapshot, options);
+    const used = process.cpuUsage(cpu);
+    times.push(performance.now() - start);
+    cpuTimes.push((used.user + used.system) / 1000);
+  }
+  const first = performance.now();
+  const json = renderPlanJson(plan);
+  const jsonMs = performance.now() - first;
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    scenario,
+    actions: plan.actions.length,
+    firstMs: times[0],
+    medianMs: sorted[Math.floor(sorted.length / 2)],
+    medianCpuMs: [...cpuTimes].sort((a, b) => a - b)[Math.floor(cpuTimes.length / 2)],
+    jsonMs: json.length > 0 ? jsonMs : 0,
+    peakRssMB: planPeakRssMB,
+    peakRssWithJsonMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+    baselineRssMB: baseline.rss / 2 ** 20,
+    heapGrowthMB,
+  };
+}
+
+export async function run(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  let failed = false;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-plan-'));
+  try {
+  for (const scenario of SCENARIOS) {
+    const file = join(dir, `${scenario}.json`);
+    writeFileSync(file, JSON.stringify(fixture(scenario)));
+    const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', self], {
+      env: { ...process.env, BENCH_PLAN_CHILD: scenario, BENCH_PLAN_FIXTURE: file },
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`bench plan ${scenario} failed:\n${child.stderr}`);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Result;
+    // On a shared, overloaded machine wall time measures the neighbours; CPU time measures the planner.
+    const ok = r.medianCpuMs < TIME_TARGET_MS && r.peakRssMB < MEMORY_TARGET_MB;
+    failed ||= !ok;
+    console.log(
+      `plan ${HOSTS} hosts ${r.scenario.padEnd(16)} actions=${String(r.actions).padStart(5)} ` +
+        `plan median=${r.medianMs.toFixed(1)}ms (cpu ${r.medianCpuMs.toFixed(1)}ms) first=${r.firstMs.toFixed(1)}ms json=${r.jsonMs.toFixed(1)}ms ` +
+        `peakRSS=${r.peakRssMB.toFixed(0)}MB (${r.peakRssWithJsonMB.toFixed(0)}MB with JSON; fixture baseline ${r.baselineRssMB.toFixed(0)}MB, heap growth of one plan ${r.heapGrowthMB.toFixed(0)}MB) ` +
+        `${ok ? 'OK' : `OVER TARGET (<${TIME_TARGET_MS}ms, <${MEMORY_TARGET_MB}MB)`}`,
+    );
+  }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`(pass/fail on median CPU time and peak RSS of one plan; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+  if (failed) process.exitCode = 1;
+}
+
+const childScenario = process.env.BENCH_PLAN_CHILD as Scenario | undefined;
+if (childScenario && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(JSON.stringify(measure(childScenario, process.env.BENCH_PLAN_FIXTURE!)));
+} else if (!childScenario && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await run();
+}

@@ -1,0 +1,79 @@
+// reset-host: `kubeone reset` plans the removal of everything with the same planner:
+// workers first (in parallel), then the control planes one at a time, the leader last.
+import type { PlanContext } from '../context.js';
+import type { HostView } from '../host-state.js';
+import type { Step } from '../types.js';
+import { ALL_BINARIES, step } from './steps.js';
+
+export function needed(ctx: PlanContext, host: HostView): string | null {
+  const f = host.facts;
+  if (!f) return null;
+  const found: string[] = [];
+  if (host.joined) found.push('kubelet.conf');
+  if (f.adminConf) found.push('admin.conf');
+  const pods = Object.keys(f.staticPods ?? {}).sort();
+  if (pods.length > 0) found.push(`static pods ${pods.join(', ')}`);
+  if (ctx.options.removeBinaries) {
+    const bins = ALL_BINARIES.filter((c) => host.binaries[c] !== '');
+    if (bins.length > 0) found.push(`${bins.join(', ')} binaries`);
+  }
+  if (found.length === 0) return null;
+  return `${host.name} has ${found.join(', ')}; reset was requested`;
+}
+
+export function steps(ctx: PlanContext, host: HostView): Step[] {
+  const out = [step('kubeadm.reset', host.name, `kubeadm reset on ${host.name}`)];
+  if (ctx.options.removeBinaries) {
+    out.push(step('host.binaries.remove', host.name, `remove kubeadm, kubelet, kubectl from ${host.name}`, { components: [...ALL_BINARIES] }));
+  }
+  return out;
+}
+
+export const idOf = (host: string): string => `reset-host:${host}`;
+
+export function plan(ctx: PlanContext): void {
+  const leader = ctx.leader ?? ctx.controlPlanes[0];
+  const cps = ctx.controlPlanes.filter((h) => h !== leader);
+  if (leader) cps.push(leader);
+  const workerIds: string[] = [];
+  const add = (host: HostView, after: string[]): string | undefined => {
+    const id = idOf(host.name);
+    if (!host.reachable) {
+      if (host.node || host.facts === undefined || host.facts.error) {
+        ctx.b.refuse(
+          {
+            rule: 'unreachable',
+            hosts: [host.name],
+            message: `cannot reset ${host.name}: ${host.facts?.error?.message ?? 'it was not probed'}`,
+            hint: `fix SSH access to ${host.name} and plan again, or reset it by hand (kubeadm reset) and remove it from the manifest`,
+          },
+          [],
+        );
+      }
+      return undefined;
+    }
+    const reason = needed(ctx, host);
+    if (reason === null) return undefined;
+    return ctx.b.add({
+      id,
+      kind: 'reset-host',
+      change: '-',
+      hosts: [host.name],
+      title: `reset ${host.name}${ctx.options.removeBinaries ? ' and remove the kube binaries' : ''}`,
+      reason,
+      dependsOn: ctx.b.deps(...after),
+      disruptive: true,
+      serial: host.role === 'controlPlane',
+      steps: steps(ctx, host),
+    }).id;
+  };
+  for (const w of ctx.workers) {
+    const id = add(w, []);
+    if (id) workerIds.push(id);
+  }
+  let previous = workerIds;
+  for (const cp of cps) {
+    const id = add(cp, previous);
+    if (id) previous = [id];
+  }
+}

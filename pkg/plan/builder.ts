@@ -1,0 +1,148 @@
+// Collects actions, refusals and warnings while the action modules run, then resolves
+// dependencies on refused work and emits a deterministic topological order.
+import type { Action, Refusal, RefusalRule } from './types.js';
+
+export type NewAction = Omit<Action, 'dependsOn'> & { dependsOn?: string[] };
+
+export class PlanBuilder {
+  private readonly actions = new Map<string, Action>();
+  private readonly insertion: string[] = [];
+  /** Ids of actions that would be needed but are refused, with the refusal's rule. */
+  private readonly blocked = new Map<string, string>();
+  readonly refusals: Refusal[] = [];
+  readonly warnings: string[] = [];
+
+  add(action: NewAction): Action {
+    if (this.actions.has(action.id)) throw new Error(`planner bug: duplicate action id ${action.id}`);
+    // The caller hands the object over: no copy (plans over thousands of hosts are allocation-bound).
+    const full = action as Action;
+    full.dependsOn = unique(action.dependsOn ?? []);
+    this.actions.set(full.id, full);
+    this.insertion.push(full.id);
+    return full;
+  }
+
+  get(id: string): Action | undefined {
+    return this.actions.get(id);
+  }
+
+  /** Planned or refused: something a later action must wait for (or be refused with). */
+  known(id: string): boolean {
+    return this.actions.has(id) || this.blocked.has(id);
+  }
+
+  /** Keeps the ids that are planned or refused; dependencies on work that is not needed vanish. */
+  deps(...ids: (string | undefined)[]): string[] {
+    return ids.filter((id): id is string => id !== undefined && this.known(id));
+  }
+
+  /** Records that the actions `ids` are needed but refused. */
+  refuse(refusal: Refusal & { rule: RefusalRule }, ids: string[] = []): void {
+    this.refusals.push(refusal);
+    for (const id of ids) this.blocked.set(id, refusal.rule);
+  }
+
+  isBlocked(id: string): boolean {
+    return this.blocked.has(id);
+  }
+
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  /** Actions whose prerequisites are refused are refused too; the rest come out in a stable topological order. */
+  finish(): { actions: Action[]; refusals: Refusal[]; warnings: string[] } {
+    this.cascadeBlocked();
+    return { actions: this.topologicalOrder(), refusals: this.refusals, warnings: this.warnings };
+  }
+
+  private cascadeBlocked(): void {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const id of this.insertion) {
+        const action = this.actions.get(id);
+        if (!action) continue;
+        const refusedDep = action.dependsOn.find((dep) => this.blocked.has(dep));
+        if (refusedDep === undefined) continue;
+        this.actions.delete(id);
+        this.blocked.set(id, this.blocked.get(refusedDep) ?? 'blocked');
+        this.refusals.push({
+          rule: 'blocked',
+          hosts: action.hosts,
+          message: `${action.title}: not planned because ${refusedDep} is refused`,
+          hint: `resolve the refusal of ${refusedDep}, then plan again`,
+        });
+        changed = true;
+      }
+    }
+  }
+
+  /** Kahn's algorithm; among ready actions the earliest inserted goes first, so output is deterministic. */
+  private topologicalOrder(): Action[] {
+    const ids = this.insertion.filter((id) => this.actions.has(id));
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const indegree = new Array<number>(ids.length).fill(0);
+    const dependents: number[][] = ids.map(() => []);
+    ids.forEach((id, i) => {
+      const action = this.actions.get(id)!;
+      action.dependsOn = action.dependsOn.filter((dep) => index.has(dep));
+      for (const dep of action.dependsOn) {
+        dependents[index.get(dep)!].push(i);
+        indegree[i]++;
+      }
+    });
+    const ready = new MinHeap();
+    indegree.forEach((deg, i) => deg === 0 && ready.push(i));
+    const out: Action[] = [];
+    while (ready.size > 0) {
+      const i = ready.pop();
+      out.push(this.actions.get(ids[i])!);
+      for (const j of dependents[i]) if (--indegree[j] === 0) ready.push(j);
+    }
+    if (out.length !== ids.length) throw new Error('planner bug: dependency cycle between actions');
+    return out;
+  }
+}
+
+function unique(ids: string[]): string[] {
+  return ids.length < 2 ? ids : [...new Set(ids)];
+}
+
+class MinHeap {
+  private readonly items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(value: number): void {
+    const a = this.items;
+    a.push(value);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent] <= a[i]) break;
+      [a[parent], a[i]] = [a[i], a[parent]];
+      i = parent;
+    }
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l] < a[m]) m = l;
+        if (r < a.length && a[r] < a[m]) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

@@ -1,0 +1,214 @@
+// Model test: for generated manifests and snapshots, applying the plan's effects in the
+// in-memory executor model and planning again must give an empty plan.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import fc from 'fast-check';
+import { renderPlanJson } from '../views/plan-json.js';
+import { computePlan } from './index.js';
+import { applyPlan } from './testing/apply-plan.js';
+import {
+  addon,
+  clusterConfiguration,
+  CONTAINERD_CONFIG,
+  desiredState,
+  KUBELET_CONFIG,
+  sha256,
+  SnapshotBuilder,
+  standardFiles,
+  type HostBuilder,
+} from './testing/snapshot-builder.js';
+import type { Plan, PlanOptions, RenderedAddon } from './types.js';
+import { compareVersions } from './version.js';
+
+const validatePlan = new Ajv({ strict: true, allErrors: true }).compile(
+  JSON.parse(readFileSync(new URL('../../schemas/plan-v1.json', import.meta.url), 'utf8')),
+);
+
+const VERSIONS = ['1.34.3', '1.35.1', '1.36.0'];
+const OPTIONS: PlanOptions = { now: '2026-11-25T00:00:00Z', intermediateVersions: { '1.35': '1.35.1' }, workerBatchSize: 2 };
+
+type Stage = 'fresh' | 'prerequisites' | 'runtime' | 'binaries' | 'joined';
+
+const hostArb = fc.record({
+  stage: fc.constantFrom<Stage>('fresh', 'prerequisites', 'runtime', 'binaries', 'joined', 'joined', 'joined'),
+  atDesired: fc.boolean(),
+  containerdDrift: fc.boolean(),
+  kubeletDrift: fc.boolean(),
+  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }),
+  liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }),
+  certsSoon: fc.boolean(),
+});
+
+const scenarioArb = fc.record({
+  desiredIndex: fc.integer({ min: 0, max: 2 }),
+  behind: fc.integer({ min: 0, max: 2 }),
+  existing: fc.boolean(),
+  cps: fc.array(hostArb, { minLength: 1, maxLength: 3 }),
+  workers: fc.array(hostArb, { maxLength: 3 }),
+  deadReplacement: fc.boolean(),
+  strayWorker: fc.boolean(),
+  flagDrift: fc.boolean(),
+  addonsWanted: fc.subarray(['a', 'b', 'c']),
+  addonsLive: fc.subarray(['a', 'b', 'd']),
+  addonVariant: fc.constantFrom('v1', 'v2'),
+});
+
+/** Ordering rules every plan must keep, whatever the input. */
+function expectSafeOrder(plan: Plan): void {
+  const position = new Map(plan.actions.map((a, i) => [a.id, i]));
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+    if (from === to) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    return plan.actions[position.get(from)!].dependsOn.some((d) => reaches(d, to, seen));
+  };
+  for (const a of plan.actions) for (const d of a.dependsOn) expect(position.get(d)!, `${a.id} after ${d}`).to.be.lessThan(position.get(a.id)!);
+  const upgrades = plan.actions.filter((a) => a.kind.startsWith('upgrade-'));
+  for (const a of upgrades) {
+    const version = a.id.split(':')[2];
+    // kubeadm's rule: every control plane of a version before any worker of it, and versions in order.
+    for (const b of upgrades) {
+      const other = b.id.split(':')[2];
+      if (other === version && a.kind === 'upgrade-worker' && b.kind === 'upgrade-control-plane') expect(reaches(a.id, b.id), `${a.id} waits for ${b.id}`).to.equal(true);
+      if (compareVersions(other, version) < 0) expect(reaches(a.id, b.id), `${a.id} waits for ${b.id}`).to.equal(true);
+    }
+  }
+  // Control-plane membership changes and upgrades never run two at a time.
+  const serialCp = plan.actions.filter((a) => ['join-control-plane', 'upgrade-control-plane', 'reconfigure-control-plane'].includes(a.kind));
+  for (const kind of ['join-control-plane', 'upgrade-control-plane', 'reconfigure-control-plane']) {
+    const list = serialCp.filter((a) => a.kind === kind);
+    for (let i = 1; i < list.length; i++) expect(reaches(list[i].id, list[i - 1].id), `${list[i].id} waits for ${list[i - 1].id}`).to.equal(true);
+  }
+  for (const a of plan.actions.filter((x) => x.kind === 'join-control-plane' || x.kind === 'join-worker')) {
+    const removal = plan.actions.find((x) => (x.kind === 'remove-etcd-member' || x.kind === 'remove-node') && x.hosts[0] === a.hosts[0]);
+    if (removal) expect(reaches(a.id, removal.id), `${a.id} waits for ${removal.id}`).to.equal(true);
+  }
+}
+
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+function renderAddon(name: string, variant: string): RenderedAddon {
+  return addon(name, [{ kind: 'ConfigMap', name: `${name}-config`, variant }, { kind: 'Deployment', name }]);
+}
+
+function build(s: Scenario) {
+  const version = VERSIONS[s.desiredIndex];
+  const clusterVersion = VERSIONS[Math.max(0, s.desiredIndex - s.behind)];
+  const cpNames = s.cps.map((_, i) => `cp-${i + 1}`);
+  const workerNames = s.workers.map((_, i) => `w-${i + 1}`);
+  const hostConfig: Record<string, { labels?: Record<string, string> }> = {};
+  [...s.cps, ...s.workers].forEach((h, i) => {
+    if (h.labels) hostConfig[[...cpNames, ...workerNames][i]] = { labels: h.labels };
+  });
+  const desired = desiredState({
+    version,
+    controlPlanes: cpNames,
+    workers: workerNames,
+    hostConfig,
+    clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
+    addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
+  });
+  const b = new SnapshotBuilder();
+  const existing = s.existing;
+  const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
+    const stage: Stage = existing && isLeader ? 'joined' : !existing && h.stage === 'joined' ? 'binaries' : h.stage;
+    const v = h.atDesired ? version : clusterVersion;
+    b.host(name, role, (x: HostBuilder) => {
+      if (stage === 'fresh') return;
+      x.prerequisites();
+      if (stage === 'prerequisites') return;
+      x.containerd().files({ [CONTAINERD_CONFIG]: h.containerdDrift ? sha256('drift') : standardFiles(name)[CONTAINERD_CONFIG] });
+      if (stage === 'runtime') return;
+      x.binaries(stage === 'joined' ? v : h.atDesired ? version : clusterVersion);
+      if (stage !== 'joined') return;
+      x.joined().files(standardFiles(name));
+      if (h.kubeletDrift) x.files({ [KUBELET_CONFIG]: sha256('old kubelet config') });
+      if (role === 'controlPlane') x.controlPlane(v, h.certsSoon ? '2026-12-20T00:00:00Z' : '2027-11-01T00:00:00Z');
+    });
+    if (stage === 'joined') {
+      b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: h.liveLabels ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {} });
+      if (role === 'controlPlane') b.etcdMember(name);
+    }
+  };
+  cpNames.forEach((n, i) => describe(n, 'controlPlane', s.cps[i], i === 0));
+  workerNames.forEach((n, i) => describe(n, 'staticWorker', s.workers[i], false));
+  if (existing) {
+    b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration(s.flagDrift ? {} : { 'audit-log-maxage': '30' }) });
+    for (const n of s.addonsLive) b.addonObjects(renderAddon(n, s.addonVariant));
+    // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
+    if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
+      b.editKube((k) => {
+        k.nodes = k.nodes.filter((n) => n.name !== 'cp-3');
+        k.etcdMembers = k.etcdMembers.filter((m) => m.name !== 'cp-3');
+      });
+      b.node('cp-3', { version: clusterVersion, ready: false }).etcdMember('cp-3', { healthy: false });
+    }
+    if (s.strayWorker) {
+      b.convergedHost('old-1', 'staticWorker', { version: clusterVersion });
+      b.editKube((k) => (k.nodes.find((n) => n.name === 'old-1')!.host = null));
+    }
+  }
+  return { desired, snapshot: b.build() };
+}
+
+describe('planner model: plan, apply, plan again', () => {
+  it('converges to an empty plan', () => {
+    const kindsSeen = new Set<string>();
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { desired, snapshot } = build(s);
+        const plan = computePlan(desired, snapshot, OPTIONS);
+        expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
+        for (const a of plan.actions) kindsSeen.add(a.kind);
+        expectSafeOrder(plan);
+        expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
+        const after = applyPlan(plan, snapshot, desired);
+        const again = computePlan(desired, after, OPTIONS);
+        expect(again.actions.map((a) => `${a.id}: ${a.reason}`)).to.deep.equal([]);
+        expect(again.refusals).to.deep.equal([]);
+      }),
+      { numRuns: 300, seed: 20261125 },
+    );
+    // The generator must reach every kind the converge planner emits, or the property proves little.
+    expect([...kindsSeen].sort()).to.deep.equal([
+      'apply-addon', 'configure-container-runtime', 'configure-kubelet', 'init-control-plane', 'install-binaries',
+      'install-container-runtime', 'install-prerequisites', 'join-control-plane', 'join-worker', 'prune-addon',
+      'reconfigure-control-plane', 'remove-etcd-member', 'remove-node', 'renew-certificates', 'sync-node-metadata',
+      'upgrade-control-plane', 'upgrade-worker',
+    ]);
+  });
+
+  it('with an unreachable worker: everything else converges, only its refusal remains', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        if (!s.existing || s.workers.length === 0) return;
+        const { desired, snapshot } = build({ ...s, workers: [{ ...s.workers[0], stage: 'joined' }, ...s.workers.slice(1)] });
+        const w1 = snapshot.state.hosts.find((h) => h.name === 'w-1')!;
+        for (const key of Object.keys(w1)) if (!['name', 'id', 'role', 'address', 'privateAddress'].includes(key)) delete (w1 as unknown as Record<string, unknown>)[key];
+        Object.assign(w1, { reachable: false, error: { kind: 'timeout', message: 'ssh: timed out' } });
+        const plan = computePlan(desired, snapshot, OPTIONS);
+        expect(plan.actions.filter((a) => a.hosts.includes('w-1'))).to.deep.equal([]);
+        const after = applyPlan(plan, snapshot, desired);
+        const again = computePlan(desired, after, OPTIONS);
+        expect(again.actions.map((a) => a.id)).to.deep.equal([]);
+        expect(again.refusals.map((r) => `${r.rule} ${r.hosts.join(',')}`)).to.deep.equal(['unreachable w-1']);
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
+  it('reset converges to an empty reset plan', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.boolean(), (s, removeBinaries) => {
+        const { desired, snapshot } = build({ ...s, strayWorker: false, deadReplacement: false });
+        const options = { ...OPTIONS, reset: true, removeBinaries };
+        const plan = computePlan(desired, snapshot, options);
+        expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
+        const after = applyPlan(plan, snapshot, desired);
+        expect(computePlan(desired, after, options).actions).to.deep.equal([]);
+      }),
+      { numRuns: 100, seed: 20261125 },
+    );
+  });
+});
