@@ -77,7 +77,7 @@ users:
       { key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.crt')), ca: readFileSync(path.join(dir, 'ca.crt')), requestCert: true, rejectUnauthorized: true },
       (req, res) => {
         const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-        seenClients.push(peer.subject?.CN ?? '');
+        seenClients.push(String(peer.subject?.CN ?? ''));
         res.setHeader('content-type', 'application/json');
         if (req.url === '/healthz') return void res.end('ok');
         if (req.url?.startsWith('/api/v1/nodes')) {

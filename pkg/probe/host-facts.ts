@@ -108,7 +108,11 @@ function parseBinaries(raw: RawHostOutput, kubeletVersion: string): HostFacts['b
     return { origin: record.origin, version: str(record.version).replace(/^v/, '') };
   }
   const dpkg = text(raw, 'dpkgKubelet');
-  if (dpkg.startsWith('install ok installed')) return { origin: 'package', version: parseVersion(dpkg.slice('install ok installed'.length)) };
+  if (dpkg.startsWith('install ok installed')) {
+    // Debian versions carry a package revision after the last '-' (1.35.1-1.1).
+    const debVersion = dpkg.slice('install ok installed'.length).trim().replace(/-[^-]*$/, '');
+    return { origin: 'package', version: parseVersion(debVersion) };
+  }
   return kubeletVersion ? { origin: 'unknown', version: kubeletVersion } : { origin: 'none', version: '' };
 }
 
