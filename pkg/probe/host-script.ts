@@ -135,7 +135,7 @@ for f in ${paths.map(singleQuote).map((p) => p.replace(/\*/g, "'*'")).join(' ')}
 done > "$tmp/map.files"
 put_map files
 for f in /etc/kubernetes/manifests/*.yaml; do
-  printf '%s\\t%s\\n' "$(basename "$f" .yaml)" "$(sed -n 's/^[[:space:]]*image:[[:space:]]*//p' "$f" | head -n1 | tr -d "\\"'")"
+  printf '%s\\t%s\\n' "$(basename "$f" .yaml)" "$(sed -n 's/^[[:space:]-]*image:[[:space:]]*//p' "$f" | head -n1 | tr -d "\\"'")"
 done > "$tmp/map.staticPods"
 put_map staticPods
 if command -v openssl >/dev/null; then

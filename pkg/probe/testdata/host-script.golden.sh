@@ -72,7 +72,7 @@ for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' 
 done > "$tmp/map.files"
 put_map files
 for f in /etc/kubernetes/manifests/*.yaml; do
-  printf '%s\t%s\n' "$(basename "$f" .yaml)" "$(sed -n 's/^[[:space:]]*image:[[:space:]]*//p' "$f" | head -n1 | tr -d "\"'")"
+  printf '%s\t%s\n' "$(basename "$f" .yaml)" "$(sed -n 's/^[[:space:]-]*image:[[:space:]]*//p' "$f" | head -n1 | tr -d "\"'")"
 done > "$tmp/map.staticPods"
 put_map staticPods
 if command -v openssl >/dev/null; then
