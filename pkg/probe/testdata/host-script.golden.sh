@@ -1,5 +1,6 @@
 #!/bin/bash
 # kubeone probe v1: read-only; prints one JSON object of string leaves.
+# Written to fork as little as possible: it runs on every host at once, on small machines.
 main() {
 set -u
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
@@ -7,7 +8,7 @@ shopt -s nullglob
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# JSON string of $1 (backslash, quote, control characters escaped).
+# J = JSON string of $1 (backslash, quote, newline, tab escaped; other control characters dropped).
 js() {
   local s=$1
   s=${s//\\/\\\\}
@@ -15,28 +16,34 @@ js() {
   s=${s//$'\n'/\\n}
   s=${s//$'\r'/\\r}
   s=${s//$'\t'/\\t}
-  printf '"%s"' "$(printf '%s' "$s" | tr -d '\000-\010\013\014\016-\037')"
+  if [[ $s == *[[:cntrl:]]* ]]; then s=$(printf '%s' "$s" | tr -d '\000-\037\177'); fi
+  J="\"$s\""
 }
 fields=()
-put() { fields+=("$(js "$1"):$(js "$2")"); }
-# a map: put_map NAME then pairs in "$tmp/map.NAME" as KEY<TAB>VALUE lines
+put() { js "$1"; local k=$J; js "$2"; fields+=("$k:$J"); }
+# put_map NAME: pairs from "$tmp/map.NAME" (KEY<TAB>VALUE lines) as a JSON object
 put_map() {
-  local name=$1 entries=() k v
+  local name=$1 entries=() k v key
   if [ -f "$tmp/map.$name" ]; then
-    while IFS=$'\t' read -r k v; do entries+=("$(js "$k"):$(js "$v")"); done < "$tmp/map.$name"
+    while IFS=$'\t' read -r k v; do js "$k"; key=$J; js "$v"; entries+=("$key:$J"); done < "$tmp/map.$name"
   fi
+  js "$name"
   local IFS=,
-  fields+=("$(js "$name"):{${entries[*]}}")
+  fields+=("$J:{${entries[*]}}")
 }
-small() { [ -f "$1" ] && head -c 4096 "$1"; }
+# V = content of file $1 ('' when absent)
+slurp() { V=; [ -f "$1" ] && { IFS= read -r -d '' V < "$1" || true; }; }
+have() { command -v "$1" >/dev/null; }
 
-# Slow commands (version flags of Go binaries, etcd and apiserver checks) run in parallel.
-( containerd --version > "$tmp/containerd" 2>/dev/null ) &
-( kubelet --version > "$tmp/kubelet" 2>/dev/null ) &
-( kubeadm version -o short > "$tmp/kubeadm" 2>/dev/null ) &
-( kubectl version --client > "$tmp/kubectl" 2>/dev/null ) &
-( curl -sk --max-time 3 https://127.0.0.1:6443/healthz > "$tmp/healthz" 2>/dev/null ) &
-if [ -f /etc/kubernetes/pki/etcd/healthcheck-client.crt ]; then
+# Slow commands (version flags of Go binaries, apiserver and etcd checks, certificates) run in parallel.
+have containerd && ( containerd --version > "$tmp/containerd" 2>/dev/null ) &
+have kubelet && ( kubelet --version > "$tmp/kubelet" 2>/dev/null ) &
+have kubeadm && ( kubeadm version -o short > "$tmp/kubeadm" 2>/dev/null ) &
+have kubectl && ( kubectl version --client > "$tmp/kubectl" 2>/dev/null ) &
+if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
+  ( curl -sk --max-time 3 https://127.0.0.1:6443/healthz > "$tmp/healthz" 2>/dev/null ) &
+fi
+if [ -f /etc/kubernetes/manifests/etcd.yaml ] && [ -f /etc/kubernetes/pki/etcd/healthcheck-client.crt ]; then
   etcd_curl() {
     curl -s --max-time 3 --cacert /etc/kubernetes/pki/etcd/ca.crt \
       --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key "$@"
@@ -44,48 +51,86 @@ if [ -f /etc/kubernetes/pki/etcd/healthcheck-client.crt ]; then
   ( etcd_curl -X POST -d '{}' https://127.0.0.1:2379/v3/cluster/member/list > "$tmp/etcdMembers" 2>/dev/null ) &
   ( etcd_curl https://127.0.0.1:2379/health > "$tmp/etcdHealth" 2>/dev/null ) &
 fi
+if [ -d /etc/kubernetes/pki ] && have openssl; then
+  (
+    for c in apiserver.crt apiserver-kubelet-client.crt apiserver-etcd-client.crt ca.crt front-proxy-ca.crt front-proxy-client.crt etcd/ca.crt etcd/server.crt etcd/peer.crt etcd/healthcheck-client.crt; do
+      f=/etc/kubernetes/pki/$c
+      [ -f "$f" ] && printf '%s\t%s\n' "$c" "$(openssl x509 -noout -enddate -in "$f" 2>/dev/null)"
+    done > "$tmp/map.certs"
+  ) &
+fi
+units=$(systemctl show containerd kubelet -p Id,LoadState,ActiveState,SubState,UnitFileState 2>/dev/null)
 
-put hostname "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
-osr() { sed -n "s/^$1=//p" /etc/os-release 2>/dev/null | head -n1 | tr -d '"'; }
-put osId "$(osr ID)"
-put osVersionId "$(osr VERSION_ID)"
-put osPrettyName "$(osr PRETTY_NAME)"
-put kernel "$(uname -r)"
+slurp /proc/sys/kernel/hostname; put hostname "${V%$'\n'}"
+os_id= os_version= os_pretty=
+if [ -f /etc/os-release ]; then
+  while IFS='=' read -r k v; do
+    v=${v#\"}; v=${v%\"}
+    case $k in ID) os_id=$v ;; VERSION_ID) os_version=$v ;; PRETTY_NAME) os_pretty=$v ;; esac
+  done < /etc/os-release
+fi
+put osId "$os_id"
+put osVersionId "$os_version"
+put osPrettyName "$os_pretty"
+slurp /proc/sys/kernel/osrelease; put kernel "${V%$'\n'}"
 put arch "$(uname -m)"
-put cpus "$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)"
-put memTotalKiB "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
-put swapDevices "$(awk 'NR > 1' /proc/swaps | wc -l)"
-put fstabSwap "$(grep -Ec '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab 2>/dev/null)"
-put modules "$(for m in overlay br_netfilter; do [ -d /sys/module/$m ] && printf '%s ' $m; done)"
-put ipForward "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
-put bridgeNfCallIptables "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)"
-put units "$(systemctl show containerd kubelet -p Id,LoadState,ActiveState,SubState,UnitFileState 2>/dev/null)"
-put kubeletConf "$([ -f /etc/kubernetes/kubelet.conf ] && echo yes)"
-put adminConf "$([ -f /etc/kubernetes/admin.conf ] && echo yes)"
-put binariesRecord "$(small /etc/kubeone/binaries.json)"
-put dpkgKubelet "$(dpkg-query -W -f='${Status} ${Version}' kubelet 2>/dev/null)"
-put lock "$(small /var/lib/kubeone/lock.json)"
-put inflight "$(small /var/lib/kubeone/inflight.json)"
+put cpus "$(nproc 2>/dev/null)"
+mem=
+while read -r k v _; do [ "$k" = MemTotal: ] && { mem=$v; break; }; done < /proc/meminfo
+put memTotalKiB "$mem"
+swaps=0
+{ read -r _; while read -r _; do swaps=$((swaps + 1)); done; } < /proc/swaps
+put swapDevices "$swaps"
+fstab_swap=0
+if [ -f /etc/fstab ]; then
+  while read -r dev _ type _; do
+    [[ $dev == \#* || -z $dev ]] && continue
+    [ "$type" = swap ] && fstab_swap=$((fstab_swap + 1))
+  done < /etc/fstab
+fi
+put fstabSwap "$fstab_swap"
+mods=
+for m in overlay br_netfilter; do [ -d /sys/module/$m ] && mods+="$m "; done
+put modules "$mods"
+slurp /proc/sys/net/ipv4/ip_forward; put ipForward "${V%$'\n'}"
+slurp /proc/sys/net/bridge/bridge-nf-call-iptables; put bridgeNfCallIptables "${V%$'\n'}"
+put units "$units"
+v=; [ -f /etc/kubernetes/kubelet.conf ] && v=yes; put kubeletConf "$v"
+v=; [ -f /etc/kubernetes/admin.conf ] && v=yes; put adminConf "$v"
+slurp /etc/kubeone/binaries.json; put binariesRecord "$V"
+v=
+if [ -z "$V" ] && have kubelet && have dpkg-query; then v=$(dpkg-query -W -f='${Status} ${Version}' kubelet 2>/dev/null); fi
+put dpkgKubelet "$v"
+slurp /var/lib/kubeone/lock.json; put lock "$V"
+slurp /var/lib/kubeone/inflight.json; put inflight "$V"
 
+existing=()
 for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' '/etc/crictl.yaml' '/etc/systemd/system/containerd.service.d/'*'.conf' '/etc/systemd/system/kubelet.service' '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' '/var/lib/kubelet/config.yaml' '/var/lib/kubelet/kubeadm-flags.env'; do
-  [ -f "$f" ] && printf '%s\t%s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"
-done > "$tmp/map.files"
+  [ -f "$f" ] && existing+=("$f")
+done
+if [ ${#existing[@]} -gt 0 ]; then
+  sha256sum -- "${existing[@]}" | while read -r sum f; do printf '%s\t%s\n' "$f" "$sum"; done > "$tmp/map.files"
+fi
 put_map files
 for f in /etc/kubernetes/manifests/*.yaml; do
-  printf '%s\t%s\n' "$(basename "$f" .yaml)" "$(sed -n 's/^[[:space:]-]*image:[[:space:]]*//p' "$f" | head -n1 | tr -d "\"'")"
+  image=
+  while read -r line; do
+    line=${line#- }
+    if [[ $line == image:* ]]; then image=${line#image:}; image=${image# }; image=${image//\"/}; image=${image//\'/}; break; fi
+  done < "$f"
+  n=${f##*/}
+  printf '%s\t%s\n' "${n%.yaml}" "$image"
 done > "$tmp/map.staticPods"
 put_map staticPods
-if command -v openssl >/dev/null; then
-  for c in apiserver.crt apiserver-kubelet-client.crt apiserver-etcd-client.crt ca.crt front-proxy-ca.crt front-proxy-client.crt etcd/ca.crt etcd/server.crt etcd/peer.crt etcd/healthcheck-client.crt; do
-    f=/etc/kubernetes/pki/$c
-    [ -f "$f" ] && printf '%s\t%s\n' "$c" "$(openssl x509 -noout -enddate -in "$f" 2>/dev/null | sed 's/^notAfter=//')"
-  done > "$tmp/map.certs"
-fi
-put_map certs
 
 wait
+if [ -f "$tmp/map.certs" ]; then
+  while IFS=$'\t' read -r c d; do printf '%s\t%s\n' "$c" "${d#notAfter=}"; done < "$tmp/map.certs" > "$tmp/map.certs2"
+  mv "$tmp/map.certs2" "$tmp/map.certs"
+fi
+put_map certs
 for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth; do
-  put "$k" "$(small "$tmp/$k" | head -c 4096)"
+  slurp "$tmp/$k"; put "$k" "$V"
 done
 local IFS=,
 printf '{%s}\n' "${fields[*]}"
