@@ -6,7 +6,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 
 import type { ResolvedHost } from '../api/types.js';
-import { type KubeClient, kubeClientFromLeader } from '../kube/leader.js';
+import type { KubeClient } from '../kube/leader.js';
 import type { ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
@@ -107,6 +107,8 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   };
   const errors: string[] = [];
   let client: KubeClient | undefined;
+  // Loaded only when there is a cluster: @kubernetes/client-node alone takes ~0.5 s to import.
+  const { kubeClientFromLeader } = await import('../kube/leader.js');
   for (const candidate of controlPlanes.filter((h) => h.extras?.apiserverHealthy && h.facts.adminConf)) {
     try {
       const c = await kubeClientFromLeader(options.pool, candidate.host as ResolvedHost, options.apiserverPort);
