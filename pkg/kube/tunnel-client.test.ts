@@ -11,6 +11,8 @@ import path from 'node:path';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
 
+import { LocalSshd, sshdAvailable } from '../ssh/local-sshd.test-helper.js';
+import { createSshPool } from '../ssh/pool.js';
 import type { HostTransport } from '../ssh/types.js';
 import { createTunnelledKubeConfig } from './tunnel-client.js';
 
@@ -137,6 +139,24 @@ users:
       expect(String((failed as Error)?.message ?? failed)).to.match(/certificate|self.signed|verify/i);
     } finally {
       kc.close();
+    }
+  });
+
+  (sshdAvailable ? it : it.skip)('dials through a real SSH connection (local sshd, forwardOut)', async () => {
+    const sshd = await LocalSshd.start();
+    const pool = createSshPool({ knownHostsPath: path.join(dir, 'known_hosts') });
+    try {
+      const ssh = await pool.get({ id: 0, role: 'controlPlane', name: 'cp-ssh', config: { publicAddress: '127.0.0.1', sshPort: sshd.port, sshUsername: 'root', sshPrivateKeyFile: sshd.clientKey, sshAgentSocket: '' } });
+      const kc = createTunnelledKubeConfig(ssh, adminConf(), '127.0.0.1', port);
+      try {
+        const nodes = await kc.makeApiClient(CoreV1Api).listNode();
+        expect(nodes.items).to.have.length(1);
+      } finally {
+        kc.close();
+      }
+    } finally {
+      await pool.closeAll();
+      await sshd.destroy();
     }
   });
 });
