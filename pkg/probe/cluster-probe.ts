@@ -45,7 +45,9 @@ export function nodeFacts(node: V1Node, hosts: HostProbeResult[]): NodeFacts {
 }
 
 export function etcdMembers(controlPlanes: HostProbeResult[]): EtcdMemberFacts[] {
-  const view = controlPlanes.find((h) => h.extras?.etcdMembers)?.extras?.etcdMembers ?? [];
+  // Any healthy member's view will do (they agree); fall back to an unhealthy one's.
+  const byId = [...controlPlanes].sort((a, b) => a.host.id - b.host.id);
+  const view = (byId.find((h) => h.extras?.etcdMembers && h.extras.etcdHealthy) ?? byId.find((h) => h.extras?.etcdMembers))?.extras?.etcdMembers ?? [];
   return view.map((m) => {
     const host = controlPlanes.find((h) => {
       const hostname = (h.facts.hostname || h.host.config.hostname || '').toLowerCase();
