@@ -31,7 +31,7 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code === 0) resolve(seconds);
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-800)}`));
+      else reject(new Error(`${path.basename(command)} ${args[0]?.slice(0, 60)} exited ${code}: ${stderr.slice(-800)}`));
     });
   });
 }
@@ -58,13 +58,14 @@ const BOUND_SCRIPT = `
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 const hosts = JSON.parse(process.argv[1]);
-const key = readFileSync(hosts[0].keyPath);
+const keys = new Map();
+const keyOf = (file) => keys.get(file) ?? keys.set(file, readFileSync(file)).get(file);
 await Promise.all(hosts.map((h) => new Promise((resolve, reject) => {
   const c = new ssh2.Client();
   c.on('ready', () => c.exec('true', (err, ch) => {
     if (err) return reject(err);
     ch.on('close', () => { c.end(); resolve(); }).resume();
-  })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: key });
+  })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: keyOf(h.keyPath) });
 })));
 `;
 

@@ -28,7 +28,7 @@ import { makeStatusCommand } from './status.js';
     credentials: {},
     warnings: [],
   });
-  const deps = { loadCluster: async (m: string) => (loads.push(m), loaded()), logger: () => silentLogger };
+  const deps = { loadCluster: async (argv: { manifest: string }) => (loads.push(argv.manifest), loaded()), logger: () => silentLogger };
 
   async function cli(args: string[]): Promise<string> {
     let out = '';

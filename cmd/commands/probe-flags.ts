@@ -15,10 +15,19 @@ export interface ProbeFlags {
   'known-hosts'?: string;
 }
 
-/** What the CLI skeleton provides to these commands (the lead wires pkg/api's loader and the logger). */
+/**
+ * What the CLI skeleton provides to these commands. With cmd/shared/context.ts's CliContext:
+ *   (ctx) => makeStatusCommand({ loadCluster: (a) => ctx.loadCluster(a), logger: (a) => ctx.logger(a),
+ *                                write: (t) => ctx.io.stdout.write(t), run: (h) => ctx.run(h) })
+ */
 export interface ProbeCommandDeps {
-  loadCluster: (manifestPath: string) => Promise<LoadedCluster>;
-  logger: (argv: Record<string, unknown>) => Logger;
+  /** Loads, defaults and validates the manifest the global flags name (-m, -t, -c). */
+  loadCluster: (argv: any) => Promise<LoadedCluster>;
+  logger: (argv: any) => Logger;
+  /** Standard output (process.stdout by default). */
+  write?: (text: string) => void;
+  /** Wraps the handler (error printing, exit codes); identity by default. */
+  run?: (handler: (argv: any) => Promise<void>) => (argv: any) => Promise<void>;
 }
 
 export function withProbeFlags<T>(yargs: Argv<T>) {

@@ -11,10 +11,10 @@ export function makeSnapshotCommand(deps: ProbeCommandDeps): CommandModule<objec
     command: 'snapshot',
     describe: 'Probe every host and the cluster and print the snapshot (versioned, redacted JSON)',
     builder: (yargs) => withProbeFlags(yargs).option('output', { alias: 'o', type: 'string', describe: 'write the snapshot to FILE instead of stdout' }) as never,
-    handler: async (argv) => {
-      const logger = deps.logger(argv as unknown as Record<string, unknown>);
-      const loaded = await deps.loadCluster(argv.manifest);
-      await runSnapshot({ ...probeContext(loaded, argv, logger), output: argv.output });
-    },
+    handler: (deps.run ?? ((h) => h))(async (argv: SnapshotFlags) => {
+      const logger = deps.logger(argv);
+      const loaded = await deps.loadCluster(argv);
+      await runSnapshot({ ...probeContext(loaded, argv, logger), output: argv.output, write: deps.write });
+    }),
   };
 }

@@ -9,10 +9,10 @@ export function makeStatusCommand(deps: ProbeCommandDeps): CommandModule<object,
     command: 'status',
     describe: 'Show the state of every host and of the cluster (table, then problems found)',
     builder: (yargs) => withProbeFlags(yargs) as never,
-    handler: async (argv) => {
-      const logger = deps.logger(argv as unknown as Record<string, unknown>);
-      const loaded = await deps.loadCluster(argv.manifest);
-      await runStatus(probeContext(loaded, argv, logger));
-    },
+    handler: (deps.run ?? ((h) => h))(async (argv: ProbeFlags) => {
+      const logger = deps.logger(argv);
+      const loaded = await deps.loadCluster(argv);
+      await runStatus({ ...probeContext(loaded, argv, logger), write: deps.write });
+    }),
   };
 }

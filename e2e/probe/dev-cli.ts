@@ -14,7 +14,7 @@ const stderrLogger = (verbose: boolean): Logger => ({
   info: (m) => process.stderr.write(`${m}\n`),
   warn: (m) => process.stderr.write(`warning: ${m}\n`),
 });
-const deps = { loadCluster: loadManifestForProbe, logger: (argv: Record<string, unknown>) => stderrLogger(argv.verbose === true) };
+const deps = { loadCluster: (argv: { manifest: string }) => loadManifestForProbe(argv.manifest), logger: (argv: Record<string, unknown>) => stderrLogger(argv.verbose === true) };
 
 await yargs(hideBin(process.argv))
   .scriptName('kubeone')
