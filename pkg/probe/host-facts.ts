@@ -57,7 +57,8 @@ export function parseUnits(output: string): Record<string, UnitFacts> {
   return units;
 }
 
-export const MISSING_UNIT: UnitFacts = { installed: false, active: 'unknown', sub: '', enabled: false };
+// What systemctl reports for a unit without a unit file (the script skips systemctl then).
+export const MISSING_UNIT: UnitFacts = { installed: false, active: 'inactive', sub: 'dead', enabled: false };
 
 /** The first semantic version in a tool's version output, without the leading v. */
 export function parseVersion(output: string, tool?: 'containerd'): string {
