@@ -36,12 +36,26 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
   });
 }
 
-async function median(runs: number, measure: () => Promise<number>): Promise<number> {
-  await measure(); // warm-up: known_hosts recorded, caches and page cache warm
-  const values: number[] = [];
-  for (let i = 0; i < runs; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)]!;
+/**
+ * Runs every contender once to warm up (known_hosts recorded, page cache warm), then RUNS
+ * rounds in which each contender runs once, interleaved so that they share the machine's
+ * conditions (it is shared with other work); returns each contender's median.
+ */
+async function medians<K extends string>(contenders: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
+  const names = Object.keys(contenders) as K[];
+  for (const name of names) await contenders[name]();
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < RUNS; i++) for (const name of names) times[name].push(await contenders[name]());
+  return Object.fromEntries(names.map((n) => [n, times[n].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!])) as Record<K, number>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Freshly booted hosts keep the CPUs busy for a while after they accept SSH: wait for calm. */
+async function settle(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  await sleep(15_000);
+  while (Date.now() < deadline && os.loadavg()[0] > os.cpus().length * 2) await sleep(5_000);
 }
 
 /** The CLI as one ESM file (dependencies stay in node_modules), so startup is not a TypeScript compile. */
@@ -110,6 +124,8 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const fleets = await startBenchFleets(Math.max(...SIZES));
   console.error(`bench probe: ${fleets.reduce((n, f) => n + f.hosts.length, 0)} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await settle();
+  console.error(`bench probe: load average ${os.loadavg()[0]!.toFixed(1)} at the start of the measurements`);
   try {
     const all = fleets.flatMap((f) => f.hosts);
     for (const n of SIZES) {
@@ -121,10 +137,12 @@ export async function run(): Promise<void> {
       await writeFile(manifest, manifestFor(`bench-${n}`, hosts));
       await writeFile(inventory, inventoryFor(hosts));
 
-      const kubeone = await median(RUNS, () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]));
       const ansibleEnv = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: path.join(sub, 'ansible-tmp') };
-      const ansible = await median(RUNS, () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv));
-      const bound = await median(RUNS, () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]));
+      const { kubeone, ansible, bound } = await medians({
+        kubeone: () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]),
+        ansible: () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv),
+        bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]),
+      });
       console.log(
         `probe hosts=${n} kubeone_s=${kubeone.toFixed(2)} ansible_s=${ansible.toFixed(2)} bound_s=${bound.toFixed(2)} vs_ansible=${(ansible / kubeone).toFixed(1)} vs_bound=${(kubeone / bound).toFixed(2)}`,
       );

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { ResolvedHost } from '../api/types.js';
 import type { KubeClient } from '../kube/leader.js';
-import type { ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { compareStrings, listAddonObjects } from './addon-objects.js';
@@ -83,8 +83,13 @@ async function clusterConfiguration(client: KubeClient): Promise<Record<string, 
   }
 }
 
+/** Lists the live addon objects through the tunnelled KubeConfig (pkg/addons' listAddonObjects fits). */
+export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig']) => Promise<AddonObjectFacts[]>;
+
 export interface ClusterProbeOptions {
   hosts: HostProbeResult[];
+  /** Default: the fixed list of common kinds in addon-objects.ts. */
+  listAddonObjects?: AddonObjectLister;
   pool: Pick<SshPool, 'get'>;
   apiserverPort?: number;
   logger: Logger;
@@ -136,7 +141,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     const [comps, config, addons] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
-      listAddonObjects(client.objects, (m) => errors.push(m)),
+      options.listAddonObjects ? options.listAddonObjects(client.kubeConfig) : listAddonObjects(client.objects, (m) => errors.push(m)),
     ]);
     facts.components = comps;
     facts.clusterConfiguration = config;

@@ -3,6 +3,7 @@
 import type { ResolvedHost } from '../api/types.js';
 import type { HostFacts } from '../snapshot/types.js';
 import { commandError } from '../ssh/errors.js';
+import { shellQuote } from '../ssh/transport.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { SshError } from '../ssh/types.js';
@@ -27,7 +28,9 @@ export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, 
   try {
     const transport = await pool.get(host);
     const root = (host.config.sshUsername || 'root') === 'root';
-    const result = await transport.exec(root ? 'bash -s' : 'sudo -n bash -s', { stdin: script, timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
+    // The script travels as an argument: bash reads a script on stdin one byte at a time.
+    const command = `bash -c ${shellQuote(script)}`;
+    const result = await transport.exec(root ? command : `sudo -n ${command}`, { timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
     const error = commandError(host.name, 'the probe script', result);
     if (error) throw error;
     let raw: RawHostOutput;

@@ -1,5 +1,5 @@
 // The one script the probe runs per host (a single SSH round trip). It only reads, runs as
-// root (the caller wraps it in `sudo -n bash -s`), must succeed on a fresh host with nothing
+// root (the caller runs it as `sudo -n bash -c SCRIPT`), must succeed on a fresh host with nothing
 // installed, and prints ONE JSON object whose leaves are strings: parsing and
 // interpretation happen on our side (host-facts.ts), where they are unit-tested.
 // It prints no file contents except the small kubeone records (lock, in-flight marker,

@@ -5,7 +5,7 @@ import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot, SnapshotState } from '../snapshot/types.js';
 import { type Logger, silentLogger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
-import { clusterInitialized, probeCluster } from './cluster-probe.js';
+import { type AddonObjectLister, clusterInitialized, probeCluster } from './cluster-probe.js';
 import { probeHost } from './host-probe.js';
 import { renderHostScript } from './host-script.js';
 
@@ -19,6 +19,11 @@ export interface ProbeOptions {
   /** Port the control planes' apiservers listen on. Default 6443. */
   apiserverPort?: number;
   logger?: Logger;
+  /**
+   * How live addon objects are listed and hashed; pass pkg/addons' listAddonObjects (with the
+   * rendered addons) so hashes match the planner's. Default: common kinds, plain normalization.
+   */
+  listAddonObjects?: AddonObjectLister;
   /** Tool name and version for meta.tool. */
   tool?: string;
 }
@@ -29,7 +34,7 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   const script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort });
   const hosts = await Promise.all(options.loaded.hosts.map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)));
   const kube = clusterInitialized(hosts)
-    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger })
+    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects })
     : null;
   const state: SnapshotState = {
     cluster: options.loaded.cluster.name ?? '',
@@ -41,3 +46,4 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
 
 export { DEFAULT_MANAGED_PATHS, renderHostScript } from './host-script.js';
 export { parseHostOutput } from './host-facts.js';
+export type { AddonObjectLister } from './cluster-probe.js';
