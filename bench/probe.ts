@@ -1,0 +1,154 @@
+// npm run bench -- probe: how long this tool's probe (`kubeone snapshot`) takes for N = 10
+// and N = 50 hosts of one sandbox fleet, against `ansible all -m setup` (Debian's ansible,
+// default forks, same user, key and inventory) and against the lower bound: one fresh SSH
+// connection per host running `true`, all in parallel (ssh2). Every contender runs as its
+// own process; each figure is the median of BENCH_RUNS runs (default 3) after one warm-up.
+// Targets at N = 50: vs_ansible >= 10, vs_bound <= 1.5.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { stringify } from 'yaml';
+
+import { type Fleet, startFleet } from '../e2e/fleet/index.js';
+import type { FleetHost } from '../e2e/fleet/types.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+/** Seconds a command takes, failing loudly when it fails. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env, cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code === 0) resolve(seconds);
+      else reject(new Error(`${path.basename(command)} ${args[0]?.slice(0, 60)} exited ${code}: ${stderr.slice(-800)}`));
+    });
+  });
+}
+
+/**
+ * Runs every contender once to warm up (known_hosts recorded, page cache warm), then RUNS
+ * rounds in which each contender runs once, interleaved so that they share the machine's
+ * conditions (it is shared with other work); returns each contender's median.
+ */
+async function medians<K extends string>(contenders: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
+  const names = Object.keys(contenders) as K[];
+  for (const name of names) await contenders[name]();
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < RUNS; i++) for (const name of names) times[name].push(await contenders[name]());
+  return Object.fromEntries(names.map((n) => [n, times[n].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!])) as Record<K, number>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Freshly booted hosts keep the CPUs busy for a while after they accept SSH: wait for calm. */
+async function settle(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  await sleep(15_000);
+  while (Date.now() < deadline && os.loadavg()[0] > os.cpus().length * 2) await sleep(5_000);
+}
+
+/** The CLI as one ESM file (dependencies stay in node_modules), so startup is not a TypeScript compile. */
+function bundleCli(): string {
+  const entry = existsSync(path.join(REPO, 'cmd', 'kubeone.ts')) ? 'cmd/kubeone.ts' : 'e2e/probe/dev-cli.ts';
+  const outdir = path.join(REPO, 'node_modules', '.cache', 'kubeone-bench');
+  // --splitting keeps dynamic imports lazy (the Kubernetes client loads only when a cluster exists).
+  execFileSync(path.join(REPO, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--splitting', '--platform=node', '--format=esm', '--packages=external', `--outdir=${outdir}`, '--entry-names=kubeone', '--out-extension:.js=.mjs', '--log-level=warning'], { cwd: REPO, stdio: 'inherit' });
+  return path.join(outdir, 'kubeone.mjs');
+}
+
+// The lower bound, as its own node process: connect to every host at once, run `true`, disconnect.
+const BOUND_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+const hosts = JSON.parse(process.argv[1]);
+const keys = new Map();
+const keyOf = (file) => keys.get(file) ?? keys.set(file, readFileSync(file)).get(file);
+await Promise.all(hosts.map((h) => new Promise((resolve, reject) => {
+  const c = new ssh2.Client();
+  c.on('ready', () => c.exec('true', (err, ch) => {
+    if (err) return reject(err);
+    ch.on('close', () => { c.end(); resolve(); }).resume();
+  })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: keyOf(h.keyPath) });
+})));
+`;
+
+function manifestFor(name: string, hosts: FleetHost[]): string {
+  const entry = (h: FleetHost) => ({ publicAddress: h.sshAddress, sshPort: h.sshPort, privateAddress: h.privateAddress, hostname: h.containerName, sshUsername: h.user, sshPrivateKeyFile: h.keyPath, sshAgentSocket: '' });
+  return stringify({
+    apiVersion: 'kubeone.k8c.io/v1beta2',
+    kind: 'KubeOneCluster',
+    name,
+    versions: { kubernetes: '1.35.1' },
+    cloudProvider: { none: {} },
+    controlPlane: { hosts: [entry(hosts[0]!)] },
+    staticWorkers: { hosts: hosts.slice(1).map(entry) },
+  });
+}
+
+function inventoryFor(hosts: FleetHost[]): string {
+  const lines = hosts.map((h, i) => `h${i} ansible_host=${h.sshAddress} ansible_port=${h.sshPort} ansible_user=${h.user} ansible_ssh_private_key_file=${h.keyPath}`);
+  return `[all]\n${lines.join('\n')}\n\n[all:vars]\nansible_python_interpreter=/usr/bin/python3\n`;
+}
+
+/** startFleet allows at most 20 hosts per role: several fleets make up one bench fleet. */
+async function startBenchFleets(total: number): Promise<Fleet[]> {
+  const fleets: Fleet[] = [];
+  try {
+    for (let left = total, i = 0; left > 0; i++) {
+      const size = Math.min(left, 20);
+      fleets.push(await startFleet({ controlPlanes: 1, workers: size - 1, name: `bench-probe-${process.pid}-${i}`, readyTimeoutMs: 300_000 }));
+      left -= size;
+    }
+    return fleets;
+  } catch (error) {
+    await Promise.all(fleets.map((f) => f.destroy()));
+    throw error;
+  }
+}
+
+export async function run(): Promise<void> {
+  if (!existsSync('/usr/bin/ansible')) throw new Error('bench probe needs Debian\'s ansible package: apt-get install ansible');
+  const cli = bundleCli();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kubeone-bench-probe-'));
+  const started = Date.now();
+  const fleets = await startBenchFleets(Math.max(...SIZES));
+  console.error(`bench probe: ${fleets.reduce((n, f) => n + f.hosts.length, 0)} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await settle();
+  console.error(`bench probe: load average ${os.loadavg()[0]!.toFixed(1)} at the start of the measurements`);
+  try {
+    const all = fleets.flatMap((f) => f.hosts);
+    for (const n of SIZES) {
+      const hosts = all.slice(0, n);
+      const sub = path.join(dir, `n${n}`);
+      await mkdir(sub, { recursive: true });
+      const manifest = path.join(sub, 'kubeone.yaml');
+      const inventory = path.join(sub, 'inventory.ini');
+      await writeFile(manifest, manifestFor(`bench-${n}`, hosts));
+      await writeFile(inventory, inventoryFor(hosts));
+
+      const ansibleEnv = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: path.join(sub, 'ansible-tmp') };
+      const { kubeone, ansible, bound } = await medians({
+        kubeone: () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]),
+        ansible: () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv),
+        bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]),
+      });
+      console.log(
+        `probe hosts=${n} kubeone_s=${kubeone.toFixed(2)} ansible_s=${ansible.toFixed(2)} bound_s=${bound.toFixed(2)} vs_ansible=${(ansible / kubeone).toFixed(1)} vs_bound=${(kubeone / bound).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await Promise.all(fleets.map((f) => f.destroy()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,156 @@
+// The cluster half of the probe: picks the leader (first control plane whose apiserver
+// answers /healthz), then reads Nodes, control-plane mirror pods, kubeadm-config and addon
+// objects through an SSH tunnel to it. etcd membership and health come from the host
+// script (each control plane asks its local etcd), so they cost no extra round trip.
+import type { V1Node } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
+
+import type { ResolvedHost } from '../api/types.js';
+import type { KubeClient } from '../kube/leader.js';
+import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import type { Logger } from '../ssh/logger.js';
+import type { SshPool } from '../ssh/pool.js';
+import { compareStrings, listAddonObjects } from './addon-objects.js';
+import { imageTag } from './host-facts.js';
+import type { HostProbeResult } from './host-probe.js';
+
+const sorted = (record: Record<string, string> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(record ?? {}).sort(([a], [b]) => compareStrings(a, b)));
+
+/** Manifest host a Node is: by hostname first, then by address. */
+export function matchNode(node: { name: string; internalIP: string }, hosts: HostProbeResult[]): string | null {
+  const byName = hosts.find((h) => (h.facts.hostname || h.host.config.hostname || '').toLowerCase() === node.name.toLowerCase());
+  if (byName) return byName.host.name;
+  const byAddress = hosts.find((h) => node.internalIP !== '' && (h.host.config.privateAddress === node.internalIP || h.host.config.publicAddress === node.internalIP));
+  return byAddress?.host.name ?? null;
+}
+
+export function nodeFacts(node: V1Node, hosts: HostProbeResult[]): NodeFacts {
+  const name = node.metadata?.name ?? '';
+  const internalIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
+  return {
+    name,
+    kubeletVersion: (node.status?.nodeInfo?.kubeletVersion ?? '').replace(/^v/, ''),
+    containerRuntimeVersion: node.status?.nodeInfo?.containerRuntimeVersion ?? '',
+    ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    unschedulable: node.spec?.unschedulable === true,
+    labels: sorted(node.metadata?.labels),
+    taints: (node.spec?.taints ?? [])
+      .map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect }))
+      .sort((a, b) => compareStrings(`${a.key}=${a.value ?? ''}:${a.effect}`, `${b.key}=${b.value ?? ''}:${b.effect}`)),
+    annotations: sorted(node.metadata?.annotations),
+    internalIP,
+    host: matchNode({ name, internalIP }, hosts),
+  };
+}
+
+export function etcdMembers(controlPlanes: HostProbeResult[]): EtcdMemberFacts[] {
+  // Any healthy member's view will do (they agree); fall back to an unhealthy one's.
+  const byId = [...controlPlanes].sort((a, b) => a.host.id - b.host.id);
+  const view = (byId.find((h) => h.extras?.etcdMembers && h.extras.etcdHealthy) ?? byId.find((h) => h.extras?.etcdMembers))?.extras?.etcdMembers ?? [];
+  return view.map((m) => {
+    const host = controlPlanes.find((h) => {
+      const hostname = (h.facts.hostname || h.host.config.hostname || '').toLowerCase();
+      const address = h.host.config.privateAddress || h.host.config.publicAddress || '';
+      return (hostname !== '' && hostname === m.name.toLowerCase()) || (address !== '' && m.peerURLs.some((u) => u.includes(`//${address}:`) || u.includes(`//[${address}]:`)));
+    });
+    return { ...m, healthy: host?.extras?.etcdHealthy ?? null, host: host?.host.name ?? null };
+  });
+}
+
+async function components(client: KubeClient, nodes: NodeFacts[]): Promise<Record<string, Record<string, string>>> {
+  const pods = await client.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'tier=control-plane' });
+  const result: Record<string, Record<string, string>> = {};
+  for (const pod of pods.items) {
+    const component = pod.metadata?.labels?.component;
+    const nodeName = pod.spec?.nodeName ?? '';
+    const image = pod.spec?.containers?.[0]?.image ?? '';
+    if (!component || !nodeName) continue;
+    const host = nodes.find((n) => n.name === nodeName)?.host ?? nodeName;
+    (result[component] ??= {})[host] = imageTag(image);
+  }
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => [k, sorted(v)]));
+}
+
+async function clusterConfiguration(client: KubeClient): Promise<Record<string, unknown> | null> {
+  try {
+    const cm = await client.core.readNamespacedConfigMap({ name: 'kubeadm-config', namespace: 'kube-system' });
+    const text = cm.data?.ClusterConfiguration;
+    return text ? (parseYaml(text) as Record<string, unknown>) : null;
+  } catch (error) {
+    if (/404|not found/i.test(String((error as Error).message))) return null;
+    throw error;
+  }
+}
+
+/** Lists the live addon objects through the tunnelled KubeConfig (pkg/addons' listAddonObjects fits). */
+export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig']) => Promise<AddonObjectFacts[]>;
+
+export interface ClusterProbeOptions {
+  hosts: HostProbeResult[];
+  /** Default: the fixed list of common kinds in addon-objects.ts. */
+  listAddonObjects?: AddonObjectLister;
+  pool: Pick<SshPool, 'get'>;
+  apiserverPort?: number;
+  logger: Logger;
+}
+
+/** Whether any control plane is initialized (has admin.conf): only then is there a cluster to probe. */
+export function clusterInitialized(hosts: HostProbeResult[]): boolean {
+  return hosts.some((h) => h.host.role === 'controlPlane' && h.facts.adminConf === true);
+}
+
+export async function probeCluster(options: ClusterProbeOptions): Promise<ClusterFacts> {
+  const controlPlanes = options.hosts.filter((h) => h.host.role === 'controlPlane');
+  const apiserverHealthy = Object.fromEntries(controlPlanes.map((h) => [h.host.name, h.extras?.apiserverHealthy ?? false]));
+  const facts: ClusterFacts = {
+    leader: null,
+    apiserverHealthy,
+    nodes: [],
+    etcdMembers: etcdMembers(controlPlanes),
+    components: {},
+    clusterConfiguration: null,
+    addonObjects: [],
+  };
+  const errors: string[] = [];
+  let client: KubeClient | undefined;
+  // Loaded only when there is a cluster: @kubernetes/client-node alone takes ~0.5 s to import.
+  const { kubeClientFromLeader } = await import('../kube/leader.js');
+  for (const candidate of controlPlanes.filter((h) => h.extras?.apiserverHealthy && h.facts.adminConf)) {
+    try {
+      const c = await kubeClientFromLeader(options.pool, candidate.host as ResolvedHost, options.apiserverPort);
+      const health = await c.kubeConfig.getRaw('/healthz');
+      if (health.status === 200 && health.body.trim() === 'ok') {
+        client = c;
+        facts.leader = candidate.host.name;
+        break;
+      }
+      c.close();
+      errors.push(`${candidate.host.name}: /healthz through the tunnel answered ${health.status}`);
+    } catch (error) {
+      errors.push(`${candidate.host.name}: ${(error as Error).message}`);
+    }
+  }
+  if (!client) {
+    facts.error = errors.length > 0 ? `no control plane's apiserver answered /healthz: ${errors.join('; ')}` : 'no control plane\'s apiserver answered /healthz';
+    return facts;
+  }
+  try {
+    const nodes = await client.core.listNode();
+    facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
+    const [comps, config, addons] = await Promise.all([
+      components(client, facts.nodes),
+      clusterConfiguration(client),
+      options.listAddonObjects ? options.listAddonObjects(client.kubeConfig) : listAddonObjects(client.objects, (m) => errors.push(m)),
+    ]);
+    facts.components = comps;
+    facts.clusterConfiguration = config;
+    facts.addonObjects = addons;
+  } catch (error) {
+    errors.push(`reading the cluster through ${client.host}: ${(error as Error).message}`);
+  } finally {
+    client.close();
+  }
+  if (errors.length > 0) facts.error = errors.join('; ');
+  return facts;
+}

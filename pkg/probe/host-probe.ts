@@ -1,0 +1,53 @@
+// Probes one host: one SSH round trip running the host script; any failure is recorded in
+// the host's facts (reachable: false + classified error) instead of stopping the probe.
+import type { ResolvedHost } from '../api/types.js';
+import type { HostFacts } from '../snapshot/types.js';
+import { commandError } from '../ssh/errors.js';
+import { shellQuote } from '../ssh/transport.js';
+import type { Logger } from '../ssh/logger.js';
+import type { SshPool } from '../ssh/pool.js';
+import { SshError } from '../ssh/types.js';
+import { type HostExtras, hostIdentity, parseHostOutput, type RawHostOutput } from './host-facts.js';
+import { renderHostScript } from './host-script.js';
+
+export const HOST_SCRIPT_TIMEOUT_MS = 60_000;
+
+export interface HostProbeResult {
+  host: ResolvedHost;
+  facts: HostFacts;
+  extras: HostExtras | null;
+}
+
+function failed(host: ResolvedHost, error: SshError): HostProbeResult {
+  const prefix = `${error.host}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return { host, facts: { ...hostIdentity(host), reachable: false, error: { kind: error.kind, message } }, extras: null };
+}
+
+export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, script: string, managedPaths: string[] | undefined, logger: Logger): Promise<HostProbeResult> {
+  try {
+    const transport = await pool.get(host);
+    const root = (host.config.sshUsername || 'root') === 'root';
+    // The script travels as an argument: bash reads a script on stdin one byte at a time.
+    const command = `bash -c ${shellQuote(script)}`;
+    const result = await transport.exec(root ? command : `sudo -n ${command}`, { timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
+    const error = commandError(host.name, 'the probe script', result);
+    if (error) throw error;
+    let raw: RawHostOutput;
+    try {
+      raw = JSON.parse(result.stdout) as RawHostOutput;
+    } catch {
+      throw new SshError(host.name, 'commandFailed', `the probe script printed no valid JSON (first bytes: ${JSON.stringify(result.stdout.slice(0, 80))})`);
+    }
+    const { facts, extras } = parseHostOutput(host, raw, managedPaths);
+    return { host, facts, extras };
+  } catch (error) {
+    if (!(error instanceof SshError)) throw error;
+    logger.warn(error.message);
+    return failed(host, error);
+  }
+}
+
+export function renderScriptFor(managedPaths?: string[], apiserverPort?: number): string {
+  return renderHostScript({ managedPaths, apiserverPort });
+}

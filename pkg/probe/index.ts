@@ -1,0 +1,49 @@
+// probe(): the actual state of every host (one SSH round trip each, in parallel) and of the
+// cluster (Kubernetes API through an SSH tunnel), as one redacted, hashable snapshot.
+import type { LoadedCluster } from '../api/types.js';
+import { buildSnapshot } from '../snapshot/snapshot.js';
+import type { Snapshot, SnapshotState } from '../snapshot/types.js';
+import { type Logger, silentLogger } from '../ssh/logger.js';
+import type { SshPool } from '../ssh/pool.js';
+import { type AddonObjectLister, clusterInitialized, probeCluster } from './cluster-probe.js';
+import { probeHost } from './host-probe.js';
+import { renderHostScript } from './host-script.js';
+
+export const TOOL_NAME = 'kubeone-ts';
+
+export interface ProbeOptions {
+  loaded: LoadedCluster;
+  pool: Pick<SshPool, 'get'>;
+  /** Files whose sha256 go into HostFacts.managedFiles (globs allowed); default DEFAULT_MANAGED_PATHS. */
+  managedPaths?: string[];
+  /** Port the control planes' apiservers listen on. Default 6443. */
+  apiserverPort?: number;
+  logger?: Logger;
+  /**
+   * How live addon objects are listed and hashed; pass pkg/addons' listAddonObjects (with the
+   * rendered addons) so hashes match the planner's. Default: common kinds, plain normalization.
+   */
+  listAddonObjects?: AddonObjectLister;
+  /** Tool name and version for meta.tool. */
+  tool?: string;
+}
+
+export async function probe(options: ProbeOptions): Promise<Snapshot> {
+  const logger = options.logger ?? silentLogger;
+  const started = Date.now();
+  const script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort });
+  const hosts = await Promise.all(options.loaded.hosts.map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)));
+  const kube = clusterInitialized(hosts)
+    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects })
+    : null;
+  const state: SnapshotState = {
+    cluster: options.loaded.cluster.name ?? '',
+    hosts: hosts.map((h) => h.facts).sort((a, b) => a.id - b.id),
+    kube,
+  };
+  return buildSnapshot(state, { tool: options.tool ?? TOOL_NAME, probedAt: new Date(started).toISOString(), durationMs: Date.now() - started });
+}
+
+export { DEFAULT_MANAGED_PATHS, renderHostScript } from './host-script.js';
+export { parseHostOutput } from './host-facts.js';
+export type { AddonObjectLister } from './cluster-probe.js';

@@ -1,0 +1,76 @@
+// probe() end to end without containers: one "host" is this machine (the script runs
+// locally through a fake transport), others fail the ways real hosts fail.
+import { spawn } from 'node:child_process';
+
+import { expect } from 'chai';
+
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import { validateSnapshot } from '../snapshot/snapshot.js';
+import { SshError, type ExecResult, type HostTransport } from '../ssh/types.js';
+import { probe } from './index.js';
+
+function localExec(command: string, stdin?: string | Buffer): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    // We run as root here; drop the sudo the probe adds for non-root users.
+    const child = spawn('bash', ['-c', command.replace(/^sudo -n /, '')]);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+function transport(host: string, exec: HostTransport['exec']): HostTransport {
+  const unused = () => Promise.reject(new Error('unused'));
+  return { host, exec, writeFile: unused, upload: unused, readFile: unused, forwardOut: unused, close: async () => undefined };
+}
+
+const hosts: ResolvedHost[] = [
+  { id: 0, role: 'controlPlane', name: 'local', config: { publicAddress: '127.0.0.1', privateAddress: '10.0.0.1', sshUsername: 'kubeone' } },
+  { id: 1, role: 'staticWorker', name: 'down', config: { publicAddress: '10.0.0.2' } },
+  { id: 2, role: 'staticWorker', name: 'sudo', config: { publicAddress: '10.0.0.3', sshUsername: 'ops' } },
+  { id: 3, role: 'staticWorker', name: 'garbage', config: { publicAddress: '10.0.0.4' } },
+];
+const loaded: LoadedCluster = { manifestPath: '/x/kubeone.yaml', baseDir: '/x', cluster: { apiVersion: 'kubeone.k8c.io/v1beta2', kind: 'KubeOneCluster', name: 'unit' }, hosts, credentials: {}, warnings: [] };
+
+const pool = {
+  async get(host: ResolvedHost): Promise<HostTransport> {
+    switch (host.name) {
+      case 'local':
+        return transport(host.name, (c, o) => localExec(c, o?.stdin));
+      case 'down':
+        throw new SshError('down', 'unreachable', 'unreachable: kubeone@10.0.0.2:22: ECONNREFUSED');
+      case 'sudo':
+        return transport(host.name, async () => ({ code: 1, stdout: '', stderr: 'sudo: a password is required\n' }));
+      default:
+        return transport(host.name, async () => ({ code: 0, stdout: 'Welcome to the machine!\n', stderr: '' }));
+    }
+  },
+};
+
+describe('pkg/probe probe()', function () {
+  this.timeout(20_000);
+
+  it('probes every host, records failures with their kind, and produces a valid snapshot', async () => {
+    const snapshot = await probe({ loaded, pool });
+    expect(validateSnapshot(snapshot)).to.deep.equal({ valid: true, errors: [] });
+    const [local, down, sudo, garbage] = snapshot.state.hosts;
+    expect(local).to.include({ name: 'local', reachable: true });
+    expect(local!.os?.id).to.be.a('string').and.not.equal('');
+    expect(down).to.deep.include({ reachable: false, error: { kind: 'unreachable', message: 'unreachable: kubeone@10.0.0.2:22: ECONNREFUSED' } });
+    expect(sudo!.error?.kind).to.equal('sudoPassword');
+    expect(garbage!.error?.kind).to.equal('commandFailed');
+    expect(garbage!.error?.message).to.contain('no valid JSON');
+    expect(snapshot.state.kube).to.equal(null);
+  });
+
+  it('gives byte-identical hashed parts on two probes of an unchanged machine', async () => {
+    const a = await probe({ loaded, pool });
+    const b = await probe({ loaded, pool });
+    expect(JSON.stringify(a.state)).to.equal(JSON.stringify(b.state));
+    expect(a.hash).to.equal(b.hash);
+  });
+});

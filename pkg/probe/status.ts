@@ -1,0 +1,98 @@
+// `kubeone status` rendering: a table of hosts (NODE ROLE OS CONTAINERD KUBELET APISERVER
+// ETCD READY) and the problems found, one per line. Pure: snapshot in, text out.
+import type { ComponentFacts, HostFacts, Snapshot } from '../snapshot/types.js';
+
+export interface StatusOptions {
+  /** versions.kubernetes of the manifest, to point out version drift. */
+  kubernetesVersion?: string;
+  /** ISO time certificates are compared with, and how many days ahead to warn. */
+  now?: string;
+  certWarningDays?: number;
+}
+
+const COLUMNS = ['NODE', 'ROLE', 'OS', 'CONTAINERD', 'KUBELET', 'APISERVER', 'ETCD', 'READY'];
+
+function component(c: ComponentFacts | undefined): string {
+  if (!c || (!c.unit.installed && !c.version)) return '-';
+  const version = c.version || '?';
+  return c.unit.active === 'active' ? version : `${version} (${c.unit.active})`;
+}
+
+function health(value: boolean | null | undefined): string {
+  if (value === undefined || value === null) return '-';
+  return value ? 'healthy' : 'unhealthy';
+}
+
+export function statusRows(snapshot: Snapshot): string[][] {
+  const kube = snapshot.state.kube;
+  return snapshot.state.hosts.map((h) => {
+    const cp = h.role === 'controlPlane';
+    const role = cp ? 'control-plane' : 'worker';
+    if (!h.reachable) return [h.name, role, `(${h.error?.kind ?? 'unreachable'})`, '?', '?', cp ? '?' : '-', cp ? '?' : '-', '?'];
+    const node = kube?.nodes.find((n) => n.host === h.name);
+    const member = kube?.etcdMembers.find((m) => m.host === h.name);
+    const apiserver = cp && h.adminConf ? health(kube?.apiserverHealthy[h.name] ?? false) : '-';
+    const etcd = cp && member ? health(member.healthy) : cp && h.staticPods?.etcd ? 'not a member' : '-';
+    const os = h.os ? `${h.os.id} ${h.os.versionId}`.trim() : '?';
+    return [h.name, role, os, component(h.containerd), component(h.kubelet), apiserver, etcd, node ? (node.ready ? 'Ready' : 'NotReady') : '-'];
+  });
+}
+
+export function formatTable(rows: string[][], header = COLUMNS): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('').trimEnd()).join('\n');
+}
+
+function unitProblem(h: HostFacts, name: 'containerd' | 'kubelet'): string | null {
+  const c = h[name];
+  if (!c?.unit.installed) return null;
+  if (c.unit.active !== 'active') return `${h.name}: ${name} is ${c.unit.active} (${c.unit.sub})`;
+  return null;
+}
+
+export function statusProblems(snapshot: Snapshot, options: StatusOptions = {}): string[] {
+  const problems: string[] = [];
+  const kube = snapshot.state.kube;
+  const want = options.kubernetesVersion?.replace(/^v/, '');
+  const nowMs = options.now ? Date.parse(options.now) : NaN;
+  const warnMs = (options.certWarningDays ?? 30) * 86_400_000;
+  for (const h of snapshot.state.hosts) {
+    if (!h.reachable) {
+      problems.push(`${h.name}: ${h.error?.kind ?? 'unreachable'}: ${h.error?.message ?? ''}`.trimEnd());
+      continue;
+    }
+    if (!h.containerd?.unit.installed && !h.kubelet?.unit.installed) {
+      problems.push(`${h.name}: not provisioned (no containerd, no kubelet)`);
+      continue;
+    }
+    for (const p of [unitProblem(h, 'containerd'), unitProblem(h, 'kubelet')]) if (p) problems.push(p);
+    if (want && h.kubelet?.version && h.kubelet.version !== want) problems.push(`${h.name}: kubelet ${h.kubelet.version}, manifest wants ${want}`);
+    if (h.swapOn) problems.push(`${h.name}: swap is on`);
+    if (h.role === 'controlPlane' && h.adminConf && kube && kube.apiserverHealthy[h.name] === false) problems.push(`${h.name}: apiserver does not answer /healthz`);
+    if (h.kubelet?.kubeconfig && kube?.leader && !kube.nodes.some((n) => n.host === h.name)) problems.push(`${h.name}: kubelet.conf exists but no Node matches this host`);
+    if (h.certsEarliestExpiry && !Number.isNaN(nowMs) && Date.parse(h.certsEarliestExpiry) - nowMs < warnMs) {
+      problems.push(`${h.name}: a control-plane certificate expires ${h.certsEarliestExpiry}`);
+    }
+    if (h.inflight) problems.push(`${h.name}: interrupted step ${h.inflight.step} of ${h.inflight.actionId} (run ${h.inflight.runId}); the next apply resumes it`);
+    if (h.lock) problems.push(`${h.name}: cluster lock held by ${h.lock.owner} (pid ${h.lock.pid}, ${h.lock.command}, since ${h.lock.startedAt})`);
+  }
+  if (kube) {
+    if (kube.error) problems.push(`cluster: ${kube.error}`);
+    for (const n of kube.nodes) {
+      if (!n.ready) problems.push(`node ${n.name}: NotReady`);
+      if (n.host === null) problems.push(`node ${n.name}: not in the manifest`);
+    }
+    for (const m of kube.etcdMembers) {
+      if (m.healthy === false) problems.push(`etcd member ${m.name} (${m.id}): unhealthy`);
+      if (m.host === null) problems.push(`etcd member ${m.name} (${m.id}): not a control plane of the manifest`);
+    }
+  }
+  return problems;
+}
+
+export function renderStatus(snapshot: Snapshot, options: StatusOptions = {}): string {
+  const problems = statusProblems(snapshot, options);
+  const tail = problems.length > 0 ? `\nProblems:\n${problems.map((p) => `  ${p}`).join('\n')}` : '\nNo problems found.';
+  return `${formatTable(statusRows(snapshot))}\n${tail}\n`;
+}

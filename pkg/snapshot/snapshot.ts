@@ -1,0 +1,72 @@
+// Building, hashing, validating, serializing and loading snapshots.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { ValidateFunction } from 'ajv';
+
+import { canonicalJson } from './canonical.js';
+import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
+
+export const SNAPSHOT_SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'snapshot-v1.json');
+
+/** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
+export function hashState(state: SnapshotState): string {
+  return createHash('sha256').update(canonicalJson(state)).digest('hex');
+}
+
+export function buildSnapshot(state: SnapshotState, meta: Snapshot['meta']): Snapshot {
+  return { formatVersion: SNAPSHOT_FORMAT, hash: hashState(state), state, meta };
+}
+
+/** Stable text form: keys sorted at every level, 2-space indent, trailing newline. */
+export function serializeSnapshot(snapshot: Snapshot): string {
+  return `${JSON.stringify(JSON.parse(canonicalJson(snapshot)), null, 2)}\n`;
+}
+
+let validator: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (validator) return validator;
+  // ajv and ajv-formats are CommonJS; their default export shapes differ between bundlers.
+  const require = createRequire(import.meta.url);
+  const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): ValidateFunction } };
+  const addFormats = require('ajv-formats') as { default: (ajv: unknown) => void };
+  const ajv = new AjvModule.default({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  validator = ajv.compile(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_PATH, 'utf8')) as object);
+  return validator;
+}
+
+export interface SnapshotValidation {
+  valid: boolean;
+  /** `<instance path>: <message>` per violation. */
+  errors: string[];
+}
+
+/** Validates against schemas/snapshot-v1.json and checks that the hash matches the state. */
+export function validateSnapshot(json: unknown): SnapshotValidation {
+  const validate = schemaValidator();
+  if (!validate(json)) {
+    return { valid: false, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`) };
+  }
+  const snapshot = json as Snapshot;
+  const expected = hashState(snapshot.state);
+  if (snapshot.hash !== expected) return { valid: false, errors: [`/hash: ${snapshot.hash} does not match the state (${expected})`] };
+  return { valid: true, errors: [] };
+}
+
+export async function loadSnapshotFile(file: string): Promise<Snapshot> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not a readable JSON snapshot: ${(error as Error).message}`);
+  }
+  const result = validateSnapshot(parsed);
+  if (!result.valid) throw new Error(`${file}: invalid snapshot:\n  ${result.errors.join('\n  ')}`);
+  return parsed as Snapshot;
+}

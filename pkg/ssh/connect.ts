@@ -1,0 +1,109 @@
+// Opens one authenticated SSH connection (node-ssh over ssh2) to an endpoint, optionally
+// over a channel forwarded by a bastion, verifying the host key first. Failures come back
+// as SshError of kind unreachable, timeout, auth or hostKeyChanged.
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+
+import { NodeSSH, type Config } from 'node-ssh';
+import type { Client } from 'ssh2';
+
+import type { SshEndpoint } from './endpoint.js';
+import { classifyConnectError } from './errors.js';
+import { fingerprint, hostKeyAlgorithmsFor, type KnownHosts, parsePublicKey, type HostKey } from './known-hosts.js';
+import type { Logger } from './logger.js';
+import { SshError } from './types.js';
+
+export interface ConnectOptions {
+  /** Manifest host name, for errors. */
+  hostName: string;
+  knownHosts: KnownHosts;
+  timeoutMs: number;
+  /** A forwarded channel from the bastion to this endpoint. */
+  sock?: Duplex;
+  logger: Logger;
+}
+
+async function readKey(hostName: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SshError(hostName, 'auth', `cannot read the SSH private key file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOptions): Promise<Client> {
+  const { hostName, knownHosts } = options;
+  if (!endpoint.privateKeyFile && !endpoint.agentSocket) {
+    throw new SshError(hostName, 'auth', `no credentials for ${endpoint.label}: set sshPrivateKeyFile or run an SSH agent (SSH_AUTH_SOCK / sshAgentSocket)`);
+  }
+  let manifestKey: HostKey | undefined;
+  if (endpoint.hostPublicKey) {
+    try {
+      manifestKey = parsePublicKey(endpoint.hostPublicKey);
+    } catch (error) {
+      throw new SshError(hostName, 'hostKeyChanged', `sshHostPublicKey of ${endpoint.label}: ${(error as Error).message}`);
+    }
+  }
+  await knownHosts.load();
+  const expectedType = manifestKey?.type ?? knownHosts.lookup(endpoint.knownHostsId)[0]?.type;
+
+  let refusal: SshError | undefined;
+  const names = [hostName, endpoint.address, endpoint.knownHostsId];
+  const config: Config = {
+    host: options.sock ? undefined : endpoint.address,
+    port: options.sock ? undefined : endpoint.port,
+    sock: options.sock as Config['sock'],
+    username: endpoint.user,
+    readyTimeout: options.timeoutMs,
+    keepaliveInterval: 15_000,
+    keepaliveCountMax: 4,
+    ...(endpoint.privateKeyFile ? { privateKey: await readKey(hostName, endpoint.privateKeyFile) } : {}),
+    ...(endpoint.agentSocket ? { agent: endpoint.agentSocket } : {}),
+    ...(expectedType ? { algorithms: { serverHostKey: hostKeyAlgorithmsFor(expectedType) as never } } : {}),
+    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      knownHosts.verify(endpoint.knownHostsId, key, names, manifestKey).then(
+        (verdict) => {
+          if (verdict.ok) {
+            if (verdict.recorded) options.logger.info(`${hostName}: trusted new host key ${fingerprint(key)} of ${endpoint.knownHostsId} (recorded in ${knownHosts.file})`);
+            verify(true);
+            return;
+          }
+          const hint = verdict.source === 'manifest'
+            ? 'fix sshHostPublicKey in the manifest if the host was legitimately replaced'
+            : `if the host was legitimately reinstalled, accept the new key with --accept-new-host-key ${hostName}`;
+          refusal = new SshError(hostName, 'hostKeyChanged',
+            `host key of ${endpoint.label} changed: expected ${verdict.expected} (${verdict.source}), host presented ${verdict.presented}; ${hint}`);
+          verify(false);
+        },
+        (error) => {
+          refusal = new SshError(hostName, 'hostKeyChanged', `cannot check the host key of ${endpoint.label}: ${(error as Error).message}`);
+          verify(false);
+        },
+      );
+    },
+  };
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect(config);
+  } catch (error) {
+    ssh.dispose();
+    throw refusal ?? classifyConnectError(hostName, endpoint.label, error);
+  }
+  const client = ssh.connection!;
+  // node-ssh drops its error listener once connected; an unhandled 'error' would crash the process.
+  client.on('error', (error) => options.logger.debug(`${hostName}: connection error: ${(error as Error).message}`));
+  return client;
+}
+
+/** Retries connection attempts that failed for network reasons, with exponential backoff. */
+export async function withConnectRetries<T>(attempt: () => Promise<T>, retries: number, backoffMs: number): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retryable = error instanceof SshError && error.kind === 'unreachable';
+      if (!retryable || i >= retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** i));
+    }
+  }
+}
