@@ -1,0 +1,166 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { computeDesired } from '../../desired/index.js';
+import { STEP_OPS, type Action } from '../../plan/types.js';
+import { fixtureCluster } from '../../scripts/fixtures.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { FakeTransport } from '../testing/fake-transport.js';
+import { action, step } from '../testing/plan-builder.js';
+import type { StepContext } from '../types.js';
+import type { OpDeps } from './context.js';
+import { memberIdDecimal } from './etcd-ops.js';
+import { createOps } from './index.js';
+import type { KubeApi, NodeView, PodRef } from './kube-api.js';
+import { caCertHash } from './kubeadm-ops.js';
+
+const CA = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../testing/testdata/ca.crt'));
+const CA_HASH = 'sha256:4e3715fb6a423620fa73564fe9871164c4ca243346081d8834c06c9ec990432c';
+const TOKEN = 'abcdef.0123456789abcdef';
+
+function snapshot(): Snapshot {
+  const hosts = ['cp-1', 'cp-2', 'worker-1'].map((name, id) => ({
+    name,
+    id,
+    role: (id < 2 ? 'controlPlane' : 'staticWorker') as 'controlPlane' | 'staticWorker',
+    address: `127.0.0.1:220${id}`,
+    privateAddress: `10.0.0.${id}`,
+    reachable: true,
+    os: { id: 'debian', versionId: '12', prettyName: 'Debian' },
+    arch: 'amd64',
+  }));
+  return {
+    formatVersion: 'kubeone.snapshot/v1',
+    hash: 'h',
+    state: { cluster: 'demo', hosts, kube: { leader: 'cp-1', apiserverHealthy: { 'cp-1': true, 'cp-2': true }, nodes: [], etcdMembers: [], components: {}, clusterConfiguration: null, addonObjects: [] } },
+    meta: { tool: 't', probedAt: 'now', durationMs: 1 },
+  };
+}
+
+function setup(kube?: KubeApi, overrides: Parameters<typeof fixtureCluster>[0] = {}) {
+  const loaded = fixtureCluster(overrides);
+  const transports = new Map(loaded.hosts.map((h) => [h.name, new FakeTransport(h.name)]));
+  const leader = transports.get('cp-1')!;
+  leader.files.set('/etc/kubernetes/pki/ca.crt', { content: CA });
+  leader.onScript = (s) => (s.includes('kubeadm token create') ? { stdout: `${TOKEN}\n` } : {});
+  const deps: OpDeps = {
+    loaded,
+    snapshot: snapshot(),
+    desired: computeDesired(loaded, []),
+    transport: async (h) => transports.get(h)!,
+    kube: async () => kube!,
+    kubeConfig: async () => ({}),
+    addons: { apply: async () => undefined, prune: async () => undefined },
+    clock: { now: () => new Date(), sleep: async () => undefined },
+    secrets: new Set(),
+    leader: { name: null },
+  };
+  const ops = createOps(deps);
+  const run = (a: Action, i = 0) => ops[a.steps[i]!.op]!({ runId: 'r', action: a, step: a.steps[i]!, signal: new AbortController().signal } as StepContext);
+  return { loaded, transports, deps, ops, run };
+}
+
+describe('executor ops', () => {
+  it('implements every STEP_OPS op', () => {
+    const { ops } = setup();
+    expect(STEP_OPS.filter((op) => !ops[op])).to.deep.equal([]);
+  });
+
+  it('kubeadm.join: a fresh 15m token, passed in a 0600 file, never on a command line', async () => {
+    const { transports, deps, run } = setup();
+    await run(action('join-worker:worker-1', { steps: [step('kubeadm.join', 'worker-1', { controlPlane: false })] }));
+    const worker = transports.get('worker-1')!;
+    const joinFile = worker.writes.find((w) => w.path.includes('/kubeone/cfg/join-'))!;
+    expect(joinFile.mode).to.equal(0o600);
+    const content = worker.files.get(joinFile.path)!.content.toString();
+    expect(content).to.contain(`token: ${TOKEN}`).and.contain(CA_HASH);
+    const allCommands = [...transports.values()].flatMap((t) => t.execs.map((e) => e.command));
+    expect(allCommands.join('\n')).not.to.contain(TOKEN);
+    expect(worker.scripts.join('\n')).not.to.contain(TOKEN);
+    expect(worker.scripts.at(-1)).to.contain('kubeadm join --config=').and.contain(`trap "sudo rm -f '${joinFile.path}'" EXIT`);
+    expect(transports.get('cp-1')!.scripts.some((s) => s.includes('kubeadm token create --ttl 15m'))).to.equal(true);
+    expect([...deps.secrets]).to.deep.equal([TOKEN]);
+  });
+
+  it('kubeadm.join on an already joined node creates no token', async () => {
+    const { transports, run } = setup();
+    transports.get('worker-1')!.files.set('/etc/kubernetes/kubelet.conf', { content: Buffer.from('x') });
+    await run(action('j', { steps: [step('kubeadm.join', 'worker-1')] }));
+    expect(transports.get('cp-1')!.scripts).to.deep.equal([]);
+    expect(transports.get('worker-1')!.scripts).to.deep.equal([]);
+  });
+
+  it('pki.distribute copies the shared CA material with mode 0600, only what differs', async () => {
+    const { transports, run } = setup();
+    const leader = transports.get('cp-1')!;
+    for (const f of ['ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key']) {
+      leader.files.set(`/etc/kubernetes/pki/${f}`, { content: Buffer.from(`pem ${f}`) });
+    }
+    const a = action('join-cp:cp-2', { steps: [step('pki.distribute', 'cp-2', { from: 'cp-1' })] });
+    await run(a);
+    const cp2 = transports.get('cp-2')!;
+    expect(cp2.writes).to.have.length(8);
+    expect(cp2.writes.every((w) => w.mode === 0o600)).to.equal(true);
+    expect(cp2.files.get('/etc/kubernetes/pki/ca.crt')!.content.equals(CA)).to.equal(true);
+    await run(a);
+    expect(cp2.writes).to.have.length(8);
+  });
+
+  it('host.containerd.configure writes changed files and restarts containerd only then', async () => {
+    const { transports, run } = setup();
+    const a = action('cfg', { steps: [step('host.containerd.configure', 'worker-1')] });
+    await run(a);
+    const w = transports.get('worker-1')!;
+    expect(w.files.get('/etc/containerd/config.toml')!.mode).to.equal(0o600);
+    expect(w.scripts.filter((s) => s.includes('restart containerd'))).to.have.length(1);
+    await run(a);
+    expect(w.scripts.filter((s) => s.includes('restart containerd'))).to.have.length(1);
+  });
+
+  it('host.binaries.install uploads a local bundle once (by hash) and installs from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+    writeFileSync(join(dir, 'kubernetes-node-linux-amd64-v1.35.1.tar.gz'), 'fake tarball');
+    const { transports, loaded, run } = setup(undefined, { kubernetesBinaries: { bundle: { path: './kubernetes-node-linux-{arch}-v{version}.tar.gz' } } });
+    loaded.baseDir = dir;
+    const a = action('bin', { steps: [step('host.binaries.install', 'worker-1', { version: '1.35.1', components: ['kubeadm', 'kubelet', 'kubectl'] })] });
+    await run(a);
+    await run(a);
+    const w = transports.get('worker-1')!;
+    expect(w.uploads).to.deep.equal(['/var/lib/kubeone/bundles/kubernetes-node-linux-amd64-v1.35.1.tar.gz']);
+    expect(w.scripts).to.have.length(2);
+    expect(w.scripts[0]).to.contain('"origin":"bundle","version":"1.35.1"');
+  });
+
+  it('node.drain cordons, evicts all but DaemonSet/mirror pods, waits until they are gone', async () => {
+    let pods: PodRef[] = [
+      { namespace: 'kube-system', name: 'ds-pod', skip: true },
+      { namespace: 'default', name: 'app-1', skip: false },
+    ];
+    const node: NodeView = { name: 'worker-1', unschedulable: false, ready: true, labels: {}, annotations: {}, taints: [] };
+    const evicted: string[] = [];
+    const kube: KubeApi = {
+      getNode: async () => node,
+      patchNode: async (_n, p) => void (p.unschedulable !== undefined && (node.unschedulable = p.unschedulable)),
+      podsOnNode: async () => pods,
+      evict: async (ns, name) => {
+        evicted.push(`${ns}/${name}`);
+        pods = pods.filter((p) => p.name !== name);
+        return 'evicted';
+      },
+      deleteNode: async () => undefined,
+    };
+    const { run } = setup(kube);
+    await run(action('u', { steps: [step('node.drain', 'worker-1', { node: 'worker-1' })] }));
+    expect(node.unschedulable).to.equal(true);
+    expect(evicted).to.deep.equal(['default/app-1']);
+    await run(action('u', { steps: [step('node.uncordon', 'worker-1', { node: 'worker-1' })] }));
+    expect(node.unschedulable).to.equal(false);
+  });
+
+  it('etcd member ids are sent to the gateway in decimal', () => {
+    expect(memberIdDecimal('8e9e05c52164694d')).to.equal('10276657743932975437');
+    expect(caCertHash(CA)).to.equal(CA_HASH);
+  });
+});

@@ -1,0 +1,64 @@
+// Test helper: an in-memory host. Understands the handful of command shapes the ops use
+// (file tests, sha256sum, $HOME, scripts on stdin) and records everything else.
+import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import type { ExecOptions, ExecResult, HostTransport, WriteOptions } from '../../ssh/types.js';
+
+export interface ExecRecord {
+  command: string;
+  stdin?: string;
+}
+
+export class FakeTransport implements HostTransport {
+  readonly files = new Map<string, { content: Buffer; mode?: number }>();
+  readonly execs: ExecRecord[] = [];
+  readonly scripts: string[] = [];
+  readonly writes: { path: string; mode?: number }[] = [];
+  readonly uploads: string[] = [];
+  /** Returns stdout for a script (matched by content); default ''. */
+  onScript: (script: string) => Partial<ExecResult> = () => ({});
+
+  constructor(readonly host: string) {}
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const stdin = opts.stdin?.toString();
+    this.execs.push({ command, ...(stdin !== undefined ? { stdin } : {}) });
+    if (command.includes('mktemp') && command.includes('bash "$f"') && stdin !== undefined) {
+      this.scripts.push(stdin);
+      return { code: 0, stdout: '', stderr: '', ...this.onScript(stdin) };
+    }
+    const test = /^sudo test -[fe] (\S+)$/.exec(command);
+    if (test) return { code: this.files.has(test[1]!.replace(/'/g, '')) ? 0 : 1, stdout: '', stderr: '' };
+    const sum = /^sudo sha256sum '([^']+)'/.exec(command);
+    if (sum) {
+      const f = this.files.get(sum[1]!);
+      return { code: 0, stdout: f ? `${createHash('sha256').update(f.content).digest('hex')}\n` : '', stderr: '' };
+    }
+    if (command === 'printf %s "$HOME"') return { code: 0, stdout: '/home/kubeone', stderr: '' };
+    return { code: 0, stdout: '', stderr: '' };
+  }
+
+  async writeFile(remotePath: string, content: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    this.writes.push({ path: remotePath, ...(opts.mode !== undefined ? { mode: opts.mode } : {}) });
+    this.files.set(remotePath, { content: Buffer.from(content), ...(opts.mode !== undefined ? { mode: opts.mode } : {}) });
+  }
+
+  async upload(localPath: string, remotePath: string, opts: WriteOptions = {}): Promise<void> {
+    this.uploads.push(remotePath);
+    await this.writeFile(remotePath, readFileSync(localPath), opts);
+    this.writes.pop();
+  }
+
+  async readFile(remotePath: string): Promise<Buffer> {
+    const f = this.files.get(remotePath);
+    if (!f) throw new Error(`${this.host}: no such file ${remotePath}`);
+    return f.content;
+  }
+
+  forwardOut(): Promise<Duplex> {
+    return Promise.reject(new Error('no tunnels'));
+  }
+
+  async close(): Promise<void> {}
+}
