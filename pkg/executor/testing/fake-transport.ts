@@ -28,6 +28,23 @@ export class FakeTransport implements HostTransport {
       this.scripts.push(stdin);
       return { code: 0, stdout: '', stderr: '', ...this.onScript(stdin) };
     }
+    if (command.includes('set -o noclobber')) {
+      if (this.files.has('/var/lib/kubeone/lock.json')) return { code: 0, stdout: 'HELD\n', stderr: '' };
+      this.files.set('/var/lib/kubeone/lock.json', { content: Buffer.from(stdin ?? '') });
+      return { code: 0, stdout: 'ACQUIRED\n', stderr: '' };
+    }
+    if (command.startsWith('sudo cat /var/lib/kubeone/lock.json')) {
+      return { code: 0, stdout: this.files.get('/var/lib/kubeone/lock.json')?.content.toString() ?? '', stderr: '' };
+    }
+    if (command.includes('echo REMOVED')) {
+      const lock = this.files.get('/var/lib/kubeone/lock.json')?.content.toString() ?? '';
+      const id = /"id":"([^"]+)"/.exec(command)?.[1];
+      if (id && lock.includes(`"id":"${id}"`)) {
+        this.files.delete('/var/lib/kubeone/lock.json');
+        return { code: 0, stdout: 'REMOVED\n', stderr: '' };
+      }
+      return { code: 0, stdout: '', stderr: '' };
+    }
     const test = /^sudo test -[fe] (\S+)$/.exec(command);
     if (test) return { code: this.files.has(test[1]!.replace(/'/g, '')) ? 0 : 1, stdout: '', stderr: '' };
     const sum = /^sudo sha256sum '([^']+)'/.exec(command);
