@@ -61,7 +61,7 @@ function osFamilies(loaded: LoadedCluster, snapshot: Snapshot): Record<string, O
   return out;
 }
 
-async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, opts: FlowOptions) {
+export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, opts: FlowOptions) {
   const addons = opts.reset ? [] : await c.renderAddons(loaded, snapshot);
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),

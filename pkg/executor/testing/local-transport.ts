@@ -31,6 +31,7 @@ export class LocalTransport implements HostTransport {
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.on('error', () => undefined); // commands that ignore stdin may exit first
       child.stdin.end(opts.stdin ?? '');
     });
   }
