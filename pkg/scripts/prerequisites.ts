@@ -46,8 +46,16 @@ function moduleLines(): string[] {
   return [
     '# kernel modules: loaded now (when not already) and at boot',
     ...ensureFileLines('/etc/modules-load.d/kubeone.conf', '0644', KERNEL_MODULES.join('\n')),
+    // Checked by effect, not by /sys/module: a module built into the kernel has no entry there.
+    'kubeone_module_ready() {',
+    '  case "$1" in',
+    '    overlay) grep -qw overlay /proc/filesystems ;;',
+    '    br_netfilter) [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] ;;',
+    '    *) [ -d "/sys/module/$1" ] ;;',
+    '  esac',
+    '}',
     `for module in ${KERNEL_MODULES.join(' ')}; do`,
-    '  if [ ! -d "/sys/module/$module" ]; then sudo modprobe "$module"; fi',
+    '  if ! kubeone_module_ready "$module"; then sudo modprobe "$module"; fi',
     'done',
   ];
 }

@@ -1,0 +1,70 @@
+// Shared e2e glue: the fleet, the SSH pool and the probe are other helpers' packages; they
+// are imported by name at run time so this branch builds on its own (after the merge they
+// are ordinary imports).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import type { HostConfig, KubeOneCluster, LoadedCluster, ResolvedHost } from '../../pkg/api/types.js';
+import type { TransportPool } from '../../pkg/executor/collaborators.js';
+import type { Snapshot } from '../../pkg/snapshot/types.js';
+
+export async function importByName<T = Record<string, unknown>>(relative: string): Promise<T> {
+  return (await import(new URL(relative, import.meta.url).href)) as T;
+}
+
+export interface FleetLike {
+  manifestPath: string;
+  exec(host: string, command: string): Promise<{ exitCode?: number; code?: number; stdout: string; stderr?: string }>;
+  destroy(): Promise<void>;
+}
+
+export async function startTestFleet(controlPlanes: number, workers: number): Promise<FleetLike> {
+  const { startFleet } = await importByName<{ startFleet: (o: Record<string, unknown>) => Promise<FleetLike> }>('../fleet/index.js');
+  return startFleet({ controlPlanes, workers });
+}
+
+/** A minimal loadCluster for e2e until pkg/api's lands: reads the fleet manifest as-is. */
+export function loadFleetManifest(path: string, overrides: Partial<KubeOneCluster> = {}): LoadedCluster {
+  const cluster = { ...(parse(readFileSync(path, 'utf8')) as KubeOneCluster), ...overrides };
+  const hosts: ResolvedHost[] = [];
+  const add = (role: ResolvedHost['role'], list: HostConfig[] | undefined) => {
+    for (const config of list ?? []) hosts.push({ id: hosts.length, role, name: config.hostname ?? config.publicAddress ?? '', config });
+  };
+  add('controlPlane', cluster.controlPlane?.hosts);
+  add('staticWorker', cluster.staticWorkers?.hosts);
+  return { manifestPath: path, baseDir: dirname(path), cluster, hosts, credentials: {}, warnings: [] };
+}
+
+export async function sshPool(loaded: LoadedCluster): Promise<TransportPool> {
+  const { createSshPool } = await importByName<{ createSshPool: (o: Record<string, unknown>) => TransportPool }>('../../pkg/ssh/pool.js');
+  return createSshPool({ baseDir: loaded.baseDir, knownHostsPath: join(loaded.baseDir, 'known_hosts'), acceptNewHostKeys: true });
+}
+
+export async function probeHosts(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot> {
+  const { probe } = await importByName<{ probe: (o: Record<string, unknown>) => Promise<Snapshot> }>('../../pkg/probe/index.js');
+  return probe({ loaded, pool });
+}
+
+/**
+ * A node-binaries bundle in the official layout whose "binaries" are tiny scripts: enough
+ * to exercise upload, extraction, install, units and version probing on real hosts.
+ */
+export function fakeBundle(version: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-bundle-'));
+  const bin = join(dir, 'kubernetes', 'node', 'bin');
+  mkdirSync(bin, { recursive: true });
+  const scripts: Record<string, string> = {
+    kubeadm: `#!/bin/sh\n[ "$1" = version ] && { echo "kubeadm version: &version.Info{GitVersion:\\"v${version}\\"}"; exit 0; }\necho fake kubeadm; exit 0\n`,
+    kubelet: `#!/bin/sh\n[ "$1" = --version ] && { echo "Kubernetes v${version}"; exit 0; }\nexec sleep infinity\n`,
+    kubectl: `#!/bin/sh\necho "Client Version: v${version}"\n`,
+  };
+  for (const [name, body] of Object.entries(scripts)) {
+    writeFileSync(join(bin, name), body);
+    chmodSync(join(bin, name), 0o755);
+  }
+  const tarball = join(dir, `kubernetes-node-linux-amd64-v${version}.tar.gz`);
+  execFileSync('tar', ['-czf', tarball, '-C', dir, 'kubernetes']);
+  return join(dir, 'kubernetes-node-linux-{arch}-v{version}.tar.gz');
+}
