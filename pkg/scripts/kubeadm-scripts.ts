@@ -11,7 +11,7 @@ export const KUBEADM_JOIN_CONFIG = `${KUBEADM_CFG_DIR}/join.yaml`;
 export function renderKubeadmInit(configPath: string = KUBEADM_INIT_CONFIG): string {
   return renderScript([
     'if sudo test -f /etc/kubernetes/admin.conf; then echo "control plane already initialized"; exit 0; fi',
-    `sudo kubeadm init --config=${shq(configPath)} --upload-certs=false`,
+    `sudo kubeadm init --config=${shq(configPath)}`,
     // kubeadm 1.29+ also writes super-admin.conf: the tool only needs admin.conf.
     'sudo rm -f /etc/kubernetes/super-admin.conf',
   ]);
@@ -32,7 +32,7 @@ export function renderKubeadmJoin(controlPlane: boolean, tokenConfigPath: string
 
 /** Leader only; prints the token on stdout (read into memory, never logged). */
 export function renderTokenCreate(): string {
-  return renderScript(['sudo kubeadm token create --ttl 15m --description "kubeone join"']);
+  return renderScript(['sudo kubeadm token create --ttl 15m']);
 }
 
 function apiserverAtVersion(version: string): string {
