@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { HostConfig, KubeOneCluster, LoadedCluster, ResolvedHost } from '../../pkg/api/types.js';
 import type { TransportPool } from '../../pkg/executor/collaborators.js';
+import type { Action } from '../../pkg/plan/types.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
 
 export async function importByName<T = Record<string, unknown>>(relative: string): Promise<T> {
@@ -67,4 +68,42 @@ export function fakeBundle(version: string): string {
   const tarball = join(dir, `kubernetes-node-linux-amd64-v${version}.tar.gz`);
   execFileSync('tar', ['-czf', tarball, '-C', dir, 'kubernetes']);
   return join(dir, 'kubernetes-node-linux-{arch}-v{version}.tar.gz');
+}
+
+/** Prepare every host: prerequisites, containerd, binaries, kubelet files (control planes serial). */
+export function hostActions(loaded: LoadedCluster): Action[] {
+  const version = loaded.cluster.versions!.kubernetes!;
+  return loaded.hosts.map((h) => ({
+    id: `prepare-host:${h.name}`,
+    kind: 'install-prerequisites',
+    change: '+',
+    hosts: [h.name],
+    title: `prepare ${h.name}`,
+    reason: 'e2e',
+    dependsOn: [],
+    disruptive: false,
+    serial: h.role === 'controlPlane',
+    steps: [
+      { id: 'host.prerequisites', op: 'host.prerequisites', host: h.name, description: 'prerequisites' },
+      { id: 'host.containerd.install', op: 'host.containerd.install', host: h.name, description: 'install containerd' },
+      { id: 'host.containerd.configure', op: 'host.containerd.configure', host: h.name, description: 'configure containerd' },
+      { id: 'host.binaries.install', op: 'host.binaries.install', host: h.name, description: 'install binaries', params: { version, components: ['kubeadm', 'kubelet', 'kubectl'] } },
+      { id: 'host.kubelet.configure', op: 'host.kubelet.configure', host: h.name, description: 'configure kubelet' },
+    ],
+  }));
+}
+
+/** Stand-in for the planner in these tests: only hosts not yet prepared get an action. */
+export function pendingHostActions(
+  loaded: LoadedCluster,
+  snapshot: Snapshot,
+  desired: { managedFiles: Record<string, Record<string, string>> },
+): Action[] {
+  const version = loaded.cluster.versions!.kubernetes!;
+  const prepared = (name: string) => {
+    const f = snapshot.state.hosts.find((h) => h.name === name);
+    if (!f?.reachable || f.containerd?.unit.active !== 'active' || f.kubelet?.version !== version) return false;
+    return Object.entries(desired.managedFiles[name] ?? {}).every(([p, sha]) => f.managedFiles?.[p]?.sha256 === sha);
+  };
+  return hostActions(loaded).filter((a) => !prepared(a.hosts[0]!));
 }

@@ -9,29 +9,7 @@ import { buildRunContext } from '../../pkg/executor/run-context.js';
 import type { Action, Plan } from '../../pkg/plan/types.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import type { TransportPool } from '../../pkg/executor/collaborators.js';
-import { type FleetLike, fakeBundle, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
-
-function hostActions(loaded: LoadedCluster): Action[] {
-  const version = loaded.cluster.versions!.kubernetes!;
-  return loaded.hosts.map((h) => ({
-    id: `prepare-host:${h.name}`,
-    kind: 'install-prerequisites',
-    change: '+',
-    hosts: [h.name],
-    title: `prepare ${h.name}`,
-    reason: 'e2e',
-    dependsOn: [],
-    disruptive: false,
-    serial: h.role === 'controlPlane',
-    steps: [
-      { id: 'host.prerequisites', op: 'host.prerequisites', host: h.name, description: 'prerequisites' },
-      { id: 'host.containerd.install', op: 'host.containerd.install', host: h.name, description: 'install containerd' },
-      { id: 'host.containerd.configure', op: 'host.containerd.configure', host: h.name, description: 'configure containerd' },
-      { id: 'host.binaries.install', op: 'host.binaries.install', host: h.name, description: 'install binaries', params: { version, components: ['kubeadm', 'kubelet', 'kubectl'] } },
-      { id: 'host.kubelet.configure', op: 'host.kubelet.configure', host: h.name, description: 'configure kubelet' },
-    ],
-  }));
-}
+import { type FleetLike, fakeBundle, hostActions, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
 
 describe('executor host steps on the sandbox fleet', function () {
   this.timeout(600_000);

@@ -146,6 +146,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const transport = transportFor(loaded, pool);
   const lockOn = await transport(lockHost(loaded, snapshot));
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
+  if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
   let summary: ExecuteSummary;
   const ctx = buildRunContext({ loaded, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
   try {

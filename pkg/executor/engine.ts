@@ -37,20 +37,24 @@ export async function execute(actions: Action[], opts: ExecuteOptions): Promise<
     for (const listener of opts.listeners ?? []) listener(full);
   };
 
-  const runStep = async (action: Action, step: Step): Promise<void> => {
-    const handler = opts.ops[step.op];
-    if (!handler) throw new StepError(action.id, step.id, step.host, `no handler for step op ${step.op}`);
-    for (let attempt = 1; ; attempt++) {
+  const withRetry = async (action: Action, step: Step, attempt: () => Promise<void>): Promise<void> => {
+    for (let n = 1; ; n++) {
       try {
-        await handler({ runId: opts.runId, action, step, signal });
+        await attempt();
         return;
       } catch (error) {
-        if (signal.aborted || attempt >= retry.attempts || !isTransient(error)) throw error;
-        const delayMs = backoffDelay(retry, attempt);
-        emit({ type: 'step-retry', actionId: action.id, stepId: step.id, op: step.op, host: step.host, attempt, delayMs, error: errorText(error) });
+        if (signal.aborted || n >= retry.attempts || !isTransient(error)) throw error;
+        const delayMs = backoffDelay(retry, n);
+        emit({ type: 'step-retry', actionId: action.id, stepId: step.id, op: step.op, host: step.host, attempt: n, delayMs, error: errorText(error) });
         await clock.sleep(delayMs, signal);
       }
     }
+  };
+
+  const runStep = (action: Action, step: Step): Promise<void> => {
+    const handler = opts.ops[step.op];
+    if (!handler) return Promise.reject(new StepError(action.id, step.id, step.host, `no handler for step op ${step.op}`));
+    return withRetry(action, step, () => handler({ runId: opts.runId, action, step, signal }));
   };
 
   const runAction = async (action: Action): Promise<FailedAction | null> => {
@@ -66,19 +70,25 @@ export async function execute(actions: Action[], opts: ExecuteOptions): Promise<
         continue;
       }
       const stepStart = clock.now().getTime();
-      emit({ type: 'step-started', ...base });
       summary.stepsRun++;
       const marked = changesHost(step) && opts.markers ? step.host : undefined;
+      let started = false;
       try {
+        // The marker goes on the host first: a journaled "started" always has its marker.
         if (marked) {
-          await opts.markers!.set(marked, { actionId: action.id, step: step.id, startedAt: new Date(stepStart).toISOString(), runId: opts.runId });
+          const marker = { actionId: action.id, step: step.id, startedAt: new Date(stepStart).toISOString(), runId: opts.runId };
+          await withRetry(action, step, () => opts.markers!.set(marked, marker));
         }
+        emit({ type: 'step-started', ...base });
+        started = true;
         await runStep(action, step);
-        if (marked) await opts.markers!.clear(marked);
+        // The step is done whatever happens to its marker (a leftover one is only informative).
+        if (marked) await withRetry(action, step, () => opts.markers!.clear(marked)).catch(() => undefined);
       } catch (error) {
         // Best effort: a failed step is journaled; the marker only stands for a crash.
         if (marked) await opts.markers!.clear(marked).catch(() => undefined);
         const text = redactText(errorText(error), opts.redact?.() ?? []);
+        if (!started) emit({ type: 'step-started', ...base });
         emit({ type: 'step-failed', ...base, durationMs: clock.now().getTime() - stepStart, error: text });
         emit({ type: 'action-failed', actionId: action.id, actionTitle: action.title, durationMs: clock.now().getTime() - actionStart, error: text });
         return { actionId: action.id, title: action.title, stepId: step.id, host: step.host, error: text };

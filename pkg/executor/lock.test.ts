@@ -37,7 +37,7 @@ describe('cluster lock', () => {
   it('an expired lock of a dead pid is reported stale; unlock needs the right id', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lock-'));
     const t = new LocalTransport('cp-1', root);
-    const old = { ...newLockInfo('kubeone apply', 60, new Date('2020-01-01T00:00:00Z')), pid: 2 ** 22 + 12345 };
+    const old = { ...newLockInfo('kubeone apply', 60, new Date('2020-01-01T00:00:00Z')), owner: 'alice@other-machine' };
     mkdirSync(join(root, 'var/lib/kubeone'), { recursive: true });
     writeFileSync(join(root, 'var/lib/kubeone/lock.json'), JSON.stringify(old));
     const err = await acquireLock(t, newLockInfo('kubeone apply')).catch((e: unknown) => e);
@@ -45,6 +45,22 @@ describe('cluster lock', () => {
     expect((err as Error).message).to.contain(`kubeone unlock --force ${old.id}`);
     expect(await removeLock(t, 'another-id')).to.equal(false);
     expect(await removeLock(t, old.id)).to.equal(true);
+  });
+
+  it('a lock left by a killed run of the same user on this machine is taken over at once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lock-'));
+    const t = new LocalTransport('cp-1', root);
+    const dead = { ...newLockInfo('kubeone apply'), pid: 2 ** 22 + 4321 };
+    mkdirSync(join(root, 'var/lib/kubeone'), { recursive: true });
+    writeFileSync(join(root, 'var/lib/kubeone/lock.json'), JSON.stringify(dead));
+    const held = await acquireLock(t, newLockInfo('kubeone apply'));
+    expect(held.info.takenOverFrom).to.equal(dead.id);
+    expect((await readLock(t)) as { id: string }).to.include({ id: held.info.id });
+    await held.release();
+    // Another machine's lock is never taken over, however old.
+    writeFileSync(join(root, 'var/lib/kubeone/lock.json'), JSON.stringify({ ...dead, owner: 'bob@elsewhere' }));
+    const err = await acquireLock(t, newLockInfo('kubeone apply')).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(LockHeldError);
   });
 
   it('a live pid or an unexpired lease is not stale; another machine past its lease is', () => {

@@ -18,6 +18,8 @@ export interface LockInfo {
   command: string;
   leaseSeconds: number;
   renewedAt?: string;
+  /** Set (locally, not written) when this lock replaced one whose owner process had died here. */
+  takenOverFrom?: string;
 }
 
 export class LockHeldError extends Error {
@@ -62,6 +64,27 @@ export function isStale(lock: LockInfo, now: Date, thisMachine = hostname()): bo
   return machine !== thisMachine || !processAlive(lock.pid);
 }
 
+/**
+ * The holder ran as the same user on this machine and its process is gone (killed, crashed):
+ * nobody can be using the lock, so a new run may take it over without waiting for the lease.
+ */
+function ownerIsDeadHere(lock: LockInfo, me: LockInfo): boolean {
+  return lock.owner === me.owner && lock.pid !== me.pid && !processAlive(lock.pid);
+}
+
+/** Replaces the dead holder's lock with ours, guarded by an atomic mkdir against a racing run. */
+async function takeOver(transport: HostTransport, dead: LockInfo, info: LockInfo): Promise<boolean> {
+  const guard = `${LOCK_PATH}.takeover`;
+  const script = [
+    `mkdir ${guard} 2>/dev/null || exit 0`,
+    `trap 'rmdir ${guard}' EXIT`,
+    `grep -q '"id":"${dead.id}"' ${LOCK_PATH} || exit 0`,
+    `cat > ${LOCK_PATH}.tmp && mv -f ${LOCK_PATH}.tmp ${LOCK_PATH} && echo TAKEN`,
+  ].join('; ');
+  const res = await transport.exec(`sudo bash -c ${shq(script)}`, { stdin: JSON.stringify(info) });
+  return res.stdout.includes('TAKEN');
+}
+
 export async function readLock(transport: HostTransport): Promise<LockInfo | null | 'empty'> {
   const res = await transport.exec(`sudo cat ${LOCK_PATH} 2>/dev/null || true`);
   const text = res.stdout.trim();
@@ -92,7 +115,10 @@ export async function acquireLock(transport: HostTransport, info: LockInfo, now:
   if (!res.stdout.includes('ACQUIRED')) {
     const holder = await readLock(transport);
     const lock = holder === 'empty' ? null : holder;
-    throw new LockHeldError(transport.host, lock, lock ? isStale(lock, now()) : false);
+    if (!lock || !ownerIsDeadHere(lock, info) || !(await takeOver(transport, lock, info))) {
+      throw new LockHeldError(transport.host, lock, lock ? isStale(lock, now()) : false);
+    }
+    info.takenOverFrom = lock.id;
   }
   const interval = setInterval(() => {
     void renewLock(transport, info, now()).catch(() => undefined);
