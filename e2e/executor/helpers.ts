@@ -17,6 +17,8 @@ export async function importByName<T = Record<string, unknown>>(relative: string
 
 export interface FleetLike {
   manifestPath: string;
+  disconnect(host: string): Promise<void>;
+  reconnect(host: string): Promise<void>;
   exec(host: string, command: string): Promise<{ exitCode?: number; code?: number; stdout: string; stderr?: string }>;
   destroy(): Promise<void>;
 }
@@ -38,9 +40,9 @@ export function loadFleetManifest(path: string, overrides: Partial<KubeOneCluste
   return { manifestPath: path, baseDir: dirname(path), cluster, hosts, credentials: {}, warnings: [] };
 }
 
-export async function sshPool(loaded: LoadedCluster): Promise<TransportPool> {
+export async function sshPool(loaded: LoadedCluster, extra: Record<string, unknown> = {}): Promise<TransportPool> {
   const { createSshPool } = await importByName<{ createSshPool: (o: Record<string, unknown>) => TransportPool }>('../../pkg/ssh/pool.js');
-  return createSshPool({ baseDir: loaded.baseDir, knownHostsPath: join(loaded.baseDir, 'known_hosts'), acceptNewHostKeys: true });
+  return createSshPool({ baseDir: loaded.baseDir, knownHostsPath: join(loaded.baseDir, 'known_hosts'), acceptNewHostKeys: true, ...extra });
 }
 
 export async function probeHosts(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot> {

@@ -15,7 +15,7 @@ import { createOps } from './ops/index.js';
 import { type KubeApi, clientNodeKubeApi } from './ops/kube-api.js';
 import { interruptedActions, nodeOfStep, uncordonRepairs } from './resume.js';
 import { systemClock } from './retry.js';
-import type { ExecuteOptions, Listener } from './types.js';
+import type { ExecuteOptions, Listener, RetryPolicy } from './types.js';
 
 export function transportFor(loaded: LoadedCluster, pool: TransportPool): (host: string) => Promise<HostTransport> {
   return async (name) => {
@@ -55,6 +55,7 @@ export function buildRunContext(args: {
   parallelism: number;
   listeners: Listener[];
   signal: AbortSignal;
+  retry?: RetryPolicy;
 }): RunContext {
   const { loaded, snapshot, desired, plan, actions, pool, collaborators } = args;
   const transport = transportFor(loaded, pool);
@@ -102,6 +103,7 @@ export function buildRunContext(args: {
     skip: journalSkipDecider(interrupted, (step) => effectStillVisible(step, snapshot, desired)),
     signal: args.signal,
     redact: () => [...secrets],
+    ...(args.retry ? { retry: args.retry } : {}),
   };
   return { options, deps, close: () => writer.close() };
 }
