@@ -37,7 +37,7 @@ export async function realCollaborators(): Promise<Collaborators> {
   );
   const optional = async <T extends AnyFn>(rel: string, name: string): Promise<T | undefined> => exported<T>(rel, name).catch(() => undefined);
   const manifestHash = await optional<(l: LoadedCluster) => string>('../../pkg/api/index.js', 'manifestHash');
-  const renderAddons = await optional<(l: LoadedCluster, s: Snapshot) => Promise<RenderedAddon[] | null>>('../../pkg/addons/index.js', 'renderAddons');
+  const renderAddons = await optional<(o: { loaded: LoadedCluster }) => RenderedAddon[]>('../../pkg/addons/render.js', 'renderAddons');
   const applyAddonObjects = await optional<(kc: unknown, a: RenderedAddon) => Promise<void>>('../../pkg/addons/apply.js', 'applyAddonObjects');
   const pruneAddonObjects = await optional<(kc: unknown, o: unknown[]) => Promise<void>>('../../pkg/addons/apply.js', 'pruneAddonObjects');
   return {
@@ -45,7 +45,9 @@ export async function realCollaborators(): Promise<Collaborators> {
     createPool: (loaded) =>
       createSshPool({ baseDir: loaded.baseDir, knownHostsPath: clusterKnownHostsPath(loaded.baseDir, loaded.cluster.name ?? 'default') }),
     probe: (loaded, pool) => probe({ loaded, pool }),
-    renderAddons: async (loaded, snapshot) => (renderAddons ? renderAddons(loaded, snapshot) : null),
+    // The same RenderedAddon instances go to the planner and to addon.apply (pkg/addons keeps
+    // Secret data beside them in memory only).
+    renderAddons: async (loaded) => (renderAddons ? renderAddons({ loaded }) : null),
     ...(manifestHash ? { manifestHash } : {}),
     computePlan,
     createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
