@@ -8,13 +8,40 @@ export const KUBEADM_CFG_DIR = 'kubeone/cfg';
 export const KUBEADM_INIT_CONFIG = `${KUBEADM_CFG_DIR}/init.yaml`;
 export const KUBEADM_JOIN_CONFIG = `${KUBEADM_CFG_DIR}/join.yaml`;
 
+/**
+ * Progress records of our own init/join: `<what>.started` before kubeadm runs, `.done` after.
+ * kubeadm writes admin.conf/kubelet.conf before it has finished, so their presence alone
+ * cannot tell a finished init/join from one a killed run left halfway.
+ */
+const STATE_DIR = '/var/lib/kubeone';
+
+function resumableKubeadm(what: 'init' | 'join', guardFile: string, run: string[]): string[] {
+  const started = `${STATE_DIR}/${what}.started`;
+  const done = `${STATE_DIR}/${what}.done`;
+  return [
+    `if sudo test -f ${guardFile} && { sudo test -f ${done} || ! sudo test -f ${started}; }; then`,
+    `  echo "already done (${guardFile} exists)"; exit 0`,
+    'fi',
+    `if sudo test -f ${started} && ! sudo test -f ${done}; then`,
+    `  echo "an earlier ${what} was interrupted halfway: resetting this host's kubeadm state and starting over" >&2`,
+    '  sudo kubeadm reset --force',
+    'fi',
+    `sudo mkdir -p ${STATE_DIR}`,
+    `sudo rm -f ${done}`,
+    `sudo touch ${started}`,
+    ...run,
+    `sudo touch ${done}`,
+  ];
+}
+
 export function renderKubeadmInit(configPath: string = KUBEADM_INIT_CONFIG): string {
-  return renderScript([
-    'if sudo test -f /etc/kubernetes/admin.conf; then echo "control plane already initialized"; exit 0; fi',
-    `sudo kubeadm init --config=${shq(configPath)}`,
-    // kubeadm 1.29+ also writes super-admin.conf: the tool only needs admin.conf.
-    'sudo rm -f /etc/kubernetes/super-admin.conf',
-  ]);
+  return renderScript(
+    resumableKubeadm('init', '/etc/kubernetes/admin.conf', [
+      `sudo kubeadm init --config=${shq(configPath)}`,
+      // kubeadm 1.29+ also writes super-admin.conf: the tool only needs admin.conf.
+      'sudo rm -f /etc/kubernetes/super-admin.conf',
+    ]),
+  );
 }
 
 /**
@@ -25,8 +52,7 @@ export function renderKubeadmJoin(controlPlane: boolean, tokenConfigPath: string
   const guard = controlPlane ? '/etc/kubernetes/admin.conf' : '/etc/kubernetes/kubelet.conf';
   return renderScript([
     `trap "sudo rm -f ${shq(tokenConfigPath)}" EXIT`,
-    `if sudo test -f ${guard}; then echo "node already joined"; exit 0; fi`,
-    `sudo kubeadm join --config=${shq(tokenConfigPath)}`,
+    ...resumableKubeadm('join', guard, [`sudo kubeadm join --config=${shq(tokenConfigPath)}`]),
   ]);
 }
 
@@ -61,7 +87,7 @@ export function renderKubeadmReset(): string {
     'fi',
     'if systemctl is-active --quiet kubelet; then sudo systemctl stop kubelet; fi',
     'sudo rm -rf /etc/kubernetes /var/lib/etcd /var/lib/kubelet/config.yaml /var/lib/kubelet/kubeadm-flags.env /var/lib/kubelet/pki /etc/cni/net.d "$HOME/kubeone"',
-    'sudo rm -f /var/lib/kubeone/inflight.json',
+    `sudo rm -f ${STATE_DIR}/inflight.json ${['init', 'join'].flatMap((w) => [`${STATE_DIR}/${w}.started`, `${STATE_DIR}/${w}.done`]).join(' ')}`,
   ]);
 }
 

@@ -50,8 +50,9 @@ async function join(deps: OpDeps, ctx: StepContext): Promise<void> {
   const controlPlane = Boolean(ctx.step.params?.controlPlane ?? host.role === 'controlPlane');
   const t = await deps.transport(host.name);
   const guard = controlPlane ? '/etc/kubernetes/admin.conf' : '/etc/kubernetes/kubelet.conf';
-  // Checked here too so no token is minted for a node that already joined.
-  if ((await t.exec(`sudo test -f ${guard}`)).code === 0) return;
+  // Checked here too so no token is minted for a node that already joined (and finished).
+  const joined = await t.exec(`sudo test -f ${guard} && { sudo test -f /var/lib/kubeone/join.done || ! sudo test -f /var/lib/kubeone/join.started; }`);
+  if (joined.code === 0) return;
   const leader = await deps.transport(leaderName(deps));
   const ca = await leader.readFile('/etc/kubernetes/pki/ca.crt');
   const token = await createJoinToken(deps);

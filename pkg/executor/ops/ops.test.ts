@@ -86,10 +86,16 @@ describe('executor ops', () => {
 
   it('kubeadm.join on an already joined node creates no token', async () => {
     const { transports, run } = setup();
-    transports.get('worker-1')!.files.set('/etc/kubernetes/kubelet.conf', { content: Buffer.from('x') });
+    const worker = transports.get('worker-1')!;
+    worker.files.set('/etc/kubernetes/kubelet.conf', { content: Buffer.from('x') });
     await run(action('j', { steps: [step('kubeadm.join', 'worker-1')] }));
     expect(transports.get('cp-1')!.scripts).to.deep.equal([]);
-    expect(transports.get('worker-1')!.scripts).to.deep.equal([]);
+    expect(worker.scripts).to.deep.equal([]);
+    // A join a killed run left halfway (started, not done) is redone with a fresh token.
+    worker.files.set('/var/lib/kubeone/join.started', { content: Buffer.from('') });
+    await run(action('j', { steps: [step('kubeadm.join', 'worker-1')] }));
+    expect(transports.get('cp-1')!.scripts).to.have.length(1);
+    expect(worker.scripts.at(-1)).to.contain('sudo kubeadm reset --force');
   });
 
   it('pki.distribute copies the shared CA material with mode 0600, only what differs', async () => {

@@ -45,8 +45,17 @@ export class FakeTransport implements HostTransport {
       }
       return { code: 0, stdout: '', stderr: '' };
     }
-    const test = /^sudo test -[fe] (\S+)$/.exec(command);
-    if (test) return { code: this.files.has(test[1]!.replace(/'/g, '')) ? 0 : 1, stdout: '', stderr: '' };
+    if (command.startsWith('sudo test -')) {
+      // File tests combined with !, &&, || and { ...; }: evaluated against the in-memory files.
+      const expr = command
+        .replace(/sudo test -[fe] ([^\s;}]+)/g, (_m, p: string) => String(this.files.has(p.replace(/'/g, ''))))
+        .replace(/\{/g, '(')
+        .replace(/;\s*\}/g, ')');
+      if (/^(?:[()\s!&|]|true|false)+$/.test(expr)) {
+        const ok = Function(`return (${expr});`)() as boolean;
+        return { code: ok ? 0 : 1, stdout: '', stderr: '' };
+      }
+    }
     const sum = /^sudo sha256sum '([^']+)'/.exec(command);
     if (sum) {
       const f = this.files.get(sum[1]!);
