@@ -120,3 +120,24 @@ describe('apply flow', () => {
     expect(err.message).to.contain('still differs').and.contain('install-prerequisites:worker-1');
   });
 });
+
+describe('apply flow: uncordon repair', () => {
+  it('a node left cordoned by a killed run is uncordoned even when the plan has nothing else', async () => {
+    const { JournalWriter } = await import('./journal.js');
+    const { actionsWithRepairs } = await import('./run-context.js');
+    const w = world();
+    const writer = new JournalWriter(journalPath(w.dir, 'demo'));
+    writer.append({ ts: 't', runId: 'r0', actionId: 'upgrade-worker:worker-1:1.36.0', stepId: 'node.drain', op: 'node.drain', event: 'finished', node: 'worker-1' });
+    writer.close();
+    const snapshot = snapshotWith('s');
+    snapshot.state.kube = {
+      leader: 'cp-1', apiserverHealthy: {}, etcdMembers: [], components: {}, clusterConfiguration: null, addonObjects: [],
+      nodes: [{ name: 'worker-1', kubeletVersion: '1.36.0', containerRuntimeVersion: '', ready: true, unschedulable: true, labels: {}, taints: [], annotations: {}, internalIP: '', host: 'worker-1' }],
+    };
+    const empty: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: 's', manifestHash: 'm', actions: [], refusals: [], warnings: [] };
+    const { actions } = actionsWithRepairs(empty, w.loaded, snapshot);
+    expect(actions.map((a) => a.id)).to.deep.equal(['uncordon-repair:worker-1']);
+    snapshot.state.kube.nodes[0]!.unschedulable = false;
+    expect(actionsWithRepairs(empty, w.loaded, snapshot).actions).to.deep.equal([]);
+  });
+});
