@@ -80,6 +80,18 @@ export function renderUpgradeNode(version: string, controlPlane: boolean): strin
   return renderScript([...guard, 'sudo kubeadm upgrade node']);
 }
 
+/**
+ * Control-plane flags changed in the manifest: store our ClusterConfiguration in
+ * kube-system/kubeadm-config, then let kubeadm re-render this host's static pods from it.
+ * Both commands are idempotent, so no guard.
+ */
+export function renderReconfigureControlPlane(configPath: string = KUBEADM_INIT_CONFIG): string {
+  return renderScript([
+    `sudo kubeadm init phase upload-config kubeadm --config=${shq(configPath)}`,
+    'sudo kubeadm upgrade node',
+  ]);
+}
+
 export function renderKubeadmReset(): string {
   return renderScript([
     'if command -v kubeadm >/dev/null && { sudo test -d /etc/kubernetes/manifests || sudo test -f /etc/kubernetes/kubelet.conf; }; then',

@@ -9,6 +9,7 @@ import {
   renderKubeadmInit,
   renderKubeadmJoin,
   renderKubeadmReset,
+  renderReconfigureControlPlane,
   renderTokenCreate,
   renderUpgradeApply,
   renderUpgradeNode,
@@ -62,6 +63,7 @@ describe('pkg/scripts', () => {
     expectGolden('kubeadm-upgrade-apply', renderUpgradeApply('1.36.0'));
     expectGolden('kubeadm-upgrade-node-cp', renderUpgradeNode('1.36.0', true));
     expectGolden('kubeadm-upgrade-node-worker', renderUpgradeNode('1.36.0', false));
+    expectGolden('kubeadm-reconfigure-control-plane', renderReconfigureControlPlane('/home/kubeone/kubeone/cfg/init.yaml'));
     expectGolden('kubeadm-reset', renderKubeadmReset());
     expectGolden('kubeadm-certs-renew', renderCertsRenew());
     expectGolden('kubeadm-token-create', renderTokenCreate());

@@ -8,6 +8,7 @@ import {
   renderKubeadmInit,
   renderKubeadmJoin,
   renderKubeadmReset,
+  renderReconfigureControlPlane,
   renderTokenCreate,
   renderUpgradeApply,
   renderUpgradeNode,
@@ -102,6 +103,10 @@ export function kubeadmOps(deps: OpDeps): OpRegistry {
     },
     'kubeadm.upgrade.node': async (ctx) => {
       const { host, t } = await onHost(ctx);
+      if (ctx.step.params?.reconfigure && host.role === 'controlPlane') {
+        await runScript(t, renderReconfigureControlPlane(`${await homeOf(t)}/kubeone/cfg/init.yaml`), 'reconfigure the control plane');
+        return;
+      }
       await runScript(t, renderUpgradeNode(version(ctx), host.role === 'controlPlane'), 'kubeadm upgrade node');
     },
     'kubeadm.reset': async (ctx) => {

@@ -8,6 +8,18 @@ class TransientError extends Error {
   readonly transient = true;
 }
 
+/**
+ * After init/join a node only has to register: it turns Ready once the CNI addon runs,
+ * which the plan applies after the init. Elsewhere (upgrades) it must be Ready.
+ * `params.ready` overrides.
+ */
+const REGISTER_ONLY = new Set(['init-control-plane', 'join-control-plane', 'join-worker']);
+function mustBeReady(ctx: StepContext): boolean {
+  const explicit = ctx.step.params?.ready;
+  if (typeof explicit === 'boolean') return explicit;
+  return !REGISTER_ONLY.has(ctx.action.kind);
+}
+
 function nodeName(deps: OpDeps, ctx: StepContext): string {
   const name = nodeOfStep(ctx.step);
   if (!name) throw new Error(`${ctx.step.id}: no node named`);
@@ -61,13 +73,14 @@ export function nodeOps(deps: OpDeps): OpRegistry {
     'node.waitReady': async (ctx) => {
       const kube = await deps.kube();
       const name = nodeName(deps, ctx);
+      const ready = mustBeReady(ctx);
       const deadline = deps.clock.now().getTime() + (deps.waitReadyTimeoutMs ?? 5 * 60_000);
       for (;;) {
         const node = await kube.getNode(name);
-        if (node?.ready) return;
+        if (node && (node.ready || !ready)) return;
         if (deps.clock.now().getTime() > deadline) {
           // Transient: a slow CNI start is worth another round of the retry policy.
-          throw new TransientError(`node ${name} not Ready after the timeout`);
+          throw new TransientError(`node ${name} ${ready ? 'not Ready' : 'not registered'} after the timeout`);
         }
         await deps.clock.sleep(2000, ctx.signal);
       }

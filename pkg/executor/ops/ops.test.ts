@@ -165,6 +165,23 @@ describe('executor ops', () => {
     expect(node.unschedulable).to.equal(false);
   });
 
+  it('node.waitReady: registered is enough after a join, Ready is needed after an upgrade', async () => {
+    const node: NodeView = { name: 'worker-1', unschedulable: false, ready: false, labels: {}, annotations: {}, taints: [] };
+    const kube = { getNode: async () => node } as unknown as KubeApi;
+    const { run, deps } = setup(kube);
+    deps.waitReadyTimeoutMs = 0;
+    await run(action('join-worker:worker-1', { kind: 'join-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] }));
+    const err = await run(action('upgrade-worker:worker-1:1.36.0', { kind: 'upgrade-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] })).catch((e: Error) => e);
+    expect((err as Error).message).to.contain('not Ready');
+  });
+
+  it('kubeadm.upgrade.node with reconfigure re-uploads the ClusterConfiguration, unguarded', async () => {
+    const { transports, run } = setup();
+    await run(action('reconfigure-control-plane:cp-2', { steps: [step('kubeadm.upgrade.node', 'cp-2', { version: '1.35.1', reconfigure: true })] }));
+    const script = transports.get('cp-2')!.scripts.at(-1)!;
+    expect(script).to.contain('kubeadm init phase upload-config kubeadm').and.contain('kubeadm upgrade node').and.not.contain('already at');
+  });
+
   it('etcd member ids are sent to the gateway in decimal', () => {
     expect(memberIdDecimal('8e9e05c52164694d')).to.equal('10276657743932975437');
     expect(caCertHash(CA)).to.equal(CA_HASH);
