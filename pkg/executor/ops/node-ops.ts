@@ -20,6 +20,16 @@ function mustBeReady(ctx: StepContext): boolean {
   return !REGISTER_ONLY.has(ctx.action.kind);
 }
 
+/** The plan's `key-` (kubectl style) means remove: null in a JSON merge patch. */
+export function toMergePatch(changes: Record<string, string>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (key.endsWith('-')) out[key.slice(0, -1)] = null;
+    else out[key] = value;
+  }
+  return out;
+}
+
 function nodeName(deps: OpDeps, ctx: StepContext): string {
   const name = nodeOfStep(ctx.step);
   if (!name) throw new Error(`${ctx.step.id}: no node named`);
@@ -65,8 +75,8 @@ export function nodeOps(deps: OpDeps): OpRegistry {
       const kube = await deps.kube();
       const p = ctx.step.params ?? {};
       await kube.patchNode(nodeName(deps, ctx), {
-        ...(p.labels ? { labels: p.labels as Record<string, string | null> } : {}),
-        ...(p.annotations ? { annotations: p.annotations as Record<string, string | null> } : {}),
+        ...(p.labels ? { labels: toMergePatch(p.labels as Record<string, string>) } : {}),
+        ...(p.annotations ? { annotations: toMergePatch(p.annotations as Record<string, string>) } : {}),
         ...(p.taints ? { taints: p.taints as { key: string; value?: string; effect: string }[] } : {}),
       });
     },

@@ -182,6 +182,14 @@ describe('executor ops', () => {
     expect(script).to.contain('kubeadm init phase upload-config kubeadm').and.contain('kubeadm upgrade node').and.not.contain('already at');
   });
 
+  it('node.metadata turns the plan\'s `key-` removals into merge-patch nulls', async () => {
+    const patches: unknown[] = [];
+    const kube = { patchNode: async (_n: string, p: unknown) => void patches.push(p) } as unknown as KubeApi;
+    const { run } = setup(kube);
+    await run(action('sync', { steps: [step('node.metadata', 'worker-1', { node: 'worker-1', labels: { a: '1', 'old-': '' }, annotations: {} })] }));
+    expect(patches).to.deep.equal([{ labels: { a: '1', old: null }, annotations: {} }]);
+  });
+
   it('etcd member ids are sent to the gateway in decimal', () => {
     expect(memberIdDecimal('8e9e05c52164694d')).to.equal('10276657743932975437');
     expect(caCertHash(CA)).to.equal(CA_HASH);
