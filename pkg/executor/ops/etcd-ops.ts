@@ -8,11 +8,15 @@ import { type OpDeps, runScript } from './context.js';
 const CURL =
   'sudo curl -sS --fail --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key -X POST';
 
-/** The gateway speaks decimal uint64; probes and etcdctl usually show hex. */
+/**
+ * memberId comes in hex, as etcdctl and the probe show it; the JSON gateway wants decimal.
+ * (More than 16 digits cannot be hex of a uint64: taken as decimal already.)
+ */
 export function memberIdDecimal(id: string): string {
-  const clean = id.trim().toLowerCase();
-  if (/^[0-9]+$/.test(clean) && !/^0x/.test(clean)) return clean;
-  return BigInt(`0x${clean.replace(/^0x/, '')}`).toString(10);
+  const clean = id.trim().toLowerCase().replace(/^0x/, '');
+  if (/^[0-9]{17,20}$/.test(clean)) return clean;
+  if (!/^[0-9a-f]{1,16}$/.test(clean)) throw new Error(`etcd member id "${id}" is not a hex uint64`);
+  return BigInt(`0x${clean}`).toString(10);
 }
 
 export function renderMemberRemove(idDecimal: string): string {

@@ -192,6 +192,9 @@ describe('executor ops', () => {
 
   it('etcd member ids are sent to the gateway in decimal', () => {
     expect(memberIdDecimal('8e9e05c52164694d')).to.equal('10276657743932975437');
+    expect(memberIdDecimal('1234')).to.equal('4660');
+    expect(memberIdDecimal('10276657743932975437')).to.equal('10276657743932975437');
+    expect(() => memberIdDecimal('zz')).to.throw(/not a hex/);
     expect(caCertHash(CA)).to.equal(CA_HASH);
   });
 });
