@@ -109,3 +109,44 @@ export function pendingHostActions(
   };
   return hostActions(loaded).filter((a) => !prepared(a.hosts[0]!));
 }
+
+/**
+ * The real collaborators (api, ssh, probe, plan, kube, addons) for flow-level e2e tests.
+ * pkg/api's loadCluster is used when present, else the manifest is read as it is.
+ */
+export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Promise<import('../../pkg/executor/collaborators.js').Collaborators & { probes: number }> {
+  const api = await importByName<Record<string, unknown>>('../../pkg/api/index.js').catch(() => ({}) as Record<string, unknown>);
+  const { computePlan } = await importByName<{ computePlan: import('../../pkg/executor/collaborators.js').Collaborators['computePlan'] }>('../../pkg/plan/index.js');
+  const { createTunnelledKubeConfig } = await importByName<{ createTunnelledKubeConfig: (...a: unknown[]) => unknown }>('../../pkg/kube/index.js');
+  const render = await importByName<{ renderAddons?: (o: { loaded: LoadedCluster }) => unknown[] }>('../../pkg/addons/render.js').catch(() => ({}) as { renderAddons?: undefined });
+  const apply = await importByName<Record<string, (...a: unknown[]) => Promise<unknown>>>('../../pkg/addons/apply.js').catch(() => ({}) as Record<string, never>);
+  const state = { probes: 0 };
+  const loadCluster = async (path: string) => {
+    const load = api.loadCluster as ((p: string) => Promise<LoadedCluster>) | undefined;
+    const loaded = load ? await load(path) : loadFleetManifest(path);
+    Object.assign(loaded.cluster, overrides);
+    return loaded;
+  };
+  return {
+    get probes() {
+      return state.probes;
+    },
+    loadCluster,
+    createPool: (loaded) => {
+      let pool: TransportPool | undefined;
+      const ready = sshPool(loaded).then((p) => (pool = p));
+      return { get: async (h) => (await ready).get(h), closeAll: async () => void (await ready, await pool!.closeAll()) };
+    },
+    probe: async (loaded, pool) => {
+      state.probes++;
+      return probeHosts(loaded, pool);
+    },
+    renderAddons: async (loaded) => (render.renderAddons ? (render.renderAddons({ loaded }) as never) : []),
+    computePlan,
+    createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
+    addons: {
+      apply: async (kc, addon) => void (await apply.applyAddonObjects!(kc, addon)),
+      prune: async (kc, objects) => void (await apply.pruneAddonObjects!(kc, objects)),
+    },
+  };
+}
