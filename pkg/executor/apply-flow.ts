@@ -10,6 +10,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import type { Collaborators, TransportPool } from './collaborators.js';
 import { execute } from './engine.js';
 import { acquireLock, newLockInfo } from './lock.js';
+import { transportMarkers } from './inflight.js';
 import { backupPki } from './pki-backup.js';
 import { actionsWithRepairs, buildRunContext, transportFor } from './run-context.js';
 import type { ExecuteSummary, Listener } from './types.js';
@@ -95,6 +96,15 @@ export function lockHost(loaded: LoadedCluster, snapshot: Snapshot): string {
   return cp.name;
 }
 
+/** Markers a killed run left on hosts no step touched this time: the run is over, say so and clear them. */
+async function clearLeftoverMarkers(snapshot: Snapshot, transport: (h: string) => Promise<import('../ssh/types.js').HostTransport>, ui: FlowUi): Promise<void> {
+  for (const h of snapshot.state.hosts) {
+    if (!h.reachable || !h.inflight) continue;
+    ui.info(`${h.name}: step ${h.inflight.step} of ${h.inflight.actionId} was interrupted (run ${h.inflight.runId}); it has been finished or superseded by this run`);
+    await transportMarkers(transport).clear(h.name).catch(() => undefined);
+  }
+}
+
 function describeSummary(s: ExecuteSummary): string {
   const lines = [`${s.completed.length} action(s) done, ${s.failed.length} failed, ${s.blocked.length} blocked, ${s.notStarted.length} not started`];
   for (const f of s.failed) lines.push(`  failed: ${f.title}${f.host ? ` on ${f.host}` : ''} at ${f.stepId}: ${f.error}`);
@@ -151,6 +161,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const ctx = buildRunContext({ loaded, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
   try {
     summary = await execute(actions, ctx.options);
+    if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
     if (opts.backupPath && summary.failed.length === 0 && !opts.reset) {
       const leader = ctx.deps.leader.name ?? snapshot.state.kube?.leader ?? lockOn.host;
       await backupPki(await transport(leader), opts.backupPath);
