@@ -73,7 +73,12 @@ describe('apply flow', () => {
     expect(w.state.probes).to.equal(2);
     expect(w.transports.get('cp-1')!.files.has('/var/lib/kubeone/lock.json')).to.equal(false);
     const journal = readJournal(journalPath(w.dir, 'demo'));
-    expect(journal.map((r) => `${r.stepId || '*'} ${r.event}`)).to.deep.equal(['host.prerequisites started', 'host.prerequisites finished', '* finished']);
+    expect(journal.map((r) => `${r.actionId === '*' ? 'checkpoint' : r.stepId || 'action'} ${r.event}`)).to.deep.equal([
+      'host.prerequisites started',
+      'host.prerequisites finished',
+      'action finished',
+      'checkpoint finished',
+    ]);
     // Second apply: nothing to do, one probe, no lock taken, nothing executed.
     const scriptsBefore = w.transports.get('worker-1')!.scripts.length;
     expect(await runApplyFlow(w.c, w.ui(true), w.opts)).to.equal(null);

@@ -11,6 +11,8 @@ import type { Collaborators, TransportPool } from './collaborators.js';
 import { execute } from './engine.js';
 import { acquireLock, newLockInfo } from './lock.js';
 import { transportMarkers } from './inflight.js';
+import { JournalWriter, journalPath } from './journal.js';
+import { CHECKPOINT_ACTION } from './resume.js';
 import { backupPki } from './pki-backup.js';
 import { actionsWithRepairs, buildRunContext, transportFor } from './run-context.js';
 import type { ExecuteSummary, Listener } from './types.js';
@@ -178,13 +180,18 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   // Verify: a fresh probe must plan nothing.
   const after = await c.probe(loaded, pool);
   const again = await planFor(c, loaded, after, opts);
-  if (again.plan.actions.length > 0) {
+  const residue = actionsWithRepairs(again.plan, loaded, after).actions;
+  if (residue.length > 0) {
     throw new FlowError(
-      ['apply finished but the cluster still differs from the manifest:', ...again.plan.actions.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),
+      ['apply finished but the cluster still differs from the manifest:', ...residue.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),
       1,
       summary,
     );
   }
+  // Verified: nothing in the journal before this point needs resuming.
+  const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
+  checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
+  checkpoint.close();
   ui.info(`Done: ${summary.completed.length} action(s), ${summary.stepsRun} step(s) run, ${summary.stepsSkipped} skipped as already done, in ${(summary.durationMs / 1000).toFixed(1)}s.`);
   return summary;
 }

@@ -74,6 +74,16 @@ describe('journal and resume', () => {
     expect(nodesLeftCordoned(after)).to.deep.equal([]);
   });
 
+  it('a verified checkpoint ends every older interruption and cordon record', () => {
+    const records = [
+      { ts: 't', runId: 'r1', actionId: 'a', stepId: 'node.drain', op: 'node.drain', event: 'finished' as const, node: 'w1' },
+      { ts: 't', runId: 'r2', actionId: '*', stepId: '', event: 'finished' as const },
+    ];
+    expect(interruptedActions(records).size).to.equal(0);
+    expect(nodesLeftCordoned(records)).to.deep.equal([]);
+    expect(interruptedActions(records.slice(0, 1)).size).to.equal(1);
+  });
+
   it('a finished step whose effect is gone is run again', async () => {
     const interrupted = interruptedActions([
       { ts: 't', runId: 'r1', actionId: 'a', stepId: 'node.drain', op: 'node.drain', event: 'finished', node: 'w1' },

@@ -3,6 +3,13 @@
 import type { Action } from '../plan/types.js';
 import type { JournalRecord } from './journal.js';
 
+/** Written after a run whose result was verified (plan empty): nothing before it needs resuming. */
+export const CHECKPOINT_ACTION = '*';
+
+export function isCheckpoint(r: JournalRecord): boolean {
+  return r.actionId === CHECKPOINT_ACTION && r.stepId === '' && r.event === 'finished';
+}
+
 export interface InterruptedAction {
   actionId: string;
   /** Steps recorded finished since the action last finished as a whole. */
@@ -14,6 +21,10 @@ export interface InterruptedAction {
 export function interruptedActions(records: JournalRecord[]): Map<string, InterruptedAction> {
   const open = new Map<string, InterruptedAction>();
   for (const r of records) {
+    if (isCheckpoint(r)) {
+      open.clear();
+      continue;
+    }
     if (r.stepId === '') {
       // An action-level 'finished' closes it; 'failed' keeps its finished steps for the next run.
       if (r.event === 'finished') open.delete(r.actionId);
@@ -38,6 +49,7 @@ export function interruptedActions(records: JournalRecord[]): Map<string, Interr
 export function nodesLeftCordoned(records: JournalRecord[]): string[] {
   const cordoned = new Set<string>();
   for (const r of records) {
+    if (isCheckpoint(r)) cordoned.clear();
     if (!r.node) continue;
     if ((r.op === 'node.cordon' || r.op === 'node.drain') && (r.event === 'started' || r.event === 'finished')) cordoned.add(r.node);
     if (r.op === 'node.uncordon' && r.event === 'finished') cordoned.delete(r.node);
