@@ -15,6 +15,7 @@ import {
   renderBundleInstall,
   renderPackageInstall,
 } from '../../scripts/binaries.js';
+import { CONTAINERD_CERTS_DIR } from '../../scripts/containerd-config.js';
 import { renderContainerdInstall } from '../../scripts/containerd-install.js';
 import { renderKubeletRestart } from '../../scripts/kubeadm-scripts.js';
 import { renderPrerequisites } from '../../scripts/prerequisites.js';
@@ -79,7 +80,15 @@ export function hostOps(deps: OpDeps): OpRegistry {
     'host.containerd.configure': async (ctx) => {
       const { host, t } = await onHost(ctx);
       let changed = false;
-      for (const file of desiredFilesForHost(deps, host).containerd) changed = (await ensureRemoteFile(t, file)) || changed;
+      const files = desiredFilesForHost(deps, host).containerd;
+      for (const file of files) changed = (await ensureRemoteFile(t, file)) || changed;
+      // Registries removed from the manifest: their hosts.toml would otherwise stay in effect.
+      const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);
+      const wanted = new Set(files.map((f) => f.path));
+      for (const path of present.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !wanted.has(l))) {
+        await t.exec(`sudo rm -rf ${shq(path.replace(/\/hosts\.toml$/, ''))}`);
+        changed = true;
+      }
       if (changed) await runScript(t, ['set -euo pipefail', 'sudo systemctl daemon-reload', 'sudo systemctl restart containerd'].join('\n'), 'restart containerd');
     },
     'host.binaries.install': (ctx) => installBinaries(deps, ctx),

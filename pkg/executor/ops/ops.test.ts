@@ -123,6 +123,11 @@ describe('executor ops', () => {
     expect(w.scripts.filter((s) => s.includes('restart containerd'))).to.have.length(1);
     await run(a);
     expect(w.scripts.filter((s) => s.includes('restart containerd'))).to.have.length(1);
+    // A registry dropped from the manifest loses its hosts.toml (and containerd restarts).
+    w.files.set('/etc/containerd/certs.d/old.registry/hosts.toml', { content: Buffer.from('server = "https://old"') });
+    await run(a);
+    expect(w.files.has('/etc/containerd/certs.d/old.registry/hosts.toml')).to.equal(false);
+    expect(w.scripts.filter((s) => s.includes('restart containerd'))).to.have.length(2);
   });
 
   it('host.binaries.install uploads a local bundle once (by hash) and installs from it', async () => {

@@ -61,6 +61,16 @@ export class FakeTransport implements HostTransport {
       const f = this.files.get(sum[1]!);
       return { code: 0, stdout: f ? `${createHash('sha256').update(f.content).digest('hex')}\n` : '', stderr: '' };
     }
+    const find = /^sudo find (\S+) -mindepth 2 -maxdepth 2 -name hosts\.toml/.exec(command);
+    if (find) {
+      const paths = [...this.files.keys()].filter((p) => p.startsWith(`${find[1]}/`) && p.endsWith('/hosts.toml'));
+      return { code: 0, stdout: paths.map((p) => `${p}\n`).join(''), stderr: '' };
+    }
+    const rm = /^sudo rm -rf '([^']+)'$/.exec(command);
+    if (rm) {
+      for (const p of [...this.files.keys()]) if (p === rm[1] || p.startsWith(`${rm[1]}/`)) this.files.delete(p);
+      return { code: 0, stdout: '', stderr: '' };
+    }
     if (command === 'printf %s "$HOME"') return { code: 0, stdout: '/home/kubeone', stderr: '' };
     return { code: 0, stdout: '', stderr: '' };
   }
