@@ -148,6 +148,11 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const { actions, repairs } = actionsWithRepairs(plan, loaded, snapshot);
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
+    const leader = snapshot.state.kube?.leader;
+    if (opts.backupPath && leader && !opts.reset) {
+      await backupPki(await transportFor(loaded, pool)(leader), opts.backupPath);
+      ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
+    }
     return null;
   }
   ui.showPlan(plan, repairs);
