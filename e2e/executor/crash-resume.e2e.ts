@@ -1,6 +1,6 @@
 // SIGKILL in the middle of a run: the journal and the in-flight marker show where it died,
-// the next run takes over the dead run's lock, skips every step the first run finished
-// (their effects are visible) and converges.
+// the next run takes over the dead run's lock, waits for the orphaned remote command (still
+// running apt on the host), skips every step the first run finished and converges.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,9 @@ function runner(manifest: string, bundle: string, killWhen?: (journal: string) =
     const timer = killWhen
       ? setInterval(() => {
           if (killWhen(out)) {
-            child.kill('SIGKILL');
             clearInterval(timer);
+            // Let the remote command get going: it outlives the killed CLI on the host.
+            setTimeout(() => child.kill('SIGKILL'), 1500);
           }
         }, 50)
       : undefined;

@@ -43,6 +43,12 @@ describe('executor host steps on the sandbox fleet', function () {
   }
 
   it('installs and configures; the probe sees what computeDesired predicted', async () => {
+    // Someone else (say, an orphaned command of a killed run) holds dpkg's lock for a while:
+    // the install waits for it instead of failing.
+    await fleet.exec(
+      'worker-1',
+      `setsid python3 -c 'import fcntl,time; f=open("/var/lib/dpkg/lock-frontend","w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(15)' >/dev/null 2>&1 < /dev/null &`,
+    );
     const summary = await run(hostActions(loaded));
     expect(summary.failed, JSON.stringify(summary.failed)).to.deep.equal([]);
     expect(summary.completed).to.have.length(2);

@@ -28,7 +28,7 @@ export function kernelSysctls(ipv6: boolean): [string, string][] {
 }
 
 const BASE_PACKAGES: Record<Exclude<OsFamily, 'flatcar'>, string[]> = {
-  debian: ['ca-certificates', 'curl', 'conntrack', 'socat', 'ethtool', 'iptables', 'iproute2', 'gnupg'],
+  debian: ['ca-certificates', 'curl', 'conntrack', 'socat', 'ethtool', 'iptables', 'iproute2'],
   rhel: ['ca-certificates', 'curl', 'conntrack-tools', 'socat', 'ethtool', 'iptables', 'iproute-tc'],
 };
 
@@ -87,8 +87,8 @@ function packageLines(family: OsFamily): string[] {
       '  dpkg-query -W -f=\'${Status}\' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")',
       'done',
       'if [ ${#missing[@]} -gt 0 ]; then',
-      '  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \\',
-      '    || { sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; }',
+      '  sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" \\',
+      '    || { sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"; }',
       'fi',
     ];
   }

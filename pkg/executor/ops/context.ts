@@ -72,8 +72,16 @@ function tail(text: string, lines = 8): string {
  * commands inside it cannot swallow the rest of the script, and it never appears in a
  * command line (nor in logs).
  */
+/**
+ * Scripts on one host run one at a time under flock: a script of a run that was killed
+ * locally keeps running on the host (no PTY, no SIGHUP), and the next run's script waits
+ * for it instead of colliding with it (e.g. both holding apt's lock).
+ */
+export const RUN_SCRIPT_COMMAND =
+  'f=$(mktemp) && cat >"$f" && { if command -v flock >/dev/null; then flock -w 1200 /tmp/kubeone-step.lock bash "$f"; else bash "$f"; fi; rc=$?; rm -f "$f"; exit $rc; }';
+
 export async function runScript(t: HostTransport, script: string, what: string, timeoutMs = 30 * 60_000): Promise<string> {
-  const res = await t.exec('f=$(mktemp) && cat >"$f" && { bash "$f"; rc=$?; rm -f "$f"; exit $rc; }', { stdin: script, timeoutMs });
+  const res = await t.exec(RUN_SCRIPT_COMMAND, { stdin: script, timeoutMs });
   if (res.code !== 0) {
     throw new SshError(t.host, 'commandFailed', `${what} failed (exit ${res.code}): ${tail(res.stderr || res.stdout)}`);
   }
