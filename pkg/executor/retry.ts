@@ -20,6 +20,9 @@ export function isTransient(error: unknown): boolean {
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   const status = (error as { statusCode?: unknown; code?: unknown }).statusCode ?? code;
   if (typeof status === 'number' && (status === 429 || status >= 500)) return true;
+  // Connection-level failures reaching the API through a tunnel (apiserver restarting).
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && /ECONNREFUSED|ECONNRESET|Connection refused|cannot open a tunnel|socket hang up/i.test(message)) return true;
   const cause = (error as { cause?: unknown }).cause;
   return cause ? isTransient(cause) : false;
 }

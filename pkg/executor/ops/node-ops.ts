@@ -85,12 +85,17 @@ export function nodeOps(deps: OpDeps): OpRegistry {
       const name = nodeName(deps, ctx);
       const ready = mustBeReady(ctx);
       const deadline = deps.clock.now().getTime() + (deps.waitReadyTimeoutMs ?? 5 * 60_000);
+      let lastError = '';
       for (;;) {
-        const node = await kube.getNode(name);
+        // The apiserver may still be starting (or restarting after a kubelet restart): keep asking.
+        const node = await kube.getNode(name).catch((error: Error) => {
+          lastError = `: ${error.message}`;
+          return null;
+        });
         if (node && (node.ready || !ready)) return;
         if (deps.clock.now().getTime() > deadline) {
           // Transient: a slow CNI start is worth another round of the retry policy.
-          throw new TransientError(`node ${name} ${ready ? 'not Ready' : 'not registered'} after the timeout`);
+          throw new TransientError(`node ${name} ${ready ? 'not Ready' : 'not registered'} after the timeout${node ? '' : lastError}`);
         }
         await deps.clock.sleep(2000, ctx.signal);
       }
