@@ -56,6 +56,20 @@ export function renderKubeadmJoin(controlPlane: boolean, tokenConfigPath: string
   ]);
 }
 
+/**
+ * Before a join: a join a killed run left halfway (`join.started` without `join.done`) is
+ * undone with kubeadm reset, so that the shared PKI can be put back before joining again.
+ */
+export function renderJoinCleanup(): string {
+  return renderScript([
+    `if sudo test -f ${STATE_DIR}/join.started && ! sudo test -f ${STATE_DIR}/join.done; then`,
+    '  echo "an earlier join was interrupted halfway: resetting this host\'s kubeadm state" >&2',
+    '  sudo kubeadm reset --force',
+    `  sudo rm -f ${STATE_DIR}/join.started`,
+    'fi',
+  ]);
+}
+
 /** Leader only; prints the token on stdout (read into memory, never logged). */
 export function renderTokenCreate(): string {
   return renderScript(['sudo kubeadm token create --ttl 15m']);

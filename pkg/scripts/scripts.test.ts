@@ -7,6 +7,7 @@ import { expectGolden } from './golden.js';
 import {
   renderCertsRenew,
   renderKubeadmInit,
+  renderJoinCleanup,
   renderKubeadmJoin,
   renderKubeadmReset,
   renderReconfigureControlPlane,
@@ -67,6 +68,7 @@ describe('pkg/scripts', () => {
     expectGolden('kubeadm-reset', renderKubeadmReset());
     expectGolden('kubeadm-certs-renew', renderCertsRenew());
     expectGolden('kubeadm-token-create', renderTokenCreate());
+    expectGolden('kubeadm-join-cleanup', renderJoinCleanup());
   });
 
   it('join scripts guard on the right file and always remove the token file', () => {

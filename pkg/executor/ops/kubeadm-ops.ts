@@ -6,6 +6,7 @@ import { renderJoinFile, renderKubeadmConfigFiles } from '../../kubeadm/render-f
 import {
   renderCertsRenew,
   renderKubeadmInit,
+  renderJoinCleanup,
   renderKubeadmJoin,
   renderKubeadmReset,
   renderReconfigureControlPlane,
@@ -54,6 +55,9 @@ async function join(deps: OpDeps, ctx: StepContext): Promise<void> {
   // Checked here too so no token is minted for a node that already joined (and finished).
   const joined = await t.exec(`sudo test -f ${guard} && { sudo test -f /var/lib/kubeone/join.done || ! sudo test -f /var/lib/kubeone/join.started; }`);
   if (joined.code === 0) return;
+  await runScript(t, renderJoinCleanup(), 'clean up an interrupted join');
+  // kubeadm reset (here or by the plan) removes the shared CA material: make sure it is there.
+  if (controlPlane) await distributePki(deps, ctx);
   const leader = await deps.transport(leaderName(deps));
   const ca = await leader.readFile('/etc/kubernetes/pki/ca.crt');
   const token = await createJoinToken(deps);
