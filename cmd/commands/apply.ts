@@ -26,7 +26,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
     const json = args['log-format'] === 'json';
     try {
       if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-      await runApplyFlow(await realCollaborators(), terminalUi({ logFormat: args['log-format'], yes: args.yes }), {
+      await runApplyFlow(await realCollaborators(), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
         manifestPath: manifestPath(args),
         ...(args.credentials ? { credentialsPath: args.credentials } : {}),
         yes: args.yes,

@@ -1,5 +1,6 @@
-// Options shared by the commands that touch hosts (the root command may define the same
-// global ones; yargs merges identical definitions).
+// Options shared by the commands that touch hosts. They repeat cmd/shared/global-flags.ts's
+// global -m/-c/-l definitions (same names, types and defaults) so the commands also work
+// on their own; yargs merges identical definitions.
 import type { Argv } from 'yargs';
 import { resolve } from 'node:path';
 import { FlowError } from '../../pkg/executor/apply-flow.js';
@@ -7,14 +8,15 @@ import { FlowError } from '../../pkg/executor/apply-flow.js';
 export interface HostCommandArgs {
   manifest: string;
   credentials?: string;
-  'log-format': 'human' | 'json';
+  /** `json` for one JSON event per line; anything else (`text`, the global default) is for people. */
+  'log-format': string;
 }
 
 export function withHostOptions<T>(y: Argv<T>): Argv<T & HostCommandArgs> {
   return y
     .option('manifest', { alias: 'm', type: 'string', default: './kubeone.yaml', describe: 'path to the KubeOneCluster manifest' })
     .option('credentials', { alias: 'c', type: 'string', describe: 'credentials file' })
-    .option('log-format', { choices: ['human', 'json'] as const, default: 'human' as const, describe: 'progress output format' }) as unknown as Argv<
+    .option('log-format', { alias: 'l', type: 'string', default: 'text', describe: 'log format: text or json' }) as unknown as Argv<
     T & HostCommandArgs
   >;
 }

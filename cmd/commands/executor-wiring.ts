@@ -23,7 +23,7 @@ async function exported<T extends AnyFn>(relative: string, name: string): Promis
 }
 
 export async function realCollaborators(): Promise<Collaborators> {
-  const loadCluster = await exported<(path: string, opts?: { credentialsFile?: string }) => Promise<LoadedCluster>>(
+  const loadCluster = await exported<(opts: { manifestPath: string; credentialsPath?: string }) => Promise<LoadedCluster>>(
     '../../pkg/api/index.js',
     'loadCluster',
   );
@@ -36,19 +36,19 @@ export async function realCollaborators(): Promise<Collaborators> {
     'createTunnelledKubeConfig',
   );
   const optional = async <T extends AnyFn>(rel: string, name: string): Promise<T | undefined> => exported<T>(rel, name).catch(() => undefined);
-  const manifestHash = await optional<(l: LoadedCluster) => string>('../../pkg/api/index.js', 'manifestHash');
+  const manifestHash = await optional<(c: LoadedCluster['cluster']) => string>('../../pkg/api/index.js', 'manifestHash');
   const renderAddons = await optional<(o: { loaded: LoadedCluster }) => RenderedAddon[]>('../../pkg/addons/render.js', 'renderAddons');
   const applyAddonObjects = await optional<(kc: unknown, a: RenderedAddon) => Promise<void>>('../../pkg/addons/apply.js', 'applyAddonObjects');
   const pruneAddonObjects = await optional<(kc: unknown, o: unknown[]) => Promise<void>>('../../pkg/addons/apply.js', 'pruneAddonObjects');
   return {
-    loadCluster: (path, credentialsPath) => loadCluster(path, credentialsPath ? { credentialsFile: credentialsPath } : {}),
+    loadCluster: (manifestPath, credentialsPath) => loadCluster({ manifestPath, ...(credentialsPath ? { credentialsPath } : {}) }),
     createPool: (loaded) =>
       createSshPool({ baseDir: loaded.baseDir, knownHostsPath: clusterKnownHostsPath(loaded.baseDir, loaded.cluster.name ?? 'default') }),
     probe: (loaded, pool) => probe({ loaded, pool }),
     // The same RenderedAddon instances go to the planner and to addon.apply (pkg/addons keeps
     // Secret data beside them in memory only).
     renderAddons: async (loaded) => (renderAddons ? renderAddons({ loaded }) : null),
-    ...(manifestHash ? { manifestHash } : {}),
+    ...(manifestHash ? { manifestHash: (loaded: LoadedCluster) => manifestHash(loaded.cluster) } : {}),
     computePlan,
     createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
     addons: {

@@ -23,7 +23,7 @@ export const resetCommand: CommandModule<object, ResetArgs> = {
   handler: async (args) => {
     const json = args['log-format'] === 'json';
     try {
-      await runApplyFlow(await realCollaborators(), terminalUi({ logFormat: args['log-format'], yes: args.yes }), {
+      await runApplyFlow(await realCollaborators(), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
         manifestPath: manifestPath(args),
         ...(args.credentials ? { credentialsPath: args.credentials } : {}),
         yes: args.yes,

@@ -122,8 +122,8 @@ export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}):
   const apply = await importByName<Record<string, (...a: unknown[]) => Promise<unknown>>>('../../pkg/addons/apply.js').catch(() => ({}) as Record<string, never>);
   const state = { probes: 0 };
   const loadCluster = async (path: string) => {
-    const load = api.loadCluster as ((p: string) => Promise<LoadedCluster>) | undefined;
-    const loaded = load ? await load(path) : loadFleetManifest(path);
+    const load = api.loadCluster as ((o: { manifestPath: string }) => Promise<LoadedCluster>) | undefined;
+    const loaded = load ? await load({ manifestPath: path }) : loadFleetManifest(path);
     Object.assign(loaded.cluster, overrides);
     return loaded;
   };

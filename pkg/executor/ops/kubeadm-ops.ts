@@ -38,6 +38,22 @@ export function caCertHash(caPem: string | Buffer): string {
 
 const TOKEN_RE = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
 
+/**
+ * kubeadm init/join that fail halfway are worth another try (KubeOne retries them too): the
+ * started/done records make the next attempt reset this host's kubeadm state first.
+ */
+async function withKubeadmRetries(deps: OpDeps, ctx: StepContext, attempt: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      if (n >= attempts || ctx.signal.aborted) throw error;
+      await deps.clock.sleep(5000 * n, ctx.signal);
+    }
+  }
+}
+
 async function createJoinToken(deps: OpDeps): Promise<string> {
   const leader = await deps.transport(leaderName(deps));
   const out = await runScript(leader, renderTokenCreate(), 'create join token');
@@ -96,11 +112,12 @@ export function kubeadmOps(deps: OpDeps): OpRegistry {
     },
     'kubeadm.init': async (ctx) => {
       const { host, t } = await onHost(ctx);
-      await runScript(t, renderKubeadmInit(`${await homeOf(t)}/kubeone/cfg/init.yaml`), 'kubeadm init');
+      const script = renderKubeadmInit(`${await homeOf(t)}/kubeone/cfg/init.yaml`);
+      await withKubeadmRetries(deps, ctx, async () => void (await runScript(t, script, 'kubeadm init')));
       deps.leader.name = host.name;
     },
     'pki.distribute': (ctx) => distributePki(deps, ctx),
-    'kubeadm.join': (ctx) => join(deps, ctx),
+    'kubeadm.join': (ctx) => withKubeadmRetries(deps, ctx, () => join(deps, ctx)),
     'kubeadm.upgrade.apply': async (ctx) => {
       const { t } = await onHost(ctx);
       await runScript(t, renderUpgradeApply(version(ctx)), 'kubeadm upgrade apply');

@@ -195,6 +195,16 @@ describe('executor ops', () => {
     expect(patches).to.deep.equal([{ labels: { a: '1', old: null }, annotations: {} }]);
   });
 
+  it('kubeadm init failing halfway is retried (the script resets first)', async () => {
+    const { transports, run } = setup();
+    const cp = transports.get('cp-1')!;
+    let inits = 0;
+    cp.onScript = (script) => (script.includes('kubeadm init --config') && ++inits === 1 ? { code: 1, stderr: 'upload-config: namespaces "kube-system" not found' } : {});
+    await run(action('init-control-plane:cp-1', { steps: [step('kubeadm.init', 'cp-1', { version: '1.35.1' })] }));
+    expect(inits).to.equal(2);
+    expect(cp.scripts[0]).to.contain('sudo kubeadm reset --force');
+  });
+
   it('etcd member ids are sent to the gateway in decimal', () => {
     expect(memberIdDecimal('8e9e05c52164694d')).to.equal('10276657743932975437');
     expect(memberIdDecimal('1234')).to.equal('4660');
