@@ -1,0 +1,34 @@
+// Every file the tool renders onto one host, as exact bytes: the single source for both
+// the executor (which writes them) and computeDesired (which hashes them for the planner).
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import { renderKubeletConfigFile } from '../kubeadm/render-files.js';
+import { type RenderedFile, renderContainerdFiles } from '../scripts/containerd-config.js';
+import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags } from '../scripts/kubelet-files.js';
+import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../scripts/kubelet-unit.js';
+import { binDirFor, type OsFamily } from '../scripts/os-family.js';
+
+export function containerdFilesFor(loaded: LoadedCluster): RenderedFile[] {
+  return renderContainerdFiles(loaded.cluster);
+}
+
+export function kubeletFilesFor(loaded: LoadedCluster, host: ResolvedHost): RenderedFile[] {
+  return [
+    { path: KUBELET_FLAGS_PATH, content: renderKubeletFlags(host), mode: '0644' },
+    { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded, host), mode: '0644' },
+  ];
+}
+
+/** Unit + drop-in exist only for binaries installed outside a package manager. */
+export function kubeletUnitFilesFor(loaded: LoadedCluster, family: OsFamily = 'debian'): RenderedFile[] {
+  const bundle = Boolean(loaded.cluster.kubernetesBinaries?.bundle) || family === 'flatcar';
+  if (!bundle) return [];
+  const binDir = binDirFor(family);
+  return [
+    { path: KUBELET_UNIT_PATH, content: renderKubeletUnit(binDir), mode: '0644' },
+    { path: KUBEADM_DROPIN_PATH, content: renderKubeadmDropIn(binDir), mode: '0644' },
+  ];
+}
+
+export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily): RenderedFile[] {
+  return [...containerdFilesFor(loaded), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
+}

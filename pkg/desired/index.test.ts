@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import { fixtureCluster } from '../scripts/fixtures.js';
+import { sha256Hex } from './canonical-hash.js';
+import { computeDesired, managedFilesFor } from './index.js';
+
+describe('computeDesired', () => {
+  it('hashes exactly the bytes the renderers produce, per host', () => {
+    const loaded = fixtureCluster({ kubernetesBinaries: { bundle: { path: './b-{version}.tar.gz' } } });
+    const desired = computeDesired(loaded, []);
+    const worker = loaded.hosts[2]!;
+    const files = managedFilesFor(loaded, worker);
+    expect(Object.keys(desired.managedFiles['worker-1']!)).to.have.members(files.map((f) => f.path));
+    for (const f of files) expect(desired.managedFiles['worker-1']![f.path]).to.equal(sha256Hex(f.content));
+    expect(desired.managedFiles['worker-1']).to.have.property('/etc/systemd/system/kubelet.service');
+    // Per-host content differs (node IP), shared content does not.
+    expect(desired.managedFiles['cp-1']!['/var/lib/kubelet/kubeadm-flags.env']).not.to.equal(
+      desired.managedFiles['worker-1']!['/var/lib/kubelet/kubeadm-flags.env'],
+    );
+    expect(desired.managedFiles['cp-1']!['/etc/containerd/config.toml']).to.equal(
+      desired.managedFiles['worker-1']!['/etc/containerd/config.toml'],
+    );
+  });
+
+  it('leaves the unit files to the package manager without a bundle', () => {
+    const desired = computeDesired(fixtureCluster(), []);
+    expect(desired.managedFiles['cp-1']).not.to.have.property('/etc/systemd/system/kubelet.service');
+  });
+
+  it('renders the ClusterConfiguration and a stable manifest hash that follows changes', () => {
+    const a = computeDesired(fixtureCluster(), null);
+    const b = computeDesired(fixtureCluster(), null);
+    const c = computeDesired(fixtureCluster({ versions: { kubernetes: '1.36.0' } }), null);
+    expect(a.clusterConfiguration).to.include({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.1', controlPlaneEndpoint: '10.0.0.11:6443' });
+    expect(a.manifestHash).to.equal(b.manifestHash).and.to.match(/^[0-9a-f]{64}$/);
+    expect(c.manifestHash).not.to.equal(a.manifestHash);
+    expect(a.addons).to.equal(null);
+  });
+});

@@ -1,0 +1,148 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Plan } from '../plan/types.js';
+import { fixtureCluster } from '../scripts/fixtures.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { FlowError, type FlowUi, runApplyFlow } from './apply-flow.js';
+import type { Collaborators } from './collaborators.js';
+import { readJournal, journalPath } from './journal.js';
+import { FakeTransport } from './testing/fake-transport.js';
+import { action, step } from './testing/plan-builder.js';
+
+function snapshotWith(hash: string): Snapshot {
+  const hosts = ['cp-1', 'cp-2', 'worker-1'].map((name, id) => ({
+    name,
+    id,
+    role: (id < 2 ? 'controlPlane' : 'staticWorker') as 'controlPlane' | 'staticWorker',
+    address: 'a',
+    privateAddress: 'p',
+    reachable: true,
+    os: { id: 'debian', versionId: '12', prettyName: 'Debian 12' },
+  }));
+  return { formatVersion: 'kubeone.snapshot/v1', hash, state: { cluster: 'demo', hosts, kube: null }, meta: { tool: 't', probedAt: 'x', durationMs: 1 } };
+}
+
+function world() {
+  const dir = mkdtempSync(join(tmpdir(), 'flow-'));
+  const loaded = fixtureCluster();
+  loaded.baseDir = dir;
+  const transports = new Map(loaded.hosts.map((h) => [h.name, new FakeTransport(h.name)]));
+  const state = { installed: false, probes: 0, snapshotHash: 'snap-1' };
+  const installPlan = (manifestHash: string, snapshotHash: string): Plan => ({
+    formatVersion: 'kubeone.plan/v1',
+    snapshotHash,
+    manifestHash,
+    refusals: [],
+    warnings: [],
+    actions: state.installed ? [] : [action('install-prerequisites:worker-1', { hosts: ['worker-1'], steps: [step('host.prerequisites', 'worker-1')] })],
+  });
+  transports.get('worker-1')!.onScript = (s) => {
+    if (s.includes('prerequisites in place')) state.installed = true;
+    return {};
+  };
+  const c: Collaborators = {
+    loadCluster: async () => loaded,
+    createPool: () => ({ get: async (h) => transports.get(h.name)!, closeAll: async () => undefined }),
+    probe: async () => {
+      state.probes++;
+      return snapshotWith(state.snapshotHash);
+    },
+    renderAddons: async () => [],
+    computePlan: (desired, snapshot) => installPlan(desired.manifestHash, snapshot.hash),
+    createTunnelledKubeConfig: async () => ({}),
+    addons: { apply: async () => undefined, prune: async () => undefined },
+  };
+  const out: string[] = [];
+  const ui = (answer: boolean): FlowUi => ({
+    showPlan: (p) => out.push(`plan ${p.actions.length}`),
+    confirm: async () => answer,
+    info: (m) => out.push(m),
+    listeners: [],
+  });
+  const opts = { manifestPath: join(dir, 'kubeone.yaml'), yes: false, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal };
+  return { dir, loaded, transports, state, c, ui, out, opts, installPlan };
+}
+
+describe('apply flow', () => {
+  it('applies, journals, releases the lock and verifies the plan is empty afterwards', async () => {
+    const w = world();
+    const summary = await runApplyFlow(w.c, w.ui(true), w.opts);
+    expect(summary!.completed).to.deep.equal(['install-prerequisites:worker-1']);
+    expect(w.state.probes).to.equal(2);
+    expect(w.transports.get('cp-1')!.files.has('/var/lib/kubeone/lock.json')).to.equal(false);
+    const journal = readJournal(journalPath(w.dir, 'demo'));
+    expect(journal.map((r) => `${r.actionId === '*' ? 'checkpoint' : r.stepId || 'action'} ${r.event}`)).to.deep.equal([
+      'host.prerequisites started',
+      'host.prerequisites finished',
+      'action finished',
+      'checkpoint finished',
+    ]);
+    // Second apply: nothing to do, one probe, no lock taken, nothing executed.
+    const scriptsBefore = w.transports.get('worker-1')!.scripts.length;
+    expect(await runApplyFlow(w.c, w.ui(true), w.opts)).to.equal(null);
+    expect(w.state.probes).to.equal(3);
+    expect(w.transports.get('worker-1')!.scripts.length).to.equal(scriptsBefore);
+    expect(w.out.at(-1)).to.match(/No changes/);
+  });
+
+  it('a declined confirmation touches nothing', async () => {
+    const w = world();
+    const err = await runApplyFlow(w.c, w.ui(false), w.opts).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(FlowError);
+    expect([...w.transports.values()].every((t) => t.execs.length === 0)).to.equal(true);
+  });
+
+  it('a second apply while the lock is held fails fast naming the holder', async () => {
+    const w = world();
+    w.transports.get('cp-1')!.files.set('/var/lib/kubeone/lock.json', {
+      content: Buffer.from(JSON.stringify({ id: 'L1', owner: 'alice@laptop', pid: 1, startedAt: new Date().toISOString(), command: 'kubeone apply', leaseSeconds: 120 })),
+    });
+    const err = (await runApplyFlow(w.c, w.ui(true), w.opts).catch((e: unknown) => e)) as Error;
+    expect(err.message).to.contain('alice@laptop').and.contain('L1');
+    expect(w.transports.get('worker-1')!.scripts).to.deep.equal([]);
+  });
+
+  it('refuses a saved plan whose snapshot hash no longer matches ("stale plan")', async () => {
+    const w = world();
+    const planPath = join(w.dir, 'p.json');
+    const desiredHash = (await import('../desired/index.js')).computeDesired(w.loaded, []).manifestHash;
+    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, 'snap-0')));
+    const err = (await runApplyFlow(w.c, w.ui(true), { ...w.opts, planFile: planPath }).catch((e: unknown) => e)) as Error;
+    expect(err.message).to.match(/^stale plan/);
+    expect(w.transports.get('worker-1')!.scripts).to.deep.equal([]);
+    // The same plan with a matching hash is executed.
+    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, 'snap-1')));
+    const summary = await runApplyFlow(w.c, w.ui(true), { ...w.opts, planFile: planPath });
+    expect(summary!.completed).to.have.length(1);
+  });
+
+  it('reports residue when the cluster still differs after execution', async () => {
+    const w = world();
+    w.transports.get('worker-1')!.onScript = () => ({}); // the step "succeeds" but changes nothing
+    const err = (await runApplyFlow(w.c, w.ui(true), w.opts).catch((e: unknown) => e)) as Error;
+    expect(err.message).to.contain('still differs').and.contain('install-prerequisites:worker-1');
+  });
+});
+
+describe('apply flow: uncordon repair', () => {
+  it('a node left cordoned by a killed run is uncordoned even when the plan has nothing else', async () => {
+    const { JournalWriter } = await import('./journal.js');
+    const { actionsWithRepairs } = await import('./run-context.js');
+    const w = world();
+    const writer = new JournalWriter(journalPath(w.dir, 'demo'));
+    writer.append({ ts: 't', runId: 'r0', actionId: 'upgrade-worker:worker-1:1.36.0', stepId: 'node.drain', op: 'node.drain', event: 'finished', node: 'worker-1' });
+    writer.close();
+    const snapshot = snapshotWith('s');
+    snapshot.state.kube = {
+      leader: 'cp-1', apiserverHealthy: {}, etcdMembers: [], components: {}, clusterConfiguration: null, addonObjects: [],
+      nodes: [{ name: 'worker-1', kubeletVersion: '1.36.0', containerRuntimeVersion: '', ready: true, unschedulable: true, labels: {}, taints: [], annotations: {}, internalIP: '', host: 'worker-1' }],
+    };
+    const empty: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: 's', manifestHash: 'm', actions: [], refusals: [], warnings: [] };
+    const { actions } = actionsWithRepairs(empty, w.loaded, snapshot);
+    expect(actions.map((a) => a.id)).to.deep.equal(['uncordon-repair:worker-1']);
+    snapshot.state.kube.nodes[0]!.unschedulable = false;
+    expect(actionsWithRepairs(empty, w.loaded, snapshot).actions).to.deep.equal([]);
+  });
+});

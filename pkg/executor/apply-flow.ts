@@ -1,0 +1,202 @@
+// The apply and reset flows: probe -> plan -> show -> confirm -> lock -> execute -> probe
+// again and verify the plan is empty. Printing and confirming go through FlowUi; the
+// other packages through Collaborators. Nothing on a host is touched before confirmation.
+import { readFileSync } from 'node:fs';
+import type { LoadedCluster } from '../api/types.js';
+import { computeDesired } from '../desired/index.js';
+import type { Action, Plan, PlanOptions } from '../plan/types.js';
+import { type OsFamily, osFamily } from '../scripts/os-family.js';
+import type { Snapshot } from '../snapshot/types.js';
+import type { Collaborators, TransportPool } from './collaborators.js';
+import { execute } from './engine.js';
+import { acquireLock, newLockInfo } from './lock.js';
+import { transportMarkers } from './inflight.js';
+import { JournalWriter, journalPath } from './journal.js';
+import { CHECKPOINT_ACTION } from './resume.js';
+import { backupPki } from './pki-backup.js';
+import { actionsWithRepairs, buildRunContext, transportFor } from './run-context.js';
+import type { ExecuteSummary, Listener } from './types.js';
+
+export interface FlowUi {
+  showPlan(plan: Plan, extra: Action[]): void;
+  /** Asks for confirmation; returns true only for exactly `yes`. */
+  confirm(question: string): Promise<boolean>;
+  info(message: string): void;
+  /** Progress listeners (TTY view or JSON lines). */
+  listeners: Listener[];
+}
+
+export interface FlowOptions {
+  manifestPath: string;
+  credentialsPath?: string;
+  yes: boolean;
+  parallelism: number;
+  /** apply PLANFILE: a saved plan (JSON) to execute instead of a fresh one. */
+  planFile?: string;
+  /** reset: plan the removal of everything. */
+  reset?: boolean;
+  removeBinaries?: boolean;
+  /** Write a PKI backup tarball here after a successful run. */
+  backupPath?: string;
+  command: string;
+  signal: AbortSignal;
+  planOptions?: Partial<PlanOptions>;
+}
+
+export class FlowError extends Error {
+  constructor(message: string, readonly exitCode = 1, readonly summary?: ExecuteSummary) {
+    super(message);
+    this.name = 'FlowError';
+  }
+}
+
+function osFamilies(loaded: LoadedCluster, snapshot: Snapshot): Record<string, OsFamily> {
+  const out: Record<string, OsFamily> = {};
+  for (const h of loaded.hosts) {
+    const id = h.config.operatingSystem || snapshot.state.hosts.find((f) => f.name === h.name)?.os?.id;
+    if (!id) continue;
+    try {
+      out[h.name] = osFamily(h.name, id);
+    } catch {
+      // unsupported OS: the planner/executor reports it where it matters
+    }
+  }
+  return out;
+}
+
+export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, opts: FlowOptions) {
+  const addons = opts.reset ? [] : await c.renderAddons(loaded, snapshot);
+  const desired = computeDesired(loaded, addons, {
+    osFamilies: osFamilies(loaded, snapshot),
+    ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
+  });
+  const planOptions: PlanOptions = {
+    now: new Date().toISOString(),
+    ...(opts.reset ? { reset: true, removeBinaries: Boolean(opts.removeBinaries) } : {}),
+    ...opts.planOptions,
+  };
+  return { desired, plan: c.computePlan(desired, snapshot, planOptions) };
+}
+
+export function readPlanFile(path: string): Plan {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(readFileSync(path, 'utf8')) as Plan;
+  } catch (error) {
+    throw new FlowError(`${path}: cannot read the plan file: ${(error as Error).message}`);
+  }
+  if (plan.formatVersion !== 'kubeone.plan/v1' || !Array.isArray(plan.actions)) throw new FlowError(`${path}: not a kubeone plan (formatVersion kubeone.plan/v1)`);
+  return plan;
+}
+
+/** The host that holds the lock: the leader, else the first reachable control plane. */
+export function lockHost(loaded: LoadedCluster, snapshot: Snapshot): string {
+  const leader = snapshot.state.kube?.leader;
+  if (leader) return leader;
+  const cp = loaded.hosts.find((h) => h.role === 'controlPlane' && snapshot.state.hosts.find((f) => f.name === h.name)?.reachable);
+  if (!cp) throw new FlowError('no reachable control-plane host to hold the cluster lock');
+  return cp.name;
+}
+
+/** Markers a killed run left on hosts no step touched this time: the run is over, say so and clear them. */
+async function clearLeftoverMarkers(snapshot: Snapshot, transport: (h: string) => Promise<import('../ssh/types.js').HostTransport>, ui: FlowUi): Promise<void> {
+  for (const h of snapshot.state.hosts) {
+    if (!h.reachable || !h.inflight) continue;
+    ui.info(`${h.name}: step ${h.inflight.step} of ${h.inflight.actionId} was interrupted (run ${h.inflight.runId}); it has been finished or superseded by this run`);
+    await transportMarkers(transport).clear(h.name).catch(() => undefined);
+  }
+}
+
+function describeSummary(s: ExecuteSummary): string {
+  const lines = [`${s.completed.length} action(s) done, ${s.failed.length} failed, ${s.blocked.length} blocked, ${s.notStarted.length} not started`];
+  for (const f of s.failed) lines.push(`  failed: ${f.title}${f.host ? ` on ${f.host}` : ''} at ${f.stepId}: ${f.error}`);
+  for (const b of s.blocked) lines.push(`  remaining: ${b.title} (waits for ${b.blockedBy})`);
+  for (const n of s.notStarted) lines.push(`  remaining: ${n} (not started)`);
+  return lines.join('\n');
+}
+
+export async function runApplyFlow(c: Collaborators, ui: FlowUi, opts: FlowOptions): Promise<ExecuteSummary | null> {
+  const loaded = await c.loadCluster(opts.manifestPath, opts.credentialsPath);
+  const pool = c.createPool(loaded);
+  try {
+    return await applyWithPool(c, ui, opts, loaded, pool);
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, loaded: LoadedCluster, pool: TransportPool) {
+  const snapshot = await c.probe(loaded, pool);
+  let { desired, plan } = await planFor(c, loaded, snapshot, opts);
+  if (opts.planFile) {
+    const saved = readPlanFile(opts.planFile);
+    if (saved.snapshotHash !== snapshot.hash) {
+      throw new FlowError(
+        `stale plan: ${opts.planFile} was computed from snapshot ${saved.snapshotHash.slice(0, 12)}, the hosts are now at ${snapshot.hash.slice(0, 12)}; run \`kubeone plan\` again`,
+      );
+    }
+    if (saved.manifestHash !== desired.manifestHash) {
+      throw new FlowError(`stale plan: ${opts.planFile} was computed from a different manifest; run \`kubeone plan\` again`);
+    }
+    plan = saved;
+  }
+  if (plan.refusals.length > 0) {
+    throw new FlowError(
+      ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule} (${r.hosts.join(', ')}): ${r.message}\n    hint: ${r.hint}`)].join('\n'),
+    );
+  }
+  const { actions, repairs } = actionsWithRepairs(plan, loaded, snapshot);
+  if (actions.length === 0) {
+    ui.info('No changes. The cluster matches the manifest.');
+    const leader = snapshot.state.kube?.leader;
+    if (opts.backupPath && leader && !opts.reset) {
+      await backupPki(await transportFor(loaded, pool)(leader), opts.backupPath);
+      ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
+    }
+    return null;
+  }
+  ui.showPlan(plan, repairs);
+  if (!opts.yes && !(await ui.confirm('Do you want to perform these actions? Only "yes" is accepted'))) {
+    throw new FlowError('apply cancelled', 1);
+  }
+
+  const transport = transportFor(loaded, pool);
+  const lockOn = await transport(lockHost(loaded, snapshot));
+  const lock = await acquireLock(lockOn, newLockInfo(opts.command));
+  if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
+  let summary: ExecuteSummary;
+  const ctx = buildRunContext({ loaded, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
+  try {
+    summary = await execute(actions, ctx.options);
+    if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
+    if (opts.backupPath && summary.failed.length === 0 && !opts.reset) {
+      const leader = ctx.deps.leader.name ?? snapshot.state.kube?.leader ?? lockOn.host;
+      await backupPki(await transport(leader), opts.backupPath);
+      ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
+    }
+  } finally {
+    ctx.close();
+    await lock.release().catch(() => undefined);
+  }
+  if (summary.failed.length > 0 || summary.blocked.length > 0 || summary.notStarted.length > 0) {
+    throw new FlowError(`apply did not finish:\n${describeSummary(summary)}\nRun \`kubeone apply\` again to finish (completed steps are not redone).`, 1, summary);
+  }
+
+  // Verify: a fresh probe must plan nothing.
+  const after = await c.probe(loaded, pool);
+  const again = await planFor(c, loaded, after, opts);
+  const residue = actionsWithRepairs(again.plan, loaded, after).actions;
+  if (residue.length > 0) {
+    throw new FlowError(
+      ['apply finished but the cluster still differs from the manifest:', ...residue.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),
+      1,
+      summary,
+    );
+  }
+  // Verified: nothing in the journal before this point needs resuming.
+  const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
+  checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
+  checkpoint.close();
+  ui.info(`Done: ${summary.completed.length} action(s), ${summary.stepsRun} step(s) run, ${summary.stepsSkipped} skipped as already done, in ${(summary.durationMs / 1000).toFixed(1)}s.`);
+  return summary;
+}

@@ -1,0 +1,63 @@
+// Transient vs permanent failures, and backoff. Transient: the SSH connection dropped or
+// timed out, the API was briefly unavailable. Everything else (a script exiting non-zero,
+// a 4xx) is permanent: retrying would not change the answer.
+import { SshError } from '../ssh/types.js';
+import type { Clock, RetryPolicy } from './types.js';
+
+/** Errors may opt in explicitly (`transient: true`), e.g. an eviction blocked by a PDB. */
+export interface MaybeTransient {
+  transient?: boolean;
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+export function isTransient(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  if ((error as MaybeTransient).transient === true) return true;
+  if ((error as MaybeTransient).transient === false) return false;
+  if (error instanceof SshError) return error.kind === 'unreachable' || error.kind === 'timeout';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  const status = (error as { statusCode?: unknown; code?: unknown }).statusCode ?? code;
+  if (typeof status === 'number' && (status === 429 || status >= 500)) return true;
+  // Connection-level failures reaching the API through a tunnel (apiserver restarting).
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && /ECONNREFUSED|ECONNRESET|Connection refused|cannot open a tunnel|socket hang up/i.test(message)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause ? isTransient(cause) : false;
+}
+
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (attempt - 1));
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+export function redactText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
+  return out;
+}

@@ -1,0 +1,45 @@
+// The kubeadm configuration files uploaded to ~/kubeone/cfg (mode 0600) and the kubelet
+// config.yaml, as exact bytes. YAML is emitted deterministically (fixed key order).
+import { stringify } from 'yaml';
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import { renderClusterConfiguration } from './cluster-configuration.js';
+import {
+  type JoinSecrets,
+  renderInitConfiguration,
+  renderJoinConfiguration,
+  renderKubeProxyConfiguration,
+  renderKubeletConfiguration,
+} from './node-configuration.js';
+
+export function toYamlDocuments(docs: Record<string, unknown>[]): string {
+  return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+/** ~/kubeone/cfg/init.yaml for a control plane (the leader inits from it). */
+export function renderInitFile(loaded: LoadedCluster, host: ResolvedHost): string {
+  const { cluster, hosts } = loaded;
+  return toYamlDocuments([
+    renderInitConfiguration(cluster, host),
+    renderClusterConfiguration(cluster, hosts),
+    renderKubeletConfiguration(cluster, host),
+    renderKubeProxyConfiguration(cluster),
+  ]);
+}
+
+/** The JoinConfiguration with the token: written only to a 0600 file, removed after the join. */
+export function renderJoinFile(loaded: LoadedCluster, host: ResolvedHost, secrets: JoinSecrets): string {
+  return toYamlDocuments([renderJoinConfiguration(loaded.cluster, loaded.hosts, host, secrets)]);
+}
+
+/** /var/lib/kubelet/config.yaml as the tool writes it after the join. */
+export function renderKubeletConfigFile(loaded: LoadedCluster, host: ResolvedHost): string {
+  return toYamlDocuments([renderKubeletConfiguration(loaded.cluster, host)]);
+}
+
+/** Files kubeadm.config.render uploads, keyed by path relative to the login user's home. */
+export function renderKubeadmConfigFiles(loaded: LoadedCluster, host: ResolvedHost): Record<string, string> {
+  if (host.role === 'controlPlane') return { 'kubeone/cfg/init.yaml': renderInitFile(loaded, host) };
+  return { 'kubeone/cfg/kubelet.yaml': renderKubeletConfigFile(loaded, host) };
+}
+
+export { renderClusterConfiguration } from './cluster-configuration.js';

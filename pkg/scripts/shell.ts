@@ -1,0 +1,56 @@
+// Small building blocks every host script shares: the strict header, quoting, and the
+// guarded "write this file only if its bytes differ" helper that makes re-runs no-ops.
+
+/** Quotes a value for bash with single quotes (safe for any byte except NUL). */
+export function shq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Header of every script: strict mode and a PATH that finds binaries in every layout we install to. */
+export const SCRIPT_HEADER = [
+  '#!/usr/bin/env bash',
+  'set -euo pipefail',
+  'export PATH="$PATH:/sbin:/usr/sbin:/usr/local/bin:/opt/bin"',
+];
+
+/**
+ * Shell function used by scripts that install small static files: content on stdin, written
+ * (through sudo, with the given mode) only when it differs; exit status 0 = changed, 1 = unchanged.
+ */
+export const ENSURE_FILE_FN = [
+  'kubeone_ensure_file() {',
+  '  local path=$1 mode=$2 tmp',
+  '  tmp=$(mktemp)',
+  '  cat >"$tmp"',
+  '  if sudo test -f "$path" && sudo cmp -s "$tmp" "$path"; then rm -f "$tmp"; return 1; fi',
+  '  sudo install -D -m "$mode" "$tmp" "$path"',
+  '  rm -f "$tmp"',
+  '  return 0',
+  '}',
+];
+
+let heredocCounter = 0;
+/** Delimiter that cannot collide with the content. */
+function delimiterFor(content: string): string {
+  let delimiter = 'KUBEONE_EOF';
+  while (content.includes(delimiter)) delimiter = `KUBEONE_EOF_${++heredocCounter}`;
+  heredocCounter = 0;
+  return delimiter;
+}
+
+/**
+ * Lines that install `content` at `path` when it differs, then run `onChange` lines.
+ * The heredoc is quoted so nothing in the content is expanded.
+ */
+export function ensureFileLines(path: string, mode: string, content: string, onChange: string[] = []): string[] {
+  const body = content.endsWith('\n') ? content : `${content}\n`;
+  const delimiter = delimiterFor(body);
+  const lines = [`if kubeone_ensure_file ${shq(path)} ${mode} <<'${delimiter}'`, ...body.slice(0, -1).split('\n'), delimiter];
+  if (onChange.length === 0) return [...lines, 'then :; fi'];
+  return [...lines, 'then', ...onChange.map((l) => `  ${l}`), 'fi'];
+}
+
+/** Joins sections into a script with the strict header. */
+export function renderScript(...sections: string[][]): string {
+  return [...SCRIPT_HEADER, '', ...sections.flatMap((s) => [...s, ''])].join('\n');
+}
