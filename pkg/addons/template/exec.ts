@@ -19,10 +19,21 @@ interface Scope {
   vars: { name: string; value: unknown }[];
 }
 
+/**
+ * Marks an object as a Go struct (rather than a map): a non-nil struct pointer is true even
+ * when all its fields are empty, as in `{{ if .Config.CloudProvider.AWS }}` with `aws: {}`.
+ */
+export const STRUCT: unique symbol = Symbol.for('kubeone.template.struct');
+
+export function markStruct<T extends object>(o: T): T {
+  Object.defineProperty(o, STRUCT, { value: true, enumerable: false });
+  return o;
+}
+
 export function isTrue(v: unknown): boolean {
   if (v === undefined || v === null || v === NO_VALUE || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
-  if (v instanceof Map) return v.size > 0;
+  if (typeof v === 'object' && (v as Record<symbol, unknown>)[STRUCT]) return true;
   if (typeof v === 'object') return Object.keys(v as object).length > 0;
   return true;
 }

@@ -4,6 +4,7 @@ import { parseTemplate } from './parse.js';
 
 export { TemplateError } from './lexer.js';
 export { builtinFuncs, type BuiltinOptions } from './funcs.js';
+export { markStruct } from './exec.js';
 export type { FuncMap, TemplateFunc } from './exec.js';
 
 /** Renders `src` (named `file` in errors) against `data`. Throws TemplateError naming file and line. */
