@@ -64,6 +64,8 @@ export function selectAddons(
   const paramsOf = (name: string, index: number): StringMap => {
     const entry = listed.find((a) => a.name === name);
     const merged: StringMap = { ...global, ...(entry?.params ?? {}) };
+    // As KubeOne: on Hetzner, flannel binds to the private network interface by default.
+    if (name === 'cni-canal' && c.cloudProvider?.hetzner && merged.IFACE_REGEX === undefined) merged.IFACE_REGEX = 'en|eth1';
     for (const [k, v] of Object.entries(merged)) {
       if (typeof v === 'string' && v.startsWith('env:')) {
         const variable = v.slice(4);
