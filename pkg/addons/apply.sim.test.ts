@@ -2,6 +2,9 @@
 // re-apply, drift and its repair, recreation, pruning, and a custom override.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
 import { LocalCluster } from '../../e2e/kubesim/apiserver/testing/local-cluster.js';
 import type { KubeOneCluster } from '../api/types.js';
 import { listAddonObjects } from './apply.js';
@@ -11,7 +14,11 @@ import { renderAddons } from './render.js';
 import { syncAddons } from './sync.js';
 import { loadedCluster, memoryFiles } from './test-fixtures.js';
 
-const render = (o: Partial<KubeOneCluster> = {}, files = nodeFiles) => renderAddons({ loaded: loadedCluster(o), files });
+const render = (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) =>
+  renderAddons({ loaded: loadedCluster(o, credentials), files });
+
+const CUSTOM_DNS =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: custom-dns\n  namespace: kube-system\ndata:\n  podSubnet: "{{ .Config.ClusterNetwork.PodSubnet }}"\n';
 
 describe('addons on the simulated apiserver', function () {
   this.timeout(120_000);
@@ -47,8 +54,8 @@ describe('addons on the simulated apiserver', function () {
     await cluster?.stop();
   });
 
-  const pending = async (o: Partial<KubeOneCluster> = {}, files = nodeFiles) => {
-    const rendered = render(o, files);
+  const pending = async (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) => {
+    const rendered = render(o, files, credentials);
     return diffAddons(rendered, await listAddonObjects(kc, rendered)).filter((d) => d.change !== null);
   };
 
@@ -69,6 +76,18 @@ describe('addons on the simulated apiserver', function () {
     const coredns = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
     expect(coredns.spec!.replicas).to.equal(2);
     expect(coredns.spec!.template.spec!.containers[0]!.image).to.contain('coredns');
+
+    if (existsSync('/usr/bin/kubectl')) {
+      // Async: the simulated apiserver runs in this process.
+      const { stdout: out } = await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', cluster.kubeconfigPath, 'get', 'ds,deploy', '-A', '-o', 'name']);
+      expect(out.trim().split('\n').sort()).to.deep.equal([
+        'daemonset.apps/canal',
+        'daemonset.apps/node-local-dns',
+        'deployment.apps/calico-kube-controllers',
+        'deployment.apps/coredns',
+        'deployment.apps/metrics-server',
+      ]);
+    }
 
     const before = await apps.readNamespacedDeployment({ name: 'metrics-server', namespace: 'kube-system' });
     const again = await syncAddons(kc, render());
@@ -130,8 +149,7 @@ describe('addons on the simulated apiserver', function () {
   it('lets a custom addon directory override an embedded one', async () => {
     const files = memoryFiles(
       {
-        '/cluster/addons/nodelocaldns/cm.yaml':
-          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: custom-dns\n  namespace: kube-system\ndata:\n  podSubnet: "{{ .Config.ClusterNetwork.PodSubnet }}"\n',
+        '/cluster/addons/nodelocaldns/cm.yaml': CUSTOM_DNS,
       },
       nodeFiles,
     );
@@ -148,5 +166,48 @@ describe('addons on the simulated apiserver', function () {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const cm = await core.readNamespacedConfigMap({ name: 'custom-dns', namespace: 'kube-system' });
     expect(cm.data).to.deep.equal({ podSubnet: '10.244.0.0/16' });
+  });
+
+  it('applies a CRD and its custom resources in one addon, and Secrets from credentials', async () => {
+    const files = memoryFiles(
+      {
+        '/cluster/addons/nodelocaldns/cm.yaml': CUSTOM_DNS,
+        '/cluster/addons/widgets/crd.yaml': [
+          'apiVersion: apiextensions.k8s.io/v1',
+          'kind: CustomResourceDefinition',
+          'metadata: {name: widgets.example.test}',
+          'spec:',
+          '  group: example.test',
+          '  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}',
+          '  scope: Cluster',
+          '  versions:',
+          '    - name: v1',
+          '      served: true',
+          '      storage: true',
+          '      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}',
+        ].join('\n'),
+        '/cluster/addons/widgets/widget.yaml': 'apiVersion: example.test/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: {{ .Params.size | default "3" }}}\n',
+        '/cluster/addons/widgets/secret.yaml':
+          'apiVersion: v1\nkind: Secret\nmetadata: {name: widget-token, namespace: kube-system}\nstringData:\n  token: {{ .Credentials.WIDGET_TOKEN | quote }}\n',
+      },
+      nodeFiles,
+    );
+    const o = { features: { metricsServer: { enable: false } }, addons: { path: './addons' } };
+    const creds = { WIDGET_TOKEN: 'first-token-value' };
+    const rendered = render(o, files, creds);
+    const widget = rendered.find((a) => a.name === 'widgets')!;
+    expect(widget.objects.find((x) => x.kind === 'Widget')!.namespace).to.equal('');
+    // The custom override of nodelocaldns stays; only the widgets addon is new.
+    const plan = await pending(o, files, creds);
+    expect(plan.map((d) => `${d.change} ${d.addon}`)).to.deep.equal(['+ widgets']);
+    await syncAddons(kc, rendered);
+    expect(await pending(o, files, creds)).to.deep.equal([]);
+
+    const live = await listAddonObjects(kc, rendered);
+    const secret = live.find((l) => l.kind === 'Secret')!;
+    expect(JSON.stringify(secret)).to.not.contain('first-token');
+    const rotated = await pending(o, files, { WIDGET_TOKEN: 'second-token-value' });
+    expect(rotated.map((d) => d.objects.map((x) => `${x.change}${x.kind}/${x.name}`))).to.deep.equal([['~Secret/widget-token']]);
+    expect(JSON.stringify(rotated)).to.not.contain('token-value');
   });
 });
