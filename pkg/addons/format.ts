@@ -1,7 +1,7 @@
 // Human rendering of addon diffs for `kubeone plan` (-v adds field-level operations).
 import type { ObjectDiff } from '../plan/types.js';
 import type { AddonDiff } from './diff.js';
-import { displayName } from './list.js';
+import { displayName } from './selection.js';
 
 function objectName(o: ObjectDiff): string {
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;

@@ -1,7 +1,7 @@
 // A KubernetesObjectApi that passes objects through untouched: the stock one serializes
 // through the typed models, which drop fields they do not know and rename others
 // (x-kubernetes-preserve-unknown-fields); addon objects must reach the server as rendered.
-import { KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1APIGroupList, type V1APIResourceList } from '@kubernetes/client-node';
+import { HttpMethod, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1APIGroupList, type V1APIResourceList } from '@kubernetes/client-node';
 
 export class RawObjectApi extends KubernetesObjectApi {
   static fromKubeConfig(kc: KubeConfig): RawObjectApi {
@@ -22,9 +22,10 @@ export class RawObjectApi extends KubernetesObjectApi {
   /** The listable resources of the cluster: preferred version of every group, plus core v1. */
   async discoverListable(): Promise<{ apiVersion: string; kind: string; namespaced: boolean }[]> {
     const get = async <T>(path: string, type: string): Promise<T> => {
-      const ctx = this.configuration.baseServer.makeRequestContext(path, 'GET' as never);
+      const ctx = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
       ctx.setHeaderParam('Accept', 'application/json');
-      return (await this.requestPromise(ctx as never, type)) as unknown as T;
+      // requestPromise is typed for objects; discovery documents deserialize through their model type.
+      return (await this.requestPromise(ctx, type)) as unknown as T;
     };
     const groups = await get<V1APIGroupList>('/apis', 'V1APIGroupList');
     const versions = ['v1', ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion)];

@@ -7,7 +7,9 @@ import type { RenderedAddon } from '../plan/types.js';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import { diffAddons } from './diff.js';
 import { nodeFiles, scanCustomAddons, type AddonFiles } from './files.js';
-import { EMBEDDED_ADDONS, ROOT_ADDON, isEmbedded, selectAddons } from './selection.js';
+import { EMBEDDED_ADDONS, ROOT_ADDON, displayName, isEmbedded, selectAddons } from './selection.js';
+
+export { displayName };
 
 export type AddonStatus = 'install' | 'installed' | 'drifted' | 'inactive' | 'delete';
 
@@ -30,10 +32,6 @@ export interface ListAddonsInput {
   /** Live labelled objects; null when the cluster was not asked. */
   live: AddonObjectFacts[] | null;
   files?: AddonFiles;
-}
-
-export function displayName(name: string): string {
-  return name === ROOT_ADDON ? '(addons.path root)' : name;
 }
 
 export function listAddons(input: ListAddonsInput): AddonListEntry[] {

@@ -23,6 +23,11 @@ export const PATCH_ADDONS: ReadonlySet<string> = new Set(['coredns-patch']);
 /** Name of the addon made of the YAML files in the root of addons.path (KubeOne uses ""). */
 export const ROOT_ADDON = '';
 
+/** How an addon is named to humans (the root addon has an empty name). */
+export function displayName(name: string): string {
+  return name === ROOT_ADDON ? '(addons.path root)' : name;
+}
+
 export interface AddonChoice {
   name: string;
   source: 'embedded' | 'custom';
