@@ -193,7 +193,8 @@ export async function listAddonObjects(kubeConfig: KubeConfig, rendered: readonl
   });
   for (const item of lists.flat()) {
     const facts = liveFacts(item, undefined);
-    found.set(objectKey(facts), liveFacts(item, byKey.get(objectKey(facts))));
+    const counterpart = byKey.get(objectKey(facts)) ?? (facts.namespace === 'default' ? byKey.get(objectKey({ ...facts, namespace: '' })) : undefined);
+    found.set(objectKey(facts), liveFacts(item, counterpart));
   }
   // Patch targets belong to kubeadm; read them by name.
   for (const a of rendered.filter((x) => PATCH_ADDONS.has(x.name))) {

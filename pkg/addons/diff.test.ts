@@ -76,4 +76,12 @@ describe('diffAddons', () => {
     const d = diffAddons([], live);
     expect(d.map((x) => x.addon)).to.not.include('coredns-patch');
   });
+
+  it('matches an object of an unplaceable kind rendered without namespace to its live copy in "default"', () => {
+    const r: RenderedAddon[] = [
+      { name: 'x', source: 'custom', objects: [{ apiVersion: 'example.test/v1', kind: 'Gadget', namespace: '', name: 'g', hash: 'h1', object: { apiVersion: 'example.test/v1', kind: 'Gadget', metadata: { name: 'g' } } }] },
+    ];
+    const live: AddonObjectFacts[] = [{ addon: 'x', apiVersion: 'example.test/v1', kind: 'Gadget', namespace: 'default', name: 'g', hash: 'h1' }];
+    expect(diffAddons(r, live)).to.deep.equal([{ addon: 'x', source: 'custom', change: null, objects: [] }]);
+  });
 });

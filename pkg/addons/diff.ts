@@ -34,15 +34,22 @@ function same(r: RenderedObject, l: AddonObjectFacts): { equal: boolean; patch?:
 
 export function diffAddons(rendered: RenderedAddon[], live: AddonObjectFacts[]): AddonDiff[] {
   const liveByKey = new Map(live.map((l) => [objectKey(l), l]));
+  // A rendered object of a kind the renderer could not place has no namespace; the client
+  // puts a namespaced one into "default".
+  const find = (r: RenderedObject): [string, AddonObjectFacts | undefined] => {
+    const key = objectKey(r);
+    if (liveByKey.has(key) || r.namespace) return [key, liveByKey.get(key)];
+    const inDefault = objectKey({ ...r, namespace: 'default' });
+    return liveByKey.has(inDefault) ? [inDefault, liveByKey.get(inDefault)] : [key, undefined];
+  };
   const renderedKeys = new Set<string>();
   const out: AddonDiff[] = [];
   for (const addon of rendered) {
     const objects: ObjectDiff[] = [];
     for (const r of addon.objects) {
-      const key = objectKey(r);
+      const [key, l] = find(r);
       renderedKeys.add(key);
       const id = { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name };
-      const l = liveByKey.get(key);
       if (!l) {
         objects.push({ ...id, change: '+' });
         continue;

@@ -46,6 +46,13 @@ const CLUSTER_SCOPED = new Set([
   'VolumeSnapshotClass', 'VolumeSnapshotContent', 'IPAddress', 'ServiceCIDR',
 ]);
 
+/** Namespaced kinds addons commonly render; an unknown kind without a namespace is left as written. */
+const NAMESPACED = new Set([
+  'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Endpoints', 'EndpointSlice', 'Pod', 'PersistentVolumeClaim',
+  'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'Role', 'RoleBinding',
+  'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'Lease',
+]);
+
 /** The 10th address of the service subnet: the cluster DNS Service IP kubeadm assigns. */
 export function clusterDNSIP(serviceSubnet: string): string {
   const cidr = serviceSubnet.split(',')[0]!.trim();
@@ -119,10 +126,12 @@ function renderFile(file: string, src: string, data: unknown, choice: AddonChoic
 /** Labels, namespaces, hashes; checks no object belongs to two addons. */
 function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: KubeObject[] }[], secrets: string[]): RenderedAddon[] {
   const clusterScoped = new Set(CLUSTER_SCOPED);
+  const namespaced = new Set(NAMESPACED);
   for (const a of addons) {
     for (const o of a.objects) {
       const spec = o.spec as { scope?: string; names?: { kind?: string } } | undefined;
-      if (o.kind === 'CustomResourceDefinition' && spec?.scope === 'Cluster' && spec.names?.kind) clusterScoped.add(spec.names.kind);
+      if (o.kind !== 'CustomResourceDefinition' || !spec?.names?.kind) continue;
+      (spec.scope === 'Cluster' ? clusterScoped : namespaced).add(spec.names.kind);
     }
   }
   const owner = new Map<string, string>();
@@ -133,8 +142,10 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
     objects: a.objects.map((o) => {
       const metadata = { ...(o.metadata as Record<string, unknown>) };
       const kind = o.kind as string;
+      // kubectl's rule: a namespaced object without a namespace goes to "default". For a kind
+      // we cannot place, the namespace stays as written and the server decides.
       if (clusterScoped.has(kind)) delete metadata.namespace;
-      else metadata.namespace = (metadata.namespace as string | undefined) || 'default';
+      else if (namespaced.has(kind)) metadata.namespace = (metadata.namespace as string | undefined) || 'default';
       metadata.labels = { ...(metadata.labels as Record<string, string> | undefined), [ADDON_LABEL]: a.name };
       const full: KubeObject = { ...o, metadata };
       const ro: RenderedObject = {
