@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { isTrue, printValue, type FuncMap } from './exec.js';
+import { semverCompare } from './semver.js';
 
 function str(v: unknown): string {
   return v === undefined || v === null ? '' : typeof v === 'string' ? v : printValue(v);
@@ -117,6 +118,12 @@ export function builtinFuncs(opts: BuiltinOptions): FuncMap {
     b64dec: (s) => Buffer.from(str(s), 'base64').toString('utf8'),
     sha256sum: (s) => createHash('sha256').update(str(s)).digest('hex'),
     int: (v) => Math.trunc(Number(v)),
+    atoi: (v) => Math.trunc(Number(v)) || 0,
+    hasKey: (m, k) => !!m && typeof m === 'object' && Object.prototype.hasOwnProperty.call(m, str(k)),
+    keys: (m) => (m && typeof m === 'object' ? Object.keys(m).sort() : []),
+    regexMatch: (re, s) => new RegExp(str(re)).test(str(s)),
+    regexReplaceAll: (re, s, repl) => str(s).replace(new RegExp(str(re), 'g'), str(repl).replace(/\$\{?(\w+)\}?/g, '$$$1')),
+    semverCompare: (c, v) => semverCompare(str(c), str(v)),
     add: (...a) => a.reduce<number>((x, y) => x + Number(y), 0),
     // KubeOne
     required: (msg, v) => {

@@ -76,4 +76,10 @@ describe('template subset', () => {
     expect(bad('{{ .A.B.C }}', { A: {} }).message).to.contain('nil pointer evaluating .A.B.C');
     expect(bad('\n{{ "unterminated }}').line).to.equal(2);
   });
+
+  it('has the sprig helpers KubeOne addons use', () => {
+    expect(r('{{ if semverCompare ">= 1.35" .V }}new{{ else }}old{{ end }}', { V: '1.35.1' })).to.equal('new');
+    expect(r('{{ hasKey .M "a" }} {{ keys .M | join "," }}', { M: { b: 1, a: 2 } })).to.equal('true a,b');
+    expect(r('{{ regexReplaceAll "^v(.*)$" .V "${1}" }} {{ regexMatch `^1\\.` .V }}', { V: 'v1.2' })).to.equal('1.2 false');
+  });
 });
