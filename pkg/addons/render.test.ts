@@ -125,6 +125,17 @@ describe('renderAddons', () => {
     );
   });
 
+  it('names embedded files relative to the package in errors', () => {
+    const files = memoryFiles({ '/embedded/coredns-patch/x.yaml': 'a: 1\nb: {{ .Config.Nope.Deeper }}\n' });
+    const only = loadedCluster({
+      clusterNetwork: { cni: { external: {} } },
+      features: { metricsServer: { enable: false }, nodeLocalDNS: { deploy: false }, coreDNS: { deployPodDisruptionBudget: false } },
+    });
+    expect(() => renderAddons({ loaded: only, files, embeddedDir: '/embedded' })).to.throw(
+      'template: manifests/addons/coredns-patch/x.yaml:2: nil pointer evaluating .Config.Nope.Deeper',
+    );
+  });
+
   it('reports a missing required param with file and line', () => {
     const files = memoryFiles({ '/cluster/addons/req/x.yaml': '# c\n{{ required "param bucket is required" .Params.bucket }}\n' }, nodeFiles);
     expect(() => renderAddons({ loaded: loadedCluster({ addons: { path: './addons' } }), files })).to.throw(

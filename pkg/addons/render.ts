@@ -91,7 +91,9 @@ export function renderAddons(opts: RenderAddonsOptions): RenderedAddon[] {
       choice.name === ROOT_ADDON ? customPath! : choice.source === 'custom' ? join(customPath!, choice.name) : join(embeddedDir, choice.name);
     const data = { ...baseData, Params: { ...choice.params } };
     const shown = (p: string): string => (choice.source === 'embedded' ? `manifests/addons/${relative(embeddedDir, p)}` : p);
-    const objects = manifestFiles(files, dir).flatMap((path) => renderFile(shown(path), files.readFile(path), data, choice, funcs));
+    const paths = manifestFiles(files, dir);
+    if (!paths.length && choice.source === 'embedded') throw new AddonRenderError(`embedded addon ${choice.name}: no manifests in ${dir}`);
+    const objects = paths.flatMap((path) => renderFile(shown(path), files.readFile(path), data, choice, funcs));
     return { name: choice.name, source: choice.source, objects };
   });
   return finish(rendered, Object.values(loaded.credentials));
