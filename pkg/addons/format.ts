@@ -1,0 +1,33 @@
+// Human rendering of addon diffs for `kubeone plan` (-v adds field-level operations).
+import type { ObjectDiff } from '../plan/types.js';
+import type { AddonDiff } from './diff.js';
+import { displayName } from './selection.js';
+
+function objectName(o: ObjectDiff): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? '' : s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/** Lines for a plan: one per changed addon, one per object, and with `verbose` one per operation. */
+export function formatAddonDiffs(diffs: AddonDiff[], opts: { verbose?: boolean; indent?: string } = {}): string[] {
+  const pad = opts.indent ?? '';
+  const lines: string[] = [];
+  for (const d of diffs) {
+    if (d.change === null) continue;
+    const verb = d.change === '+' ? 'install' : d.change === '-' ? 'prune' : 'update';
+    lines.push(`${pad}${d.change} ${verb} addon ${displayName(d.addon)}${d.source ? ` (${d.source})` : ''}`);
+    for (const o of d.objects) {
+      lines.push(`${pad}    ${o.change} ${objectName(o)}`);
+      if (!opts.verbose || !o.patch) continue;
+      if (!o.patch.length) lines.push(`${pad}        (sensitive or data-only change)`);
+      for (const op of o.patch) {
+        lines.push(`${pad}        ${op.op} ${op.path}${'value' in op && op.op !== 'remove' ? ` = ${show(op.value)}` : ''}`);
+      }
+    }
+  }
+  return lines;
+}

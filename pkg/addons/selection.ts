@@ -1,0 +1,120 @@
+// Which addons the manifest asks for, as KubeOne decides it (inventory §5.2, §5.3): the
+// automatic ones from features and the CNI, then the user's list and the custom directory.
+import type { KubeOneCluster, StringMap } from '../api/types.js';
+import { withAddonDefaults } from './config-view.js';
+
+export const EMBEDDED_ADDONS = [
+  'cni-canal',
+  'cni-cilium',
+  'cni-weavenet',
+  'coredns-patch',
+  'coredns-pdb',
+  'default-storage-class',
+  'metrics-server',
+  'nodelocaldns',
+] as const;
+
+/**
+ * Addons that patch objects owned by someone else (kubeadm's CoreDNS Deployment): their
+ * objects are applied but never pruned, since deleting them would delete the target.
+ */
+export const PATCH_ADDONS: ReadonlySet<string> = new Set(['coredns-patch']);
+
+/** Name of the addon made of the YAML files in the root of addons.path (KubeOne uses ""). */
+export const ROOT_ADDON = '';
+
+/** How an addon is named to humans (the root addon has an empty name). */
+export function displayName(name: string): string {
+  return name === ROOT_ADDON ? '(addons.path root)' : name;
+}
+
+export interface AddonChoice {
+  name: string;
+  source: 'embedded' | 'custom';
+  /** Why it is selected, for `addons list` and plan reasons. */
+  reason: string;
+  params: StringMap;
+  disableTemplating: boolean;
+}
+
+export interface AddonSelection {
+  selected: AddonChoice[];
+  /** Addons the manifest asks to delete (`delete: true`). */
+  deleted: string[];
+}
+
+export function isEmbedded(name: string): boolean {
+  return (EMBEDDED_ADDONS as readonly string[]).includes(name);
+}
+
+/**
+ * @param customDirs sub-directories of addons.path (a custom one overrides the embedded one of that name)
+ * @param hasRootFiles whether addons.path has YAML files at its root
+ */
+export function selectAddons(
+  cluster: KubeOneCluster,
+  customDirs: readonly string[],
+  hasRootFiles: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): AddonSelection {
+  const c = withAddonDefaults(cluster);
+  const features = c.features!;
+  const cni = c.clusterNetwork!.cni!;
+  const listed = c.addons?.addons ?? [];
+  const global = c.addons?.globalParams ?? {};
+  const selected: AddonChoice[] = [];
+  const deleted: string[] = [];
+  const seen = new Set<string>();
+
+  const paramsOf = (name: string, index: number): StringMap => {
+    const entry = listed.find((a) => a.name === name);
+    const merged: StringMap = { ...global, ...(entry?.params ?? {}) };
+    // As KubeOne: on Hetzner, flannel binds to the private network interface by default.
+    if (name === 'cni-canal' && c.cloudProvider?.hetzner && merged.IFACE_REGEX === undefined) merged.IFACE_REGEX = 'en|eth1';
+    for (const [k, v] of Object.entries(merged)) {
+      if (typeof v === 'string' && v.startsWith('env:')) {
+        const variable = v.slice(4);
+        const value = env[variable];
+        if (value === undefined) {
+          const where = index >= 0 ? `addons.addons[${index}].params.${k}` : `addons.globalParams.${k}`;
+          throw new Error(`${where}: environment variable ${variable} is not set`);
+        }
+        merged[k] = value;
+      }
+    }
+    return merged;
+  };
+  const add = (name: string, reason: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const index = listed.findIndex((a) => a.name === name);
+    selected.push({
+      name,
+      source: customDirs.includes(name) ? 'custom' : 'embedded',
+      reason,
+      params: paramsOf(name, index),
+      disableTemplating: index >= 0 ? Boolean(listed[index]!.disableTemplating) : false,
+    });
+  };
+
+  for (const [i, a] of listed.entries()) {
+    if (!a.name) throw new Error(`addons.addons[${i}].name: required`);
+    if (a.delete) deleted.push(a.name);
+    else if (!isEmbedded(a.name) && !customDirs.includes(a.name)) {
+      throw new Error(`addons.addons[${i}].name: no embedded addon and no directory in addons.path named ${JSON.stringify(a.name)}`);
+    }
+  }
+  const wanted = (name: string): boolean => !deleted.includes(name);
+
+  if (features.coreDNS!.deployPodDisruptionBudget && wanted('coredns-pdb')) add('coredns-pdb', 'features.coreDNS.deployPodDisruptionBudget');
+  if (features.metricsServer!.enable && wanted('metrics-server')) add('metrics-server', 'features.metricsServer.enable');
+  if (cni.canal && wanted('cni-canal')) add('cni-canal', 'clusterNetwork.cni.canal');
+  if (cni.cilium && wanted('cni-cilium')) add('cni-cilium', 'clusterNetwork.cni.cilium');
+  if (cni.weaveNet && wanted('cni-weavenet')) add('cni-weavenet', 'clusterNetwork.cni.weaveNet');
+  if (features.nodeLocalDNS!.deploy && wanted('nodelocaldns')) add('nodelocaldns', 'features.nodeLocalDNS.deploy');
+  add('coredns-patch', 'features.coreDNS (replicas, anti-affinity, tolerations)');
+  for (const a of listed) if (!a.delete) add(a.name, 'addons.addons');
+  for (const dir of [...customDirs].sort()) if (!isEmbedded(dir) && wanted(dir)) add(dir, 'directory in addons.path');
+  if (hasRootFiles) add(ROOT_ADDON, 'YAML files at the root of addons.path');
+  return { selected, deleted };
+}
