@@ -1,9 +1,8 @@
 // kubeone apply [-y] [--parallelism N] [--backup FILE] [PLANFILE]
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
-import type { CommandModule } from 'yargs';
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { realCollaborators } from './executor-wiring.js';
-import { type HostCommandArgs, manifestPath, reportFailure, withHostOptions } from './executor-options.js';
+import type { CommandFactory } from '../shared/context.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 
 interface ApplyArgs extends HostCommandArgs {
@@ -13,7 +12,7 @@ interface ApplyArgs extends HostCommandArgs {
   backup?: string;
 }
 
-export const applyCommand: CommandModule<object, ApplyArgs> = {
+export const applyCommand: CommandFactory = (ctx) => ({
   command: 'apply [planfile]',
   describe: 'Converge the hosts to the manifest: probe, plan, confirm, execute, verify',
   builder: (y) =>
@@ -21,25 +20,17 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })
       .option('yes', { alias: ['y', 'auto-approve'], type: 'boolean', default: false, describe: 'do not ask for confirmation' })
       .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once (control planes always one at a time)' })
-      .option('backup', { type: 'string', describe: 'write a PKI backup tarball (mode 0600) to this path' }) as never,
-  handler: async (args) => {
-    const json = args['log-format'] === 'json';
-    try {
-      if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-      await runApplyFlow(await realCollaborators(), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
-        manifestPath: manifestPath(args),
-        ...(args.credentials ? { credentialsPath: args.credentials } : {}),
-        yes: args.yes,
-        parallelism: args.parallelism,
-        ...(args.planfile ? { planFile: args.planfile } : {}),
-        ...(args.backup ? { backupPath: args.backup } : {}),
-        command: `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`,
-        signal: interruptSignal(),
-      });
-    } catch (error) {
-      reportFailure(error, json);
-    }
-  },
-};
-
-export default applyCommand;
+      .option('backup', { type: 'string', describe: 'write a PKI backup tarball (mode 0600) to this path' }),
+  handler: hostHandler<ApplyArgs>(ctx, async (args) => {
+    if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
+    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
+      manifestPath: args.manifest,
+      yes: args.yes,
+      parallelism: args.parallelism,
+      ...(args.planfile ? { planFile: args.planfile } : {}),
+      ...(args.backup ? { backupPath: args.backup } : {}),
+      command: `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`,
+      signal: interruptSignal(),
+    });
+  }),
+});

@@ -1,34 +1,45 @@
-// Options shared by the commands that touch hosts. They repeat cmd/shared/global-flags.ts's
-// global -m/-c/-l definitions (same names, types and defaults) so the commands also work
-// on their own; yargs merges identical definitions.
-import type { Argv } from 'yargs';
-import { resolve } from 'node:path';
-import { FlowError } from '../../pkg/executor/apply-flow.js';
+// What the commands that touch hosts (plan, apply, reset, kubeconfig, unlock) share: the
+// SSH flags, the wiring to the real packages, and error reporting in text or JSON.
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Collaborators } from '../../pkg/executor/collaborators.js';
+import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
+import type { CliContext } from '../shared/context.js';
+import type { GlobalArgs } from '../shared/global-flags.js';
+import { realCollaborators } from './executor-wiring.js';
+import { type ProbeFlags, probeContext, withProbeFlags } from './probe-flags.js';
 
-export interface HostCommandArgs {
-  manifest: string;
-  credentials?: string;
-  /** `json` for one JSON event per line; anything else (`text`, the global default) is for people. */
-  'log-format': string;
-}
+export type HostCommandArgs = GlobalArgs & ProbeFlags;
 
 export function withHostOptions<T>(y: Argv<T>): Argv<T & HostCommandArgs> {
-  return y
-    .option('manifest', { alias: 'm', type: 'string', default: './kubeone.yaml', describe: 'path to the KubeOneCluster manifest' })
-    .option('credentials', { alias: 'c', type: 'string', describe: 'credentials file' })
-    .option('log-format', { alias: 'l', type: 'string', default: 'text', describe: 'log format: text or json' }) as unknown as Argv<
-    T & HostCommandArgs
-  >;
+  return withProbeFlags(y) as unknown as Argv<T & HostCommandArgs>;
 }
 
-export function manifestPath(args: HostCommandArgs): string {
-  return resolve(args.manifest);
+/** The real collaborators, loading the manifest through the CLI context (so -t and -c work). */
+export function collaboratorsFor(ctx: CliContext, args: HostCommandArgs): Collaborators {
+  const logger = ctx.logger(args);
+  return realCollaborators({ load: () => ctx.loadCluster(args), probeContext: (loaded) => probeContext(loaded, args, logger) });
 }
 
-/** Prints a flow failure and sets the exit code (no stack traces for expected failures). */
-export function reportFailure(error: unknown, json: boolean): void {
-  const message = error instanceof Error ? error.message : String(error);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'error', message })}\n`);
-  else process.stderr.write(`Error: ${message}\n`);
-  process.exitCode = error instanceof FlowError ? error.exitCode : 1;
+export const wantsJson = (args: HostCommandArgs): boolean => args['log-format'] === 'json' || (args as { output?: string }).output === 'json';
+
+/**
+ * Wraps a host command's handler: a failure becomes an exit code (the error's own, as
+ * KubeOne's table, else 1) and is printed as text on stderr, or as one JSON event on
+ * stdout when the output is JSON.
+ */
+export function hostHandler<A extends HostCommandArgs>(ctx: CliContext, handler: (args: A) => Promise<void>): (argv: ArgumentsCamelCase<object>) => Promise<void> {
+  return async (argv) => {
+    const args = argv as unknown as A;
+    try {
+      await handler(args);
+    } catch (error) {
+      if (wantsJson(args)) {
+        ctx.exitCode = exitCodeOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.io.stdout.write(`${JSON.stringify({ type: 'error', message })}\n`);
+      } else {
+        ctx.fail(error, Boolean(args.debug));
+      }
+    }
+  };
 }

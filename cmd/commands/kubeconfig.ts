@@ -1,17 +1,15 @@
 // kubeone kubeconfig: prints the admin kubeconfig, read from the first control plane that
 // has one (the file never touches the local disk).
-import type { CommandModule } from 'yargs';
-import { realCollaborators } from './executor-wiring.js';
-import { type HostCommandArgs, manifestPath, reportFailure, withHostOptions } from './executor-options.js';
+import type { CommandFactory } from '../shared/context.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
 
-export const kubeconfigCommand: CommandModule<object, HostCommandArgs> = {
+export const kubeconfigCommand: CommandFactory = (ctx) => ({
   command: 'kubeconfig',
   describe: 'Print the cluster admin kubeconfig (from the leader)',
-  builder: (y) => withHostOptions(y) as never,
-  handler: async (args) => {
-    try {
-      const c = await realCollaborators();
-      const loaded = await c.loadCluster(manifestPath(args), args.credentials);
+  builder: (y) => withHostOptions(y),
+  handler: hostHandler<HostCommandArgs>(ctx, async (args) => {
+    const c = collaboratorsFor(ctx, args);
+      const loaded = await c.loadCluster(args.manifest);
       const pool = c.createPool(loaded);
       try {
         const failures: string[] = [];
@@ -22,7 +20,7 @@ export const kubeconfigCommand: CommandModule<object, HostCommandArgs> = {
               failures.push(`${host.name}: no /etc/kubernetes/admin.conf`);
               continue;
             }
-            process.stdout.write((await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8'));
+            ctx.io.stdout.write((await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8'));
             return;
           } catch (error) {
             failures.push((error as Error).message);
@@ -32,10 +30,5 @@ export const kubeconfigCommand: CommandModule<object, HostCommandArgs> = {
       } finally {
         await pool.closeAll();
       }
-    } catch (error) {
-      reportFailure(error, args['log-format'] === 'json');
-    }
-  },
-};
-
-export default kubeconfigCommand;
+  }),
+});

@@ -1,50 +1,69 @@
-// kubeone plan [--out FILE] [--detailed-exitcode] [-o json]: probe, then show what apply
-// would do and why. --out saves the plan (bound to the snapshot hash) for `kubeone apply FILE`.
+// kubeone plan: probe (or read a saved snapshot), then show what apply would do and why.
+// Changes nothing. --out saves the plan (bound to the snapshot hash) for `kubeone apply FILE`;
+// --metrics-file writes drift metrics for node_exporter's textfile collector (cron jobs).
 import { writeFileSync } from 'node:fs';
-import type { CommandModule } from 'yargs';
+import type { LoadedCluster } from '../../pkg/api/types.js';
 import { planFor } from '../../pkg/executor/apply-flow.js';
 import { actionsWithRepairs } from '../../pkg/executor/run-context.js';
-import { realCollaborators } from './executor-wiring.js';
-import { type HostCommandArgs, manifestPath, reportFailure, withHostOptions } from './executor-options.js';
-import { planText } from './terminal-ui.js';
+import { renderPlanMetrics, writeTextfileAtomically } from '../../pkg/metrics/textfile.js';
+import type { Plan } from '../../pkg/plan/types.js';
+import { loadSnapshotFile } from '../../pkg/snapshot/index.js';
+import type { Snapshot } from '../../pkg/snapshot/types.js';
+import { renderPlanHuman } from '../../pkg/views/plan-human.js';
+import { renderPlanJson } from '../../pkg/views/plan-json.js';
+import { detailedExitCode } from '../../pkg/views/plan-view.js';
+import type { CommandFactory } from '../shared/context.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
 
 interface PlanArgs extends HostCommandArgs {
   out?: string;
+  snapshot?: string;
+  'metrics-file'?: string;
   'detailed-exitcode': boolean;
   output: 'text' | 'json';
 }
 
-export const planCommand: CommandModule<object, PlanArgs> = {
+export const planCommand: CommandFactory = (ctx) => ({
   command: 'plan',
   describe: 'Show the actions apply would run, each with its reason (changes nothing)',
   builder: (y) =>
     withHostOptions(y)
       .option('out', { type: 'string', describe: 'save the plan as JSON for `kubeone apply FILE`' })
-      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0: no changes, 2: changes, 1: error' })
-      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const }) as never,
-  handler: async (args) => {
+      .option('snapshot', { type: 'string', describe: 'plan against a saved snapshot (`kubeone snapshot -o FILE`) instead of probing the hosts' })
+      .option('metrics-file', { type: 'string', describe: 'write drift metrics in Prometheus textfile format to this path (written atomically)' })
+      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0: no changes, 2: changes, 1: error or refusal' })
+      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' }),
+  handler: hostHandler<PlanArgs>(ctx, async (args) => {
+    const c = collaboratorsFor(ctx, args);
+    let loaded: LoadedCluster | null = null;
+    let snapshot: Snapshot | null = null;
+    let plan: Plan | null = null;
     try {
-      const c = await realCollaborators();
-      const loaded = await c.loadCluster(manifestPath(args), args.credentials);
-      const pool = c.createPool(loaded);
-      try {
-        const snapshot = await c.probe(loaded, pool);
-        const { plan } = await planFor(c, loaded, snapshot, { manifestPath: loaded.manifestPath, yes: false, parallelism: 1, command: 'kubeone plan', signal: new AbortController().signal });
-        const { repairs } = actionsWithRepairs(plan, loaded, snapshot);
-        if (args.output === 'json') process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-        else if (plan.actions.length + repairs.length === 0 && plan.refusals.length === 0) process.stdout.write('No changes. The cluster matches the manifest.\n');
-        else process.stdout.write(planText(plan, repairs));
-        for (const r of plan.refusals) process.stderr.write(`refused (${r.rule}) ${r.hosts.join(', ')}: ${r.message}\n  hint: ${r.hint}\n`);
-        if (args.out) writeFileSync(args.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-        if (plan.refusals.length > 0) process.exitCode = 1;
-        else if (args['detailed-exitcode'] && plan.actions.length + repairs.length > 0) process.exitCode = 2;
-      } finally {
-        await pool.closeAll();
+      loaded = await c.loadCluster(args.manifest);
+      if (args.snapshot) {
+        snapshot = await loadSnapshotFile(args.snapshot);
+      } else {
+        const pool = c.createPool(loaded);
+        try {
+          snapshot = await c.probe(loaded, pool);
+        } finally {
+          await pool.closeAll();
+        }
       }
-    } catch (error) {
-      reportFailure(error, args.output === 'json');
+      const flow = { manifestPath: loaded.manifestPath, yes: false, parallelism: 1, command: 'kubeone plan', signal: new AbortController().signal };
+      const computed = (await planFor(c, loaded, snapshot, flow)).plan;
+      if (args.out) writeFileSync(args.out, `${JSON.stringify(computed, null, 2)}\n`, { mode: 0o600 });
+      // Nodes an interrupted run left cordoned are repaired first by apply: show them too.
+      plan = { ...computed, actions: actionsWithRepairs(computed, loaded, snapshot).actions };
+    } finally {
+      if (args['metrics-file']) {
+        const text = renderPlanMetrics({ cluster: loaded?.cluster.name ?? '', plan, snapshot, timestampSeconds: Math.floor(Date.now() / 1000), failed: plan === null });
+        await writeTextfileAtomically(args['metrics-file'], text);
+      }
     }
-  },
-};
-
-export default planCommand;
+    ctx.print(args.output === 'json' ? renderPlanJson(plan) : renderPlanHuman(plan, { verbose: args.verbose, color: process.stdout.isTTY === true }));
+    const code = detailedExitCode(plan);
+    // Without --detailed-exitcode only refusals fail the command.
+    ctx.exitCode = args['detailed-exitcode'] ? code : code === 1 ? 1 : 0;
+  }),
+});

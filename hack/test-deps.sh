@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Debian packages the test suites run against, installed when missing (CI starts on a fresh
+# machine): etcd-server (the simulator's apiserver stores in a real etcd; its unit tests
+# start one) and openssh-server (pkg/ssh's unit tests talk to a real sshd on loopback).
+# Package scripts are kept from starting either as a system service: tests start their own.
+set -euo pipefail
+
+log_dir="${KUBEONE_HACK_LOG_DIR:-/tmp/kubeone-hack}"
+mkdir -p "$log_dir"
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+missing=()
+[ -x /usr/bin/etcd ] || missing+=(etcd-server)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "test-deps: installing ${missing[*]}" >&2
+policy=/usr/sbin/policy-rc.d
+placed_policy=0
+if [ ! -e "$policy" ]; then
+  # Exit 101 tells invoke-rc.d "not allowed": the packages install without starting services.
+  printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+  as_root chmod 755 "$policy"
+  placed_policy=1
+fi
+cleanup() { if [ "$placed_policy" = 1 ]; then as_root rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log_dir/test-deps-update.log" 2>&1 || {
+  echo "test-deps: apt-get update failed; see $log_dir/test-deps-update.log" >&2; tail -n 20 "$log_dir/test-deps-update.log" >&2; exit 1; }
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log_dir/test-deps-install.log" 2>&1 || {
+  echo "test-deps: installing ${missing[*]} failed; see $log_dir/test-deps-install.log" >&2; tail -n 20 "$log_dir/test-deps-install.log" >&2; exit 1; }
