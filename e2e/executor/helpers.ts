@@ -111,42 +111,36 @@ export function pendingHostActions(
 }
 
 /**
- * The real collaborators (api, ssh, probe, plan, kube, addons) for flow-level e2e tests.
- * pkg/api's loadCluster is used when present, else the manifest is read as it is.
+ * The CLI's own collaborators (cmd/commands/executor-wiring.ts) for flow-level e2e tests,
+ * with the manifest path given per call, `overrides` merged into the loaded manifest, a
+ * known_hosts file beside the manifest (new keys accepted), and a probe counter.
  */
 export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Promise<import('../../pkg/executor/collaborators.js').Collaborators & { probes: number }> {
-  const api = await importByName<Record<string, unknown>>('../../pkg/api/index.js').catch(() => ({}) as Record<string, unknown>);
-  const { computePlan } = await importByName<{ computePlan: import('../../pkg/executor/collaborators.js').Collaborators['computePlan'] }>('../../pkg/plan/index.js');
-  const { createTunnelledKubeConfig } = await importByName<{ createTunnelledKubeConfig: (...a: unknown[]) => unknown }>('../../pkg/kube/index.js');
-  const render = await importByName<{ renderAddons?: (o: { loaded: LoadedCluster }) => unknown[] }>('../../pkg/addons/render.js').catch(() => ({}) as { renderAddons?: undefined });
-  const apply = await importByName<Record<string, (...a: unknown[]) => Promise<unknown>>>('../../pkg/addons/apply.js').catch(() => ({}) as Record<string, never>);
+  const { loadCluster: loadManifest } = await import('../../pkg/api/load.js');
+  const { realCollaborators } = await import('../../cmd/commands/executor-wiring.js');
+  const { silentLogger } = await import('../../pkg/ssh/logger.js');
   const state = { probes: 0 };
-  const loadCluster = async (path: string) => {
-    const load = api.loadCluster as ((o: { manifestPath: string }) => Promise<LoadedCluster>) | undefined;
-    const loaded = load ? await load({ manifestPath: path }) : loadFleetManifest(path);
-    Object.assign(loaded.cluster, overrides);
-    return loaded;
-  };
+  let path = '';
+  const real = realCollaborators({
+    load: async () => {
+      const loaded = await loadManifest({ manifestPath: path });
+      Object.assign(loaded.cluster, overrides);
+      return loaded;
+    },
+    probeContext: (loaded) => ({ loaded, logger: silentLogger, knownHostsPath: join(loaded.baseDir, 'known_hosts'), acceptNewHostKeys: true }),
+  });
   return {
+    ...real,
     get probes() {
       return state.probes;
     },
-    loadCluster,
-    createPool: (loaded) => {
-      let pool: TransportPool | undefined;
-      const ready = sshPool(loaded).then((p) => (pool = p));
-      return { get: async (h) => (await ready).get(h), closeAll: async () => void (await ready, await pool!.closeAll()) };
+    loadCluster: async (manifestPath) => {
+      path = manifestPath;
+      return real.loadCluster(manifestPath);
     },
     probe: async (loaded, pool) => {
       state.probes++;
-      return probeHosts(loaded, pool);
-    },
-    renderAddons: async (loaded) => (render.renderAddons ? (render.renderAddons({ loaded }) as never) : []),
-    computePlan,
-    createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
-    addons: {
-      apply: async (kc, addon) => void (await apply.applyAddonObjects!(kc, addon)),
-      prune: async (kc, objects) => void (await apply.pruneAddonObjects!(kc, objects)),
+      return real.probe(loaded, pool);
     },
   };
 }

@@ -121,6 +121,29 @@ users:
     }
   });
 
+  it('drops a kept-alive connection the apiserver closed, so the next request does not hang', async () => {
+    // An SSH channel whose far end closed only ends its readable side (half-open): imitated
+    // with allowHalfOpen sockets. The server then closes every connection (a restart).
+    const halfOpen: HostTransport = {
+      ...transport,
+      forwardOut: (host, p) =>
+        new Promise((resolve, reject) => {
+          const s = net.connect({ port: p, host, allowHalfOpen: true }, () => resolve(s));
+          s.on('error', reject);
+        }),
+    };
+    const kc = createTunnelledKubeConfig(halfOpen, adminConf(), '127.0.0.1', port);
+    try {
+      await kc.makeApiClient(CoreV1Api).listNode();
+      server.closeAllConnections();
+      await new Promise((r) => setTimeout(r, 200));
+      const nodes = await kc.makeApiClient(CoreV1Api).listNode();
+      expect(nodes.items).to.have.length(1);
+    } finally {
+      kc.close();
+    }
+  });
+
   it('works with KubernetesObjectApi (discovery + list)', async () => {
     const kc = createTunnelledKubeConfig(transport, adminConf(), '127.0.0.1', port);
     try {

@@ -11,13 +11,15 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 import type { HostTransport } from '../ssh/types.js';
 
+const SOCKET_IDLE_TIMEOUT_MS = 30_000;
+
 /** An https.Agent that opens each TLS connection over a freshly forwarded SSH channel. */
 export class TunnelAgent extends https.Agent {
   constructor(
     private readonly dial: () => Promise<Duplex>,
     options: https.AgentOptions,
   ) {
-    super({ keepAlive: true, maxSockets: 16, ...options });
+    super({ keepAlive: true, maxSockets: 16, timeout: SOCKET_IDLE_TIMEOUT_MS, ...options });
   }
 
   override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
@@ -30,6 +32,18 @@ export class TunnelAgent extends https.Agent {
           // SNI must not be an IP address; certificate checks still use the host.
           servername: net.isIP(host) ? undefined : (options.servername ?? host),
         });
+        // A request that sees no byte for this long is dead (e.g. the apiserver was restarted
+        // under it): destroying the socket fails the request, so callers retry on a fresh one
+        // instead of waiting forever. Idle keep-alive sockets are dropped the same way.
+        // (The agent re-arms the socket timer with its `timeout` option each time the socket
+        // is handed out or returned, so that option carries the value; this is the action.)
+        socket.setTimeout(SOCKET_IDLE_TIMEOUT_MS, () => socket.destroy(new Error(`no answer from the apiserver through the SSH tunnel for ${SOCKET_IDLE_TIMEOUT_MS / 1000} s`)));
+        // The far end closing (apiserver restarted) ends the channel's readable side only: a
+        // half-open socket would stay in the keep-alive pool and the next request on it would
+        // wait forever. Such a socket is finished.
+        channel.once('end', () => socket.destroy());
+        channel.once('close', () => socket.destroy());
+        socket.once('end', () => socket.destroy());
         callback?.(null, socket);
       },
       (error: Error) => callback?.(error, undefined as never),

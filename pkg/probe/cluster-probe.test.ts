@@ -6,6 +6,7 @@ import net from 'node:net';
 import { expect } from 'chai';
 
 import type { ResolvedHost } from '../api/types.js';
+import { listAddonObjects } from '../addons/apply.js';
 import { TestPki } from '../kube/test-pki.test-helper.js';
 import { buildSnapshot, validateSnapshot } from '../snapshot/snapshot.js';
 import type { HostTransport } from '../ssh/types.js';
@@ -42,6 +43,7 @@ function routes(req: import('node:http').IncomingMessage, res: import('node:http
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeadm-config') {
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeadm-config' }, data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.1\n' } });
   }
+  if (p === '/apis') return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
   if (p === '/api/v1') {
     return json(res, { kind: 'APIResourceList', groupVersion: 'v1', resources: [
       { name: 'configmaps', namespaced: true, kind: 'ConfigMap', verbs: ['list'] },
@@ -112,7 +114,7 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
   it('elects the first healthy control plane and reads nodes, components, kubeadm-config and addon objects', async () => {
     const dialled: string[] = [];
     const pool = { get: async (h: ResolvedHost) => (dialled.push(h.name), transport(h.name)) };
-    const kube = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} } });
+    const kube = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} }, listAddonObjects: (kc) => listAddonObjects(kc, []) });
     expect(kube.error).to.equal(undefined);
     expect(kube.leader).to.equal('cp-1');
     expect(dialled).to.deep.equal(['cp-1']); // cp-2's apiserver did not answer /healthz locally
@@ -133,7 +135,7 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect((secret.object!.metadata as Record<string, unknown>).resourceVersion).to.equal(undefined);
 
     // server-set fields (resourceVersion changes every list here) do not move the hashes
-    const again = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} } });
+    const again = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} }, listAddonObjects: (kc) => listAddonObjects(kc, []) });
     expect(again.addonObjects.map((o) => o.hash)).to.deep.equal(kube.addonObjects.map((o) => o.hash));
     const snapshot = buildSnapshot({ cluster: 'c', hosts: hosts().map((h) => h.facts), kube }, { tool: 't', probedAt: '2026-01-01T00:00:00Z', durationMs: 1 });
     expect(validateSnapshot(snapshot)).to.deep.equal({ valid: true, errors: [] });
@@ -141,7 +143,7 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
 
   it('records the error when no apiserver answers through the tunnel', async () => {
     const pool = { get: async (h: ResolvedHost) => ({ ...transport(h.name), forwardOut: () => Promise.reject(new Error('channel open failure')) }) };
-    const kube = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} } });
+    const kube = await probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} }, listAddonObjects: (kc) => listAddonObjects(kc, []) });
     expect(kube.leader).to.equal(null);
     expect(kube.error).to.contain('cp-1').and.contain('channel open failure');
     expect(kube.nodes).to.deep.equal([]);

@@ -10,7 +10,6 @@ import type { KubeClient } from '../kube/leader.js';
 import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
-import { compareStrings, listAddonObjects } from './addon-objects.js';
 import { imageTag } from './host-facts.js';
 import type { HostProbeResult } from './host-probe.js';
 
@@ -83,13 +82,18 @@ async function clusterConfiguration(client: KubeClient): Promise<Record<string, 
   }
 }
 
+/** Code-unit order: locale-independent, so snapshots sort the same everywhere. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Lists the live addon objects through the tunnelled KubeConfig (pkg/addons' listAddonObjects fits). */
 export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig']) => Promise<AddonObjectFacts[]>;
 
 export interface ClusterProbeOptions {
   hosts: HostProbeResult[];
-  /** Default: the fixed list of common kinds in addon-objects.ts. */
-  listAddonObjects?: AddonObjectLister;
+  /** Lists and hashes the live addon objects (probe() passes one built from the rendered addons). */
+  listAddonObjects: AddonObjectLister;
   pool: Pick<SshPool, 'get'>;
   apiserverPort?: number;
   logger: Logger;
@@ -141,7 +145,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     const [comps, config, addons] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
-      options.listAddonObjects ? options.listAddonObjects(client.kubeConfig) : listAddonObjects(client.objects, (m) => errors.push(m)),
+      options.listAddonObjects(client.kubeConfig),
     ]);
     facts.components = comps;
     facts.clusterConfiguration = config;

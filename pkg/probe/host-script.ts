@@ -175,7 +175,10 @@ if [ -f /etc/fstab ]; then
 fi
 put fstabSwap "$fstab_swap"
 mods=
-for m in overlay br_netfilter; do [ -d /sys/module/$m ] && mods+="$m "; done
+# By effect, as host.prerequisites checks them: a built-in module has no /sys/module entry,
+# and containers cannot modprobe.
+while read -r _ fs; do [ "$fs" = overlay ] && mods+="overlay "; done < /proc/filesystems
+[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] && mods+="br_netfilter "
 put modules "$mods"
 slurp /proc/sys/net/ipv4/ip_forward; put ipForward "\${V%$'\\n'}"
 slurp /proc/sys/net/bridge/bridge-nf-call-iptables; put bridgeNfCallIptables "\${V%$'\\n'}"

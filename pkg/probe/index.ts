@@ -20,8 +20,9 @@ export interface ProbeOptions {
   apiserverPort?: number;
   logger?: Logger;
   /**
-   * How live addon objects are listed and hashed; pass pkg/addons' listAddonObjects (with the
-   * rendered addons) so hashes match the planner's. Default: common kinds, plain normalization.
+   * How live addon objects are listed and hashed. Default: pkg/addons' lister, projecting each
+   * live object onto the addons rendered from `loaded`, so hashes match the planner's. Callers
+   * that already rendered the addons pass a lister over those instances.
    */
   listAddonObjects?: AddonObjectLister;
   /** Tool name and version for meta.tool. */
@@ -34,7 +35,7 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   const script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort });
   const hosts = await Promise.all(options.loaded.hosts.map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)));
   const kube = clusterInitialized(hosts)
-    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects })
+    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects ?? renderingLister(options.loaded) })
     : null;
   const state: SnapshotState = {
     cluster: options.loaded.cluster.name ?? '',
@@ -42,6 +43,14 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
     kube,
   };
   return buildSnapshot(state, { tool: options.tool ?? TOOL_NAME, probedAt: new Date(started).toISOString(), durationMs: Date.now() - started });
+}
+
+/** Loaded only when there is a cluster: the addon packages pull in @kubernetes/client-node. */
+function renderingLister(loaded: LoadedCluster): AddonObjectLister {
+  return async (kubeConfig) => {
+    const [{ listAddonObjects }, { renderAddons }] = await Promise.all([import('../addons/apply.js'), import('../addons/render.js')]);
+    return listAddonObjects(kubeConfig, renderAddons({ loaded }));
+  };
 }
 
 export { DEFAULT_MANAGED_PATHS, renderHostScript } from './host-script.js';
