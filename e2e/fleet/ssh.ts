@@ -17,9 +17,20 @@ export interface SshKeyFiles {
   publicKey: string;
 }
 
+/**
+ * ssh2's generator drops a leading zero byte of the ed25519 public key now and then (about 1
+ * key in 250), and then cannot parse its own private key: draw again until it can.
+ */
+function parsableKeyPair(comment: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+}
+
 /** A new ed25519 key pair in OpenSSH format, written as DIR/id_ed25519{,.pub}. */
 export async function writeFleetKeyPair(dir: string, comment: string): Promise<SshKeyFiles> {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  const pair = parsableKeyPair(comment);
   const keyPath = path.join(dir, 'id_ed25519');
   const publicKeyPath = `${keyPath}.pub`;
   await writeFile(keyPath, pair.private, { mode: 0o600 });

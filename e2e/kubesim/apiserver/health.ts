@@ -35,7 +35,9 @@ export class HealthChecker {
     const only = m[2];
     const checks: Array<[string, boolean]> = [['ping', true], ['log', true]];
     if (kind !== 'livez') checks.push(['etcd', await this.etcdOk()]);
-    if (kind === 'readyz') checks.push(['poststarthook/kubesim-bootstrap', this.bootstrapped]);
+    // As the real apiserver, healthz and readyz fail until the post-start hooks ran: clients
+    // (kubeadm's upload-config) may rely on kube-system existing once healthz says ok.
+    if (kind !== 'livez') checks.push(['poststarthook/kubesim-bootstrap', this.bootstrapped]);
     const selected = only ? checks.filter(([n]) => n === only || `poststarthook/${only}` === n) : checks;
     if (only && selected.length === 0) return { code: 404, body: '404 page not found\n' };
     const ok = selected.every(([, v]) => v);

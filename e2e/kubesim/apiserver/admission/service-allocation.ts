@@ -53,7 +53,25 @@ async function reserve(ctx: RequestContext, ip: string, svc: KubeObject): Promis
     },
     spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name } },
   });
-  return r.ok;
+  if (r.ok) return true;
+  return reclaimOrphan(ctx, ip, svc);
+}
+
+/**
+ * The real allocator's repair loop frees an IPAddress whose Service is gone (a create that
+ * failed after allocating, an interrupted delete). Done at once here: a request for such an
+ * address takes it over instead of failing with "already allocated" until the loop ran.
+ */
+async function reclaimOrphan(ctx: RequestContext, ip: string, svc: KubeObject): Promise<boolean> {
+  const cur = await ctx.deps.store.get(ipAddressDef, undefined, ip);
+  const parent = cur?.object.spec?.parentRef as { namespace?: string; name?: string } | undefined;
+  if (!cur || !parent?.name) return false;
+  if (await ctx.deps.store.get(servicesDef, parent.namespace, parent.name)) return false;
+  const updated = await ctx.deps.store.update(ipAddressDef, {
+    ...cur.object,
+    spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name } },
+  }, cur.modRevision);
+  return updated.ok;
 }
 
 export async function allocateClusterIP(ctx: RequestContext, svc: KubeObject): Promise<void> {

@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import { dnsServiceIp } from '../../common/net.js';
 import { corednsTag, parseVersion } from '../../common/versions.js';
-import type { KubeClient, KubeObject } from '../../common/kube-client.js';
+import { KubeError, type KubeClient, type KubeObject } from '../../common/kube-client.js';
 import type { ClusterConfig } from '../config/types.js';
 import { out } from '../output.js';
 
@@ -90,7 +90,7 @@ export async function ensureCoreDNS(client: KubeClient, cfg: ClusterConfig): Pro
     },
   };
   await apply(client, `${apps}/deployments`, deployment, true);
-  await client.createIfMissing(`${ns}/services`, {
+  await createDnsService(client, `${ns}/services`, {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { ...labels('kube-dns'), 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' } },
@@ -105,6 +105,19 @@ export async function ensureCoreDNS(client: KubeClient, cfg: ClusterConfig): Pro
     },
   });
   out('[addons] Applied essential addon: CoreDNS');
+}
+
+/**
+ * As kubeadm: create the DNS Service; when it exists (409) or its fixed ClusterIP is taken
+ * (422, e.g. an earlier interrupted run), update it in place instead.
+ */
+async function createDnsService(client: KubeClient, collection: string, service: KubeObject): Promise<void> {
+  try {
+    await client.create(collection, service);
+  } catch (err) {
+    if (!(err instanceof KubeError && (err.status === 409 || err.status === 422))) throw err;
+    await client.createOrUpdate(collection, service);
+  }
 }
 
 export async function ensureKubeProxy(client: KubeClient, cfg: ClusterConfig, kubeProxyConfig: Record<string, unknown>, server: string): Promise<void> {
