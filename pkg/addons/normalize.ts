@@ -3,6 +3,8 @@
 // projected onto the fields the rendered object sets (what server-side apply owns).
 import { createHash } from 'node:crypto';
 
+import { canonicalJson } from '../api/canonical-json.js';
+
 export type KubeObject = Record<string, unknown>;
 
 export const ADDON_LABEL = 'kubeone.io/addon';
@@ -48,16 +50,6 @@ export function normalizeObject(obj: KubeObject): KubeObject {
     delete out.stringData;
   }
   return out;
-}
-
-/** JSON with object keys sorted: the stable form hashes are taken of. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
 }
 
 /** sha256 (hex) of the normalized object. */

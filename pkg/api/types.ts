@@ -349,6 +349,8 @@ export interface ControlPlaneComponents {
 export interface KubernetesBinaries {
   packageRepository?: { url?: string };
   bundle?: { url?: string; path?: string };
+  /** Minor ('1.35') -> the patch release ('1.35.1') a multi-minor upgrade passes through. */
+  intermediateVersions?: Record<string, string>;
 }
 
 export interface KubeOneCluster {

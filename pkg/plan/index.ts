@@ -22,7 +22,7 @@ import * as upgrade from './actions/upgrade.js';
 import { PLAN_FORMAT, type DesiredState, type Plan, type PlanOptions } from './types.js';
 import type { Snapshot } from '../snapshot/types.js';
 
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson } from '../api/canonical-json.js';
 export type { PlanContext } from './context.js';
 
 export function computePlan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions): Plan {
@@ -55,7 +55,7 @@ function warnAboutRuns(ctx: PlanContext): void {
       ctx.b.warn(`${h.name}: step ${f.inflight.step} of ${f.inflight.actionId} (run ${f.inflight.runId}, started ${f.inflight.startedAt}) did not finish; this plan redoes what is still missing`);
     }
     if (f?.lock) {
-      ctx.b.warn(`${h.name}: cluster lock held by ${f.lock.owner} (pid ${f.lock.pid}, \`${f.lock.command}\` since ${f.lock.startedAt}); apply waits for it or needs it released`);
+      ctx.b.warn(`${h.name}: cluster lock held by ${f.lock.owner} (pid ${f.lock.pid}, \`${f.lock.command}\` since ${f.lock.startedAt}); apply refuses to run until it is released (\`kubeone unlock\` if its owner is gone)`);
     }
   }
   if (ctx.kube?.error) ctx.b.warn(`the Kubernetes API answered with errors: ${ctx.kube.error}`);

@@ -136,6 +136,11 @@ describe('computePlan', () => {
     const noPatch = computePlan(want, converged('1.34.3').build(), NOW);
     expect(ids(noPatch)).to.include('upgrade-control-plane:cp-1:1.35');
     expect(noPatch.warnings.join('\n')).to.contain('intermediate minor 1.35');
+    // the manifest's kubernetesBinaries.intermediateVersions is read when no option is given
+    want.cluster.cluster.kubernetesBinaries = { intermediateVersions: { '1.35': 'v1.35.2' } };
+    const fromManifest = computePlan(want, converged('1.34.3').build(), NOW);
+    expect(ids(fromManifest)).to.include('upgrade-control-plane:cp-1:1.35.2');
+    expect(fromManifest.warnings).to.deep.equal([]);
   });
 
   it('a worker two minors behind steps through each minor; control planes only take the steps they need', () => {

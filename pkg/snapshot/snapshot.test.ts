@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../api/canonical-json.js';
 import { buildSnapshot, hashState, loadSnapshotFile, serializeSnapshot, validateSnapshot } from './snapshot.js';
 import type { SnapshotState } from './types.js';
 

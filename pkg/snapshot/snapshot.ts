@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { ValidateFunction } from 'ajv';
 
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../api/canonical-json.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
 
 export const SNAPSHOT_SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'snapshot-v1.json');

@@ -159,4 +159,11 @@ export function validateKubernetesBinaries(c: KubeOneCluster, out: Issues): void
     }
     if (b.path) checkPlaceholders(b.path, 'kubernetesBinaries.bundle.path', out);
   }
+  for (const [minor, version] of Object.entries(kb.intermediateVersions ?? {})) {
+    const path = joinPath('kubernetesBinaries.intermediateVersions', minor);
+    if (!/^1\.\d+$/.test(minor)) out.add(path, `key ${JSON.stringify(minor)} is not a minor version such as 1.35`);
+    else if (typeof version !== 'string' || !new RegExp(`^v?${minor.replace('.', '\\.')}\\.\\d+$`).test(version)) {
+      out.add(path, `${JSON.stringify(version)} is not a ${minor} patch release such as ${minor}.1`);
+    }
+  }
 }

@@ -134,6 +134,7 @@ const cases: RuleCase[] = [
   { rule: 'kubernetesBinaries: at most one source', pass: (c) => (c.kubernetesBinaries = { bundle: { path: './b-{version}.tgz' } }), fail: (c) => (c.kubernetesBinaries = { bundle: { path: './b.tgz' }, packageRepository: {} }), path: 'kubernetesBinaries', message: /at most one/ },
   { rule: 'kubernetesBinaries: bundle url xor path', pass: (c) => (c.kubernetesBinaries = { bundle: { url: 'https://m/k-{arch}-v{version}.tgz' } }), fail: (c) => (c.kubernetesBinaries = { bundle: {} }), path: 'kubernetesBinaries.bundle', message: /exactly one/ },
   { rule: 'kubernetesBinaries: http(s) URL', pass: (c) => (c.kubernetesBinaries = { packageRepository: { url: 'http://m/v{minor}/deb/' } }), fail: (c) => (c.kubernetesBinaries = { bundle: { url: 'ftp://m/k.tgz' } }), path: 'kubernetesBinaries.bundle.url', message: /http\(s\)/ },
+  { rule: 'kubernetesBinaries: intermediate versions', pass: (c) => (c.kubernetesBinaries = { intermediateVersions: { '1.35': '1.35.1' } }), fail: (c) => (c.kubernetesBinaries = { intermediateVersions: { '1.35': '1.36.0' } }), path: 'kubernetesBinaries.intermediateVersions["1.35"]', message: /not a 1\.35 patch release/ },
   { rule: 'kubernetesBinaries: placeholders', pass: () => {}, fail: (c) => (c.kubernetesBinaries = { bundle: { path: './k-{os}.tgz' } }), path: 'kubernetesBinaries.bundle.path', message: /unknown placeholder \{os\}/ },
 ];
 

@@ -3,7 +3,7 @@
 // JSON patch for `plan -v`), live objects no longer rendered are pruned in the same action;
 // an addon live but no longer desired at all is pruned as a whole.
 import jsonpatch from 'fast-json-patch';
-import { sortKeys } from '../canonical-json.js';
+import { sortKeys } from '../../api/canonical-json.js';
 import type { PlanContext } from '../context.js';
 import type { AddonObjectFacts } from '../../snapshot/types.js';
 import type { ObjectDiff, RenderedAddon, RenderedObject, Step } from '../types.js';

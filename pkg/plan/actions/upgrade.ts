@@ -44,10 +44,10 @@ export const idOf = (host: HostView, version: string): string =>
 /** The versions to pass through, e.g. 1.34.3 -> 1.36.0 gives ['1.35.x', '1.36.0']. */
 export function upgradePath(ctx: PlanContext, from: string): string[] {
   const path = intermediateMinors(from, ctx.version).map((minor) => {
-    const chosen = ctx.options.intermediateVersions?.[minor];
+    const chosen = (ctx.options.intermediateVersions?.[minor] ?? ctx.desired.cluster.cluster.kubernetesBinaries?.intermediateVersions?.[minor])?.replace(/^v/, '');
     if (chosen && minorOf(chosen) === minor) return chosen;
     if (chosen) ctx.b.warn(`intermediate version ${chosen} given for ${minor} is not a ${minor} release; ignored`);
-    ctx.b.warn(`no patch version given for the intermediate minor ${minor}; using ${minor} (set the intermediate version, e.g. ${minor}.1)`);
+    ctx.b.warn(`no patch version given for the intermediate minor ${minor}; using ${minor} (set kubernetesBinaries.intermediateVersions, e.g. {"${minor}": "${minor}.1"})`);
     return minor;
   });
   return [...path, ctx.version];

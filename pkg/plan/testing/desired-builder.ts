@@ -1,7 +1,7 @@
 // Builders of the desired side for tests: a DesiredState as loadCluster + the renderers would
 // produce it, and small rendered addons.
 import type { HostConfig, LoadedCluster, ResolvedHost } from '../../api/types.js';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { DesiredState, RenderedAddon } from '../types.js';
 import { sha256, standardFiles } from './files.js';
 

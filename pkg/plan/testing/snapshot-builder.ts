@@ -10,7 +10,7 @@ import type {
   NodeFacts,
   Snapshot,
 } from '../../snapshot/types.js';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { RenderedAddon } from '../types.js';
 
 export { sha256, standardFiles, CONTAINERD_CONFIG, KUBELET_CONFIG, KUBELET_FLAGS } from './files.js';
