@@ -142,7 +142,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   }
   if (plan.refusals.length > 0) {
     throw new FlowError(
-      ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule} (${r.hosts.join(', ')}): ${r.message}\n    hint: ${r.hint}`)].join('\n'),
+      ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule}${r.hosts.length ? ` (${r.hosts.join(', ')})` : ''}: ${r.message}\n    hint: ${r.hint}`)].join('\n'),
     );
   }
   const { actions, repairs } = actionsWithRepairs(plan, loaded, snapshot);

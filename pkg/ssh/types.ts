@@ -1,6 +1,7 @@
 // The contract every remote operation goes through. One real implementation (ssh2 via
 // node-ssh, pkg/ssh/pool.ts) and in-memory fakes for unit tests.
 import type { Duplex } from 'node:stream';
+import { ExitCode } from '../errors/exit-codes.js';
 import type { HostErrorKind } from '../snapshot/types.js';
 
 export interface ExecResult {
@@ -50,5 +51,12 @@ export class SshError extends Error {
   ) {
     super(`${host}: ${message}`, options);
     this.name = 'SshError';
+  }
+
+  /** KubeOne's exit codes: 14 host not reached, 16 a remote command failed, 13 other SSH failures. */
+  get exitCode(): number {
+    if (this.kind === 'unreachable' || this.kind === 'timeout') return ExitCode.connection;
+    if (this.kind === 'commandFailed') return ExitCode.exec;
+    return ExitCode.ssh;
   }
 }
