@@ -19,4 +19,7 @@ if node -e 'process.exit(require("./package.json").scripts?.["build:kubesim"] ? 
 else
   say "no build:kubesim script in package.json: skipping the simulator bundles"
 fi
+say "the kubeone CLI (npm run build: the lifecycle tests run dist/cmd/kubeone.js as users do)"
+npm run --silent build
+
 say "ready"
