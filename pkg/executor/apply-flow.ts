@@ -160,7 +160,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
     throw new FlowError('apply cancelled', 1);
   }
 
-  const transport = transportFor(loaded, pool);
+  const transport = transportFor(loaded, pool, snapshot);
   const lockOn = await transport(lockHost(loaded, snapshot));
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
   if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);

@@ -2,6 +2,7 @@
 // Kubernetes client), the journal listener, resume decisions and in-flight markers.
 import { randomUUID } from 'node:crypto';
 import type { LoadedCluster } from '../api/types.js';
+import { hostNamed } from '../api/former-host.js';
 import { apiEndpointOf } from '../kubeadm/network.js';
 import type { Action, DesiredState, Plan } from '../plan/types.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -17,9 +18,10 @@ import { interruptedActions, nodeOfStep, uncordonRepairs } from './resume.js';
 import { systemClock } from './retry.js';
 import type { ExecuteOptions, Listener, RetryPolicy } from './types.js';
 
-export function transportFor(loaded: LoadedCluster, pool: TransportPool): (host: string) => Promise<HostTransport> {
+/** Connections by host name: manifest hosts, and the former hosts the snapshot's probe reached. */
+export function transportFor(loaded: LoadedCluster, pool: TransportPool, snapshot?: Snapshot): (host: string) => Promise<HostTransport> {
   return async (name) => {
-    const host = loaded.hosts.find((h) => h.name === name);
+    const host = hostNamed(loaded.hosts, snapshot?.state.hosts ?? [], name);
     if (!host) throw new Error(`unknown host "${name}"`);
     return pool.get(host);
   };
@@ -58,7 +60,7 @@ export function buildRunContext(args: {
   retry?: RetryPolicy;
 }): RunContext {
   const { loaded, snapshot, desired, plan, actions, pool, collaborators } = args;
-  const transport = transportFor(loaded, pool);
+  const transport = transportFor(loaded, pool, snapshot);
   const secrets = new Set<string>();
   const leader = { name: null as string | null };
   let cached: { leader: string; kubeConfig: unknown; api: KubeApi } | null = null;

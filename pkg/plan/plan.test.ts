@@ -205,17 +205,17 @@ describe('computePlan', () => {
     expect(ids(plan)).to.include('install-prerequisites:cp-2');
   });
 
-  it('host removed from the manifest: drained, etcd member removed, Node deleted, reset', () => {
+  it('host removed from the manifest: drained, etcd member removed, reset, then its Node deleted', () => {
     const plan = computePlan(desired({ controlPlanes: ['cp-1', 'cp-2'], workers: ['w-1'] }), converged().build(), NOW);
     expectTopological(plan);
     expect(ids(plan)).to.deep.equal(['remove-node:cp-3', 'remove-node:w-2']);
-    expect(action(plan, 'remove-node:w-2').steps.map((s) => s.op)).to.deep.equal(['node.cordon', 'node.drain', 'node.delete', 'kubeadm.reset']);
+    expect(action(plan, 'remove-node:w-2').steps.map((s) => s.op)).to.deep.equal(['node.cordon', 'node.drain', 'kubeadm.reset', 'node.delete']);
     expect(action(plan, 'remove-node:cp-3').steps.map((s) => s.op)).to.deep.equal([
       'node.cordon',
       'node.drain',
       'etcd.member.remove',
-      'node.delete',
       'kubeadm.reset',
+      'node.delete',
     ]);
     expect(action(plan, 'remove-node:w-2')).to.include({ change: '-', disruptive: true });
     expect(action(plan, 'remove-node:w-2').reason).to.contain('no host w-2 is in controlPlane.hosts or staticWorkers.hosts');

@@ -1,5 +1,6 @@
 // probe(): the actual state of every host (one SSH round trip each, in parallel) and of the
 // cluster (Kubernetes API through an SSH tunnel), as one redacted, hashable snapshot.
+import { formerHostsOf } from '../api/former-host.js';
 import type { LoadedCluster } from '../api/types.js';
 import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot, SnapshotState } from '../snapshot/types.js';
@@ -37,9 +38,13 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   const kube = clusterInitialized(hosts)
     ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects ?? renderingLister(options.loaded) })
     : null;
+  // Hosts taken out of the manifest whose Nodes remain: probed so the plan can reset them.
+  const former = await Promise.all(
+    formerHostsOf(options.loaded.hosts, kube?.nodes ?? []).map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)),
+  );
   const state: SnapshotState = {
     cluster: options.loaded.cluster.name ?? '',
-    hosts: hosts.map((h) => h.facts).sort((a, b) => a.id - b.id),
+    hosts: [...hosts.map((h) => h.facts), ...former.map((h) => ({ ...h.facts, former: true }))].sort((a, b) => a.id - b.id),
     kube,
   };
   return buildSnapshot(state, { tool: options.tool ?? TOOL_NAME, probedAt: new Date(started).toISOString(), durationMs: Date.now() - started });

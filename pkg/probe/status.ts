@@ -27,7 +27,7 @@ export function statusRows(snapshot: Snapshot): string[][] {
   const kube = snapshot.state.kube;
   return snapshot.state.hosts.map((h) => {
     const cp = h.role === 'controlPlane';
-    const role = cp ? 'control-plane' : 'worker';
+    const role = `${cp ? 'control-plane' : 'worker'}${h.former ? ' (removed)' : ''}`;
     if (!h.reachable) return [h.name, role, `(${h.error?.kind ?? 'unreachable'})`, '?', '?', cp ? '?' : '-', cp ? '?' : '-', '?'];
     const node = kube?.nodes.find((n) => n.host === h.name);
     const member = kube?.etcdMembers.find((m) => m.host === h.name);
@@ -58,6 +58,10 @@ export function statusProblems(snapshot: Snapshot, options: StatusOptions = {}):
   const nowMs = options.now ? Date.parse(options.now) : NaN;
   const warnMs = (options.certWarningDays ?? 30) * 86_400_000;
   for (const h of snapshot.state.hosts) {
+    if (h.former) {
+      problems.push(`${h.name}: not in the manifest, but its Node is still in the cluster (apply removes and resets it)`);
+      continue;
+    }
     if (!h.reachable) {
       problems.push(`${h.name}: ${h.error?.kind ?? 'unreachable'}: ${h.error?.message ?? ''}`.trimEnd());
       continue;

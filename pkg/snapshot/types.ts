@@ -52,6 +52,8 @@ export interface HostFacts {
   address: string;
   privateAddress: string;
   reachable: boolean;
+  /** Not in the manifest: a Node of the cluster reached at its InternalIP (pkg/api/former-host.ts). */
+  former?: boolean;
   error?: HostError;
   /** Everything below is present only when reachable. */
   hostname?: string;

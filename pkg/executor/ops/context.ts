@@ -2,6 +2,7 @@
 // from, transports, a lazily built Kubernetes client, the addon applier, and a registry of
 // secrets created during the run (so events and errors can redact them).
 import { createHash } from 'node:crypto';
+import { hostNamed } from '../../api/former-host.js';
 import type { LoadedCluster, ResolvedHost } from '../../api/types.js';
 import type { DesiredState } from '../../plan/types.js';
 import type { RenderedFile } from '../../scripts/containerd-config.js';
@@ -39,7 +40,7 @@ export interface OpDeps {
 }
 
 export function hostByName(deps: OpDeps, name: string | undefined): ResolvedHost {
-  const host = deps.loaded.hosts.find((h) => h.name === name);
+  const host = name === undefined ? undefined : hostNamed(deps.loaded.hosts, deps.snapshot.state.hosts, name);
   if (!host) throw new Error(`step names unknown host "${name ?? ''}"`);
   return host;
 }

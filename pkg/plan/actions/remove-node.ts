@@ -31,8 +31,9 @@ export function straySteps(stray: Stray): Step[] {
       }),
     );
   }
-  if (node) out.push(step('node.delete', stray.name, `delete Node ${node.name}`, { node: node.name }));
+  // Reset before the Node goes: a kubelet still running would register the Node again.
   if (stray.facts?.reachable) out.push(step('kubeadm.reset', stray.name, `kubeadm reset on ${stray.name}`));
+  if (node) out.push(step('node.delete', stray.name, `delete Node ${node.name}`, { node: node.name }));
   return out;
 }
 
