@@ -40,7 +40,7 @@ node dist/cmd/kubeone.js status -m "$manifest"
 say "kubeone plan again: nothing left to do"
 node dist/cmd/kubeone.js plan -m "$manifest" --detailed-exitcode && echo "(exit 0: converged)"
 
-leader_port=$(node -e 'const f=require(process.argv[1]);const h=f.hosts.find(h=>h.role==="controlPlane");console.log(h.sshPort??"")' "$PWD/$dir/fleet.json" 2>/dev/null || true)
+leader_port=$(node -e 'const f=require(process.argv[1]);const h=f.hosts.find(h=>h.role==="control-plane");console.log(h.sshPort??"")' "$PWD/$dir/fleet.json" 2>/dev/null || true)
 cat <<EOF
 
 The cluster is up. Next steps:

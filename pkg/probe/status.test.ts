@@ -43,6 +43,22 @@ describe('pkg/probe status', () => {
     expect(problems).to.include('node ghost: not in the manifest');
   });
 
+  it('says an unreachable host once, with its kind', () => {
+    const refused: HostFacts = { ...down, error: { kind: 'unreachable', message: 'unreachable: kubeone@127.0.0.1:2202: ECONNREFUSED' } };
+    expect(statusProblems(buildSnapshot({ cluster: 'c', hosts: [cp, refused], kube }, meta))).to.include('worker-1: unreachable: kubeone@127.0.0.1:2202: ECONNREFUSED');
+  });
+
+  it('marks a host removed from the manifest, and says when apply cannot reset it', () => {
+    const stray = { ...kube.nodes[0]!, name: 'worker-9', internalIP: '10.5.0.29', host: null };
+    const former: HostFacts = { ...down, name: 'worker-9', id: 2, former: true };
+    const snapshot = buildSnapshot({ cluster: 'c', hosts: [cp, former], kube: { ...kube, nodes: [...kube.nodes, stray] } }, meta);
+    expect(renderStatus(snapshot)).to.match(/\nworker-9\s+worker \(removed\)\s+\(timeout\)/);
+    const problems = statusProblems(snapshot);
+    expect(problems).to.include('node worker-9: not in the manifest');
+    expect(problems).to.include('worker-9: removed from the manifest and unreachable: apply deletes its Node but cannot reset it');
+    expect(problems.filter((p) => p.startsWith('worker-9: ') && p.includes('timeout'))).to.deep.equal([]);
+  });
+
   it('says a fresh host is not provisioned', () => {
     const fresh = parseHostOutput(cpHost, { hostname: 'cp-1', osId: 'debian', osVersionId: '12', units: '' }).facts;
     const text = renderStatus(buildSnapshot({ cluster: 'c', hosts: [fresh], kube: null }, meta));

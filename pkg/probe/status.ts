@@ -58,12 +58,16 @@ export function statusProblems(snapshot: Snapshot, options: StatusOptions = {}):
   const nowMs = options.now ? Date.parse(options.now) : NaN;
   const warnMs = (options.certWarningDays ?? 30) * 86_400_000;
   for (const h of snapshot.state.hosts) {
+    // A removed host's Node is already reported as "not in the manifest"; only say when apply cannot reset it.
     if (h.former) {
-      problems.push(`${h.name}: not in the manifest, but its Node is still in the cluster (apply removes and resets it)`);
+      if (!h.reachable) problems.push(`${h.name}: removed from the manifest and unreachable: apply deletes its Node but cannot reset it`);
       continue;
     }
     if (!h.reachable) {
-      problems.push(`${h.name}: ${h.error?.kind ?? 'unreachable'}: ${h.error?.message ?? ''}`.trimEnd());
+      const kind = h.error?.kind ?? 'unreachable';
+      const message = h.error?.message ?? '';
+      // SSH messages often start with their kind already ("unreachable: ..."): say it once.
+      problems.push(message.startsWith(`${kind}:`) ? `${h.name}: ${message}` : `${h.name}: ${kind}: ${message}`.trimEnd());
       continue;
     }
     if (!h.containerd?.unit.installed && !h.kubelet?.unit.installed) {
