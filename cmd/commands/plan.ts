@@ -31,7 +31,7 @@ export const planCommand: CommandFactory = (ctx) => ({
       .option('out', { type: 'string', describe: 'save the plan as JSON for `kubeone apply FILE`' })
       .option('snapshot', { type: 'string', describe: 'plan against a saved snapshot (`kubeone snapshot -o FILE`) instead of probing the hosts' })
       .option('metrics-file', { type: 'string', describe: 'write drift metrics in Prometheus textfile format to this path (written atomically)' })
-      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0: no changes, 2: changes, 1: error or refusal' })
+      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0: no changes, 2: changes, 1: something is refused (apply would refuse too); errors keep their codes (15: manifest, 13/14/16: SSH)' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' }),
   handler: hostHandler<PlanArgs>(ctx, async (args) => {
     const c = collaboratorsFor(ctx, args);

@@ -19,11 +19,11 @@ export function countPlan(plan: Plan): PlanCounts {
 }
 
 /**
- * `--detailed-exitcode`: 2 when applying would change something; 1 when nothing would change
- * but part of the desired state is refused (the cluster cannot converge: cron must notice);
- * 0 when the cluster matches the manifest.
+ * `--detailed-exitcode`: 1 when part of the desired state is refused, whatever else the plan
+ * holds (apply refuses to run such a plan, so "apply would converge" would be a lie: a human
+ * must act); 2 when applying would change something; 0 when the cluster matches the manifest.
  */
 export function detailedExitCode(plan: Plan): 0 | 1 | 2 {
-  if (plan.actions.length > 0) return 2;
-  return plan.refusals.length > 0 ? 1 : 0;
+  if (plan.refusals.length > 0) return 1;
+  return plan.actions.length > 0 ? 2 : 0;
 }

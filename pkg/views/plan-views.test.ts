@@ -92,10 +92,12 @@ describe('plan views', () => {
     expect(humanPlanView({ color: true }).render(scenario('upgrade'))).to.contain('\u001b[33m~\u001b[0m');
   });
 
-  it('detailed exit code: 2 with changes, 0 converged, 1 when only refusals remain', () => {
+  it('detailed exit code: 2 with changes, 0 converged, 1 when anything is refused', () => {
     expect(detailedExitCode(scenario('upgrade'))).to.equal(2);
     expect(detailedExitCode(scenario('converged'))).to.equal(0);
     const refusedOnly: Plan = { ...scenario('converged'), refusals: [{ rule: 'unreachable', hosts: ['w-2'], message: 'm', hint: 'h' }] };
     expect(detailedExitCode(refusedOnly)).to.equal(1);
+    // apply refuses a plan with refusals, so actions beside them do not make it "2: apply converges".
+    expect(detailedExitCode({ ...scenario('upgrade'), refusals: refusedOnly.refusals })).to.equal(1);
   });
 });
