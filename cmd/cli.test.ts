@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -195,6 +197,24 @@ describe('kubeone CLI', () => {
     expect((await kubeone('completion', 'bash')).stdout).to.include('complete -o default -F _kubeone_completions kubeone');
     expect((await kubeone('completion', 'zsh')).stdout).to.include('#compdef kubeone');
     expect((await kubeone('completion', 'fish')).code).to.equal(1);
+  });
+
+  it('unlock never calls a cluster "not locked" when its control planes did not answer', async () => {
+    const closedPort = async (): Promise<number> => {
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      await new Promise((r) => server.close(r));
+      return port;
+    };
+    const key = file('id_rsa', generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
+    const hosts = [];
+    for (const name of ['cp-1', 'cp-2', 'cp-3']) hosts.push(`    - { publicAddress: 127.0.0.1, privateAddress: 10.0.0.1${hosts.length}, sshPort: ${await closedPort()}, hostname: ${name}, sshUsername: ops, sshPrivateKeyFile: ${key} }`);
+    const manifest = file('down.yaml', ['apiVersion: kubeone.k8c.io/v1beta2', 'kind: KubeOneCluster', 'name: down', 'versions: { kubernetes: 1.34.3 }', 'cloudProvider: { none: {} }', 'controlPlane:', '  hosts:', ...hosts, ''].join('\n'));
+    const res = await kubeone('unlock', '-m', manifest, '--known-hosts', join(dir, 'known_hosts'), '--connect-timeout', '5');
+    expect(res.code, res.stderr).to.equal(14);
+    expect(res.stderr).to.match(/cp-\d: unreachable/);
+    expect(res.stdout).to.not.match(/not locked/);
   });
 
   it('usage errors exit 1 with a hint', async () => {

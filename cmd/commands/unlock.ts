@@ -18,8 +18,13 @@ export const unlockCommand: CommandFactory = (ctx) => ({
       const pool = c.createPool(loaded);
       try {
         let found = false;
-        for (const host of loaded.hosts.filter((h) => h.role === 'controlPlane')) {
-          const t = await pool.get(host).catch(() => null);
+        const unreachable: { host: string; error: unknown }[] = [];
+        const controlPlanes = loaded.hosts.filter((h) => h.role === 'controlPlane');
+        for (const host of controlPlanes) {
+          const t = await pool.get(host).catch((error: unknown) => {
+            unreachable.push({ host: host.name, error });
+            return null;
+          });
           if (!t) continue;
           const lock = await readLock(t);
           if (!lock) continue;
@@ -38,7 +43,13 @@ export const unlockCommand: CommandFactory = (ctx) => ({
             ctx.io.stdout.write(`${host.name}: lock ${lock.id} removed\n`);
           }
         }
-        if (!found) ctx.io.stdout.write('the cluster is not locked\n');
+        // "Not locked" is only true of the hosts we could read: never say it of hosts we could not reach.
+        if (unreachable.length === controlPlanes.length && unreachable[0]) throw unreachable[0].error;
+        for (const u of unreachable) {
+          const message = u.error instanceof Error ? u.error.message : String(u.error);
+          ctx.io.stderr.write(`${u.host}: not checked: ${message.startsWith(`${u.host}: `) ? message.slice(u.host.length + 2) : message}\n`);
+        }
+        if (!found) ctx.io.stdout.write(unreachable.length ? `no lock on the control planes that answered (${unreachable.length} did not)\n` : 'the cluster is not locked\n');
         else if (!args.force) ctx.io.stdout.write('to remove it: kubeone unlock --force LOCK_ID\n');
       } finally {
         await pool.closeAll();
