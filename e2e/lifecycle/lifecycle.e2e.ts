@@ -108,6 +108,11 @@ describe('whole life cycle through the CLI: 3 control planes + workers behind a 
   it('re-applying a converged cluster changes nothing', async () => {
     const plan = await kubeone(['plan', '-m', manifestPath, '--detailed-exitcode'], dir);
     expect(plan.code, `${plan.stdout}\n${plan.stderr}`).to.equal(0);
+    // The same verdict offline, from a saved snapshot (the built CLI finds its snapshot schema).
+    const saved = path.join(dir, 'converged.snapshot.json');
+    await kubeoneExpect(0, ['snapshot', '-m', manifestPath, '-o', saved], dir);
+    const offline = await kubeone(['plan', '-m', manifestPath, '--snapshot', saved, '--detailed-exitcode'], dir);
+    expect(offline.code, `${offline.stdout}\n${offline.stderr}`).to.equal(0);
     const before = readJournal(journal).length;
     await apply();
     expect(journalSince(before).filter((r) => r.event === 'started' && r.stepId !== ''), 'steps run by a no-op apply').to.deep.equal([]);

@@ -1,3 +1,3 @@
 export * from './types.js';
-export { buildSnapshot, hashState, loadSnapshotFile, serializeSnapshot, SNAPSHOT_SCHEMA_PATH, validateSnapshot, type SnapshotValidation } from './snapshot.js';
+export { buildSnapshot, hashState, loadSnapshotFile, serializeSnapshot, validateSnapshot, type SnapshotValidation } from './snapshot.js';
 export { canonicalJson } from '../api/canonical-json.js';

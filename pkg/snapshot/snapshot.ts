@@ -1,17 +1,14 @@
 // Building, hashing, validating, serializing and loading snapshots.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { ValidateFunction } from 'ajv';
 
+// Imported, not read from disk: the build puts it beside the compiled code (dist/schemas).
+import snapshotSchema from '../../schemas/snapshot-v1.json' with { type: 'json' };
 import { canonicalJson } from '../api/canonical-json.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
-
-export const SNAPSHOT_SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'snapshot-v1.json');
 
 /** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
 export function hashState(state: SnapshotState): string {
@@ -37,7 +34,7 @@ function schemaValidator(): ValidateFunction {
   const addFormats = require('ajv-formats') as { default: (ajv: unknown) => void };
   const ajv = new AjvModule.default({ allErrors: true, strict: true });
   addFormats.default(ajv);
-  validator = ajv.compile(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_PATH, 'utf8')) as object);
+  validator = ajv.compile(snapshotSchema as object);
   return validator;
 }
 
