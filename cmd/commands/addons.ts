@@ -7,6 +7,7 @@ import type { RenderedAddon } from '../../pkg/plan/types.js';
 import type { AddonObjectFacts } from '../../pkg/snapshot/types.js';
 import { formatAddonJson, formatAddonTable, listAddons } from '../../pkg/addons/list.js';
 import { renderAddons } from '../../pkg/addons/render.js';
+import { type ProbeFlags, withProbeFlags } from './probe-flags.js';
 
 export interface AddonsCommandDeps {
   /** Loads, defaults and validates the manifest (with -c credentials), as every command does. */
@@ -15,11 +16,11 @@ export interface AddonsCommandDeps {
    * Lists the live labelled objects through the SSH-tunnelled API client (the probe's
    * listAddonObjects); called only with --live.
    */
-  liveAddonObjects?(loaded: LoadedCluster, rendered: RenderedAddon[]): Promise<AddonObjectFacts[]>;
+  liveAddonObjects?(loaded: LoadedCluster, rendered: RenderedAddon[], flags: ProbeFlags): Promise<AddonObjectFacts[]>;
   write?(text: string): void;
 }
 
-interface ListArgs {
+interface ListArgs extends ProbeFlags {
   output: 'table' | 'json';
   live: boolean;
 }
@@ -30,7 +31,7 @@ export function addonsCommand(deps: AddonsCommandDeps): CommandModule {
     command: 'list',
     describe: 'List embedded and custom addons and what apply would do with each',
     builder: (y: Argv) =>
-      y
+      withProbeFlags(y)
         .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
         .option('live', { type: 'boolean', default: false, describe: 'Compare with the cluster (installed / drifted)' }) as unknown as Argv<ListArgs>,
     handler: async (args) => {
@@ -39,7 +40,7 @@ export function addonsCommand(deps: AddonsCommandDeps): CommandModule {
       let live: AddonObjectFacts[] | null = null;
       if (args.live) {
         if (!deps.liveAddonObjects) throw new Error('--live: no cluster connection available in this build');
-        live = await deps.liveAddonObjects(loaded, rendered);
+        live = await deps.liveAddonObjects(loaded, rendered, args);
       }
       const entries = listAddons({ loaded, rendered, live });
       write(args.output === 'json' ? formatAddonJson(entries) : formatAddonTable(entries));

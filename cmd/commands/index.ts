@@ -33,8 +33,8 @@ const addonsListCommand: CommandFactory = (ctx) =>
   addonsCommand({
     loadCluster: (argv) => ctx.loadCluster(argv as never),
     write: (text) => ctx.io.stdout.write(text),
-    liveAddonObjects: async (loaded, rendered) => {
-      const pool = createSshPool(poolOptions(probeContext(loaded, { concurrency: 8, 'accept-new-host-key': [], 'connect-timeout': 15, manifest: loaded.manifestPath }, ctx.logger({} as never))));
+    liveAddonObjects: async (loaded, rendered, flags) => {
+      const pool = createSshPool(poolOptions(probeContext(loaded, flags, ctx.logger(flags as never))));
       try {
         const failures: string[] = [];
         for (const host of loaded.hosts.filter((h) => h.role === 'controlPlane')) {
@@ -46,7 +46,8 @@ const addonsListCommand: CommandFactory = (ctx) =>
               client.close();
             }
           } catch (error) {
-            failures.push(`${host.name}: ${(error as Error).message}`);
+            const message = (error as Error).message;
+            failures.push(message.startsWith(`${host.name}: `) ? message : `${host.name}: ${message}`);
           }
         }
         throw new Error(`no control plane's API answered: ${failures.join('; ')}`);
