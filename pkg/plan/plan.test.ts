@@ -221,6 +221,17 @@ describe('computePlan', () => {
     expect(action(plan, 'remove-node:w-2').reason).to.contain('no host w-2 is in controlPlane.hosts or staticWorkers.hosts');
   });
 
+  it('a removed host whose address now answers without a kubelet.conf is not reset (it may be another machine now)', () => {
+    const snapshot = converged()
+      .edit('w-2', (f) => {
+        f.former = true;
+        if (f.kubelet) f.kubelet.kubeconfig = false;
+      })
+      .build();
+    const plan = computePlan(desired({ controlPlanes: ['cp-1', 'cp-2', 'cp-3'], workers: ['w-1'] }), snapshot, NOW);
+    expect(action(plan, 'remove-node:w-2').steps.map((s) => s.op)).to.deep.equal(['node.cordon', 'node.drain', 'node.delete']);
+  });
+
   it('a Node the probe did not match is matched by name or address, never removed as a stranger', () => {
     const b = converged().editKube((k) => {
       k.nodes.find((n) => n.name === 'w-1')!.host = null;

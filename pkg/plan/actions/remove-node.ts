@@ -31,8 +31,10 @@ export function straySteps(stray: Stray): Step[] {
       }),
     );
   }
-  // Reset before the Node goes: a kubelet still running would register the Node again.
-  if (stray.facts?.reachable) out.push(step('kubeadm.reset', stray.name, `kubeadm reset on ${stray.name}`));
+  // Reset before the Node goes: a kubelet still running would register the Node again. Only a
+  // machine that still holds a kubelet.conf is reset: the address may by now belong to a
+  // machine put to other use.
+  if (stray.facts?.reachable && stray.facts.kubelet?.kubeconfig === true) out.push(step('kubeadm.reset', stray.name, `kubeadm reset on ${stray.name}`));
   if (node) out.push(step('node.delete', stray.name, `delete Node ${node.name}`, { node: node.name }));
   return out;
 }
