@@ -3,6 +3,7 @@
 import { listAddonObjects } from '../../pkg/addons/apply.js';
 import { kubeClientFromLeader } from '../../pkg/kube/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
+import { SshError } from '../../pkg/ssh/types.js';
 import { poolOptions } from '../../pkg/probe/commands.js';
 import type { CommandFactory } from '../shared/context.js';
 import { addonsCommand } from './addons.js';
@@ -46,8 +47,8 @@ const addonsListCommand: CommandFactory = (ctx) =>
               client.close();
             }
           } catch (error) {
-            const message = (error as Error).message;
-            failures.push(message.startsWith(`${host.name}: `) ? message : `${host.name}: ${message}`);
+            // SSH errors name their host already.
+            failures.push(error instanceof SshError ? error.message : `${host.name}: ${(error as Error).message}`);
           }
         }
         throw new Error(`no control plane's API answered: ${failures.join('; ')}`);

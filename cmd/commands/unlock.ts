@@ -1,6 +1,7 @@
 // kubeone unlock [--force LOCK_ID]: shows the cluster lock; with --force and the lock's id,
 // removes it (for a run that died and left its lock behind).
 import { isStale, readLock, removeLock } from '../../pkg/executor/lock.js';
+import { SshError } from '../../pkg/ssh/types.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
 
@@ -46,8 +47,8 @@ export const unlockCommand: CommandFactory = (ctx) => ({
         // "Not locked" is only true of the hosts we could read: never say it of hosts we could not reach.
         if (unreachable.length === controlPlanes.length && unreachable[0]) throw unreachable[0].error;
         for (const u of unreachable) {
-          const message = u.error instanceof Error ? u.error.message : String(u.error);
-          ctx.io.stderr.write(`${u.host}: not checked: ${message.startsWith(`${u.host}: `) ? message.slice(u.host.length + 2) : message}\n`);
+          const detail = u.error instanceof SshError ? u.error.detail : u.error instanceof Error ? u.error.message : String(u.error);
+          ctx.io.stderr.write(`${u.host}: not checked: ${detail}\n`);
         }
         if (!found) ctx.io.stdout.write(unreachable.length ? `no lock on the control planes that answered (${unreachable.length} did not)\n` : 'the cluster is not locked\n');
         else if (!args.force) ctx.io.stdout.write('to remove it: kubeone unlock --force LOCK_ID\n');

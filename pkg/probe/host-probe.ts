@@ -19,9 +19,7 @@ export interface HostProbeResult {
 }
 
 function failed(host: ResolvedHost, error: SshError): HostProbeResult {
-  const prefix = `${error.host}: `;
-  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return { host, facts: { ...hostIdentity(host), reachable: false, error: { kind: error.kind, message } }, extras: null };
+  return { host, facts: { ...hostIdentity(host), reachable: false, error: { kind: error.kind, message: error.detail } }, extras: null };
 }
 
 export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, script: string, managedPaths: string[] | undefined, logger: Logger): Promise<HostProbeResult> {

@@ -86,8 +86,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     }
     return pending.catch((error: unknown) => {
       if (!(error instanceof SshError)) throw error;
-      const message = error.message.startsWith(`${error.host}: `) ? error.message.slice(error.host.length + 2) : error.message;
-      throw new SshError(hostName, error.kind, `bastion ${bastion.label}: ${message}`, { cause: error });
+      throw new SshError(hostName, error.kind, `bastion ${bastion.label}: ${error.detail}`, { cause: error });
     });
   };
 

@@ -43,13 +43,14 @@ export interface HostTransport {
 
 /** Classified failure of a remote operation: always names the host. */
 export class SshError extends Error {
+  /** @param detail what went wrong, without the host name (which `message` starts with). */
   constructor(
     readonly host: string,
     readonly kind: HostErrorKind,
-    message: string,
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${host}: ${message}`, options);
+    super(`${host}: ${detail}`, options);
     this.name = 'SshError';
   }
 
