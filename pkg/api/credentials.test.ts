@@ -40,4 +40,14 @@ describe('credentials file', () => {
     expect(applyCredentials(baseCluster(), { customSecrets: 'a: b\n', addonParams: 'x: {y: z}\n' }, 'c').issues).to.deep.equal([]);
     expect(applyCredentials(baseCluster(), { customSecrets: '- a\n' }, 'c').issues[0]!.path).to.equal('customSecrets');
   });
+  it('decides on hostile credentials files quickly, without echoing them', () => {
+    const deep = parseCredentials(`OS_PASSWORD: ${'['.repeat(500_000)}\n`, 'c.yaml', {});
+    expect(deep.issues.map(formatIssue)).to.deep.equal(['c.yaml:1:78: the credentials file nests collections more than 64 levels deep']);
+    const many = parseCredentials(Array.from({ length: 60_000 }, (_, i) => `K${i}: v\n`).join(''), 'c.yaml', {});
+    expect(many.issues[0]!.message).to.equal('the credentials file has more than 100000 YAML scalars (keys and values)');
+    const dup = parseCredentials('OS_PASSWORD: a\nOS_PASSWORD: hunter2\n', 'c.yaml', {});
+    expect(dup.issues.map(formatIssue)).to.deep.equal(['c.yaml:2:1: duplicate key (map keys must be unique)']);
+    const twoDocs = parseCredentials('A: b\n---\nOS_PASSWORD: hunter2\n', 'c.yaml', {});
+    expect(twoDocs.issues[0]!.message).to.equal('the credentials file must be a single YAML document (found a second document)');
+  });
 });

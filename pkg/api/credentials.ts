@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { DecodeError, decodeYaml } from './decode.js';
 import type { Issue } from './errors.js';
 import { joinPath } from './path.js';
 import type { KubeOneCluster, StringMap } from './types.js';
@@ -33,11 +33,11 @@ export function parseCredentials(text: string | undefined, file: string, env: Re
   if (text !== undefined) {
     let data: unknown;
     try {
-      data = parseYaml(text, { uniqueKeys: true });
+      data = decodeYaml(text, 'the credentials file');
     } catch (e) {
-      // The YAML error message can quote the source: report only where it is.
-      const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-      issues.push({ path: '', message: 'credentials file is not valid YAML', file, ...(pos ?? {}) });
+      if (!(e instanceof DecodeError)) throw e;
+      // Decode messages give positions and limits, never the source (which holds secrets).
+      issues.push(...e.problems.map((p) => ({ path: '', file, ...p, message: /^(the credentials file |duplicate key)/.test(p.message) ? p.message : 'credentials file is not valid YAML' })));
       return { credentials, issues };
     }
     if (data !== null && data !== undefined) {
@@ -78,7 +78,7 @@ export function applyCredentials(input: KubeOneCluster, creds: StringMap, file: 
     if (!creds[key]) continue;
     let parsed: unknown;
     try {
-      parsed = parseYaml(creds[key]);
+      parsed = decodeYaml(creds[key], key);
     } catch {
       parsed = undefined;
     }
@@ -94,7 +94,7 @@ function isGeneratedAwsConfig(c: KubeOneCluster): boolean {
 function applyRegistriesAuth(c: KubeOneCluster, text: string, file: string, issues: Issue[]): void {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { uniqueKeys: true });
+    doc = decodeYaml(text, 'registriesAuth');
   } catch {
     issues.push({ path: 'registriesAuth', message: 'registriesAuth is not valid YAML', file });
     return;

@@ -31,10 +31,20 @@ export function formatIssue(issue: Issue): string {
 export class ConfigError extends KubeOneError {
   readonly issues: Issue[];
   constructor(issues: Issue[], summary = 'configuration validation') {
-    super(`${summary}\n${issues.map(formatIssue).join('\n')}`, ExitCode.config);
+    const shown = capIssues(issues);
+    super(`${summary}\n${shown.map(formatIssue).join('\n')}`, ExitCode.config);
     this.name = 'ConfigError';
-    this.issues = issues;
+    this.issues = shown;
   }
+}
+
+/** More problems than anyone reads: a hostile file must not turn into megabytes of output. */
+export const MAX_REPORTED_ISSUES = 100;
+
+function capIssues(issues: Issue[]): Issue[] {
+  if (issues.length <= MAX_REPORTED_ISSUES) return issues;
+  const rest = issues.length - MAX_REPORTED_ISSUES;
+  return [...issues.slice(0, MAX_REPORTED_ISSUES), { path: '', message: `... and ${rest} more ${rest === 1 ? 'problem' : 'problems'} (only the first ${MAX_REPORTED_ISSUES} are listed)` }];
 }
 
 export function isConfigError(err: unknown): err is ConfigError {

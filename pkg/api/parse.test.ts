@@ -76,3 +76,59 @@ describe('parseManifest: YAML aliases', () => {
     expect(decodeIssues(bomb)[0]!.message).to.match(/alias|invalid YAML/i);
   });
 });
+
+describe('parseManifest: bounded decoding (hostile shapes under the size limit)', () => {
+  it('refuses a second document: "the manifest must be a single YAML document"', () => {
+    const issues = decodeIssues(`${HEAD}name: a\n---\nname: b\n`);
+    expect(issues).to.have.length(1);
+    expect(issues[0]).to.include({ line: 4, col: 1, file: 'k.yaml' });
+    expect(issues[0]!.message).to.equal('the manifest must be a single YAML document (found a second document)');
+    // A trailing document separator with nothing after it is not a second document.
+    expect(decodeIssues(`${HEAD}name: a\n---\n`)).to.deep.equal([]);
+  });
+  it('refuses deep nesting with one error, whatever the kind of collection', () => {
+    for (const text of [
+      `${HEAD}caBundle: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`,
+      `${HEAD}caBundle: ${'['.repeat(200_000)}\n`,
+      `${HEAD}x: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}\n`,
+      `${HEAD}${Array.from({ length: 500 }, (_, i) => `${' '.repeat(i)}a:\n`).join('')}`,
+    ]) {
+      const issues = decodeIssues(text);
+      expect(issues, text.slice(0, 80)).to.have.length(1);
+      expect(issues[0]!.message).to.match(/^the manifest nests collections more than 64 levels deep$/);
+      expect(issues[0]).to.have.property('line');
+    }
+  });
+  it('accepts nesting up to the limit', () => {
+    const p = parseManifest(`${HEAD}name: a\nhelmReleases:\n- chart: c\n  namespace: ns\n  values:\n  - inline: ${'['.repeat(58)}1${']'.repeat(58)}\n`, 'k.yaml');
+    expect(p.cluster.helmReleases![0]!.values![0]!.inline).to.be.an('array');
+  });
+  it('finds duplicate keys among many in linear time, each with its position', () => {
+    const keys = Array.from({ length: 45_000 }, (_, i) => `  k${i}: v\n`).join('');
+    const start = process.hrtime.bigint();
+    const issues = decodeIssues(`${HEAD}addons:\n  globalParams:\n${keys}  k7: again\n`);
+    // Generous bound: the quadratic check took minutes for this size.
+    expect(Number(process.hrtime.bigint() - start) / 1e9).to.be.below(10);
+    expect(issues).to.have.length(1);
+    expect(issues[0]).to.include({ line: 45_005, col: 3 });
+    expect(issues[0]!.message).to.match(/duplicate key/);
+  });
+  it('treats keys that collide as JS properties (1 and "1") as duplicates', () => {
+    expect(decodeIssues(`${HEAD}addons:\n  globalParams:\n    1: a\n    "1": b\n`)[0]!.message).to.match(/duplicate key/);
+  });
+  it('refuses more than 100,000 scalars before composing them', () => {
+    const issues = decodeIssues(`${HEAD}addons:\n  globalParams:\n${Array.from({ length: 60_000 }, (_, i) => `    k${i}: v\n`).join('')}`);
+    expect(issues).to.have.length(1);
+    expect(issues[0]!.message).to.equal('the manifest has more than 100000 YAML scalars (keys and values)');
+    expect(issues[0]).to.include({ line: 50_002 }); // the key of the 100,001st scalar
+  });
+  it('refuses more than 1000 aliases', () => {
+    const issues = decodeIssues(`${HEAD}x:\n- &a 1\n${'- *a\n'.repeat(1001)}`);
+    expect(issues[0]!.message).to.equal('the manifest uses more than 1000 YAML aliases');
+  });
+  it('lists at most 100 problems, then says how many more there are', () => {
+    const issues = decodeIssues(`${HEAD}${Array.from({ length: 500 }, (_, i) => `k${i}: v\n`).join('')}`);
+    expect(issues).to.have.length(101);
+    expect(issues[100]!.message).to.equal('... and 400 more problems (only the first 100 are listed)');
+  });
+});

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { DecodeError, decodeYamlDocument, yamlToJS } from './decode.js';
 import { ConfigError, type Issue } from './errors.js';
 import { joinPath, parentPaths } from './path.js';
 import { checkStructure } from './schema.js';
@@ -78,30 +79,30 @@ function dropNullMembers(value: unknown): unknown {
  * returned in `issues` to be reported together with validation.
  */
 export function parseManifest(text: string, file: string): ParsedManifest {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, version: '1.1', prettyErrors: false, logLevel: 'error' });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key (map keys must be unique)' : e.message.split('\n')[0]!;
-        return { path: '', message, file, ...(pos ? { line: pos.line, col: pos.col } : {}) };
-      }),
-      'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster',
-    );
+  const decoding = 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster';
+  const asConfigError = (e: unknown): never => {
+    if (e instanceof DecodeError) throw new ConfigError(e.problems.map((p) => ({ path: '', file, ...p })), decoding);
+    throw e;
+  };
+  let decoded;
+  try {
+    decoded = decodeYamlDocument(text, 'the manifest');
+  } catch (e) {
+    asConfigError(e);
   }
+  const { doc, lineCounter } = decoded!;
   const positions = new Map<string, Position>();
   const complexKeys: Issue[] = [];
   collectPositions(doc.contents as Node | null, '', lineCounter, positions, complexKeys);
   if (complexKeys.length > 0) {
-    throw new ConfigError(complexKeys.map((i) => ({ ...i, file })), 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster');
+    throw new ConfigError(complexKeys.map((i) => ({ ...i, file })), decoding);
   }
   let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: 100 });
+    js = yamlToJS(decoded!);
   } catch (e) {
     // Unresolved aliases, alias bombs: the YAML is well-formed but not a usable document.
-    throw new ConfigError([{ path: '', message: `invalid YAML: ${(e as Error).message.split('\n')[0]}`, file }], 'configuration decoding kubeone.k8c.io/v1beta2, Kind=KubeOneCluster');
+    asConfigError(e);
   }
   const raw = dropNullMembers(js);
   const docPos = (doc.contents as Node | null)?.range ? lineCounter.linePos((doc.contents as Node).range![0]) : undefined;

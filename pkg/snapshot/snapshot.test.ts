@@ -65,4 +65,29 @@ describe('pkg/snapshot', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('describes hostile files instead of echoing them: binary, broken JSON, deep nesting', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeone-snap-'));
+    const attempt = async (name: string, content: string | Buffer): Promise<string> => {
+      const file = path.join(dir, name);
+      writeFileSync(file, content);
+      try {
+        await loadSnapshotFile(file);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error(`${name} was accepted`);
+    };
+    try {
+      const binary = await attempt('bin.json', Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x41, 0x42, 0x43, 0x80]));
+      expect(binary).to.contain('not a text file (binary content)').and.not.match(/[\x00\x80-\xff]|ABC/);
+      const broken = await attempt('broken.json', '{"formatVersion": 1, "meta": {"token": "s3cr3t-value"} oops');
+      expect(broken).to.match(/broken\.json:1:\d+: not a readable JSON snapshot: the snapshot is not valid JSON$/);
+      expect(broken).to.not.contain('s3cr3t');
+      const deep = await attempt('deep.json', `{"state":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+      expect(deep).to.match(/deep\.json:1:\d+: not a readable JSON snapshot: the snapshot nests more than 64 levels deep$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,5 @@
 // Building, hashing, validating, serializing and loading snapshots.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 import type { ValidateFunction } from 'ajv';
@@ -8,6 +7,8 @@ import type { ValidateFunction } from 'ajv';
 // Imported, not read from disk: the build puts it beside the compiled code (dist/schemas).
 import snapshotSchema from '../../schemas/snapshot-v1.json' with { type: 'json' };
 import { canonicalJson } from '../api/canonical-json.js';
+import { DecodeError, decodeJson } from '../api/decode.js';
+import { readTextFile } from '../api/read-input.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
 
 /** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
@@ -56,12 +57,19 @@ export function validateSnapshot(json: unknown): SnapshotValidation {
   return { valid: true, errors: [] };
 }
 
+/**
+ * Reads a saved snapshot: size limit and binary content are refused like any input file
+ * (described, never echoed), nesting is bounded, then schema and hash are checked.
+ */
 export async function loadSnapshotFile(file: string): Promise<Snapshot> {
+  const text = await readTextFile(file, 'snapshot');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    parsed = decodeJson(text, 'the snapshot');
   } catch (error) {
-    throw new Error(`${file}: not a readable JSON snapshot: ${(error as Error).message}`);
+    if (!(error instanceof DecodeError)) throw error;
+    const p = error.problems[0]!;
+    throw new Error(`${file}${p.line !== undefined ? `:${p.line}:${p.col}` : ''}: not a readable JSON snapshot: ${p.message}`);
   }
   const result = validateSnapshot(parsed);
   if (!result.valid) throw new Error(`${file}: invalid snapshot:\n  ${result.errors.join('\n  ')}`);

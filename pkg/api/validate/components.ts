@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { DecodeError, decodeYaml } from '../decode.js';
 import type { KubeOneCluster } from '../types.js';
 import { validateIPFamily } from './network.js';
 import { Issues, isGoDuration, joinPath } from './util.js';
@@ -92,9 +92,10 @@ export function validateHelmReleases(c: KubeOneCluster, out: Issues): void {
     (hr.values ?? []).forEach((v, j) => {
       if (typeof v.inline === 'string') {
         try {
-          parseYaml(v.inline);
-        } catch {
-          out.add(joinPath(joinPath(joinPath(path, 'values'), j), 'inline'), 'inline values are not valid YAML');
+          decodeYaml(v.inline, 'inline values');
+        } catch (e) {
+          const limit = e instanceof DecodeError && /^inline values /.test(e.problems[0]?.message ?? '');
+          out.add(joinPath(joinPath(joinPath(path, 'values'), j), 'inline'), limit ? (e as DecodeError).problems[0]!.message : 'inline values are not valid YAML');
         }
       }
     });
