@@ -1,5 +1,6 @@
 // Which addons the manifest asks for, as KubeOne decides it (inventory §5.2, §5.3): the
 // automatic ones from features and the CNI, then the user's list and the custom directory.
+import { ConfigError } from '../api/errors.js';
 import type { KubeOneCluster, StringMap } from '../api/types.js';
 import { withAddonDefaults } from './config-view.js';
 
@@ -98,10 +99,11 @@ export function selectAddons(
   };
 
   for (const [i, a] of listed.entries()) {
-    if (!a.name) throw new Error(`addons.addons[${i}].name: required`);
+    // Configuration errors (exit 15); loadCluster finds them first, with their line.
+    if (!a.name) throw new ConfigError([{ path: `addons.addons[${i}].name`, message: 'required' }]);
     if (a.delete) deleted.push(a.name);
     else if (!isEmbedded(a.name) && !customDirs.includes(a.name)) {
-      throw new Error(`addons.addons[${i}].name: no embedded addon and no directory in addons.path named ${JSON.stringify(a.name)}`);
+      throw new ConfigError([{ path: `addons.addons[${i}].name`, message: `no embedded addon and no directory in addons.path named ${JSON.stringify(a.name)}` }]);
     }
   }
   const wanted = (name: string): boolean => !deleted.includes(name);

@@ -1,6 +1,9 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { embeddedAddonsDir } from '../addons/files.js';
 import { applyCredentials, parseCredentials } from './credentials.js';
 import { applyDefaults } from './defaults.js';
+import { DecodeError, decodeJson } from './decode.js';
 import { ConfigError, type Issue } from './errors.js';
 import { resolveHosts } from './hosts.js';
 import { locateIssues, parseManifest } from './parse.js';
@@ -8,6 +11,7 @@ import { isDirectory, pathExists, readStdin, readTerraformDir, readTextFile } fr
 import { applyTerraformOutput } from './terraform.js';
 import type { KubeOneCluster, LoadedCluster } from './types.js';
 import { validate } from './validate/index.js';
+import { ADDON_NAME } from './validate/shapes.js';
 import { collectWarnings } from './warnings.js';
 
 export interface LoadOptions {
@@ -37,13 +41,18 @@ async function readTerraform(tfjson: string, stdin: NodeJS.ReadableStream | unde
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = decodeJson(text, 'terraform output');
   } catch (e) {
-    return [{ path: '', message: `terraform output is not valid JSON: ${(e as Error).message}`, file }];
+    if (!(e instanceof DecodeError)) throw e;
+    return e.problems.map((p) => ({ path: '', file, ...p }));
   }
   // A state file carries the outputs under `outputs`.
   if (!outputsOnly && data && typeof data === 'object' && 'outputs' in data) data = (data as { outputs: unknown }).outputs;
   return { outputs: data, file };
+}
+
+function embeddedAddonNames(): string[] {
+  return readdirSync(embeddedAddonsDir(), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
 /** Checks that need the disk: files the manifest refers to, relative to its directory. */
@@ -60,8 +69,17 @@ async function fileIssues(c: KubeOneCluster, baseDir: string): Promise<Issue[]> 
       }
     }
   }
-  if (c.addons?.path && (c.addons.addons?.length || c.addons.enable) && !(await isDirectory(abs(c.addons.path)))) {
-    issues.push({ path: 'addons.path', message: `addons directory ${abs(c.addons.path)} does not exist` });
+  const addonsDir = c.addons?.path ? abs(c.addons.path) : undefined;
+  const addonsDirExists = addonsDir !== undefined && (await isDirectory(addonsDir));
+  if (addonsDir && (c.addons?.addons?.length || c.addons?.enable) && !addonsDirExists) {
+    issues.push({ path: 'addons.path', message: `addons directory ${addonsDir} does not exist` });
+  }
+  // Names are directory names (their shape is validated): embedded, or a directory in addons.path.
+  const embedded = new Set(embeddedAddonNames());
+  for (const [i, addon] of (c.addons?.addons ?? []).entries()) {
+    if (addon.delete || !addon.name || !ADDON_NAME.test(addon.name) || embedded.has(addon.name)) continue;
+    if (addonsDirExists && (await isDirectory(join(addonsDir, addon.name)))) continue;
+    issues.push({ path: `addons.addons[${i}].name`, message: `no embedded addon and no directory in addons.path named ${JSON.stringify(addon.name)}` });
   }
   return issues;
 }

@@ -13,6 +13,7 @@ import {
 } from './components.js';
 import { validateHosts } from './hosts.js';
 import { validateClusterNetwork } from './network.js';
+import { validateShapes } from './shapes.js';
 import { Issues, isDNS1123Subdomain } from './util.js';
 
 /**
@@ -28,6 +29,7 @@ export function validate(c: KubeOneCluster): Issue[] {
   if (structure.blocking.length > 0) return out.list;
   if (!c.name) out.add('name', 'no cluster name given');
   else if (!isDNS1123Subdomain(c.name)) out.add('name', `${JSON.stringify(c.name)} is not a valid DNS-1123 subdomain (lower case alphanumerics, "-" and ".")`);
+  validateShapes(c, out);
   validateHosts(c, out);
   validateAPIEndpoint(c, out);
   validateCloudProvider(c, out);
