@@ -9,14 +9,18 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { MAX_JSON_VALUES } from '../pkg/api/decode.js';
 import { loadCluster } from '../pkg/api/load.js';
-import { MAX_INPUT_BYTES } from '../pkg/api/read-input.js';
-import { loadSnapshotFile } from '../pkg/snapshot/snapshot.js';
+import { MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES } from '../pkg/api/read-input.js';
+import { buildSnapshot, loadSnapshotFile, serializeSnapshot } from '../pkg/snapshot/snapshot.js';
+import type { SnapshotState } from '../pkg/snapshot/types.js';
+import { clusterConfiguration, SnapshotBuilder } from '../pkg/plan/testing/snapshot-builder.js';
 
 const TIME_TARGET_S = 2;
 const MEMORY_TARGET_MB = 300;
 /** Just under the limit: the worst a file may be and still be read. */
 const BUDGET = MAX_INPUT_BYTES - 4096;
+const SNAPSHOT_BUDGET = MAX_SNAPSHOT_BYTES - 4096;
 
 const HEADER = `apiVersion: kubeone.k8c.io/v1beta2
 kind: KubeOneCluster
@@ -35,12 +39,12 @@ controlPlane:
 const WITHOUT_PROVIDER = HEADER.replace('cloudProvider:\n  none: {}\n', '');
 
 /** Repeats `unit(i)` until the budget is used. */
-function fill(prefix: string, unit: (i: number) => string, suffix = ''): string {
+function fill(prefix: string, unit: (i: number) => string, suffix = '', budget = BUDGET): string {
   const parts = [prefix];
   let size = prefix.length + suffix.length;
   for (let i = 0; ; i++) {
     const u = unit(i);
-    if (size + u.length > BUDGET) break;
+    if (size + u.length > budget) break;
     parts.push(u);
     size += u.length;
   }
@@ -76,20 +80,52 @@ const CASES: Case[] = [
   { name: 'binary', kind: 'manifest', make: () => Buffer.alloc(BUDGET, 0xff).toString('latin1') },
   { name: 'credentials-many-keys', kind: 'credentials', make: () => fill('', (i) => `K${i}: v\n`) },
   { name: 'credentials-deep', kind: 'credentials', make: () => `K: ${'['.repeat(BUDGET - 10)}\n` },
-  { name: 'snapshot-deep', kind: 'snapshot', make: () => { const n = Math.floor((BUDGET - 64) / 2); return `{"formatVersion":1,"state":${'['.repeat(n)}${']'.repeat(n)}}`; } },
-  { name: 'snapshot-many-keys', kind: 'snapshot', make: () => fill('{"formatVersion":1,"meta":{', (i) => `"k${i}":1,`, '"z":1}}') },
+  // Snapshots have their own, larger limit (they grow with the fleet).
+  { name: 'snapshot-deep', kind: 'snapshot', make: () => { const n = Math.floor((SNAPSHOT_BUDGET - 64) / 2); return `{"formatVersion":1,"state":${'['.repeat(n)}${']'.repeat(n)}}`; } },
+  { name: 'snapshot-unknown-keys', kind: 'snapshot', make: () => fill('{"formatVersion":1,"meta":{', (i) => `"k${i}":1,`, '"z":1}}', SNAPSHOT_BUDGET) },
+  // Schema-valid and correctly hashed, with one huge map: every stage (parse, schema, hash) runs on all of it.
+  { name: 'snapshot-huge-map', kind: 'snapshot', make: () => validSnapshotWithMap((i) => [`c${i}`, '2030-01-01T00:00:00Z']) },
+  // As many members as the value budget lets through.
+  { name: 'snapshot-max-values', kind: 'snapshot', make: () => validSnapshotWithMap((i) => [i.toString(36), ''], MAX_JSON_VALUES - 100) },
+  { name: 'snapshot-5000-hosts', kind: 'snapshot', make: () => realisticSnapshot(5000) },
 ];
+
+const BASE_HOST = { name: 'cp-1', id: 0, role: 'controlPlane', address: '127.0.0.1:22', privateAddress: '10.0.0.1', reachable: false, error: { kind: 'unreachable', message: 'unreachable' } } as const;
+const META = { tool: 'kubeone-ts', probedAt: '2026-11-25T06:00:00.000Z', durationMs: 1 };
+
+function validSnapshotWithMap(entry: (i: number) => [string, string], maxEntries = Infinity): string {
+  const certs: Record<string, string> = {};
+  const overhead = 1024;
+  let size = overhead;
+  for (let i = 0; size < SNAPSHOT_BUDGET - 1024 && i < maxEntries; i++) {
+    const [k, v] = entry(i);
+    certs[k] = v;
+    size += k.length + v.length + 20; // serialized with 2-space indentation, 4 levels deep
+  }
+  const state = { cluster: 'bench', hosts: [{ ...BASE_HOST, certs }], kube: null } as unknown as SnapshotState;
+  return serializeSnapshot(buildSnapshot(state, META));
+}
+
+/** A converged cluster, as the planner benchmark builds it. */
+function realisticSnapshot(hosts: number): string {
+  const b = new SnapshotBuilder('bench');
+  for (let i = 0; i < hosts; i++) b.convergedHost(`w-${i}`, i < 3 ? 'controlPlane' : 'staticWorker', { version: '1.35.1' });
+  b.cluster({ leader: 'w-0', clusterConfiguration: clusterConfiguration() });
+  return serializeSnapshot(b.build());
+}
 
 interface Result {
   name: string;
   bytes: number;
   seconds: number;
+  cpuSeconds: number;
   peakRssMB: number;
   outcome: string;
 }
 
 async function measure(c: Case, file: string): Promise<Result> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let outcome: string;
   try {
     if (c.kind === 'snapshot') await loadSnapshotFile(file);
@@ -101,7 +137,8 @@ async function measure(c: Case, file: string): Promise<Result> {
     outcome = `refused: ${lines.slice(0, 2).join(' | ').slice(0, 160)}${lines.length > 2 ? ` (+${lines.length - 2} lines)` : ''}`;
   }
   const seconds = (performance.now() - start) / 1000;
-  return { name: c.name, bytes: 0, seconds, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, outcome };
+  const used = process.cpuUsage(cpu);
+  return { name: c.name, bytes: 0, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, outcome };
 }
 
 export async function run(args: string[] = []): Promise<void> {
@@ -124,17 +161,18 @@ export async function run(args: string[] = []): Promise<void> {
       let r: Result;
       const last = child.stdout?.trim().split('\n').pop() ?? '';
       if (child.status === 0 && last.startsWith('{')) r = { ...(JSON.parse(last) as Result), bytes };
-      else r = { name: c.name, bytes, seconds: NaN, peakRssMB: NaN, outcome: `child failed (status ${child.status}, ${child.signal ?? ''}): ${(child.stderr ?? '').split('\n').slice(0, 3).join(' | ').slice(0, 200)}` };
-      const ok = r.seconds < TIME_TARGET_S && r.peakRssMB < MEMORY_TARGET_MB;
+      else r = { name: c.name, bytes, seconds: NaN, cpuSeconds: NaN, peakRssMB: NaN, outcome: `child failed (status ${child.status}, ${child.signal ?? ''}): ${(child.stderr ?? '').split('\n').slice(0, 3).join(' | ').slice(0, 200)}` };
+      // On a shared, overloaded machine wall time measures the neighbours; CPU time measures the decoding.
+      const ok = r.cpuSeconds < TIME_TARGET_S && r.peakRssMB < MEMORY_TARGET_MB;
       failed ||= !ok;
       console.log(
-        `parse ${r.name.padEnd(22)} bytes=${String(bytes).padStart(7)} time=${r.seconds.toFixed(2)}s peakRSS=${r.peakRssMB.toFixed(0)}MB ${ok ? 'OK' : 'OVER TARGET'} ${r.outcome}`,
+        `parse ${r.name.padEnd(22)} bytes=${String(bytes).padStart(8)} time=${r.seconds.toFixed(2)}s cpu=${r.cpuSeconds.toFixed(2)}s peakRSS=${r.peakRssMB.toFixed(0)}MB ${ok ? 'OK' : 'OVER TARGET'} ${r.outcome}`,
       );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`(targets < ${TIME_TARGET_S}s and < ${MEMORY_TARGET_MB}MB per case, from reading the file to the decision; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+  console.log(`(targets < ${TIME_TARGET_S}s of CPU and < ${MEMORY_TARGET_MB}MB peak RSS per case, from reading the file to the decision; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
   if (failed) process.exitCode = 1;
 }
 

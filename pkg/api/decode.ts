@@ -16,6 +16,8 @@ export const MAX_ALIASES = 1000;
  * about 60,000 scalars. Large Helm values belong in valuesFile, large configs in strings.
  */
 export const MAX_SCALARS = 100_000;
+/** Values (array elements and object members) in one JSON file: a 5,000-host snapshot has about 300,000. */
+export const MAX_JSON_VALUES = 500_000;
 
 export interface DecodeProblem {
   message: string;
@@ -150,6 +152,7 @@ function positionOf(text: string, offset: number): { line: number; col: number }
  */
 export function decodeJson(text: string, what: string): unknown {
   let depth = 0;
+  let values = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -160,6 +163,9 @@ export function decodeJson(text: string, what: string): unknown {
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > MAX_NESTING) throw new DecodeError([{ message: `${what} nests more than ${MAX_NESTING} levels deep`, ...positionOf(text, i) }]);
     } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && ++values > MAX_JSON_VALUES) {
+      throw new DecodeError([{ message: `${what} has more than ${MAX_JSON_VALUES} values`, ...positionOf(text, i) }]);
+    }
   }
   try {
     return JSON.parse(text);

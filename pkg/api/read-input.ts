@@ -30,8 +30,14 @@ function checkText(buf: Buffer, file: string): string {
   return text;
 }
 
+/**
+ * Saved snapshots grow with the fleet (about 2.5 KiB per host: 5,000 hosts are 12.6 MiB);
+ * the same bounded decoding keeps a hostile one within the time and memory budget.
+ */
+export const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+
 /** Reads a text input file: I/O problems exit 1, oversize or binary content exits 15. */
-export async function readTextFile(path: string, what: string): Promise<string> {
+export async function readTextFile(path: string, what: string, limit = MAX_INPUT_BYTES): Promise<string> {
   let info;
   try {
     info = await stat(path);
@@ -39,8 +45,8 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     throw ioError(path, what, e);
   }
   if (info.isDirectory()) throw new KubeOneError(`${what} ${path}: is a directory, expected a file`, ExitCode.default);
-  if (info.size > MAX_INPUT_BYTES) {
-    throw new ConfigError([{ path: '', message: `${what} is ${info.size} bytes, larger than the ${MAX_INPUT_BYTES} bytes limit`, file: path }]);
+  if (info.size > limit) {
+    throw new ConfigError([{ path: '', message: `${what} is ${info.size} bytes, larger than the ${limit} bytes limit`, file: path }]);
   }
   let buf: Buffer;
   try {

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import snapshotSchema from '../../schemas/snapshot-v1.json' with { type: 'json' };
 import { canonicalJson } from '../api/canonical-json.js';
 import { DecodeError, decodeJson } from '../api/decode.js';
-import { readTextFile } from '../api/read-input.js';
+import { MAX_SNAPSHOT_BYTES, readTextFile } from '../api/read-input.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
 
 /** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
@@ -33,7 +33,8 @@ function schemaValidator(): ValidateFunction {
   const require = createRequire(import.meta.url);
   const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): ValidateFunction } };
   const addFormats = require('ajv-formats') as { default: (ajv: unknown) => void };
-  const ajv = new AjvModule.default({ allErrors: true, strict: true });
+  // The first error only: a hostile file with a million unknown keys would otherwise make a million errors.
+  const ajv = new AjvModule.default({ allErrors: false, strict: true });
   addFormats.default(ajv);
   validator = ajv.compile(snapshotSchema as object);
   return validator;
@@ -62,7 +63,7 @@ export function validateSnapshot(json: unknown): SnapshotValidation {
  * (described, never echoed), nesting is bounded, then schema and hash are checked.
  */
 export async function loadSnapshotFile(file: string): Promise<Snapshot> {
-  const text = await readTextFile(file, 'snapshot');
+  const text = await readTextFile(file, 'snapshot', MAX_SNAPSHOT_BYTES);
   let parsed: unknown;
   try {
     parsed = decodeJson(text, 'the snapshot');
