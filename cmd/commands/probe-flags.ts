@@ -33,7 +33,7 @@ export interface ProbeCommandDeps {
 export function withProbeFlags<T>(yargs: Argv<T>) {
   return yargs
     .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'SSH commands and handshakes in flight at once, across all hosts' })
-    .option('accept-new-host-key', { type: 'string', array: true, default: [] as string[], describe: 'accept and record a changed SSH host key for this host (name or address); repeatable' })
+    .option('accept-new-host-key', { type: 'string', array: true, default: [] as string[], describe: 'accept and record a changed SSH host key for this host only (name or address; a bastion by its own address); repeatable' })
     .option('connect-timeout', { type: 'number', default: 15, describe: 'seconds to wait for an SSH connection' })
     .option('known-hosts', { type: 'string', describe: 'known_hosts file kept by kubeone (default: .kubeone/<cluster>/known_hosts beside the manifest)' });
 }

@@ -16,6 +16,11 @@ import { SshError } from './types.js';
 export interface ConnectOptions {
   /** Manifest host name, for errors. */
   hostName: string;
+  /**
+   * This endpoint is the bastion in front of hostName: a changed key is accepted only by the
+   * bastion's own name (its address or known_hosts id), never by the name of a host behind it.
+   */
+  bastion?: boolean;
   knownHosts: KnownHosts;
   timeoutMs: number;
   /** A forwarded channel from the bastion to this endpoint. */
@@ -48,7 +53,9 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
   const expectedType = manifestKey?.type ?? knownHosts.lookup(endpoint.knownHostsId)[0]?.type;
 
   let refusal: SshError | undefined;
-  const names = [hostName, endpoint.address, endpoint.knownHostsId];
+  // The names --accept-new-host-key may use for THIS endpoint.
+  const names = options.bastion ? [endpoint.address, endpoint.knownHostsId] : [hostName, endpoint.address, endpoint.knownHostsId];
+  const acceptAs = options.bastion ? endpoint.address : hostName;
   const config: Config = {
     host: options.sock ? undefined : endpoint.address,
     port: options.sock ? undefined : endpoint.port,
@@ -70,7 +77,9 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
           }
           const hint = verdict.source === 'manifest'
             ? 'fix sshHostPublicKey in the manifest if the host was legitimately replaced'
-            : `if the host was legitimately reinstalled, accept the new key with --accept-new-host-key ${hostName}`;
+            : options.bastion
+              ? `if the bastion was legitimately reinstalled, accept its new key with --accept-new-host-key ${acceptAs} (a bastion is accepted by its own name, not by the hosts behind it)`
+              : `if the host was legitimately reinstalled, accept the new key with --accept-new-host-key ${acceptAs}`;
           refusal = new SshError(hostName, 'hostKeyChanged',
             `host key of ${endpoint.label} changed: expected ${verdict.expected} (${verdict.source}), host presented ${verdict.presented}; ${hint}`);
           verify(false);

@@ -184,4 +184,17 @@ async function rejection(promise: Promise<unknown>): Promise<SshError> {
     expect(bad.host).to.equal('behind-3');
     expect(bad.message).to.contain('bastion');
   });
+
+  it('accepts a changed bastion key only by the bastion\'s own name, not by a host behind it', async () => {
+    const behind = hostFor(sshd, { publicAddress: '127.0.0.1', sshPort: sshd.port, bastion: '127.0.0.1', bastionPort: sshd.port, bastionUser: 'root' }, 'behind-1');
+    await pool().get(behind); // known_hosts holds the current key
+    await sshd.replaceHostKey();
+    const error = await rejection(pool({ acceptNewHostKeys: ['behind-1'] }).get(behind));
+    expect(error.kind).to.equal('hostKeyChanged');
+    expect(error.message).to.contain('bastion').and.contain(`--accept-new-host-key 127.0.0.1`).and.contain('not by the hosts behind it');
+    expect(error.message).to.not.contain('--accept-new-host-key behind-1');
+    // The bastion's own name accepts it (here the bastion and the host are the same sshd).
+    const t = await pool({ acceptNewHostKeys: ['127.0.0.1'] }).get(behind);
+    expect((await t.exec('echo via')).stdout).to.equal('via\n');
+  });
 });

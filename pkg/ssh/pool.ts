@@ -78,7 +78,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     const key = `${bastion.user}@${bastion.address}:${bastion.port}`;
     let pending = bastions.get(key);
     if (!pending) {
-      pending = withConnectRetries(() => connectEndpoint(bastion, { hostName, knownHosts, timeoutMs, logger }), retries, backoffMs).then(track);
+      pending = withConnectRetries(() => connectEndpoint(bastion, { hostName, bastion: true, knownHosts, timeoutMs, logger }), retries, backoffMs).then(track);
       bastions.set(key, pending);
       // A failed bastion is retried by the next host that needs it.
       pending.catch(() => bastions.delete(key));
