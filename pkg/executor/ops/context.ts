@@ -69,18 +69,27 @@ function tail(text: string, lines = 8): string {
 }
 
 /**
+ * Scripts on one host run one at a time under flock: a script of a run that was killed
+ * locally keeps running on the host (no PTY, no SIGHUP), and the next run's script waits
+ * for it instead of colliding with it (e.g. both holding apt's lock). The lock file lives in
+ * /run/kubeone (root's, 0700): a lock in world-writable /tmp could be taken by any local user
+ * to stall every step. root takes the lock and runs the script as the login user again
+ * (runuser), who gets the same HOME and uses sudo inside as before; the user name and the
+ * script path travel as arguments, not inside the quoted program.
+ */
+export const STEP_LOCK_DIR = '/run/kubeone';
+export const RUN_SCRIPT_COMMAND = [
+  'f=$(mktemp) && cat >"$f" && {',
+  ' if sudo -n sh -c \'command -v flock && command -v runuser\' >/dev/null 2>&1; then',
+  `  sudo -n sh -c 'mkdir -p -m 0700 ${STEP_LOCK_DIR} && exec flock -w 1200 ${STEP_LOCK_DIR}/step.lock runuser -u "$1" -- bash "$2"' kubeone-step "$(id -un)" "$f";`,
+  ' else bash "$f"; fi; rc=$?; rm -f "$f"; exit $rc; }',
+].join('\n');
+
+/**
  * Runs a rendered script on the host. The script travels on stdin into a temp file, so
  * commands inside it cannot swallow the rest of the script, and it never appears in a
  * command line (nor in logs).
  */
-/**
- * Scripts on one host run one at a time under flock: a script of a run that was killed
- * locally keeps running on the host (no PTY, no SIGHUP), and the next run's script waits
- * for it instead of colliding with it (e.g. both holding apt's lock).
- */
-export const RUN_SCRIPT_COMMAND =
-  'f=$(mktemp) && cat >"$f" && { if command -v flock >/dev/null; then flock -w 1200 /tmp/kubeone-step.lock bash "$f"; else bash "$f"; fi; rc=$?; rm -f "$f"; exit $rc; }';
-
 export async function runScript(t: HostTransport, script: string, what: string, timeoutMs = 30 * 60_000): Promise<string> {
   const res = await t.exec(RUN_SCRIPT_COMMAND, { stdin: script, timeoutMs });
   if (res.code !== 0) {
