@@ -82,4 +82,42 @@ describe('executor host steps on the sandbox fleet', function () {
     expect(summary.failed).to.deep.equal([]);
     expect(await state()).to.deep.equal(before);
   });
+
+  it('a local user cannot stall the steps: the step lock is root\'s, in /run/kubeone', async () => {
+    // The old lock file in world-writable /tmp, held by an unprivileged user for longer than the test.
+    await fleet.exec('worker-1', `su -s /bin/sh nobody -c 'setsid flock /tmp/kubeone-step.lock sleep 900 >/dev/null 2>&1 < /dev/null &'`);
+    const start = Date.now();
+    const summary = await run(hostActions(loaded));
+    expect(summary.failed).to.deep.equal([]);
+    expect(Date.now() - start).to.be.below(300_000);
+    const dir = await fleet.exec('worker-1', "stat -c '%U %a' /run/kubeone; su -s /bin/sh nobody -c 'flock -n /run/kubeone/step.lock true' 2>&1; echo rc=$?");
+    expect(dir.stdout).to.match(/^root 700\n/);
+    expect(dir.stdout).to.match(/rc=[1-9]/);
+  });
+
+  it('a proxy with credentials reaches containerd and kubelet through a 0600 environment file, nothing sourced', async () => {
+    const proxy = { http: 'http://user:p%40ss@proxy.invalid:3128', https: 'http://user:p%40ss@proxy.invalid:3129', noProxy: '.corp,10.0.0.0/8' };
+    loaded = { ...loaded, cluster: { ...loaded.cluster, proxy } };
+    const summary = await run(hostActions(loaded));
+    expect(summary.failed, JSON.stringify(summary.failed)).to.deep.equal([]);
+    const snapshot = await probeHosts(loaded, pool);
+    const desired = computeDesired(loaded, []);
+    for (const facts of snapshot.state.hosts) {
+      for (const [path, sha] of Object.entries(desired.managedFiles[facts.name]!)) expect(facts.managedFiles?.[path]?.sha256, `${facts.name}:${path}`).to.equal(sha);
+      const r = await fleet.exec(
+        facts.name,
+        [
+          'stat -c "%n %U %a" /etc/kubeone/proxy.env /etc/kubeone/proxy.curlrc /etc/apt/apt.conf.d/90kubeone-proxy',
+          'tr "\\0" "\\n" < /proc/$(systemctl show -p MainPID --value containerd)/environ | grep -i _proxy= | sort',
+          'systemctl show -p DropInPaths kubelet',
+          'grep -ci proxy /etc/environment || true',
+        ].join('; '),
+      );
+      expect(r.stdout).to.contain('/etc/kubeone/proxy.env root 600').and.contain('/etc/kubeone/proxy.curlrc root 600').and.contain('/etc/apt/apt.conf.d/90kubeone-proxy root 600');
+      expect(r.stdout).to.contain('HTTP_PROXY=http://user:p%40ss@proxy.invalid:3128\n').and.contain('HTTPS_PROXY=http://user:p%40ss@proxy.invalid:3129\n');
+      expect(r.stdout).to.contain('NO_PROXY=.corp,10.0.0.0/8\n');
+      expect(r.stdout).to.match(/DropInPaths=.*\/etc\/systemd\/system\/kubelet\.service\.d\/http-proxy\.conf/);
+      expect(r.stdout.trim().split('\n').pop()).to.equal('0');
+    }
+  });
 });

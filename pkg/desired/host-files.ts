@@ -3,7 +3,7 @@
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import { renderKubeletConfigFile } from '../kubeadm/render-files.js';
 import { type RenderedFile, renderContainerdFiles } from '../scripts/containerd-config.js';
-import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags } from '../scripts/kubelet-files.js';
+import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags, renderKubeletProxyFiles } from '../scripts/kubelet-files.js';
 import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../scripts/kubelet-unit.js';
 import { binDirFor, type OsFamily } from '../scripts/os-family.js';
 
@@ -15,6 +15,7 @@ export function kubeletFilesFor(loaded: LoadedCluster, host: ResolvedHost): Rend
   return [
     { path: KUBELET_FLAGS_PATH, content: renderKubeletFlags(host), mode: '0644' },
     { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded, host), mode: '0644' },
+    ...renderKubeletProxyFiles(loaded.cluster.proxy),
   ];
 }
 

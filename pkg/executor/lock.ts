@@ -78,7 +78,8 @@ async function takeOver(transport: HostTransport, dead: LockInfo, info: LockInfo
   const script = [
     `mkdir ${guard} 2>/dev/null || exit 0`,
     `trap 'rmdir ${guard}' EXIT`,
-    `grep -q '"id":"${dead.id}"' ${LOCK_PATH} || exit 0`,
+    // The id was read from the host: quoted, and matched as a fixed string.
+    `grep -qF ${shq(`"id":"${dead.id}"`)} ${LOCK_PATH} || exit 0`,
     `cat > ${LOCK_PATH}.tmp && mv -f ${LOCK_PATH}.tmp ${LOCK_PATH} && echo TAKEN`,
   ].join('; ');
   const res = await transport.exec(`sudo bash -c ${shq(script)}`, { stdin: JSON.stringify(info) });

@@ -107,6 +107,11 @@ function chooseLeader(kube: ClusterFacts | null, cps: HostView[], clusterExists:
 
 export const CONTAINERD_PREFIX = '/etc/containerd/';
 
+/** What host.containerd.configure writes: /etc/containerd, containerd's drop-ins, the proxy environment file. */
+export function isContainerdPath(path: string): boolean {
+  return path.startsWith(CONTAINERD_PREFIX) || path.startsWith('/etc/systemd/system/containerd.service.d/') || path === '/etc/kubeone/proxy.env';
+}
+
 export function isKubeletPath(path: string): boolean {
   return path.startsWith('/var/lib/kubelet/') || path.startsWith('/etc/systemd/system/kubelet');
 }

@@ -3,7 +3,7 @@
 import type { ResolvedHost } from '../api/types.js';
 import type { HostFacts } from '../snapshot/types.js';
 import { commandError } from '../ssh/errors.js';
-import { shellQuote } from '../ssh/transport.js';
+import { shq } from '../scripts/shell.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { SshError } from '../ssh/types.js';
@@ -27,7 +27,7 @@ export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, 
     const transport = await pool.get(host);
     const root = (host.config.sshUsername || 'root') === 'root';
     // The script travels as an argument: bash reads a script on stdin one byte at a time.
-    const command = `bash -c ${shellQuote(script)}`;
+    const command = `bash -c ${shq(script)}`;
     const result = await transport.exec(root ? command : `sudo -n ${command}`, { timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
     const error = commandError(host.name, 'the probe script', result);
     if (error) throw error;

@@ -5,6 +5,8 @@
 // It prints no file contents except the small kubeone records (lock, in-flight marker,
 // binaries origin), which hold no secrets; everything else is hashes and versions.
 
+import { shq } from '../scripts/shell.js';
+
 export const HOST_SCRIPT_VERSION = 2;
 
 export const DEFAULT_MANAGED_PATHS = [
@@ -16,6 +18,8 @@ export const DEFAULT_MANAGED_PATHS = [
   '/var/lib/kubelet/config.yaml',
   '/etc/systemd/system/kubelet.service',
   '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf',
+  '/etc/systemd/system/kubelet.service.d/http-proxy.conf',
+  '/etc/kubeone/proxy.env',
 ];
 
 /** Files whose hashes feed ComponentFacts (always probed, whatever managedPaths says). */
@@ -45,10 +49,6 @@ export interface HostScriptOptions {
   managedPaths?: string[];
   /** Port the local kube-apiserver listens on (kubeadm's bind port). */
   apiserverPort?: number;
-}
-
-function singleQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function managedPathList(managedPaths: string[] = DEFAULT_MANAGED_PATHS): string[] {
@@ -193,7 +193,7 @@ slurp ${LOCK_FILE}; put lock "$V"
 slurp ${INFLIGHT_FILE}; put inflight "$V"
 
 existing=()
-for f in ${paths.map(singleQuote).map((p) => p.replace(/\*/g, "'*'")).join(' ')}; do
+for f in ${paths.map(shq).map((p) => p.replace(/\*/g, "'*'")).join(' ')}; do
   [ -f "$f" ] && existing+=("$f")
 done
 sums=

@@ -2,9 +2,11 @@
 // package repository (held at the version) or from a node-binaries bundle (a tarball with
 // kubernetes/node/bin/*). Components already at the version are left alone.
 import type { KubernetesBinaries } from '../api/types.js';
+import { bundleFileNameOf, isPlainFileName } from '../api/validate/shapes.js';
 import { binDirFor, type OsFamily } from './os-family.js';
 import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from './kubelet-unit.js';
-import { ENSURE_FILE_FN, ensureFileLines, renderScript, shq } from './shell.js';
+import { CURL_PROXY_PATH } from './proxy.js';
+import { ENSURE_FILE_FN, ensureFileLines, pathInside, renderScript, shq } from './shell.js';
 
 export type KubeComponent = 'kubeadm' | 'kubelet' | 'kubectl';
 export const ALL_COMPONENTS: KubeComponent[] = ['kubeadm', 'kubelet', 'kubectl'];
@@ -20,19 +22,51 @@ export interface BinariesInstallOptions {
   arch: string;
 }
 
+const KUBE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const ARCH = /^[a-z0-9_]+$/;
+
+/**
+ * Versions and architectures reach package names, paths and URLs: the manifest validation
+ * and the plan-file checks see them first, the renderers refuse anything else all the same.
+ */
+export function checkVersionAndArch(version: string, arch: string): void {
+  if (!KUBE_VERSION.test(version)) throw new Error(`not a Kubernetes version: ${JSON.stringify(version)}`);
+  if (!ARCH.test(arch)) throw new Error(`not an architecture: ${JSON.stringify(arch)}`);
+}
+
 /** Fills {version}, {minor}, {arch}. */
 export function expandBinariesTemplate(template: string, version: string, arch: string): string {
+  checkVersionAndArch(version, arch);
   const minor = version.split('.').slice(0, 2).join('.');
   return template.replaceAll('{version}', version).replaceAll('{minor}', minor).replaceAll('{arch}', arch);
 }
 
+/** The bundle's file name on the hosts (under BUNDLE_DIR): the last path segment, query dropped. */
 export function bundleFileName(source: KubernetesBinaries['bundle'], version: string, arch: string): string {
   const template = source?.path ?? source?.url ?? '';
-  const expanded = expandBinariesTemplate(template, version, arch);
-  return expanded.split('/').pop() || `kubernetes-node-linux-${arch}-v${version}.tar.gz`;
+  const name = bundleFileNameOf(expandBinariesTemplate(template, version, arch), !source?.path) || `kubernetes-node-linux-${arch}-v${version}.tar.gz`;
+  if (!isPlainFileName(name)) throw new Error(`kubernetesBinaries.bundle: the file name ${JSON.stringify(name)} is not plain`);
+  return name;
+}
+
+/** Where the bundle is kept on the host; the name is checked to stay inside BUNDLE_DIR. */
+export function bundleRemotePath(source: KubernetesBinaries['bundle'], version: string, arch: string): string {
+  return pathInside(BUNDLE_DIR, bundleFileName(source, version, arch));
+}
+
+/** `curl` with the proxy config when prerequisites wrote one (`curl -K`: nothing is sourced). */
+const CURL_FN = [
+  'kubeone_curl() {',
+  `  if sudo test -f ${CURL_PROXY_PATH}; then sudo curl -K ${CURL_PROXY_PATH} "$@"; else sudo curl "$@"; fi`,
+  '}',
+];
+
+function checkComponents(components: readonly string[]): void {
+  for (const c of components) if (!(ALL_COMPONENTS as readonly string[]).includes(c)) throw new Error(`not a Kubernetes component: ${JSON.stringify(c)}`);
 }
 
 function recordLines(origin: 'bundle' | 'package', version: string): string[] {
+  checkVersionAndArch(version, 'amd64');
   return ensureFileLines(BINARIES_RECORD_PATH, '0644', JSON.stringify({ origin, version }));
 }
 
@@ -51,15 +85,18 @@ export function renderBundleInstall(
   opts: BinariesInstallOptions & { remoteTarball: string; url?: string },
 ): string {
   const binDir = binDirFor(family);
+  checkVersionAndArch(opts.version, opts.arch);
+  checkComponents(opts.components);
   const fetch = opts.url
     ? [
+        ...CURL_FN,
         `if ! sudo test -s ${shq(opts.remoteTarball)}; then`,
         `  sudo mkdir -p ${BUNDLE_DIR}`,
-        `  sudo curl -fsSL --retry 3 -o ${shq(`${opts.remoteTarball}.part`)} ${shq(opts.url)}`,
+        `  kubeone_curl -fsSL --retry 3 -o ${shq(`${opts.remoteTarball}.part`)} ${shq(opts.url)}`,
         `  sudo mv ${shq(`${opts.remoteTarball}.part`)} ${shq(opts.remoteTarball)}`,
         'fi',
       ]
-    : [`sudo test -s ${shq(opts.remoteTarball)} || { echo "kubeone: bundle ${opts.remoteTarball} missing on host" >&2; exit 1; }`];
+    : [`sudo test -s ${shq(opts.remoteTarball)} || { echo ${shq(`kubeone: bundle ${opts.remoteTarball} missing on host`)} >&2; exit 1; }`];
   return renderScript(ENSURE_FILE_FN, fetch, [
     'work=$(mktemp -d)',
     'trap \'sudo rm -rf "$work"\' EXIT',
@@ -94,24 +131,29 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
     throw new Error('flatcar has no package manager: set kubernetesBinaries.bundle (url or path)');
   }
   const repo = expandBinariesTemplate(opts.repositoryUrl, opts.version, opts.arch);
+  // The URL becomes a line of an apt source / yum repo file: one line, nothing else.
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(repo)) throw new Error(`kubernetesBinaries.packageRepository.url: ${JSON.stringify(repo)} contains whitespace or control characters`);
+  checkComponents(opts.components);
   const pkgs = opts.components;
+  const version = shq(opts.version);
   if (family === 'debian') {
     const list = `deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${repo.replace(/\/?$/, '/')} /`;
-    return renderScript(ENSURE_FILE_FN, [
+    return renderScript(ENSURE_FILE_FN, CURL_FN, [
       'repo_changed=0',
       ...ensureFileLines('/etc/apt/sources.list.d/kubernetes.list', '0644', list, ['repo_changed=1']),
       'if [ "$repo_changed" = 1 ] || ! sudo test -s /etc/apt/keyrings/kubernetes-apt-keyring.gpg; then',
       // gpg only for the repository key: hosts using bundles never need it.
       '  command -v gpg >/dev/null || sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gnupg',
       '  sudo mkdir -p -m 0755 /etc/apt/keyrings',
-      `  curl -fsSL ${shq(`${repo.replace(/\/?$/, '/')}Release.key`)} | sudo gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
+      `  kubeone_curl -fsSL ${shq(`${repo.replace(/\/?$/, '/')}Release.key`)} | sudo gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
       '  sudo apt-get -o DPkg::Lock::Timeout=600 update',
       'fi',
       'kubelet_changed=0',
       'wanted=()',
       `for pkg in ${pkgs.join(' ')}; do`,
       `  current=$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null || true)`,
-      `  case "$current" in ${opts.version}-*) ;; *) wanted+=("$pkg=${opts.version}-*"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi ;; esac`,
+      `  case "$current" in ${version}-*) ;; *) wanted+=("$pkg="${version}"-*"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi ;; esac`,
       'done',
       'if [ ${#wanted[@]} -gt 0 ]; then',
       `  sudo apt-mark unhold ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
@@ -140,7 +182,7 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
     'wanted=()',
     `for pkg in ${pkgs.join(' ')}; do`,
     `  current=$(rpm -q --qf '%{VERSION}' "$pkg" 2>/dev/null || true)`,
-    `  if [ "$current" != ${shq(opts.version)} ]; then wanted+=("$pkg-${opts.version}"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi; fi`,
+    `  if [ "$current" != ${version} ]; then wanted+=("$pkg-"${version}); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi; fi`,
     'done',
     'if [ ${#wanted[@]} -gt 0 ]; then',
     `  sudo "$pm" versionlock delete ${pkgs.join(' ')} >/dev/null 2>&1 || true`,

@@ -1,13 +1,15 @@
 // host.containerd.configure: the exact bytes of /etc/containerd/config.toml, the
-// certs.d/<registry>/hosts.toml files, /etc/crictl.yaml and the proxy drop-in.
+// certs.d/<registry>/hosts.toml files, /etc/crictl.yaml, and with a proxy the environment
+// file and containerd's drop-in reading it (pkg/scripts/proxy.ts).
 // Pure: the same manifest always renders the same bytes (the planner compares sha256s).
 import type { KubeOneCluster } from '../api/types.js';
-import { renderProxyEnv } from './prerequisites.js';
+import { PROXY_DROPIN_NAME, PROXY_ENV_PATH, proxyFileMode, renderProxyDropIn, renderProxyEnvFile } from './proxy.js';
+import { pathInside } from './shell.js';
 
 export const CONTAINERD_CONFIG_PATH = '/etc/containerd/config.toml';
 export const CONTAINERD_CERTS_DIR = '/etc/containerd/certs.d';
 export const CRICTL_CONFIG_PATH = '/etc/crictl.yaml';
-export const CONTAINERD_PROXY_DROPIN_PATH = '/etc/systemd/system/containerd.service.d/http-proxy.conf';
+export const CONTAINERD_PROXY_DROPIN_PATH = `/etc/systemd/system/containerd.service.d/${PROXY_DROPIN_NAME}`;
 export const CONTAINERD_SOCKET = 'unix:///run/containerd/containerd.sock';
 
 /** A file the tool renders onto a host. */
@@ -107,19 +109,14 @@ export function renderRegistryHosts(cluster: KubeOneCluster): RenderedFile[] {
     if ((registry.mirrors ?? []).length === 0 && skipVerify) {
       lines.push('', `[host.${tomlString(upstreamServer(name))}]`, 'capabilities = ["pull", "resolve", "push"]', 'skip_verify = true');
     }
-    files.push({ path: `${CONTAINERD_CERTS_DIR}/${name}/hosts.toml`, content: `${lines.join('\n')}\n`, mode: '0644' });
+    // Registry names are validated; the path is still checked to stay inside certs.d.
+    files.push({ path: pathInside(CONTAINERD_CERTS_DIR, `${name}/hosts.toml`), content: `${lines.join('\n')}\n`, mode: '0644' });
   }
   return files;
 }
 
 export function renderCrictlConfig(): string {
   return `runtime-endpoint: ${CONTAINERD_SOCKET}\nimage-endpoint: ${CONTAINERD_SOCKET}\ntimeout: 10\n`;
-}
-
-/** systemd drop-in giving a daemon the proxy environment; null without a proxy. */
-export function renderProxyDropIn(cluster: KubeOneCluster): string | null {
-  if (!renderProxyEnv(cluster.proxy)) return null;
-  return '[Service]\nEnvironmentFile=-/etc/kubeone/proxy-env\n';
 }
 
 /** Every file host.containerd.configure writes, in write order. */
@@ -130,7 +127,10 @@ export function renderContainerdFiles(cluster: KubeOneCluster): RenderedFile[] {
     ...renderRegistryHosts(cluster),
     { path: CRICTL_CONFIG_PATH, content: renderCrictlConfig(), mode: '0644' },
   ];
-  const dropIn = renderProxyDropIn(cluster);
-  if (dropIn) files.push({ path: CONTAINERD_PROXY_DROPIN_PATH, content: dropIn, mode: '0644' });
+  const env = renderProxyEnvFile(cluster.proxy);
+  if (env) {
+    files.push({ path: PROXY_ENV_PATH, content: env, mode: proxyFileMode(cluster.proxy) });
+    files.push({ path: CONTAINERD_PROXY_DROPIN_PATH, content: renderProxyDropIn(), mode: '0644' });
+  }
   return files;
 }

@@ -1,6 +1,7 @@
 // Scripts around kubeadm: init, join, upgrade, reset, certificate renewal, kubelet restart.
 // Each is guarded so a re-run (after a crash or a dropped connection) is a no-op or finishes
 // the job. Secrets (join tokens) never appear in these texts: they travel in 0600 files.
+import { checkVersionAndArch } from './binaries.js';
 import { renderScript, shq } from './shell.js';
 
 /** Where kubeadm configuration files are uploaded, relative to the login user's home. */
@@ -51,7 +52,8 @@ export function renderKubeadmInit(configPath: string = KUBEADM_INIT_CONFIG): str
 export function renderKubeadmJoin(controlPlane: boolean, tokenConfigPath: string): string {
   const guard = controlPlane ? '/etc/kubernetes/admin.conf' : '/etc/kubernetes/kubelet.conf';
   return renderScript([
-    `trap "sudo rm -f ${shq(tokenConfigPath)}" EXIT`,
+    // The trap body is itself a quoted word: inside double quotes the path would be expanded.
+    `trap ${shq(`sudo rm -f ${shq(tokenConfigPath)}`)} EXIT`,
     ...resumableKubeadm('join', guard, [`sudo kubeadm join --config=${shq(tokenConfigPath)}`]),
   ]);
 }
@@ -76,12 +78,13 @@ export function renderTokenCreate(): string {
 }
 
 function apiserverAtVersion(version: string): string {
+  checkVersionAndArch(version, 'amd64');
   return `sudo grep -q ${shq(`kube-apiserver:v${version}`)} /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null`;
 }
 
 export function renderUpgradeApply(version: string): string {
   return renderScript([
-    `if ${apiserverAtVersion(version)}; then echo "control plane already at v${version}"; exit 0; fi`,
+    `if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`,
     `sudo kubeadm upgrade apply --yes ${shq(`v${version}`)}`,
   ]);
 }
@@ -89,7 +92,7 @@ export function renderUpgradeApply(version: string): string {
 /** Control planes: guarded by the apiserver image; workers: kubeadm upgrade node is itself idempotent. */
 export function renderUpgradeNode(version: string, controlPlane: boolean): string {
   const guard = controlPlane
-    ? [`if ${apiserverAtVersion(version)}; then echo "control plane already at v${version}"; exit 0; fi`]
+    ? [`if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`]
     : [];
   return renderScript([...guard, 'sudo kubeadm upgrade node']);
 }

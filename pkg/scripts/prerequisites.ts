@@ -1,7 +1,8 @@
 // host.prerequisites: swap off (now and at boot), kernel modules, sysctls, the base tools
-// kubeadm's preflight needs, and the proxy environment. Every change is guarded.
+// kubeadm's preflight needs, and the package manager's proxy. Every change is guarded.
 import type { ProxyConfig } from '../api/types.js';
 import type { OsFamily } from './os-family.js';
+import { APT_PROXY_PATH, CURL_PROXY_PATH, LEGACY_PROXY_ENV_PATH, proxyFileMode, proxyHasCredentials, renderAptProxy, renderCurlProxy, singleProxy } from './proxy.js';
 import { ENSURE_FILE_FN, ensureFileLines, renderScript, shq } from './shell.js';
 
 export interface PrerequisitesOptions {
@@ -106,27 +107,54 @@ function packageLines(family: OsFamily): string[] {
   ];
 }
 
-/** Contents of /etc/kubeone/proxy-env, or null when no proxy is configured. */
-export function renderProxyEnv(proxy: ProxyConfig | undefined): string | null {
-  if (!proxy || (!proxy.http && !proxy.https && !proxy.noProxy)) return null;
-  const lines: string[] = [];
-  if (proxy.http) lines.push(`HTTP_PROXY=${proxy.http}`, `http_proxy=${proxy.http}`);
-  if (proxy.https) lines.push(`HTTPS_PROXY=${proxy.https}`, `https_proxy=${proxy.https}`);
-  if (proxy.noProxy) lines.push(`NO_PROXY=${proxy.noProxy}`, `no_proxy=${proxy.noProxy}`);
-  return `${lines.join('\n')}\n`;
+/** Lines removing a file this tool owns, when present. */
+function removeLines(path: string): string[] {
+  return [`if sudo test -e ${shq(path)}; then sudo rm -f ${shq(path)}; fi`];
 }
 
-function proxyLines(proxy: ProxyConfig | undefined): string[] {
-  const env = renderProxyEnv(proxy);
-  if (!env) return ['# no proxy configured', 'if sudo test -f /etc/kubeone/proxy-env; then sudo rm -f /etc/kubeone/proxy-env; fi'];
-  return ['# proxy environment for the package manager and the daemons', ...ensureFileLines('/etc/kubeone/proxy-env', '0644', env)];
+/** dnf/yum keep their proxy in the [main] section of dnf.conf: one marked line, replaced in place. */
+function dnfProxyLines(proxy: ProxyConfig | undefined): string[] {
+  const url = singleProxy(proxy);
+  const marker = '# kubeone: managed proxy setting below';
+  return [
+    'conf=/etc/dnf/dnf.conf; [ -f "$conf" ] || conf=/etc/yum.conf',
+    `want=${url ? shq(`proxy=${url}`) : "''"}`,
+    `current=$(sudo sed -n ${shq(`/^${marker}$/{n;p;}`)} "$conf" 2>/dev/null || true)`,
+    'if [ "$current" != "$want" ] && sudo test -f "$conf"; then',
+    `  sudo sed -i ${shq(`/^${marker}$/,+1d`)} "$conf"`,
+    `  if [ -n "$want" ]; then printf '%s\\n%s\\n' ${shq(marker)} "$want" | sudo tee -a "$conf" >/dev/null; fi`,
+    'fi',
+    // With credentials in it, dnf.conf is readable by root only.
+    ...(proxyHasCredentials(proxy) ? ['if sudo test -f "$conf"; then sudo chmod 0600 "$conf"; fi'] : []),
+  ];
+}
+
+/**
+ * The package manager's and the downloads' proxy (pkg/scripts/proxy.ts). Nothing here is
+ * sourced: each tool reads its own configuration file.
+ */
+function proxyLines(family: OsFamily, proxy: ProxyConfig | undefined): string[] {
+  const mode = proxyFileMode(proxy);
+  const curl = renderCurlProxy(proxy);
+  const lines = [
+    '# proxy: package manager and downloads read their own config files (nothing is sourced)',
+    // The shell file earlier versions wrote world-readable (KubeOne still sources its own copy): root only.
+    `if sudo test -f ${LEGACY_PROXY_ENV_PATH}; then sudo chmod 0600 ${LEGACY_PROXY_ENV_PATH}; fi`,
+    ...(curl ? ensureFileLines(CURL_PROXY_PATH, mode, curl) : removeLines(CURL_PROXY_PATH)),
+  ];
+  if (family === 'debian') {
+    const apt = renderAptProxy(proxy);
+    lines.push(...(apt ? ensureFileLines(APT_PROXY_PATH, mode, apt) : removeLines(APT_PROXY_PATH)));
+  } else if (family === 'rhel') {
+    lines.push(...dnfProxyLines(proxy));
+  }
+  return lines;
 }
 
 export function renderPrerequisites(family: OsFamily, opts: PrerequisitesOptions = {}): string {
   return renderScript(
     ENSURE_FILE_FN,
-    proxyLines(opts.proxy),
-    ['if [ -f /etc/kubeone/proxy-env ]; then set -a; . /etc/kubeone/proxy-env; set +a; fi'],
+    proxyLines(family, opts.proxy),
     swapLines(),
     moduleLines(),
     sysctlLines(Boolean(opts.ipv6)),

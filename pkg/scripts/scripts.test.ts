@@ -48,7 +48,7 @@ describe('pkg/scripts', () => {
   it('package install (debian, rhel) pins the version; flatcar refuses', () => {
     const opts = { version: '1.35.1', arch: 'amd64', components: ['kubeadm', 'kubelet', 'kubectl'] as const, repositoryUrl: 'https://pkgs.example/v{minor}/deb/' };
     const deb = renderPackageInstall('debian', { ...opts, components: [...opts.components] });
-    expect(deb).to.contain('"$pkg=1.35.1-*"').and.not.to.contain('{minor}');
+    expect(deb).to.contain(`"$pkg="'1.35.1'"-*"`).and.not.to.contain('{minor}');
     expect(deb).to.contain('https://pkgs.example/v1.35/deb/');
     expectGolden('binaries-package-debian', deb);
     const rpm = renderPackageInstall('rhel', { ...opts, components: [...opts.components] });
@@ -72,7 +72,7 @@ describe('pkg/scripts', () => {
   });
 
   it('join scripts guard on the right file and always remove the token file', () => {
-    expect(renderKubeadmJoin(true, '/x')).to.contain('/etc/kubernetes/admin.conf').and.contain(`trap "sudo rm -f '/x'" EXIT`);
+    expect(renderKubeadmJoin(true, '/x')).to.contain('/etc/kubernetes/admin.conf').and.contain(`trap 'sudo rm -f '\\''/x'\\''' EXIT`);
     expect(renderKubeadmJoin(false, '/x')).to.contain('/etc/kubernetes/kubelet.conf');
   });
 

@@ -7,6 +7,7 @@ import type { Duplex, Readable } from 'node:stream';
 
 import type { Client, ClientChannel } from 'ssh2';
 
+import { shq } from '../scripts/shell.js';
 import { checkResult } from './errors.js';
 import { Limiter } from './limiter.js';
 import { type ExecOptions, type ExecResult, type HostTransport, SshError, type WriteOptions } from './types.js';
@@ -18,11 +19,6 @@ export interface RawResult {
   code: number;
   stdout: Buffer;
   stderr: Buffer;
-}
-
-/** Single-quotes a word for POSIX sh. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface SshTransportOptions {
@@ -123,16 +119,16 @@ export class SshTransport implements HostTransport {
       't=$(mktemp)',
       `trap 'rm -f "$t"' EXIT`,
       'cat > "$t"',
-      `${s}mkdir -p ${shellQuote(path.posix.dirname(remotePath))}`,
-      `${s}install -m ${mode} -o ${shellQuote(owner!)} -g ${shellQuote(group ?? owner!)} "$t" ${shellQuote(staged)}`,
-      `${s}mv -f ${shellQuote(staged)} ${shellQuote(remotePath)}`,
+      `${s}mkdir -p ${shq(path.posix.dirname(remotePath))}`,
+      `${s}install -m ${mode} -o ${shq(owner!)} -g ${shq(group ?? owner!)} "$t" ${shq(staged)}`,
+      `${s}mv -f ${shq(staged)} ${shq(remotePath)}`,
     ].join('\n');
-    const raw = await this.execRaw(`sh -c ${shellQuote(script)}`, content, timeoutMs);
+    const raw = await this.execRaw(`sh -c ${shq(script)}`, content, timeoutMs);
     checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
   }
 
   async readFile(remotePath: string): Promise<Buffer> {
-    const raw = await this.execRaw(`${this.sudo}cat -- ${shellQuote(remotePath)}`);
+    const raw = await this.execRaw(`${this.sudo}cat -- ${shq(remotePath)}`);
     checkResult(this.host, `reading ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
     return raw.stdout;
   }

@@ -6,10 +6,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { desiredFilesForHost } from './files.js';
 import {
   ALL_COMPONENTS,
-  BUNDLE_DIR,
   DEFAULT_PACKAGE_REPOSITORY,
   type KubeComponent,
-  bundleFileName,
+  bundleRemotePath,
   expandBinariesTemplate,
   renderBinariesRemove,
   renderBundleInstall,
@@ -19,7 +18,7 @@ import { CONTAINERD_CERTS_DIR } from '../../scripts/containerd-config.js';
 import { renderContainerdInstall } from '../../scripts/containerd-install.js';
 import { renderKubeletRestart } from '../../scripts/kubeadm-scripts.js';
 import { renderPrerequisites } from '../../scripts/prerequisites.js';
-import { shq } from '../../scripts/shell.js';
+import { pathInside, shq } from '../../scripts/shell.js';
 import type { OpRegistry, StepContext } from '../types.js';
 import { type OpDeps, archOf, ensureRemoteFile, familyOf, hostByName, runScript } from './context.js';
 
@@ -44,7 +43,7 @@ async function installBinaries(deps: OpDeps, ctx: StepContext): Promise<void> {
   );
   const source = deps.loaded.cluster.kubernetesBinaries;
   if (source?.bundle?.path || source?.bundle?.url) {
-    const remoteTarball = `${BUNDLE_DIR}/${bundleFileName(source.bundle, version, arch)}`;
+    const remoteTarball = bundleRemotePath(source.bundle, version, arch);
     if (source.bundle.path) {
       const expanded = expandBinariesTemplate(source.bundle.path, version, arch);
       const local = isAbsolute(expanded) ? expanded : resolve(deps.loaded.baseDir, expanded);
@@ -60,6 +59,15 @@ async function installBinaries(deps: OpDeps, ctx: StepContext): Promise<void> {
   }
   const repositoryUrl = source?.packageRepository?.url || DEFAULT_PACKAGE_REPOSITORY;
   await runScript(t, renderPackageInstall(family, { version, arch, components, repositoryUrl }), 'install kube packages');
+}
+
+function isDirectlyInside(parent: string, path: string): boolean {
+  const name = path.startsWith(`${parent}/`) ? path.slice(parent.length + 1) : '';
+  try {
+    return name !== '' && !name.includes('/') && pathInside(parent, name) === path;
+  } catch {
+    return false;
+  }
 }
 
 export function hostOps(deps: OpDeps): OpRegistry {
@@ -86,7 +94,10 @@ export function hostOps(deps: OpDeps): OpRegistry {
       const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);
       const wanted = new Set(files.map((f) => f.path));
       for (const path of present.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !wanted.has(l))) {
-        await t.exec(`sudo rm -rf ${shq(path.replace(/\/hosts\.toml$/, ''))}`);
+        // A name read from the host: only a directory directly inside certs.d is removed.
+        const dir = path.replace(/\/hosts\.toml$/, '');
+        if (!isDirectlyInside(CONTAINERD_CERTS_DIR, dir)) continue;
+        await t.exec(`sudo rm -rf ${shq(dir)}`);
         changed = true;
       }
       if (changed) await runScript(t, ['set -euo pipefail', 'sudo systemctl daemon-reload', 'sudo systemctl restart containerd'].join('\n'), 'restart containerd');
@@ -101,10 +112,11 @@ export function hostOps(deps: OpDeps): OpRegistry {
       let changed = false;
       for (const file of desiredFilesForHost(deps, host).kubelet) changed = (await ensureRemoteFile(t, file)) || changed;
       // Before the join kubelet is crash-looping on purpose; only a joined kubelet is restarted.
+      // daemon-reload first: a drop-in (proxy environment) may have changed.
       if (changed) {
         await runScript(
           t,
-          ['set -euo pipefail', 'if sudo test -f /etc/kubernetes/kubelet.conf; then sudo systemctl restart kubelet; fi'].join('\n'),
+          ['set -euo pipefail', 'sudo systemctl daemon-reload', 'if sudo test -f /etc/kubernetes/kubelet.conf; then sudo systemctl restart kubelet; fi'].join('\n'),
           'restart kubelet',
         );
       }

@@ -79,7 +79,7 @@ describe('executor ops', () => {
     const allCommands = [...transports.values()].flatMap((t) => t.execs.map((e) => e.command));
     expect(allCommands.join('\n')).not.to.contain(TOKEN);
     expect(worker.scripts.join('\n')).not.to.contain(TOKEN);
-    expect(worker.scripts.at(-1)).to.contain('kubeadm join --config=').and.contain(`trap "sudo rm -f '${joinFile.path}'" EXIT`);
+    expect(worker.scripts.at(-1)).to.contain('kubeadm join --config=').and.contain(`trap 'sudo rm -f '\\''${joinFile.path}'\\''' EXIT`);
     expect(transports.get('cp-1')!.scripts.some((s) => s.includes('kubeadm token create --ttl 15m'))).to.equal(true);
     expect([...deps.secrets]).to.deep.equal([TOKEN]);
   });

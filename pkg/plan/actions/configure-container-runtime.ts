@@ -1,11 +1,9 @@
 // configure-container-runtime: containerd config drift (registry mirrors, sandbox image...)
 // on a host where containerd is already installed. Restarting containerd keeps running containers.
-import { CONTAINERD_PREFIX, describeFileDrift, driftedFiles, type PlanContext } from '../context.js';
+import { describeFileDrift, driftedFiles, isContainerdPath, type PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { Step } from '../types.js';
 import { step } from './steps.js';
-
-const isContainerdPath = (path: string): boolean => path.startsWith(CONTAINERD_PREFIX);
 
 export function needed(ctx: PlanContext, host: HostView): string | null {
   if (!host.reachable || !host.containerdInstalled) return null;

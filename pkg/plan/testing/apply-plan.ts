@@ -2,7 +2,7 @@
 // as the probe would observe it afterwards. Used by the model test (plan, apply, plan again
 // must be empty) and handy for executor tests that want an expected end state.
 import type { ClusterFacts, HostFacts, NodeFacts, Snapshot } from '../../snapshot/types.js';
-import { CONTAINERD_PREFIX, isKubeletPath } from '../context.js';
+import { isContainerdPath, isKubeletPath } from '../context.js';
 import type { DesiredState, Plan, Step } from '../types.js';
 import { sha256, withHash } from './snapshot-builder.js';
 
@@ -63,7 +63,7 @@ class Model {
         return;
       }
       case 'host.containerd.configure':
-        return this.copyFiles(this.host(s.host), (path) => path.startsWith(CONTAINERD_PREFIX));
+        return this.copyFiles(this.host(s.host), isContainerdPath);
       case 'host.binaries.install': {
         const h = this.host(s.host);
         for (const c of p.components as string[]) {

@@ -130,7 +130,7 @@ slurp /var/lib/kubeone/lock.json; put lock "$V"
 slurp /var/lib/kubeone/inflight.json; put inflight "$V"
 
 existing=()
-for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' '/etc/crictl.yaml' '/etc/systemd/system/containerd.service.d/'*'.conf' '/etc/systemd/system/kubelet.service' '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' '/var/lib/kubelet/config.yaml' '/var/lib/kubelet/kubeadm-flags.env'; do
+for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' '/etc/crictl.yaml' '/etc/kubeone/proxy.env' '/etc/systemd/system/containerd.service.d/'*'.conf' '/etc/systemd/system/kubelet.service' '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' '/etc/systemd/system/kubelet.service.d/http-proxy.conf' '/var/lib/kubelet/config.yaml' '/var/lib/kubelet/kubeadm-flags.env'; do
   [ -f "$f" ] && existing+=("$f")
 done
 sums=
