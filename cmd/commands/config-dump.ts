@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { redactCluster } from '../../pkg/api/redact.js';
+import { collectSecrets, redactCluster } from '../../pkg/api/redact.js';
 import type { CommandFactory } from '../shared/context.js';
 
 /** `kubeone config dump`: the defaulted manifest as YAML, credential values redacted. No SSH. */
@@ -7,7 +7,7 @@ export const configDumpCommand: CommandFactory = (ctx) => ({
   command: 'dump',
   describe: 'Print the defaulted manifest as YAML (credentials redacted)',
   handler: ctx.run(async (argv) => {
-    const { cluster } = await ctx.loadCluster(argv);
-    ctx.print(stringify(redactCluster(cluster), { lineWidth: 0 }));
+    const loaded = await ctx.loadCluster(argv);
+    ctx.print(stringify(redactCluster(loaded.cluster, collectSecrets(loaded, ctx.io.env)), { lineWidth: 0 }));
   }),
 });

@@ -3,6 +3,7 @@
 // --metrics-file writes drift metrics for node_exporter's textfile collector (cron jobs).
 import { writeFileSync } from 'node:fs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
+import { redactText } from '../../pkg/log/redact.js';
 import { planFor } from '../../pkg/executor/apply-flow.js';
 import { actionsWithRepairs } from '../../pkg/executor/run-context.js';
 import { renderPlanMetrics, writeTextfileAtomically } from '../../pkg/metrics/textfile.js';
@@ -52,7 +53,7 @@ export const planCommand: CommandFactory = (ctx) => ({
       }
       const flow = { manifestPath: loaded.manifestPath, yes: false, parallelism: 1, command: 'kubeone plan', signal: new AbortController().signal };
       const computed = (await planFor(c, loaded, snapshot, flow)).plan;
-      if (args.out) writeFileSync(args.out, `${JSON.stringify(computed, null, 2)}\n`, { mode: 0o600 });
+      if (args.out) writeFileSync(args.out, redactText(`${JSON.stringify(computed, null, 2)}\n`), { mode: 0o600 });
       // Nodes an interrupted run left cordoned are repaired first by apply: show them too.
       plan = { ...computed, actions: actionsWithRepairs(computed, loaded, snapshot).actions };
     } finally {

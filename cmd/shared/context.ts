@@ -5,7 +5,8 @@ import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
 import { createLogger, type Logger } from '../../pkg/log/logger.js';
-import { redactText } from '../../pkg/log/redact.js';
+import { collectSecrets } from '../../pkg/api/redact.js';
+import { clearRegisteredSecrets, redactingStream, redactText, registerSecrets } from '../../pkg/log/redact.js';
 import type { GlobalArgs } from './global-flags.js';
 
 /** Where a command writes; the process streams in production, buffers in tests. */
@@ -22,7 +23,13 @@ export interface Io {
  */
 export class CliContext {
   exitCode = 0;
-  constructor(readonly io: Io) {}
+  readonly io: Io;
+  constructor(io: Io) {
+    // Everything a command writes is masked by the secrets of the manifest it loaded: the last
+    // wall behind the structural redaction of dumps, plans and snapshots.
+    clearRegisteredSecrets();
+    this.io = { ...io, stdout: redactingStream(io.stdout), stderr: redactingStream(io.stderr) };
+  }
 
   print(text: string): void {
     this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -41,6 +48,7 @@ export class CliContext {
       env: this.io.env,
       ...(this.io.stdin ? { stdin: this.io.stdin } : {}),
     });
+    registerSecrets(collectSecrets(loaded, this.io.env));
     const log = this.logger(argv);
     for (const w of loaded.warnings) log.warn(w);
     log.debug('manifest loaded', { manifest: loaded.manifestPath, hosts: loaded.hosts.map((h) => h.name).join(','), sha256: manifestHash(loaded.cluster) });

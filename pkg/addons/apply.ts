@@ -5,7 +5,8 @@ import type { RenderedAddon, RenderedObject } from '../plan/types.js';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import { RawObjectApi, statusOf, type KubernetesObject } from './kube-client.js';
 import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRendered, redactObject, type KubeObject } from './normalize.js';
-import { fullObject, SENSITIVE } from './render.js';
+import { registeredSecrets } from '../log/redact.js';
+import { fullObject, maskCredentials, SENSITIVE } from './render.js';
 import { PATCH_ADDONS } from './selection.js';
 
 export const FIELD_MANAGER = 'kubeone';
@@ -150,10 +151,11 @@ export function liveFacts(live: KubeObject, rendered?: RenderedObject): AddonObj
   };
   if (rendered) {
     const projected = projectLiveOntoRendered(live, fullObject(rendered));
-    return { ...base, hash: hashObject(projected), object: maskLike(redactObject(projected), rendered.object) as KubeObject };
+    return { ...base, hash: hashObject(projected), object: maskCredentials(maskLike(redactObject(projected), rendered.object) as KubeObject, registeredSecrets()) };
   }
   const normalized = normalizeObject(live);
-  return { ...base, hash: hashObject(normalized), object: redactObject(normalized) };
+  // No rendered counterpart to copy masks from: mask by value (the secrets the CLI registered).
+  return { ...base, hash: hashObject(normalized), object: maskCredentials(redactObject(normalized), registeredSecrets()) };
 }
 
 async function pool<T, R>(items: readonly T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -113,7 +113,9 @@ describe('renderAddons', () => {
     const app = out.find((a) => a.name === 'app')!;
     expect(app.source).to.equal('custom');
     expect(app.objects[0]!.namespace).to.equal('default');
-    expect(app.objects[0]!.object!.data).to.deep.equal({ size: 'L', region: 'eu', from: 'from-env' });
+    // A value from the environment is a secret: shown masked, applied in full.
+    expect(app.objects[0]!.object!.data).to.deep.equal({ size: 'L', region: 'eu', from: SENSITIVE });
+    expect((fullObject(app.objects[0]!).data as Record<string, string>).from).to.equal('from-env');
     const root = out.find((a) => a.name === '')!;
     expect(root.objects.map((o) => [o.kind, o.namespace, o.name])).to.deep.equal([['Namespace', '', 'team']]);
   });

@@ -2,7 +2,9 @@
 // edge (reads files, environment) so the planner stays pure.
 import { isAbsolute, join, relative } from 'node:path';
 import YAML from 'yaml';
+import { collectSecrets } from '../api/redact.js';
 import type { LoadedCluster } from '../api/types.js';
+import type { SecretSet } from '../log/redact.js';
 import type { RenderedAddon, RenderedObject } from '../plan/types.js';
 import { configView, withAddonDefaults } from './config-view.js';
 import { embeddedAddonsDir, manifestFiles, nodeFiles, scanCustomAddons, type AddonFiles } from './files.js';
@@ -96,7 +98,7 @@ export function renderAddons(opts: RenderAddonsOptions): RenderedAddon[] {
     const objects = paths.flatMap((path) => renderFile(shown(path), files.readFile(path), data, choice, funcs));
     return { name: choice.name, source: choice.source, objects };
   });
-  return finish(rendered, Object.values(loaded.credentials));
+  return finish(rendered, collectSecrets(loaded, opts.env ?? process.env));
 }
 
 function renderFile(file: string, src: string, data: unknown, choice: AddonChoice, funcs: ReturnType<typeof builtinFuncs>): KubeObject[] {
@@ -126,7 +128,7 @@ function renderFile(file: string, src: string, data: unknown, choice: AddonChoic
 }
 
 /** Labels, namespaces, hashes; checks no object belongs to two addons. */
-function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: KubeObject[] }[], secrets: string[]): RenderedAddon[] {
+function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: KubeObject[] }[], secrets: SecretSet): RenderedAddon[] {
   const clusterScoped = new Set(CLUSTER_SCOPED);
   const namespaced = new Set(NAMESPACED);
   for (const a of addons) {
@@ -137,7 +139,6 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
     }
   }
   const owner = new Map<string, string>();
-  const sensitive = secrets.filter((s) => s.length >= 4);
   return addons.map((a) => ({
     name: a.name,
     source: a.source,
@@ -156,7 +157,7 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
         namespace: (metadata.namespace as string | undefined) ?? '',
         name: metadata.name as string,
         hash: hashObject(full),
-        object: maskCredentials(redactObject(full), sensitive),
+        object: maskCredentials(redactObject(full), secrets),
       };
       const key = `${ro.apiVersion.split('/').slice(0, -1).join('/')}/${kind}/${ro.namespace}/${ro.name}`;
       const prev = owner.get(key);
@@ -170,11 +171,14 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
 
 export const SENSITIVE = '(sensitive value)';
 
-/** Replaces any string containing a credential value (outside Secret data) so plans never print it. */
-function maskCredentials(obj: KubeObject, secrets: string[]): KubeObject {
-  if (!secrets.length) return obj;
+/**
+ * Replaces any string holding a secret of the manifest in any form (as is, escaped, base64)
+ * outside Secret data, so plans and snapshots never print it.
+ */
+export function maskCredentials(obj: KubeObject, secrets: SecretSet): KubeObject {
+  if (!secrets.size) return obj;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return secrets.some((s) => v.includes(s)) ? SENSITIVE : v;
+    if (typeof v === 'string') return secrets.found(v) ? SENSITIVE : v;
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;

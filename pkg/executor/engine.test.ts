@@ -163,7 +163,7 @@ describe('executor engine', () => {
     );
     expect(markers).to.deep.equal(['set w1 kubeadm.join', 'clear w1']);
     const failed = events.find((e) => e.type === 'step-failed')!;
-    expect(failed.error).to.equal('join failed with token [redacted]');
+    expect(failed.error).to.equal('join failed with token [REDACTED]');
   });
 
   it('stops starting actions when cancelled and reports them as not started', async () => {

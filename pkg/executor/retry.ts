@@ -1,6 +1,7 @@
 // Transient vs permanent failures, and backoff. Transient: the SSH connection dropped or
 // timed out, the API was briefly unavailable. Everything else (a script exiting non-zero,
 // a 4xx) is permanent: retrying would not change the answer.
+import { redactText as redactKnown, SecretSet } from '../log/redact.js';
 import { SshError } from '../ssh/types.js';
 import type { Clock, RetryPolicy } from './types.js';
 
@@ -56,8 +57,7 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
+/** Step errors for events and the journal: secrets of the run (join tokens) and of the manifest, in every form. */
 export function redactText(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
-  return out;
+  return redactKnown(text, new SecretSet(secrets.filter((s) => s.length >= 6)));
 }

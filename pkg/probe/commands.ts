@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { LoadedCluster } from '../api/types.js';
+import { redactText } from '../log/redact.js';
 import { serializeSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
@@ -55,7 +56,8 @@ export async function runSnapshot(ctx: ProbeCommandContext & { output?: string }
   const snapshot = await probeWithPool(ctx);
   const text = serializeSnapshot(snapshot);
   if (ctx.output && ctx.output !== '-') {
-    await writeFile(ctx.output, text, { mode: 0o600 });
+    // Masked at the source already; a secret found here would make the hash fail, never leak.
+    await writeFile(ctx.output, redactText(text), { mode: 0o600 });
     ctx.logger.info(`snapshot ${snapshot.hash} written to ${ctx.output}`);
   } else {
     (ctx.write ?? ((t: string) => process.stdout.write(t)))(text);
