@@ -85,12 +85,18 @@ export function decodeYamlDocument(text: string, what: string): DecodedYaml {
   const doc = docs[0]!;
   const problems: DecodeProblem[] = doc.errors.map((e) => {
     const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-    return { message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), ...(pos ? { line: pos.line, col: pos.col } : {}) };
+    return { message: printable(e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')), ...(pos ? { line: pos.line, col: pos.col } : {}) };
   });
   if (problems.length > 0) throw new DecodeError(problems);
   const duplicates = duplicateKeys(doc.contents as Node | null, lineCounter);
   if (duplicates.length > 0) throw new DecodeError(duplicates);
   return { doc, lineCounter };
+}
+
+/** Library messages may quote a character of the input: control characters are shown escaped, never sent to a terminal. */
+function printable(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Every key that repeats an earlier key of its map (compared as strings, as they land in JS). */
@@ -126,7 +132,7 @@ export function yamlToJS(decoded: DecodedYaml): unknown {
   try {
     return decoded.doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new DecodeError([{ message: `invalid YAML: ${(e as Error).message.split('\n')[0]}` }]);
+    throw new DecodeError([{ message: `invalid YAML: ${printable((e as Error).message.split('\n')[0]!)}` }]);
   }
 }
 
