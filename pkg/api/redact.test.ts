@@ -13,6 +13,10 @@ import { collectSecrets, isSecretKey, redactBlob, redactCluster } from './redact
 import { baseCluster } from './testdata/base-cluster.js';
 import type { KubeOneCluster } from './types.js';
 
+/** A custom addon `app` made of one ConfigMap whose data lines are given. */
+const configMapAddon = (dataLines: string[]) =>
+  memoryFiles({ '/cluster/addons/app/cm.yaml': ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: app}', 'data:', ...dataLines.map((l) => `  ${l}`)].join('\n') }, nodeFiles);
+
 const dump = (c: KubeOneCluster, credentials: Record<string, string> = {}, env: Record<string, string> = {}): string =>
   stringify(redactCluster(c, collectSecrets({ cluster: c, credentials }, env)), { lineWidth: 0 });
 
@@ -94,19 +98,13 @@ describe('redaction by value: env: params and credentials in plans and snapshots
   afterEach(() => clearRegisteredSecrets());
 
   it('rendered addon objects mask env:-sourced params and base64 or JSON-escaped credentials', () => {
-    const files = memoryFiles({
-      '/cluster/addons/app/cm.yaml': [
-        'apiVersion: v1',
-        'kind: ConfigMap',
-        'metadata: {name: app}',
-        'data:',
-        '  fromEnv: {{ .Params.fromEnv | quote }}',
-        '  b64: {{ .Credentials.HCLOUD_TOKEN | b64enc | quote }}',
-        '  wrapped: {{ printf "Bearer-%s-end" .Credentials.HCLOUD_TOKEN | b64enc | quote }}',
-        '  json: {{ toJson .Params.fromEnv | quote }}',
-        '  plain: "visible"',
-      ].join('\n'),
-    }, nodeFiles);
+    const files = configMapAddon([
+      'fromEnv: {{ .Params.fromEnv | quote }}',
+      'b64: {{ .Credentials.HCLOUD_TOKEN | b64enc | quote }}',
+      'wrapped: {{ printf "Bearer-%s-end" .Credentials.HCLOUD_TOKEN | b64enc | quote }}',
+      'json: {{ toJson .Params.fromEnv | quote }}',
+      'plain: "visible"',
+    ]);
     const loaded = loadedCluster({ addons: { path: './addons', addons: [{ name: 'app', params: { fromEnv: 'env:APP_DB_PASSWORD' } }] } }, { HCLOUD_TOKEN: 'hc-T0ken"with-quote' });
     const out = renderAddons({ loaded, files, env: { APP_DB_PASSWORD: 'env-pw-"quoted"' } });
     const data = out.find((a) => a.name === 'app')!.objects[0]!.object!.data as Record<string, string>;
@@ -166,18 +164,12 @@ describe('redaction fuzz: no credential substring in any output', function () {
 
         const outputs: string[] = [];
         outputs.push(stringify(redactCluster(loaded.cluster, collectSecrets(loaded, env)), { lineWidth: 0 }));
-        const files = memoryFiles({
-          '/cluster/addons/app/cm.yaml': [
-            'apiVersion: v1',
-            'kind: ConfigMap',
-            'metadata: {name: app}',
-            'data:',
-            '  a: {{ .Params.fromEnv | quote }}',
-            '  b: {{ .Credentials.OS_PASSWORD | b64enc | quote }}',
-            '  c: {{ printf "x%sy" .Credentials.OS_PASSWORD | quote }}',
-            '  d: {{ toJson .Params.fromEnv | b64enc | quote }}',
-          ].join('\n'),
-        }, nodeFiles);
+        const files = configMapAddon([
+          'a: {{ .Params.fromEnv | quote }}',
+          'b: {{ .Credentials.OS_PASSWORD | b64enc | quote }}',
+          'c: {{ printf "x%sy" .Credentials.OS_PASSWORD | quote }}',
+          'd: {{ toJson .Params.fromEnv | b64enc | quote }}',
+        ]);
         outputs.push(JSON.stringify(renderAddons({ loaded, files, env }).flatMap((a) => a.objects.map((o) => o.object))));
         const stream = new PassThrough();
         let logged = '';
