@@ -8,6 +8,7 @@ import { isDirectory, pathExists, readStdin, readTerraformDir, readTextFile } fr
 import { applyTerraformOutput } from './terraform.js';
 import type { KubeOneCluster, LoadedCluster } from './types.js';
 import { validate } from './validate/index.js';
+import { removedFeatures, unsupportedFields } from './validate/unsupported.js';
 import { collectWarnings } from './warnings.js';
 
 export interface LoadOptions {
@@ -97,6 +98,9 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
       issues.push(...merged.issues);
     }
   }
+
+  // On the manifest as written: a default KubeOne applies never counts as asking for a feature.
+  issues.push(...unsupportedFields(cluster), ...removedFeatures(cluster));
 
   const caFile = cluster.certificateAuthority?.file;
   if (caFile) {

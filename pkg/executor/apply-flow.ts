@@ -68,6 +68,7 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
   const addons = opts.reset ? [] : await c.renderAddons(loaded, snapshot);
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),
+    facts: snapshot.state.hosts,
     ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
   });
   const planOptions: PlanOptions = {
@@ -165,7 +166,8 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
   if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
   let summary: ExecuteSummary;
-  const ctx = buildRunContext({ loaded, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
+  // desired.cluster: hosts carry their Node names (detected on the machines when the manifest gives none).
+  const ctx = buildRunContext({ loaded: desired.cluster, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
   try {
     summary = await execute(actions, ctx.options);
     if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
