@@ -67,6 +67,19 @@ describe('pkg/probe probe()', function () {
     expect(snapshot.state.kube).to.equal(null);
   });
 
+  it('records the node name KubeOne would detect (`hostname -f`, lower-cased) for hosts without a manifest hostname', async () => {
+    const snapshot = await probe({ loaded, pool });
+    const local = snapshot.state.hosts[0]!;
+    const fqdn = (await localExec('hostname -f')).stdout.trim().toLowerCase();
+    const short = (await localExec('hostname')).stdout.trim().toLowerCase();
+    expect(local.hostname).to.equal(short);
+    expect(local.fqdn).to.equal(fqdn);
+    expect(local.nodeName).to.equal(fqdn && fqdn !== 'localhost' ? fqdn : short);
+    expect(snapshot.state.hosts[1]!.nodeName).to.equal(undefined);
+    const named = await probe({ loaded: { ...loaded, hosts: [{ ...hosts[0]!, config: { ...hosts[0]!.config, hostname: 'From-Manifest' } }] }, pool });
+    expect(named.state.hosts[0]!.nodeName).to.equal('from-manifest');
+  });
+
   it('gives byte-identical hashed parts on two probes of an unchanged machine', async () => {
     const a = await probe({ loaded, pool });
     const b = await probe({ loaded, pool });
