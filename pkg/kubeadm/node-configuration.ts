@@ -20,7 +20,9 @@ const IGNORE_PREFLIGHT_WORKER = ['DirAvailable--etc-kubernetes-manifests'];
 function taintsOf(host: ResolvedHost): Taint[] {
   // null = explicitly no taints; undefined = the role's default.
   if (host.config.taints === null) return [];
-  if (host.config.taints) return host.config.taints.map(({ key, value, effect }) => (value ? { key, value, effect } : { key, effect }));
+  if (host.config.taints) {
+    return host.config.taints.map(({ key, value, effect, timeAdded }) => ({ key, ...(value ? { value } : {}), effect, ...(timeAdded ? { timeAdded } : {}) }));
+  }
   return host.role === 'controlPlane' ? [CONTROL_PLANE_TAINT] : [];
 }
 

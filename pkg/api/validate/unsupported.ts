@@ -94,14 +94,27 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   return r.issues;
 }
 
-/** Features Kubernetes itself removed: refused with the reason (KubeOne would break the API server with them). */
+/**
+ * Fields that cannot do what they say (KubeOne accepts them and ignores them, or breaks with
+ * them): refused with the reason, so that nobody believes they are in effect.
+ */
 export function removedFeatures(c: KubeOneCluster): Issue[] {
   const issues: Issue[] = [];
+  const refuse = (path: string, message: string) => issues.push({ path, message });
   if (c.features?.dynamicAuditLog?.enable) {
-    issues.push({
-      path: 'features.dynamicAuditLog.enable',
-      message: 'dynamic audit configuration was removed from Kubernetes in 1.19; the flags KubeOne sets for it would stop the API server from starting',
-    });
+    refuse('features.dynamicAuditLog.enable', 'dynamic audit configuration was removed from Kubernetes in 1.19; the flags KubeOne sets for it would stop the API server from starting');
   }
+  if (c.features?.podSecurityPolicy?.enable) {
+    refuse('features.podSecurityPolicy.enable', 'PodSecurityPolicy was removed from Kubernetes in 1.25 (KubeOne ignores this field); use Pod Security Admission');
+  }
+  if (c.containerRuntime?.docker !== undefined) {
+    refuse('containerRuntime.docker', 'Docker support was removed in KubeOne 1.8 (KubeOne ignores this field and uses containerd): remove it');
+  }
+  if (c.addons?.enable === false && (c.addons.path || c.addons.addons?.length)) {
+    refuse('addons.enable', 'addons are applied whenever addons.path or addons.addons is set (KubeOne ignores enable): remove them to apply none');
+  }
+  (c.staticWorkers?.hosts ?? []).forEach((h, i) => {
+    if (h.isLeader) refuse(joinPath(joinPath('staticWorkers.hosts', i), 'isLeader'), 'only a control-plane host can be the leader');
+  });
   return issues;
 }
