@@ -123,7 +123,7 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       const serving = csrs.filter((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving' && c.spec.username === `system:node:${node}`);
       // A kubelet restarted before its request was answered files another one (as a real one does).
       expect(serving, node).to.have.length.greaterThan(0);
-      for (const csr of serving) expect(csr.status.conditions.map((x: any) => x.type), `${node} ${csr.metadata.name}`).to.include('Approved');
+      for (const csr of serving) expect((csr.status?.conditions ?? []).map((x: any) => x.type), `${node} ${csr.metadata.name}`).to.include('Approved');
       expect(serving.some((csr) => typeof csr.status.certificate === 'string'), node).to.equal(true);
       expect((await fleet.exec(host, 'test -s /var/lib/kubelet/pki/kubelet-server-current.pem && echo yes')).stdout.trim(), host).to.equal('yes');
       expect((await fleet.exec(host, 'cat /var/lib/kubelet/kubeadm-flags.env')).stdout, host).to.contain(`--hostname-override=${node} `);

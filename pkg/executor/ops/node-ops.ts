@@ -57,23 +57,24 @@ async function drain(deps: OpDeps, ctx: StepContext, name: string): Promise<void
 const SERVING_CERT = '/var/lib/kubelet/pki/kubelet-server-current.pem';
 
 /**
- * After a node registers (init, join, upgrade), approve its kubelet's serving certificate request
- * as KubeOne does (serverTLSBootstrap: nothing in Kubernetes approves those). A kubelet that
- * already holds a serving certificate asks for none; otherwise the request is awaited briefly.
- * A request that is not the node's own is refused, failing the step.
+ * After a node registers (init, join, upgrade), approve its kubelet's serving certificate requests
+ * as KubeOne does (serverTLSBootstrap: nothing in Kubernetes approves those), until the kubelet
+ * holds its certificate: a kubelet restarted before its request was answered files a new one,
+ * so approving once is not enough. A request that is not the node's own is refused, failing the
+ * step. Gives up quietly after a minute, as KubeOne does when it finds no request.
  */
 async function approveServingCertificate(deps: OpDeps, ctx: StepContext, node: string): Promise<void> {
   const kube = await deps.kube();
-  const hasCert = ctx.step.host ? (await (await deps.transport(ctx.step.host)).exec(`sudo test -s ${SERVING_CERT}`)).code === 0 : false;
+  const t = ctx.step.host ? await deps.transport(ctx.step.host) : null;
+  const hasCert = async () => (t ? (await t.exec(`sudo test -s ${SERVING_CERT}`)).code === 0 : true);
   const deadline = deps.clock.now().getTime() + Math.min(deps.waitReadyTimeoutMs ?? 60_000, 60_000);
   for (;;) {
-    const mine = servingCsrsOf(await kube.listCsrs(), node);
-    for (const csr of mine.pending) {
+    for (const csr of servingCsrsOf(await kube.listCsrs(), node).pending) {
       const problem = servingCsrProblem(csr, node);
       if (problem) throw new Error(`kubelet serving certificate request ${csr.name} of node ${node} not approved: ${problem}`);
       await kube.approveCsr(csr.name, 'KubeOneApprovedServingCertificate');
     }
-    if (mine.pending.length > 0 || mine.approved || hasCert || deps.clock.now().getTime() >= deadline) return;
+    if ((await hasCert()) || deps.clock.now().getTime() >= deadline) return;
     await deps.clock.sleep(2000, ctx.signal);
   }
 }
