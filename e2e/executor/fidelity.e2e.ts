@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
-import { FlowError, type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { e2eCollaborators, importByName } from './helpers.js';
+import { FlowError, runApplyFlow } from '../../pkg/executor/apply-flow.js';
+import { e2eCollaborators, importByName, quietUi } from './helpers.js';
 
 const VERSION = '1.35.1';
 const MIRROR_PORT = 5555;
@@ -22,15 +22,6 @@ interface Fleet {
   hosts: Host[];
   exec(host: string, command: string): Promise<{ exitCode?: number; code?: number; stdout: string; stderr?: string }>;
   destroy(): Promise<void>;
-}
-
-function quietUi(log: string[]): FlowUi {
-  return {
-    showPlan: (plan) => log.push(...plan.actions.map((a) => `${a.change} ${a.title}`)),
-    confirm: async () => true,
-    info: (m) => log.push(m),
-    listeners: [(e) => (e.type === 'step-failed' ? log.push(`FAILED ${e.host}: ${e.stepId}: ${e.error}`) : undefined)],
-  };
 }
 
 describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving certificates', function () {

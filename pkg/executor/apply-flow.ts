@@ -146,7 +146,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
       ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule}${r.hosts.length ? ` (${r.hosts.join(', ')})` : ''}: ${r.message}\n    hint: ${r.hint}`)].join('\n'),
     );
   }
-  const { actions, repairs } = actionsWithRepairs(plan, loaded, snapshot);
+  const { actions, repairs } = actionsWithRepairs(plan, desired.cluster, snapshot);
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
     const leader = snapshot.state.kube?.leader;
@@ -187,7 +187,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   // Verify: a fresh probe must plan nothing.
   const after = await c.probe(loaded, pool);
   const again = await planFor(c, loaded, after, opts);
-  const residue = actionsWithRepairs(again.plan, loaded, after).actions;
+  const residue = actionsWithRepairs(again.plan, again.desired.cluster, after).actions;
   if (residue.length > 0) {
     throw new FlowError(
       ['apply finished but the cluster still differs from the manifest:', ...residue.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),
