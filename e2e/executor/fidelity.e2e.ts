@@ -107,7 +107,7 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
     expect(gitlab).to.equal('server = "gitlab.example"\n\n[host."https://gitlab-mirror.example/org1"]\ncapabilities = ["pull", "resolve"]\n');
   });
 
-  it('every kubelet holds a serving certificate approved by kubeone (serverTLSBootstrap)', async () => {
+  it('every kubelet holds a serving certificate approved by kubeone (serverTLSBootstrap); certificates are 0600', async () => {
     const cp = Object.keys(names)[0]!;
     const csrs = JSON.parse((await fleet.exec(cp, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get csr -o json')).stdout).items as any[];
     for (const [host, node] of Object.entries(names)) {
@@ -118,6 +118,9 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       expect(serving.some((csr) => typeof csr.status.certificate === 'string'), node).to.equal(true);
       expect((await fleet.exec(host, 'test -s /var/lib/kubelet/pki/kubelet-server-current.pem && echo yes')).stdout.trim(), host).to.equal('yes');
       expect((await fleet.exec(host, 'cat /var/lib/kubelet/kubeadm-flags.env')).stdout, host).to.contain(`--hostname-override=${node} `);
+      // As KubeOne after kubeadm: certificates readable by root only.
+      expect((await fleet.exec(host, "find /etc/kubernetes/pki -name '*.crt' ! -perm 600")).stdout.trim(), host).to.equal('');
+      expect((await fleet.exec(host, 'stat -c %a /etc/kubernetes/pki/ca.crt')).stdout.trim(), host).to.equal('600');
     }
   });
 });
