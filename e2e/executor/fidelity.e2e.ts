@@ -3,7 +3,8 @@
 // KubeOne detects them over SSH); containerd runs the rendered configuration (`containerd config
 // dump` shows it) and resolves images through the hosts.toml mirrors ("*" -> _default, a
 // path-scoped registry in its host's directory); every kubelet got its serving certificate,
-// approved by kubeone. A second apply changes nothing.
+// approved by kubeone. The API is reached through a load balancer on port 8443 while every
+// apiserver binds 6443 (KubeOne leaves kubeadm's bindPort). A second apply changes nothing.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
@@ -12,6 +13,7 @@ import { e2eCollaborators, importByName, quietUi } from './helpers.js';
 
 const VERSION = '1.35.1';
 const MIRROR_PORT = 5555;
+const LB_PORT = 8443;
 
 interface Host {
   name: string;
@@ -45,6 +47,13 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
         },
       },
     };
+    // A TCP load balancer on the control plane: LB_PORT -> the apiserver's 6443.
+    const cp = manifest.controlPlane.hosts[0].privateAddress as string;
+    manifest.apiEndpoint = { host: cp, port: LB_PORT };
+    await fleet.exec(
+      fleet.hosts.find((h) => h.name.startsWith('cp'))!.name,
+      `setsid nohup node -e "const net=require('net');net.createServer(c=>{const u=net.connect(6443,'${cp}');c.pipe(u);u.pipe(c);u.on('error',()=>c.destroy());c.on('error',()=>u.destroy())}).listen(${LB_PORT})" >/dev/null 2>&1 &`,
+    );
     writeFileSync(fleet.manifestPath, stringify(manifest));
     names = {};
     for (const h of fleet.hosts) names[h.name] = (await fleet.exec(h.name, 'hostname -f')).stdout.trim().toLowerCase();
@@ -116,8 +125,11 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       expect(serving, node).to.have.length.greaterThan(0);
       for (const csr of serving) expect((csr.status?.conditions ?? []).map((x: any) => x.type), `${node} ${csr.metadata.name}`).to.include('Approved');
       expect(serving.some((csr) => typeof csr.status.certificate === 'string'), node).to.equal(true);
+      if (host === cp) expect((await fleet.exec(host, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml')).stdout).to.contain('--secure-port=6443');
       expect((await fleet.exec(host, 'test -s /var/lib/kubelet/pki/kubelet-server-current.pem && echo yes')).stdout.trim(), host).to.equal('yes');
       expect((await fleet.exec(host, 'cat /var/lib/kubelet/kubeadm-flags.env')).stdout, host).to.contain(`--hostname-override=${node} `);
+      // Clients go through the load balancer; the apiserver binds kubeadm's default port.
+      expect((await fleet.exec(host, 'cat /etc/kubernetes/kubelet.conf')).stdout, host).to.match(new RegExp(`server: https://[0-9.]+:${LB_PORT}`));
       // As KubeOne after kubeadm: certificates readable by root only.
       expect((await fleet.exec(host, "find /etc/kubernetes/pki -name '*.crt' ! -perm 600")).stdout.trim(), host).to.equal('');
       expect((await fleet.exec(host, 'stat -c %a /etc/kubernetes/pki/ca.crt')).stdout.trim(), host).to.equal('600');

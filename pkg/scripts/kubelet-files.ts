@@ -7,8 +7,6 @@ import { nodeRegistrationOf } from '../kubeadm/node-configuration.js';
 export const KUBELET_FLAGS_PATH = '/var/lib/kubelet/kubeadm-flags.env';
 export const KUBELET_CONFIG_PATH = '/var/lib/kubelet/config.yaml';
 
-export { nodeNameOf } from '../kubeadm/node-configuration.js';
-
 interface Registration {
   name: string;
   criSocket: string;
