@@ -26,6 +26,7 @@ import { ConfigError } from './errors.js';
 import { resolveHosts } from './hosts.js';
 import { loadCluster } from './load.js';
 import { parentPaths } from './path.js';
+import { baseCluster } from './testdata/base-cluster.js';
 import type { HostConfig, KubeOneCluster, LoadedCluster } from './types.js';
 
 // ---- the schema's leaves --------------------------------------------------------------------
@@ -65,16 +66,14 @@ writeFileSync(
 mkdirSync(join(work, 'addons', 'other'), { recursive: true });
 writeFileSync(join(work, 'addons', 'other', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other-{{ "x" }}\n  namespace: kube-system\n');
 
+/** The test manifest (provider none, 1 CP + 1 worker) at 1.36.0, so that an upgrade from 1.34 passes an intermediate minor. */
 function base(): KubeOneCluster {
-  return {
-    apiVersion: 'kubeone.k8c.io/v1beta2',
-    kind: 'KubeOneCluster',
-    name: 'leaves',
-    versions: { kubernetes: '1.36.0' },
-    cloudProvider: { none: {} },
-    controlPlane: { hosts: [{ publicAddress: '192.0.2.10', privateAddress: '10.0.0.10', hostname: 'cp-1', sshPrivateKeyFile: '/k/id' }] },
-    staticWorkers: { hosts: [{ publicAddress: '192.0.2.20', privateAddress: '10.0.0.20', hostname: 'worker-1', sshPrivateKeyFile: '/k/id' }] },
-  };
+  const c = baseCluster();
+  c.name = 'leaves';
+  c.versions = { kubernetes: '1.36.0' };
+  c.controlPlane!.hosts![0]!.hostname = 'cp-1';
+  c.staticWorkers!.hosts![0]!.hostname = 'worker-1';
+  return c;
 }
 
 type Mutate = (c: KubeOneCluster) => void;
