@@ -38,6 +38,11 @@ const file = (name: string, content: string | Buffer): string => {
   return p;
 };
 
+/** Reference manifest 09 (registry mirrors with auth) on provider none: cloud providers are not supported yet. */
+const mirrorAuthManifest = (): string =>
+  file('mirror-auth-none.yaml', readFileSync('/work/shared/reference/manifests/09-docs-aws-containerd-mirror-auth.yaml', 'utf8').replace('  aws: {}', '  none: {}'));
+const noneTf = (): string => new URL('../pkg/api/testdata/tf/none-1cp.json', import.meta.url).pathname;
+
 describe('kubeone CLI', () => {
   it('config print > k.yaml && config validate -m k.yaml prints valid', async () => {
     const printed = await kubeone('config', 'print');
@@ -53,17 +58,24 @@ describe('kubeone CLI', () => {
     const full = await kubeone('config', 'print', '--full', '-p', 'none', '-n', 'full', '-k', 'v1.36.0');
     const k = file('full.yaml', full.stdout);
     expect((await kubeone('config', 'validate', '-m', k)).code).to.equal(0);
-    const flags = await kubeone(
-      'config', 'print', '--provider', 'none', '--control-plane-hosts',
-      'publicAddress:127.0.0.1,privateAddress:172.20.0.2,sshPort:2201 publicAddress:127.0.0.1,privateAddress:172.20.0.3,sshPort:2202 publicAddress:127.0.0.1,privateAddress:172.20.0.4,sshPort:2203',
-      '--enable-static-audit-log', '--enable-openid-connect', '--enable-event-rate-limit', '--proxy-http', 'http://proxy:3128',
-    );
+    const hosts = 'publicAddress:127.0.0.1,privateAddress:172.20.0.2,sshPort:2201 publicAddress:127.0.0.1,privateAddress:172.20.0.3,sshPort:2202 publicAddress:127.0.0.1,privateAddress:172.20.0.4,sshPort:2203';
+    const flags = await kubeone('config', 'print', '--provider', 'none', '--control-plane-hosts', hosts, '--enable-openid-connect', '--proxy-http', 'http://proxy:3128');
     const doc = parseYaml(flags.stdout);
     expect(doc.controlPlane.hosts).to.have.length(3);
-    expect(doc.features.staticAuditLog.enable).to.equal(true);
+    expect(doc.features.openidConnect.enable).to.equal(true);
     const res = await kubeone('config', 'validate', '-m', file('flags.yaml', flags.stdout));
     expect(res.code, res.stderr).to.equal(0);
     expect(res.stdout).to.match(/3 control-plane/);
+  });
+
+  it('config print with features not supported yet prints them, and config validate refuses exactly those (exit 15)', async () => {
+    const printed = await kubeone('config', 'print', '--enable-static-audit-log', '--enable-event-rate-limit');
+    expect(parseYaml(printed.stdout).features.staticAuditLog.enable).to.equal(true);
+    const res = await kubeone('config', 'validate', '-m', file('unsupported.yaml', printed.stdout));
+    expect(res.code).to.equal(15);
+    const refused = [...res.stderr.matchAll(/: (\S+): not supported yet: \1 \(/g)].map((m) => m[1]);
+    expect(refused).to.include.members(['features.staticAuditLog.enable', 'features.eventRateLimit.enable']);
+    expect(res.stderr.split('\n').filter((l) => l.includes(': ') && !l.includes('not supported yet') && !l.startsWith('Error'))).to.deep.equal([]);
   });
 
   it('a field edited to nonsense prints the field path and line, exit 15', async () => {
@@ -111,8 +123,8 @@ describe('kubeone CLI', () => {
   });
 
   it('-t reads Terraform output from a file, stdin-free, and from a directory with terraform.tfstate', async () => {
-    const manifest = '/work/shared/reference/manifests/09-docs-aws-containerd-mirror-auth.yaml';
-    const tf = new URL('../pkg/api/testdata/tf/aws-3cp.json', import.meta.url).pathname;
+    const manifest = mirrorAuthManifest();
+    const tf = noneTf();
     expect((await kubeone('config', 'validate', '-m', manifest, '-t', tf)).code).to.equal(0);
     const tfdir = join(dir, 'tfdir');
     mkdirSync(tfdir, { recursive: true });
@@ -126,8 +138,8 @@ describe('kubeone CLI', () => {
     const res = await kubeoneWithStdin(manifest, 'config', 'validate', '-m', '-', '-v', '-l', 'json');
     expect(res.code, res.stderr).to.equal(0);
     expect(JSON.parse(res.stderr.trim().split('\n').pop()!)).to.include({ level: 'debug', message: 'manifest loaded', hosts: '1.2.3.4,1.2.3.5' });
-    const tf = readFileSync(new URL('../pkg/api/testdata/tf/aws-3cp.json', import.meta.url), 'utf8');
-    const withTf = await kubeoneWithStdin(tf, 'config', 'validate', '-m', '/work/shared/reference/manifests/09-docs-aws-containerd-mirror-auth.yaml', '-t', '-');
+    const tf = readFileSync(noneTf(), 'utf8');
+    const withTf = await kubeoneWithStdin(tf, 'config', 'validate', '-m', mirrorAuthManifest(), '-t', '-');
     expect(withTf.code, withTf.stderr).to.equal(0);
     expect((await kubeoneWithStdin('', 'config', 'validate', '-m', '-', '-t', '-')).code).to.equal(15);
   });
@@ -151,7 +163,7 @@ describe('kubeone CLI', () => {
   });
 
   it('config dump prints the defaulted manifest with credentials redacted', async () => {
-    const res = await kubeone('config', 'dump', '-m', '/work/shared/reference/manifests/09-docs-aws-containerd-mirror-auth.yaml', '-t', new URL('../pkg/api/testdata/tf/aws-3cp.json', import.meta.url).pathname);
+    const res = await kubeone('config', 'dump', '-m', mirrorAuthManifest(), '-t', noneTf());
     expect(res.code, res.stderr).to.equal(0);
     const doc = parseYaml(res.stdout);
     expect(doc.containerRuntime.containerd.registries['myunknown.tld'].auth).to.deep.equal({ username: 'user1', password: '[REDACTED]' });

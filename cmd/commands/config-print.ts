@@ -45,7 +45,9 @@ export const configPrintCommand: CommandFactory = (ctx) => ({
       full: { alias: 'f', ...bool('print the full manifest with every section') },
       'cluster-name': { alias: 'n', ...str('cluster name', 'demo-cluster') },
       'kubernetes-version': { alias: 'k', ...str('Kubernetes version', '1.35.1') },
-      provider: { alias: 'p', ...str('cloud provider', 'aws') },
+      // KubeOne prints aws; cloud providers (their CCM/CSI) are not supported yet, so the example
+      // that must pass `config validate` is a bare-metal one.
+      provider: { alias: 'p', ...str('cloud provider', 'none') },
       'control-plane-hosts': { type: 'string', describe: 'hosts separated by spaces, each "publicAddress:1.2.3.4,privateAddress:10.0.0.1,sshUsername:ubuntu,sshPort:22"' },
       'api-endpoint-host': str('API endpoint host (default: first control-plane publicAddress)'),
       'api-endpoint-port': { type: 'number', default: 6443, describe: 'API endpoint port' },

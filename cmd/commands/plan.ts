@@ -52,10 +52,11 @@ export const planCommand: CommandFactory = (ctx) => ({
         }
       }
       const flow = { manifestPath: loaded.manifestPath, yes: false, parallelism: 1, command: 'kubeone plan', signal: new AbortController().signal };
-      const computed = (await planFor(c, loaded, snapshot, flow)).plan;
+      const { plan: computed, desired } = await planFor(c, loaded, snapshot, flow);
       if (args.out) writeFileSync(args.out, redactText(`${JSON.stringify(computed, null, 2)}\n`), { mode: 0o600 });
       // Nodes an interrupted run left cordoned are repaired first by apply: show them too.
-      plan = { ...computed, actions: actionsWithRepairs(computed, loaded, snapshot).actions };
+      // desired.cluster: hosts carry their node names (detected on the machines when the manifest gives none).
+      plan = { ...computed, actions: actionsWithRepairs(computed, desired.cluster, snapshot).actions };
     } finally {
       if (args['metrics-file']) {
         const text = renderPlanMetrics({ cluster: loaded?.cluster.name ?? '', plan, snapshot, timestampSeconds: Math.floor(Date.now() / 1000), failed: plan === null });

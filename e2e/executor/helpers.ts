@@ -10,6 +10,7 @@ import type { HostConfig, KubeOneCluster, LoadedCluster, ResolvedHost } from '..
 import type { TransportPool } from '../../pkg/executor/collaborators.js';
 import type { Action } from '../../pkg/plan/types.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
+import type { FlowUi } from '../../pkg/executor/apply-flow.js';
 
 export async function importByName<T = Record<string, unknown>>(relative: string): Promise<T> {
   return (await import(new URL(relative, import.meta.url).href)) as T;
@@ -142,5 +143,15 @@ export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}):
       state.probes++;
       return real.probe(loaded, pool);
     },
+  };
+}
+
+/** A FlowUi that confirms everything and collects the plan, messages and step failures into `log`. */
+export function quietUi(log: string[]): FlowUi {
+  return {
+    showPlan: (plan) => log.push(...plan.actions.map((a) => `${a.change} ${a.title}`)),
+    confirm: async () => true,
+    info: (m) => log.push(m),
+    listeners: [(e) => (e.type === 'step-failed' ? log.push(`FAILED ${e.host}: ${e.stepId}: ${e.error}`) : undefined)],
   };
 }

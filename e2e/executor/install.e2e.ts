@@ -3,19 +3,10 @@
 // no-op with one probe; reset, then apply brings a fresh cluster up on the same hosts.
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { FlowError, type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { e2eCollaborators, type FleetLike, importByName, startTestFleet } from './helpers.js';
+import { FlowError, runApplyFlow } from '../../pkg/executor/apply-flow.js';
+import { e2eCollaborators, type FleetLike, importByName, quietUi, startTestFleet } from './helpers.js';
 
 const VERSION = '1.35.1';
-
-function quietUi(log: string[]): FlowUi {
-  return {
-    showPlan: (plan) => log.push(...plan.actions.map((a) => `${a.change} ${a.title}`)),
-    confirm: async () => true,
-    info: (m) => log.push(m),
-    listeners: [(e) => (e.type === 'step-failed' ? log.push(`FAILED ${e.host}: ${e.stepId}: ${e.error}`) : undefined)],
-  };
-}
 
 describe('apply on the sandbox fleet with the simulator (1 CP + 1 worker)', function () {
   this.timeout(900_000);

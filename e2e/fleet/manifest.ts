@@ -44,6 +44,9 @@ export function renderManifest(state: FleetState): string {
     controlPlane: { hosts: controlPlanes.map((h) => hostEntry(h, bastion)) },
     staticWorkers: { hosts: workers.map((h) => hostEntry(h, bastion)) },
     apiEndpoint: { host: controlPlanes[0]?.privateAddress, port: 6443 },
+    // The sandbox reaches Debian's mirror only (not Docker's repository): containerd comes from
+    // the hosts' own repositories.
+    systemPackages: { configureRepositories: false },
     // The simulator bundles built by `npm run build:kubesim`; 1.35.1 is the step of a 1.34 -> 1.36 upgrade.
     kubernetesBinaries: { bundle: { path: KUBESIM_BUNDLE_TEMPLATE }, intermediateVersions: { '1.35': '1.35.1' } },
   };

@@ -47,3 +47,29 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const shorter = Math.min(a.prefix, b.prefix);
   return (a.base & mask(bits, shorter)) === (b.base & mask(bits, shorter));
 }
+
+function formatAddress(family: 4 | 6, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  // RFC 5952: the longest run (length >= 2) of zero groups becomes "::".
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j;
+  }
+  if (best.len < 2) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
+}
+
+/** The n-th address of a CIDR (n = 10 gives the address kubeadm picks for cluster DNS); undefined when invalid. */
+export function nthAddress(cidrText: string, n: number): string | undefined {
+  const cidr = parseCidr(cidrText);
+  if (!cidr) return undefined;
+  return formatAddress(cidr.family, cidr.base + BigInt(n));
+}

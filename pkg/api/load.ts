@@ -12,6 +12,7 @@ import { applyTerraformOutput } from './terraform.js';
 import type { KubeOneCluster, LoadedCluster } from './types.js';
 import { validate } from './validate/index.js';
 import { ADDON_NAME } from './validate/shapes.js';
+import { removedFeatures, unsupportedFields } from './validate/unsupported.js';
 import { collectWarnings } from './warnings.js';
 
 export interface LoadOptions {
@@ -115,6 +116,9 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
       issues.push(...merged.issues);
     }
   }
+
+  // On the manifest as written: a default KubeOne applies never counts as asking for a feature.
+  issues.push(...unsupportedFields(cluster), ...removedFeatures(cluster));
 
   const caFile = cluster.certificateAuthority?.file;
   if (caFile) {

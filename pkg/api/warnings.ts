@@ -4,16 +4,12 @@ import type { KubeOneCluster } from './types.js';
 /** Non-fatal remarks KubeOne also prints, computed from the manifest as written. */
 export function collectWarnings(raw: KubeOneCluster): string[] {
   const w: string[] = [];
-  if (raw.containerRuntime?.docker !== undefined) {
-    w.push('containerRuntime.docker is ignored: Docker support was removed in KubeOne 1.8, containerd is used');
-  }
   const p = providerName(raw.cloudProvider);
   if (p === 'nutanix') w.push('the Nutanix cloud provider support is alpha');
   if (raw.cloudProvider?.external === false && p && p !== 'none' && p !== 'vmwareCloudDirector') {
     w.push('cloudProvider.external: false is overridden to true: in-tree cloud providers are no longer supported');
   }
   if (raw.controlPlaneComponents) w.push('controlPlaneComponents is used: overriding control-plane flags is at your own risk');
-  if (raw.features?.podSecurityPolicy?.enable) w.push('features.podSecurityPolicy is ignored (PodSecurityPolicy was removed from Kubernetes)');
   if (raw.addons?.globalParams) w.push('addons.globalParams has no effect in v1beta2');
   if (raw.caBundle) w.push('caBundle is deprecated: use certificateAuthority.bundle');
   return w;

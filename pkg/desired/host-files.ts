@@ -2,19 +2,20 @@
 // the executor (which writes them) and computeDesired (which hashes them for the planner).
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import { renderKubeletConfigFile } from '../kubeadm/render-files.js';
-import { type RenderedFile, renderContainerdFiles } from '../scripts/containerd-config.js';
+import { DEFAULT_CONTAINERD_MAJOR, type RenderedFile, renderContainerdFiles } from '../scripts/containerd-config.js';
 import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags, renderKubeletProxyFiles } from '../scripts/kubelet-files.js';
 import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../scripts/kubelet-unit.js';
 import { binDirFor, type OsFamily } from '../scripts/os-family.js';
 
-export function containerdFilesFor(loaded: LoadedCluster): RenderedFile[] {
-  return renderContainerdFiles(loaded.cluster);
+/** containerd's files for a host running containerd `containerdMajor` (its config format follows the major). */
+export function containerdFilesFor(loaded: LoadedCluster, containerdMajor: number = DEFAULT_CONTAINERD_MAJOR): RenderedFile[] {
+  return renderContainerdFiles(loaded.cluster, containerdMajor);
 }
 
 export function kubeletFilesFor(loaded: LoadedCluster, host: ResolvedHost): RenderedFile[] {
   return [
-    { path: KUBELET_FLAGS_PATH, content: renderKubeletFlags(host), mode: '0644' },
-    { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded, host), mode: '0644' },
+    { path: KUBELET_FLAGS_PATH, content: renderKubeletFlags(loaded.cluster, host), mode: '0644' },
+    { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded), mode: '0644' },
     ...renderKubeletProxyFiles(loaded.cluster.proxy),
   ];
 }
@@ -30,6 +31,6 @@ export function kubeletUnitFilesFor(loaded: LoadedCluster, family: OsFamily = 'd
   ];
 }
 
-export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily): RenderedFile[] {
-  return [...containerdFilesFor(loaded), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
+export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily, containerdMajor?: number): RenderedFile[] {
+  return [...containerdFilesFor(loaded, containerdMajor), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fixtureCluster } from '../scripts/fixtures.js';
 import { sha256Hex } from './canonical-hash.js';
-import { computeDesired, managedFilesFor } from './index.js';
+import { computeDesired, containerdFilesFor, kubeletFilesFor, managedFilesFor } from './index.js';
 
 describe('computeDesired', () => {
   it('hashes exactly the bytes the renderers produce, per host', () => {
@@ -34,5 +34,27 @@ describe('computeDesired', () => {
     expect(a.manifestHash).to.equal(b.manifestHash).and.to.match(/^[0-9a-f]{64}$/);
     expect(c.manifestHash).not.to.equal(a.manifestHash);
     expect(a.addons).to.equal(null);
+  });
+
+  it('names hosts after their machines (snapshot node names) and renders with those names; duplicates are refused', () => {
+    const loaded = fixtureCluster();
+    for (const h of loaded.hosts) delete h.config.hostname;
+    const facts = loaded.hosts.map((h) => ({ name: h.name, id: h.id, role: h.role, address: '', privateAddress: '', reachable: true, nodeName: `${h.name}.lan` }));
+    const desired = computeDesired(loaded, [], { facts });
+    expect(desired.cluster.hosts.map((h) => h.config.hostname)).to.deep.equal(['cp-1.lan', 'cp-2.lan', 'worker-1.lan']);
+    const flags = kubeletFilesFor(desired.cluster, desired.cluster.hosts[2]!)[0]!;
+    expect(flags.content).to.contain('--hostname-override=worker-1.lan ');
+    expect(desired.managedFiles['worker-1']!['/var/lib/kubelet/kubeadm-flags.env']).to.equal(sha256Hex(flags.content));
+    expect(() => computeDesired(loaded, [], { facts: facts.map((f) => ({ ...f, nodeName: 'same' })) })).to.throw(/node name "same"/);
+  });
+
+  it('hashes the containerd config in the format of the containerd each host runs', () => {
+    const loaded = fixtureCluster();
+    const facts = loaded.hosts.map((h, i) => ({ name: h.name, id: h.id, role: h.role, address: '', privateAddress: '', reachable: true, containerd: { unit: { installed: true, active: 'active' as const, sub: 'running', enabled: true }, version: i === 0 ? '1.6.20' : '2.2.0', config: { exists: true, sha256: '' } } }));
+    const desired = computeDesired(loaded, [], { facts });
+    const hash = (major: number) => sha256Hex(containerdFilesFor(loaded, major)[0]!.content);
+    expect(desired.managedFiles['cp-1']!['/etc/containerd/config.toml']).to.equal(hash(1));
+    expect(desired.managedFiles['cp-2']!['/etc/containerd/config.toml']).to.equal(hash(2));
+    expect(hash(1)).not.to.equal(hash(2));
   });
 });

@@ -1,31 +1,53 @@
 // computeDesired: the desired side the planner compares the snapshot with. Renders at the
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
+import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
 import type { DesiredState, RenderedAddon } from '../plan/types.js';
+import { containerdMajorOf } from '../scripts/containerd-config.js';
 import type { OsFamily } from '../scripts/os-family.js';
+import type { HostFacts } from '../snapshot/types.js';
 import { fallbackManifestHash, sha256Hex } from './canonical-hash.js';
 import { managedFilesFor } from './host-files.js';
 
 export interface DesiredOptions {
   /** OS family per host from the probe (changes bundle paths on Flatcar); default debian layout. */
   osFamilies?: Record<string, OsFamily>;
+  /**
+   * The snapshot's host facts: the node names the probe recorded (hosts without `hostname` in the
+   * manifest are named after their machines) and the installed containerd (its config format).
+   */
+  facts?: readonly HostFacts[];
   /** pkg/api's manifestHash; the local canonical-JSON fallback is used until it is wired. */
   manifestHash?: (loaded: LoadedCluster) => string;
 }
 
+/**
+ * The cluster as the rest of the run sees it: every host's `config.hostname` is its Node name,
+ * detected on the machine when the manifest gives none. Throws a ConfigError when two hosts
+ * would register the same Node.
+ */
+export function namedCluster(loaded: LoadedCluster, facts: readonly HostFacts[] = []): LoadedCluster {
+  const names: Record<string, string | undefined> = {};
+  for (const f of facts) if (!f.former && f.nodeName) names[f.name] = f.nodeName;
+  return withNodeNames(loaded, names);
+}
+
 export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | null, opts: DesiredOptions = {}): DesiredState {
+  const named = namedCluster(loaded, opts.facts);
+  const factsByName = new Map((opts.facts ?? []).map((f) => [f.name, f]));
   const managedFiles: Record<string, Record<string, string>> = {};
-  for (const host of loaded.hosts) {
+  for (const host of named.hosts) {
     const files: Record<string, string> = {};
-    for (const file of managedFilesFor(loaded, host, opts.osFamilies?.[host.name])) files[file.path] = sha256Hex(file.content);
+    const major = containerdMajorOf(factsByName.get(host.name)?.containerd?.version || undefined);
+    for (const file of managedFilesFor(named, host, opts.osFamilies?.[host.name], major)) files[file.path] = sha256Hex(file.content);
     managedFiles[host.name] = files;
   }
   return {
-    cluster: loaded,
+    cluster: named,
     manifestHash: opts.manifestHash ? opts.manifestHash(loaded) : fallbackManifestHash(loaded.cluster),
     managedFiles,
-    clusterConfiguration: renderClusterConfiguration(loaded.cluster, loaded.hosts),
+    clusterConfiguration: renderClusterConfiguration(named.cluster, named.hosts),
     addons,
   };
 }

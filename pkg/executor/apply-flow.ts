@@ -68,6 +68,7 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
   const addons = opts.reset ? [] : await c.renderAddons(loaded, snapshot);
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),
+    facts: snapshot.state.hosts,
     ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
   });
   const planOptions: PlanOptions = {
@@ -145,7 +146,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
       ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule}${r.hosts.length ? ` (${r.hosts.join(', ')})` : ''}: ${r.message}\n    hint: ${r.hint}`)].join('\n'),
     );
   }
-  const { actions, repairs } = actionsWithRepairs(plan, loaded, snapshot);
+  const { actions, repairs } = actionsWithRepairs(plan, desired.cluster, snapshot);
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
     const leader = snapshot.state.kube?.leader;
@@ -165,7 +166,8 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
   if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
   let summary: ExecuteSummary;
-  const ctx = buildRunContext({ loaded, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
+  // desired.cluster: hosts carry their Node names (detected on the machines when the manifest gives none).
+  const ctx = buildRunContext({ loaded: desired.cluster, snapshot, desired, plan, actions, pool, collaborators: c, parallelism: opts.parallelism, listeners: ui.listeners, signal: opts.signal });
   try {
     summary = await execute(actions, ctx.options);
     if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
@@ -185,7 +187,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   // Verify: a fresh probe must plan nothing.
   const after = await c.probe(loaded, pool);
   const again = await planFor(c, loaded, after, opts);
-  const residue = actionsWithRepairs(again.plan, loaded, after).actions;
+  const residue = actionsWithRepairs(again.plan, again.desired.cluster, after).actions;
   if (residue.length > 0) {
     throw new FlowError(
       ['apply finished but the cluster still differs from the manifest:', ...residue.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedCluster } from '../api/types.js';
 import { hostNamed } from '../api/former-host.js';
-import { apiEndpointOf } from '../kubeadm/network.js';
+import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import type { Action, DesiredState, Plan } from '../plan/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { HostTransport } from '../ssh/types.js';
@@ -82,8 +82,8 @@ export function buildRunContext(args: {
     const t = await transport(name);
     const adminConf = (await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8');
     const host = loaded.hosts.find((h) => h.name === name)!;
-    const { port } = apiEndpointOf(loaded.cluster, loaded.hosts);
-    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, host.config.privateAddress || host.config.publicAddress || '127.0.0.1', port);
+    // The leader's own apiserver, at the port it binds (not the load balancer's apiEndpoint.port).
+    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, host.config.privateAddress || host.config.publicAddress || '127.0.0.1', APISERVER_BIND_PORT);
     cached = { leader: name, kubeConfig, api: clientNodeKubeApi(kubeConfig as import('@kubernetes/client-node').KubeConfig) };
     return cached;
   }

@@ -6,11 +6,13 @@ import {
 } from '@kubernetes/client-node';
 
 import type { ResolvedHost } from '../api/types.js';
+import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import type { SshPool } from '../ssh/pool.js';
 import { createTunnelledKubeConfig, type TunnelledKubeConfig } from './tunnel-client.js';
 
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
-export const DEFAULT_APISERVER_PORT = 6443;
+/** The port a control plane's own apiserver binds (kubeadm's bindPort; apiEndpoint.port may be a load balancer's). */
+export const DEFAULT_APISERVER_PORT = APISERVER_BIND_PORT;
 
 export interface KubeClient {
   kubeConfig: TunnelledKubeConfig;

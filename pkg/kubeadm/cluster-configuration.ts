@@ -1,62 +1,107 @@
-// ClusterConfiguration (kubeadm.k8s.io/v1beta4) rendered from the manifest: what the leader's
-// `kubeadm init` uses and what the planner compares with kube-system/kubeadm-config.
+// ClusterConfiguration (kubeadm.k8s.io/v1beta4) rendered from the manifest as KubeOne 1.14
+// renders it (pkg/templates/kubeadm/v1beta4): what the leader's `kubeadm init` uses and what
+// the planner compares with kube-system/kubeadm-config. Fields KubeOne leaves to kubeadm's
+// defaults (certificatesDir, etcd dataDir, imageRepository without overwriteRegistry) are left
+// out here too, so the stored configuration is the one KubeOne would leave.
 import type { ControlPlaneComponentConfig, KubeOneCluster, ResolvedHost } from '../api/types.js';
-import { DEFAULTS, apiEndpointOf, joinHostPort, podSubnetOf, serviceSubnetOf } from './network.js';
+import { defaultAdmissionPlugins } from './admission.js';
+import { canonicalDuration } from '../api/duration.js';
+import { DEFAULTS, apiEndpointOf, ipFamilyOf, joinHostPort, podSubnetOf, serviceSubnetOf } from './network.js';
 
 export const KUBEADM_API_VERSION = 'kubeadm.k8s.io/v1beta4';
 
 export type ExtraArgs = { name: string; value: string }[];
 
-/** v1beta4 extraArgs are a sorted list of {name, value}. */
+/** v1beta4 extraArgs: a list of {name, value}; sorted by name (kubeadm sorts the command line anyway). */
 export function toExtraArgs(flags: Record<string, string>): ExtraArgs {
   return Object.keys(flags)
     .sort()
     .map((name) => ({ name, value: flags[name]! }));
 }
 
-function featureGatesFlag(gates: Record<string, boolean> | undefined): Record<string, string> {
-  if (!gates || Object.keys(gates).length === 0) return {};
-  return {
-    'feature-gates': Object.keys(gates)
-      .sort()
-      .map((k) => `${k}=${gates[k]}`)
-      .join(','),
-  };
+function parseFeatureGates(value: string | undefined): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const part of (value ?? '').split(',')) {
+    const [k, v] = part.split('=').map((s) => s.trim());
+    if (k && (v === 'true' || v === 'false')) out[k] = v === 'true';
+  }
+  return out;
 }
 
-function componentArgs(base: Record<string, string>, component: ControlPlaneComponentConfig | undefined): ExtraArgs {
-  return toExtraArgs({ ...base, ...featureGatesFlag(component?.featureGates), ...(component?.flags ?? {}) });
+/**
+ * The manifest's flags override the rendered ones; its featureGates are merged into an existing
+ * feature-gates value (sorted), as KubeOne does last so that users can override anything.
+ */
+function withUserArgs(base: Record<string, string>, component: ControlPlaneComponentConfig | undefined): ExtraArgs {
+  const flags = { ...base, ...(component?.flags ?? {}) };
+  const gates = component?.featureGates;
+  if (gates && Object.keys(gates).length > 0) {
+    const merged = { ...parseFeatureGates(flags['feature-gates']), ...gates };
+    flags['feature-gates'] = Object.keys(merged)
+      .sort()
+      .map((k) => `${k}=${merged[k]}`)
+      .join(',');
+  }
+  return toExtraArgs(flags);
 }
 
 function apiServerFlags(cluster: KubeOneCluster): Record<string, string> {
+  const admission = defaultAdmissionPlugins(cluster.versions?.kubernetes ?? '');
   const flags: Record<string, string> = {
+    'endpoint-reconciler-type': 'lease',
+    'kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt',
+    profiling: 'false',
+    'request-timeout': '1m',
     'service-node-port-range': cluster.clusterNetwork?.nodePortRange || DEFAULTS.nodePortRange,
+    'tls-cipher-suites': (cluster.tlsCipherSuites?.apiServer ?? []).join(','),
   };
   const oidc = cluster.features?.openidConnect;
   if (oidc?.enable && oidc.config) {
     const c = oidc.config;
-    const map: [string, string | undefined][] = [
-      ['oidc-issuer-url', c.issuerUrl],
-      ['oidc-client-id', c.clientId],
+    flags['oidc-issuer-url'] = c.issuerUrl ?? '';
+    flags['oidc-client-id'] = c.clientId ?? '';
+    const optional: [string, string | undefined][] = [
       ['oidc-username-claim', c.usernameClaim],
       ['oidc-username-prefix', c.usernamePrefix],
       ['oidc-groups-claim', c.groupsClaim],
-      ['oidc-groups-prefix', c.groupsPrefix],
+      // "-" means "no prefix" to KubeOne for groups: the flag is left out.
+      ['oidc-groups-prefix', c.groupsPrefix === '-' ? undefined : c.groupsPrefix],
       ['oidc-required-claim', c.requiredClaim],
       ['oidc-signing-algs', c.signingAlgs],
       ['oidc-ca-file', c.caFile],
     ];
-    for (const [k, v] of map) if (v) flags[k] = v;
+    for (const [k, v] of optional) if (v) flags[k] = v;
   }
-  if (cluster.features?.alwaysPullImages?.enable) flags['enable-admission-plugins'] = 'NodeRestriction,AlwaysPullImages';
-  const ciphers = cluster.tlsCipherSuites?.apiServer;
-  if (ciphers && ciphers.length > 0) flags['tls-cipher-suites'] = ciphers.join(',');
+  if (cluster.features?.alwaysPullImages?.enable) admission.push('AlwaysPullImages');
+  flags['enable-admission-plugins'] = admission.join(',');
+  return flags;
+}
+
+function controllerManagerFlags(cluster: KubeOneCluster): Record<string, string> {
+  const flags: Record<string, string> = {
+    'flex-volume-plugin-dir': '/var/lib/kubelet/volumeplugins',
+    profiling: 'false',
+    // CIS benchmark: kube-controller-manager's default (12500) is considered too large.
+    'terminated-pod-gc-threshold': '1000',
+  };
+  const n = cluster.clusterNetwork ?? {};
+  // Cilium allocates pod CIDRs itself: the masks are left to it.
+  if (!n.cni?.cilium) {
+    const family = ipFamilyOf(cluster);
+    if (family !== 'IPv6' && n.nodeCIDRMaskSizeIPv4) flags['node-cidr-mask-size-ipv4'] = String(n.nodeCIDRMaskSizeIPv4);
+    if (family !== 'IPv4' && n.nodeCIDRMaskSizeIPv6) flags['node-cidr-mask-size-ipv6'] = String(n.nodeCIDRMaskSizeIPv6);
+  }
   return flags;
 }
 
 function etcdArgs(cluster: KubeOneCluster): ExtraArgs {
   const etcd = cluster.controlPlaneComponents?.etcd;
-  const flags: Record<string, string> = {};
+  const flags: Record<string, string> = {
+    // Data corruption detection (etcd 3.5 data-integrity advisories). Kubernetes 1.34-1.36 ship
+    // etcd 3.6, which still reads the experimental- names KubeOne 1.14 writes.
+    'experimental-compact-hash-check-enabled': 'true',
+    'experimental-corrupt-check-time': '240m',
+  };
   if (etcd?.quotaBackendBytes) flags['quota-backend-bytes'] = String(etcd.quotaBackendBytes);
   if (etcd?.autoCompactionRetention) flags['auto-compaction-retention'] = etcd.autoCompactionRetention;
   if (etcd?.autoCompactionMode) flags['auto-compaction-mode'] = etcd.autoCompactionMode;
@@ -65,36 +110,54 @@ function etcdArgs(cluster: KubeOneCluster): ExtraArgs {
   return toExtraArgs(flags);
 }
 
+/** etcdctl inside the etcd static pod works without flags (KubeOne's extraEnvs). */
+const ETCDCTL_ENV = [
+  { name: 'ETCDCTL_CACERT', value: '/etc/kubernetes/pki/etcd/ca.crt' },
+  { name: 'ETCDCTL_CERT', value: '/etc/kubernetes/pki/etcd/healthcheck-client.crt' },
+  { name: 'ETCDCTL_KEY', value: '/etc/kubernetes/pki/etcd/healthcheck-client.key' },
+  { name: 'ETCDCTL_ENDPOINTS', value: 'https://127.0.0.1:2379' },
+];
+
+/** apiEndpoint.host and alternativeNames, lower-cased, in that order (KubeOne's GetCertificateSANs). */
+export function certSANsOf(cluster: KubeOneCluster, hosts: ResolvedHost[]): string[] {
+  return [apiEndpointOf(cluster, hosts).host, ...(cluster.apiEndpoint?.alternativeNames ?? [])].map((s) => s.toLowerCase());
+}
+
 export function renderClusterConfiguration(cluster: KubeOneCluster, hosts: ResolvedHost[]): Record<string, unknown> {
   const endpoint = apiEndpointOf(cluster, hosts);
-  const sans = new Set<string>([endpoint.host, ...(cluster.apiEndpoint?.alternativeNames ?? [])]);
-  for (const h of hosts.filter((x) => x.role === 'controlPlane')) {
-    for (const a of [h.config.publicAddress, h.config.privateAddress]) if (a) sans.add(a);
-  }
   const components = cluster.controlPlaneComponents ?? {};
+  const overwriteRegistry = cluster.registryConfiguration?.overwriteRegistry ?? '';
+  const dnsRepository = cluster.features?.coreDNS?.imageRepository || overwriteRegistry;
+  const ca = cluster.certificateAuthority;
   const config: Record<string, unknown> = {
     apiVersion: KUBEADM_API_VERSION,
     kind: 'ClusterConfiguration',
     clusterName: cluster.name ?? '',
+    ...(ca?.certificateValidityPeriod ? { certificateValidityPeriod: canonicalDuration(ca.certificateValidityPeriod) } : {}),
+    ...(ca?.caCertificateValidityPeriod ? { caCertificateValidityPeriod: canonicalDuration(ca.caCertificateValidityPeriod) } : {}),
     kubernetesVersion: `v${(cluster.versions?.kubernetes ?? '').replace(/^v/, '')}`,
     controlPlaneEndpoint: joinHostPort(endpoint.host, endpoint.port),
-    certificatesDir: '/etc/kubernetes/pki',
-    imageRepository: cluster.registryConfiguration?.overwriteRegistry || 'registry.k8s.io',
+    apiServer: {
+      certSANs: certSANsOf(cluster, hosts),
+      extraArgs: withUserArgs(apiServerFlags(cluster), components.apiServer),
+    },
+    controllerManager: { extraArgs: withUserArgs(controllerManagerFlags(cluster), components.controllerManager) },
+    scheduler: { extraArgs: withUserArgs({ profiling: 'false' }, components.scheduler) },
+    etcd: {
+      local: {
+        ...(overwriteRegistry ? { imageRepository: overwriteRegistry } : {}),
+        extraArgs: etcdArgs(cluster),
+        extraEnvs: ETCDCTL_ENV.map((e) => ({ ...e })),
+      },
+    },
+    ...(dnsRepository ? { dns: { imageRepository: dnsRepository } } : {}),
+    ...(overwriteRegistry ? { imageRepository: overwriteRegistry } : {}),
     networking: {
       dnsDomain: cluster.clusterNetwork?.serviceDomainName || DEFAULTS.serviceDomainName,
       podSubnet: podSubnetOf(cluster),
       serviceSubnet: serviceSubnetOf(cluster),
     },
-    apiServer: {
-      certSANs: [...sans].filter(Boolean).sort(),
-      extraArgs: componentArgs(apiServerFlags(cluster), components.apiServer),
-    },
-    controllerManager: {
-      // kubeadm itself derives cluster-cidr / allocate-node-cidrs from networking.podSubnet.
-      extraArgs: componentArgs({}, components.controllerManager),
-    },
-    scheduler: { extraArgs: componentArgs({}, components.scheduler) },
-    etcd: { local: { dataDir: '/var/lib/etcd', extraArgs: etcdArgs(cluster) } },
   };
+  if (cluster.clusterNetwork?.kubeProxy?.skipInstallation) config.proxy = { disabled: true };
   return config;
 }

@@ -4,6 +4,7 @@ import { expectGolden } from '../scripts/golden.js';
 import { fixtureCluster } from '../scripts/fixtures.js';
 import { renderInitFile, renderJoinFile, renderKubeletConfigFile } from './render-files.js';
 import { clusterDnsIp } from './network.js';
+import { renderKubeletFlags } from '../scripts/kubelet-files.js';
 
 describe('pkg/kubeadm rendering', () => {
   it('init file: Init, Cluster, Kubelet, KubeProxy configuration (v1beta4)', () => {
@@ -24,15 +25,18 @@ describe('pkg/kubeadm rendering', () => {
     expectGolden('kubeadm-join-worker-config', worker);
   });
 
-  it('kubelet config: systemd cgroups, cluster DNS, per-host overrides', () => {
+  it('kubelet config: cluster-wide settings in config.yaml, per-host ones as kubelet flags', () => {
     const loaded = fixtureCluster({ kubeletConfig: { maxPods: 50 } });
     loaded.hosts[2]!.config.kubelet = { maxPods: 20 };
-    expect(renderKubeletConfigFile(loaded, loaded.hosts[0]!)).to.contain('maxPods: 50').and.contain('cgroupDriver: systemd').and.contain('- 10.96.0.10');
-    expect(renderKubeletConfigFile(loaded, loaded.hosts[2]!)).to.contain('maxPods: 20');
+    expect(renderKubeletConfigFile(loaded)).to.contain('maxPods: 50').and.contain('cgroupDriver: systemd').and.contain('- 10.96.0.10');
+    expect(renderKubeletFlags(loaded.cluster, loaded.hosts[2]!)).to.contain('--max-pods=20');
+    expect(renderKubeletFlags(loaded.cluster, loaded.hosts[0]!)).not.to.contain('--max-pods');
   });
 
   it('cluster DNS IP is the 10th service address', () => {
     expect(clusterDnsIp('10.96.0.0/12')).to.equal('10.96.0.10');
-    expect(clusterDnsIp('172.16.255.250/24')).to.equal('172.17.0.4');
+    // kubeadm counts from the network address of the subnet.
+    expect(clusterDnsIp('172.16.255.250/24')).to.equal('172.16.255.10');
+    expect(clusterDnsIp('fd02::100/120,10.96.0.0/12')).to.equal('fd02::10a');
   });
 });

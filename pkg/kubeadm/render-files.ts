@@ -21,7 +21,7 @@ export function renderInitFile(loaded: LoadedCluster, host: ResolvedHost): strin
   return toYamlDocuments([
     renderInitConfiguration(cluster, host),
     renderClusterConfiguration(cluster, hosts),
-    renderKubeletConfiguration(cluster, host),
+    renderKubeletConfiguration(cluster),
     renderKubeProxyConfiguration(cluster),
   ]);
 }
@@ -31,15 +31,18 @@ export function renderJoinFile(loaded: LoadedCluster, host: ResolvedHost, secret
   return toYamlDocuments([renderJoinConfiguration(loaded.cluster, loaded.hosts, host, secrets)]);
 }
 
-/** /var/lib/kubelet/config.yaml as the tool writes it after the join. */
-export function renderKubeletConfigFile(loaded: LoadedCluster, host: ResolvedHost): string {
-  return toYamlDocuments([renderKubeletConfiguration(loaded.cluster, host)]);
+/**
+ * /var/lib/kubelet/config.yaml as the tool writes it after the join: the cluster-wide
+ * configuration, the same on every host (per-host settings are kubelet flags).
+ */
+export function renderKubeletConfigFile(loaded: LoadedCluster): string {
+  return toYamlDocuments([renderKubeletConfiguration(loaded.cluster)]);
 }
 
 /** Files kubeadm.config.render uploads, keyed by path relative to the login user's home. */
 export function renderKubeadmConfigFiles(loaded: LoadedCluster, host: ResolvedHost): Record<string, string> {
   if (host.role === 'controlPlane') return { 'kubeone/cfg/init.yaml': renderInitFile(loaded, host) };
-  return { 'kubeone/cfg/kubelet.yaml': renderKubeletConfigFile(loaded, host) };
+  return { 'kubeone/cfg/kubelet.yaml': renderKubeletConfigFile(loaded) };
 }
 
 export { renderClusterConfiguration } from './cluster-configuration.js';

@@ -16,9 +16,15 @@ import type { HostProbeResult } from './host-probe.js';
 const sorted = (record: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(record ?? {}).sort(([a], [b]) => compareStrings(a, b)));
 
-/** Manifest host a Node is: by hostname first, then by address. */
+/** Names a host's Node or etcd member may carry: its node name, then the manifest's and the kernel's hostnames. */
+function namesOf(h: HostProbeResult): string[] {
+  return [h.facts.nodeName, h.host.config.hostname, h.facts.hostname].filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase());
+}
+
+/** Manifest host a Node is: by name first, then by address. */
 export function matchNode(node: { name: string; internalIP: string }, hosts: HostProbeResult[]): string | null {
-  const byName = hosts.find((h) => (h.facts.hostname || h.host.config.hostname || '').toLowerCase() === node.name.toLowerCase());
+  const name = node.name.toLowerCase();
+  const byName = hosts.find((h) => namesOf(h)[0] === name) ?? hosts.find((h) => namesOf(h).includes(name));
   if (byName) return byName.host.name;
   const byAddress = hosts.find((h) => node.internalIP !== '' && (h.host.config.privateAddress === node.internalIP || h.host.config.publicAddress === node.internalIP));
   return byAddress?.host.name ?? null;
@@ -49,9 +55,8 @@ export function etcdMembers(controlPlanes: HostProbeResult[]): EtcdMemberFacts[]
   const view = (byId.find((h) => h.extras?.etcdMembers && h.extras.etcdHealthy) ?? byId.find((h) => h.extras?.etcdMembers))?.extras?.etcdMembers ?? [];
   return view.map((m) => {
     const host = controlPlanes.find((h) => {
-      const hostname = (h.facts.hostname || h.host.config.hostname || '').toLowerCase();
       const address = h.host.config.privateAddress || h.host.config.publicAddress || '';
-      return (hostname !== '' && hostname === m.name.toLowerCase()) || (address !== '' && m.peerURLs.some((u) => u.includes(`//${address}:`) || u.includes(`//[${address}]:`)));
+      return namesOf(h).includes(m.name.toLowerCase()) || (address !== '' && m.peerURLs.some((u) => u.includes(`//${address}:`) || u.includes(`//[${address}]:`)));
     });
     return { ...m, healthy: host?.extras?.etcdHealthy ?? null, host: host?.host.name ?? null };
   });

@@ -189,6 +189,7 @@ export function parseHostOutput(host: ResolvedHost, raw: RawHostOutput, managedP
     ...hostIdentity(host),
     reachable: true,
     hostname: text(raw, 'hostname').toLowerCase(),
+    fqdn: text(raw, 'fqdn').trim().toLowerCase(),
     os: { id: text(raw, 'osId'), versionId: text(raw, 'osVersionId'), prettyName: text(raw, 'osPrettyName') },
     kernel: text(raw, 'kernel'),
     arch: normalizeArch(text(raw, 'arch')),

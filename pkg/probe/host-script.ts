@@ -5,9 +5,10 @@
 // It prints no file contents except the small kubeone records (lock, in-flight marker,
 // binaries origin), which hold no secrets; everything else is hashes and versions.
 
+import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import { shq } from '../scripts/shell.js';
 
-export const HOST_SCRIPT_VERSION = 2;
+export const HOST_SCRIPT_VERSION = 4;
 
 export const DEFAULT_MANAGED_PATHS = [
   '/etc/containerd/config.toml',
@@ -60,12 +61,12 @@ export function renderHostScript(options: HostScriptOptions = {}): string {
   for (const p of paths) {
     if (!p.startsWith('/') || /[\n'"`$\\]/.test(p)) throw new Error(`managed path must be absolute and plain: ${JSON.stringify(p)}`);
   }
-  const port = options.apiserverPort ?? 6443;
+  const port = options.apiserverPort ?? APISERVER_BIND_PORT;
   return `#!/bin/bash
 # kubeone probe v${HOST_SCRIPT_VERSION}: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
-# machines; on a fresh host it starts no other program than systemctl (and not even that
-# when no unit file exists).
+# machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
+# name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
 main() {
 set -u
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
@@ -103,6 +104,8 @@ have() { command -v "$1" >/dev/null; }
 bg() { [ -n "$tmp" ] || { tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT; }; }
 
 # Slow commands (version flags of Go binaries, apiserver and etcd checks, certificates) run in parallel.
+# hostname -f may wait for DNS, hence the timeout.
+if have hostname; then bg; ( timeout 5 hostname -f > "$tmp/fqdn" 2>/dev/null ) & fi
 if have containerd; then bg; ( containerd --version > "$tmp/containerd" 2>/dev/null ) & fi
 if have kubelet; then bg; ( kubelet --version > "$tmp/kubelet" 2>/dev/null ) & fi
 if have kubeadm; then bg; ( kubeadm version -o short > "$tmp/kubeadm" 2>/dev/null ) & fi
@@ -219,7 +222,7 @@ if [ -n "$tmp" ] && [ -f "$tmp/certs" ]; then
   while IFS=$'\\t' read -r c d; do certs+="$c"$'\\t'"\${d#notAfter=}"$'\\n'; done < "$tmp/certs"
 fi
 put_map certs "$certs"
-for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth; do
+for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn; do
   V=; [ -n "$tmp" ] && slurp "$tmp/$k"; put "$k" "$V"
 done
 local IFS=,

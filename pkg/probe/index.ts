@@ -1,6 +1,7 @@
 // probe(): the actual state of every host (one SSH round trip each, in parallel) and of the
 // cluster (Kubernetes API through an SSH tunnel), as one redacted, hashable snapshot.
 import { formerHostsOf } from '../api/former-host.js';
+import { nodeNameFor } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
 import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot, SnapshotState } from '../snapshot/types.js';
@@ -35,6 +36,11 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   const started = Date.now();
   const script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort });
   const hosts = await Promise.all(options.loaded.hosts.map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)));
+  for (const h of hosts) {
+    if (!h.facts.reachable) continue;
+    const nodeName = nodeNameFor(h.host, h.facts, options.loaded.cluster);
+    if (nodeName !== '') h.facts.nodeName = nodeName;
+  }
   const kube = clusterInitialized(hosts)
     ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects ?? renderingLister(options.loaded) })
     : null;

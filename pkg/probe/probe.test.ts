@@ -1,6 +1,6 @@
 // probe() end to end without containers: one "host" is this machine (the script runs
 // locally through a fake transport), others fail the ways real hosts fail.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
 import { expect } from 'chai';
 
@@ -65,6 +65,26 @@ describe('pkg/probe probe()', function () {
     expect(garbage!.error?.kind).to.equal('commandFailed');
     expect(garbage!.error?.message).to.contain('no valid JSON');
     expect(snapshot.state.kube).to.equal(null);
+  });
+
+  it('records the node name KubeOne would detect (`hostname -f`, lower-cased) for hosts without a manifest hostname', async () => {
+    const snapshot = await probe({ loaded, pool });
+    const local = snapshot.state.hosts[0]!;
+    const run = (args: string[]) => {
+      try {
+        return execFileSync('hostname', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().toLowerCase();
+      } catch {
+        return '';
+      }
+    };
+    const fqdn = run(['-f']);
+    const short = run([]);
+    expect(local.hostname).to.equal(short);
+    expect(local.fqdn).to.equal(fqdn);
+    expect(local.nodeName).to.equal(fqdn && fqdn !== 'localhost' ? fqdn : short);
+    expect(snapshot.state.hosts[1]!.nodeName).to.equal(undefined);
+    const named = await probe({ loaded: { ...loaded, hosts: [{ ...hosts[0]!, config: { ...hosts[0]!.config, hostname: 'From-Manifest' } }] }, pool });
+    expect(named.state.hosts[0]!.nodeName).to.equal('from-manifest');
   });
 
   it('gives byte-identical hashed parts on two probes of an unchanged machine', async () => {

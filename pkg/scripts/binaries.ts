@@ -125,8 +125,12 @@ function rpmRepoUrl(debUrl: string): string {
   return debUrl.replace(/\/deb\/?$/, '/rpm/');
 }
 
-/** Package repository: Debian/Ubuntu (apt, held) or RHEL family (dnf/yum, versionlocked). */
-export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOptions & { repositoryUrl: string }): string {
+/**
+ * Package repository: Debian/Ubuntu (apt, held) or RHEL family (dnf/yum, versionlocked).
+ * `configureRepository: false` (systemPackages.configureRepositories) installs from the
+ * repositories the host already has, without adding Kubernetes' own.
+ */
+export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOptions & { repositoryUrl: string; configureRepository?: boolean }): string {
   if (family === 'flatcar') {
     throw new Error('flatcar has no package manager: set kubernetesBinaries.bundle (url or path)');
   }
@@ -139,7 +143,7 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
   const version = shq(opts.version);
   if (family === 'debian') {
     const list = `deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${repo.replace(/\/?$/, '/')} /`;
-    return renderScript(ENSURE_FILE_FN, CURL_FN, [
+    const repository = [
       'repo_changed=0',
       ...ensureFileLines('/etc/apt/sources.list.d/kubernetes.list', '0644', list, ['repo_changed=1']),
       'if [ "$repo_changed" = 1 ] || ! sudo test -s /etc/apt/keyrings/kubernetes-apt-keyring.gpg; then',
@@ -149,6 +153,9 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
       `  kubeone_curl -fsSL ${shq(`${repo.replace(/\/?$/, '/')}Release.key`)} | sudo gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
       '  sudo apt-get -o DPkg::Lock::Timeout=600 update',
       'fi',
+    ];
+    return renderScript(ENSURE_FILE_FN, CURL_FN, [
+      ...(opts.configureRepository === false ? [] : repository),
       'kubelet_changed=0',
       'wanted=()',
       `for pkg in ${pkgs.join(' ')}; do`,
@@ -177,7 +184,7 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
   ].join('\n');
   return renderScript(ENSURE_FILE_FN, [
     'pm=$(command -v dnf || command -v yum)',
-    ...ensureFileLines('/etc/yum.repos.d/kubernetes.repo', '0644', repoFile, ['sudo "$pm" clean all']),
+    ...(opts.configureRepository === false ? [] : ensureFileLines('/etc/yum.repos.d/kubernetes.repo', '0644', repoFile, ['sudo "$pm" clean all'])),
     'kubelet_changed=0',
     'wanted=()',
     `for pkg in ${pkgs.join(' ')}; do`,
@@ -186,7 +193,7 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
     'done',
     'if [ ${#wanted[@]} -gt 0 ]; then',
     `  sudo "$pm" versionlock delete ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
-    '  sudo "$pm" install -y --disableexcludes=kubernetes "${wanted[@]}"',
+    `  sudo "$pm" install -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}"`,
     `  sudo "$pm" versionlock add ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
     'fi',
     'if ! systemctl is-enabled --quiet kubelet; then sudo systemctl enable kubelet; fi',

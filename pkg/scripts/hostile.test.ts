@@ -215,9 +215,16 @@ describe('pkg/scripts with hostile values: refused, or passed on literally by a 
   });
 
   it('containerd registry names cannot leave /etc/containerd/certs.d', () => {
-    for (const key of ['../../../etc/evil.d', 'docker.io/../../x', '/etc/x', 'a//b']) {
+    for (const key of ['../../../etc/evil.d', '..', '/etc/x']) {
       const loaded = fixtureCluster({ containerRuntime: { containerd: { registries: { [key]: { mirrors: ['m.corp'] } } } } });
       expect(() => renderContainerdFiles(loaded.cluster), key).to.throw(/would leave/);
+    }
+    // A path after the host never names a directory: containerd looks registries up by host only.
+    for (const [key, dir] of [['docker.io/../../x', 'docker.io'], ['a//b', 'a']] as const) {
+      const loaded = fixtureCluster({ containerRuntime: { containerd: { registries: { [key]: { mirrors: ['m.corp'] } } } } });
+      const hostsFiles = renderContainerdFiles(loaded.cluster).map((f) => f.path).filter((p) => p.endsWith('/hosts.toml'));
+      expect(hostsFiles, key).to.include(`/etc/containerd/certs.d/${dir}/hosts.toml`);
+      for (const p of hostsFiles) expect(p, key).to.match(/^\/etc\/containerd\/certs\.d\/[^/.][^/]*\/hosts\.toml$/);
     }
     expect(pathInside('/etc/containerd/certs.d', 'registry.corp:5000/hosts.toml')).to.equal('/etc/containerd/certs.d/registry.corp:5000/hosts.toml');
   });
@@ -225,9 +232,9 @@ describe('pkg/scripts with hostile values: refused, or passed on literally by a 
   it('kubelet flags: a value with spaces stays one systemd word, quotes and $ are refused', () => {
     const loaded = fixtureCluster();
     const host = { ...loaded.hosts[0]!, config: { ...loaded.hosts[0]!.config, hostname: 'node1 --anonymous-auth=true --authorization-mode=AlwaysAllow' } };
-    expect(renderKubeletFlags(host)).to.contain(`'--hostname-override=node1 --anonymous-auth=true --authorization-mode=AlwaysAllow'`);
+    expect(renderKubeletFlags(loaded.cluster, host)).to.contain(`'--hostname-override=node1 --anonymous-auth=true --authorization-mode=AlwaysAllow'`);
     for (const bad of ['a"b', "a'b", 'a$b', 'a\nb', 'a\\b', 'a%b']) {
-      expect(() => renderKubeletFlags({ ...host, config: { ...host.config, hostname: bad } }), bad).to.throw(/systemd/);
+      expect(() => renderKubeletFlags(loaded.cluster, { ...host, config: { ...host.config, hostname: bad } }), bad).to.throw(/systemd/);
     }
     expect(systemdWord('--node-ip=10.0.0.1,fd00::1')).to.equal('--node-ip=10.0.0.1,fd00::1');
   });

@@ -16,6 +16,9 @@ export const KUBEADM_JOIN_CONFIG = `${KUBEADM_CFG_DIR}/join.yaml`;
  */
 const STATE_DIR = '/var/lib/kubeone';
 
+/** As KubeOne after every kubeadm command that writes certificates: readable by root only (CIS 1.1.20). */
+const RESTRICT_PKI_CERTS = "if sudo test -d /etc/kubernetes/pki; then sudo find /etc/kubernetes/pki/ -name '*.crt' -exec chmod 600 {} +; fi";
+
 function resumableKubeadm(what: 'init' | 'join', guardFile: string, run: string[]): string[] {
   const started = `${STATE_DIR}/${what}.started`;
   const done = `${STATE_DIR}/${what}.done`;
@@ -41,6 +44,7 @@ export function renderKubeadmInit(configPath: string = KUBEADM_INIT_CONFIG): str
       `sudo kubeadm init --config=${shq(configPath)}`,
       // kubeadm 1.29+ also writes super-admin.conf: the tool only needs admin.conf.
       'sudo rm -f /etc/kubernetes/super-admin.conf',
+      RESTRICT_PKI_CERTS,
     ]),
   );
 }
@@ -54,7 +58,7 @@ export function renderKubeadmJoin(controlPlane: boolean, tokenConfigPath: string
   return renderScript([
     // The trap body is itself a quoted word: inside double quotes the path would be expanded.
     `trap ${shq(`sudo rm -f ${shq(tokenConfigPath)}`)} EXIT`,
-    ...resumableKubeadm('join', guard, [`sudo kubeadm join --config=${shq(tokenConfigPath)}`]),
+    ...resumableKubeadm('join', guard, [`sudo kubeadm join --config=${shq(tokenConfigPath)}`, RESTRICT_PKI_CERTS]),
   ]);
 }
 
@@ -86,6 +90,7 @@ export function renderUpgradeApply(version: string): string {
   return renderScript([
     `if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`,
     `sudo kubeadm upgrade apply --yes ${shq(`v${version}`)}`,
+    RESTRICT_PKI_CERTS,
   ]);
 }
 
@@ -94,7 +99,7 @@ export function renderUpgradeNode(version: string, controlPlane: boolean): strin
   const guard = controlPlane
     ? [`if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`]
     : [];
-  return renderScript([...guard, 'sudo kubeadm upgrade node']);
+  return renderScript([...guard, 'sudo kubeadm upgrade node', RESTRICT_PKI_CERTS]);
 }
 
 /**
@@ -129,6 +134,7 @@ export function renderCertsRenew(): string {
     // An interrupted earlier run may have parked the manifests: put them back first.
     `if sudo test -d ${parked}; then ${moveAll(parked, '/etc/kubernetes/manifests')}; fi`,
     'sudo kubeadm certs renew all',
+    RESTRICT_PKI_CERTS,
     `sudo mkdir -p ${parked}`,
     moveAll('/etc/kubernetes/manifests', parked),
     'sleep 25',

@@ -88,25 +88,38 @@ describe('pkg/scripts', () => {
       },
       proxy: { https: 'http://proxy:3128' },
     });
-    const files = renderContainerdFiles(loaded.cluster);
+    const files = renderContainerdFiles(loaded.cluster, 1);
     const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
     const toml = byPath['/etc/containerd/config.toml']!;
     expect(toml.mode).to.equal('0600');
     expect(toml.content).to.contain('SystemdCgroup = true');
     expect(toml.content).to.contain('sandbox_image = "registry.internal:5000/pause:3.10.1"');
     expect(toml.content).to.contain('password = "p\\"w"');
-    expect(byPath['/etc/containerd/certs.d/docker.io/hosts.toml']!.content).to.contain('[host."https://mirror.internal"]');
+    expect(byPath['/etc/containerd/certs.d/docker.io/hosts.toml']!.content).to.contain('[host."mirror.internal"]');
     expect(byPath['/etc/containerd/certs.d/registry.internal:5000/hosts.toml']!.content).to.contain('skip_verify = true');
     expect(byPath['/etc/systemd/system/containerd.service.d/http-proxy.conf']).to.exist;
     expectGolden('containerd-config-toml', toml.content);
-    expect(renderContainerdFiles(loaded.cluster)).to.deep.equal(files);
+    expect(renderContainerdFiles(loaded.cluster, 1)).to.deep.equal(files);
   });
 
   it('kubelet flags name the node and its IP', () => {
     const loaded = fixtureCluster();
-    expect(renderKubeletFlags(loaded.hosts[2]!)).to.equal(
-      'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --hostname-override=worker-1 --node-ip=10.0.0.21"\n',
+    expect(renderKubeletFlags(loaded.cluster, loaded.hosts[2]!)).to.equal(
+      'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --hostname-override=worker-1 --node-ip=10.0.0.21 --pod-max-pids=-1 --volume-plugin-dir=/var/lib/kubelet/volumeplugins"\n',
     );
+  });
+
+  it('systemPackages.configureRepositories: false adds no repository (containerd, kube packages)', () => {
+    for (const family of ['debian', 'rhel'] as const) {
+      const own = renderContainerdInstall(family, { configureRepositories: false });
+      expect(own, family).not.to.contain('download.docker.com');
+      expect(own, family).to.contain('containerd.io');
+      expect(renderContainerdInstall(family, { configureRepositories: true }), family).to.contain('download.docker.com');
+      const pkgs = renderPackageInstall(family, { version: '1.35.1', arch: 'amd64', components: ['kubelet'], repositoryUrl: 'https://pkgs.example/v{minor}/deb/', configureRepository: false });
+      expect(pkgs, family).not.to.contain('pkgs.example');
+      expect(pkgs, family).not.to.match(/kubernetes\.(list|repo)/);
+    }
+    expectGolden('containerd-install-debian-own-repositories', renderContainerdInstall('debian', { configureRepositories: false }));
   });
 
   it('osFamily maps IDs and names the host on unknown ones', () => {

@@ -56,7 +56,12 @@ export interface HostFacts {
   former?: boolean;
   error?: HostError;
   /** Everything below is present only when reachable. */
+  /** Kernel hostname (`hostname`), lower-cased. */
   hostname?: string;
+  /** `hostname -f`, lower-cased; '' when it failed. */
+  fqdn?: string;
+  /** The Node name this host registers (or would register) under: the manifest's hostname, else the detected one (pkg/api/node-names.ts). */
+  nodeName?: string;
   os?: { id: string; versionId: string; prettyName: string };
   kernel?: string;
   arch?: string;

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { renderInitFile } from '../../../pkg/kubeadm/render-files.js';
+import { fixtureCluster } from '../../../pkg/scripts/fixtures.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -88,6 +90,36 @@ ${extra}`);
     expect(cert.subject).to.include('O=kubeadm:cluster-admins').and.include('CN=kubernetes-admin');
     const again = kubeadm(['init', 'phase', 'certs', 'all', '--config', cfg], root);
     expect(again.stdout).to.include('[certs] Using existing ca certificate authority');
+  });
+
+  it('writes the configuration kubeone renders into static pods and kubelet files, as kubeadm does', () => {
+    const root = path.join(dir, 'kubeone');
+    const loaded = fixtureCluster({ apiEndpoint: { host: 'lb.test', port: 8443 }, features: { nodeLocalDNS: { deploy: true } }, tlsCipherSuites: { kubelet: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] } });
+    loaded.hosts[0]!.config.kubelet = { maxPods: 40 };
+    const file = path.join(dir, 'kubeone-init.yaml');
+    fs.writeFileSync(file, renderInitFile(loaded, loaded.hosts[0]!));
+    for (const phase of ['etcd', 'control-plane', 'kubelet-start']) {
+      const r = kubeadm(['init', 'phase', phase, ...(phase === 'control-plane' ? ['all'] : phase === 'etcd' ? ['local'] : []), '--config', file], root);
+      expect(r.code, `${phase}: ${r.stderr}`).to.equal(0);
+    }
+    const manifest = (name: string) => parse(fs.readFileSync(path.join(root, `etc/kubernetes/manifests/${name}.yaml`), 'utf8')).spec;
+    const etcd = manifest('etcd').containers[0];
+    expect(etcd.command).to.include('--experimental-corrupt-check-time=240m').and.include('--experimental-compact-hash-check-enabled=true');
+    expect(etcd.env).to.deep.include({ name: 'ETCDCTL_ENDPOINTS', value: 'https://127.0.0.1:2379' });
+    const api = manifest('kube-apiserver').containers[0];
+    // The load balancer listens on 8443; the apiserver binds kubeadm's default port.
+    expect(api.command).to.include('--secure-port=6443').and.include('--profiling=false').and.include('--endpoint-reconciler-type=lease');
+    const cm = manifest('kube-controller-manager');
+    expect(cm.containers[0].command).to.include('--flex-volume-plugin-dir=/var/lib/kubelet/volumeplugins');
+    expect(cm.volumes).to.deep.include({ hostPath: { path: '/var/lib/kubelet/volumeplugins', type: 'DirectoryOrCreate' }, name: 'flexvolume-dir' });
+    const flags = fs.readFileSync(path.join(root, 'var/lib/kubelet/kubeadm-flags.env'), 'utf8');
+    const names = [...flags.matchAll(/--([a-z-]+)=/g)].map((m) => m[1]);
+    expect(names).to.deep.equal([...names].sort());
+    expect(flags).to.include('--max-pods=40').and.include('--pod-max-pids=-1').and.include('--volume-plugin-dir=/var/lib/kubelet/volumeplugins');
+    const kubelet = parse(fs.readFileSync(path.join(root, 'var/lib/kubelet/config.yaml'), 'utf8'));
+    expect(kubelet).to.include({ serverTLSBootstrap: true, rotateCertificates: true, cgroupDriver: 'systemd' });
+    expect(kubelet.clusterDNS).to.deep.equal(['169.254.20.10']);
+    expect(kubelet.tlsCipherSuites).to.deep.equal(['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
   });
 
   it('lists the images of a version', () => {

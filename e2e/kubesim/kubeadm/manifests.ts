@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import { etcdTag, parseVersion } from '../common/versions.js';
 import { argValue } from './config/defaults.js';
-import type { Arg, ClusterConfig } from './config/types.js';
+import type { Arg, ClusterConfig, EnvVar } from './config/types.js';
 
 export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
 export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
@@ -29,7 +29,7 @@ function hostPath(name: string, path: string, type: string, readOnly = true): { 
   return { volume: { hostPath: { path, type }, name }, mount: { mountPath: path, name, readOnly } };
 }
 
-function pod(component: Component, image: string, cmd: string[], probe: { host: string; port: number; path: string; scheme: string }, volumes: Array<{ volume: object; mount: object }>, annotations: Record<string, string>, cpu: string): object {
+function pod(component: Component, image: string, cmd: string[], probe: { host: string; port: number; path: string; scheme: string }, volumes: Array<{ volume: object; mount: object }>, annotations: Record<string, string>, cpu: string, env: EnvVar[] = []): object {
   const httpGet = { host: probe.host, path: probe.path, port: probe.port, scheme: probe.scheme };
   return {
     apiVersion: 'v1',
@@ -39,6 +39,8 @@ function pod(component: Component, image: string, cmd: string[], probe: { host: 
       containers: [
         {
           command: cmd,
+          // extraEnvs, as kubeadm puts them in the container (omitted when there are none).
+          env: env.length ? env.map((e) => ({ name: e.name, value: e.value ?? '' })) : undefined,
           image,
           imagePullPolicy: 'IfNotPresent',
           livenessProbe: { failureThreshold: 8, httpGet: { ...httpGet, path: probe.path === '/readyz' ? '/livez' : probe.path }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15 },
@@ -122,6 +124,7 @@ export function etcdManifest(cfg: ClusterConfig, node: NodeContext, member: Etcd
     [hostPath('etcd-certs', `${pki}/etcd`, 'DirectoryOrCreate', false), hostPath('etcd-data', dataDir, 'DirectoryOrCreate', false)],
     { 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `https://${ip}:2379` },
     '100m',
+    cfg.etcd.local!.extraEnvs,
   );
 }
 
@@ -165,6 +168,7 @@ export function apiServerManifest(cfg: ClusterConfig, node: NodeContext): object
     [...caVolumes(), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), ...extraVolumes(cfg.apiServer.extraVolumes)],
     { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': `${node.advertiseAddress}:${node.bindPort}` },
     '250m',
+    cfg.apiServer.extraEnvs,
   );
 }
 
@@ -192,14 +196,17 @@ export function controllerManagerManifest(cfg: ClusterConfig): object {
     defaults['service-cluster-ip-range'] = cfg.networking.serviceSubnet;
   }
   const bind = argValue(cfg.controllerManager.extraArgs, 'bind-address') ?? '127.0.0.1';
+  // kubeadm mounts the FlexVolume directory the controller manager is pointed at (KubeOne: /var/lib/kubelet/volumeplugins).
+  const flexDir = argValue(cfg.controllerManager.extraArgs, 'flex-volume-plugin-dir') ?? '/usr/libexec/kubernetes/kubelet-plugins/volume/exec';
   return pod(
     'kube-controller-manager',
     image(cfg, 'kube-controller-manager'),
     command('kube-controller-manager', defaults, cfg.controllerManager.extraArgs),
     { host: bind, port: 10257, path: '/healthz', scheme: 'HTTPS' },
-    [...caVolumes(), hostPath('flexvolume-dir', '/usr/libexec/kubernetes/kubelet-plugins/volume/exec', 'DirectoryOrCreate', false), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate'), ...extraVolumes(cfg.controllerManager.extraVolumes)],
+    [...caVolumes(), hostPath('flexvolume-dir', flexDir, 'DirectoryOrCreate', false), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate'), ...extraVolumes(cfg.controllerManager.extraVolumes)],
     {},
     '200m',
+    cfg.controllerManager.extraEnvs,
   );
 }
 
@@ -220,6 +227,7 @@ export function schedulerManifest(cfg: ClusterConfig): object {
     [hostPath('kubeconfig', '/etc/kubernetes/scheduler.conf', 'FileOrCreate'), ...extraVolumes(cfg.scheduler.extraVolumes)],
     {},
     '100m',
+    cfg.scheduler.extraEnvs,
   );
 }
 

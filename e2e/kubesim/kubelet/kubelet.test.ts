@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { translateEtcdArgs } from './etcd-flags.js';
+import { hasValidCertificate } from './tls-bootstrap.js';
 import { loadKubeletOptions, parseTaints } from './options.js';
 import { readStaticPods } from './static-pods.js';
 
@@ -12,6 +14,18 @@ describe('kubelet options', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesim-kubelet-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('asks for a serving certificate only when it holds no valid one (as the certificate manager)', () => {
+    expect(hasValidCertificate(dir, 'server')).to.equal(false);
+    const pem = (days: string) => {
+      const file = path.join(dir, `kubelet-server-${days}.pem`);
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${file}.key`, '-out', file, '-subj', '/CN=system:node:w', '-days', days], { stdio: 'ignore' });
+      return fs.readFileSync(file, 'utf8') + fs.readFileSync(`${file}.key`, 'utf8');
+    };
+    fs.writeFileSync(path.join(dir, 'kubelet-server-current.pem'), pem('30'));
+    expect(hasValidCertificate(dir, 'server')).to.equal(true);
+    expect(hasValidCertificate(dir, 'server', new Date(Date.now() + 31 * 86_400_000))).to.equal(false);
+  });
 
   it('reads the drop-in command line and the config file', () => {
     const cfg = path.join(dir, 'config.yaml');

@@ -16,7 +16,7 @@ import { syncMirrorPods } from './mirror-pods.js';
 import { NodeAgent } from './node-status.js';
 import { loadKubeletOptions, type KubeletOptions } from './options.js';
 import { StaticPodRunner } from './static-pods.js';
-import { SERVING_SIGNER, bootstrapClientCertificate, requestCertificate, storeCertificate } from './tls-bootstrap.js';
+import { SERVING_SIGNER, bootstrapClientCertificate, hasValidCertificate, requestCertificate, storeCertificate } from './tls-bootstrap.js';
 
 function log(line: string): void {
   const d = new Date();
@@ -74,7 +74,7 @@ async function apiLoop(opts: KubeletOptions, runner: StaticPodRunner, stopped: (
       }
       if (opts.serverTLSBootstrap && !servingRequested) {
         servingRequested = true;
-        void requestServingCert(client, opts);
+        if (!hasValidCertificate(opts.certDir, 'server')) void requestServingCert(client, opts);
       }
     } catch (err) {
       log(`Error updating node status, will retry: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
 // Kubelet TLS bootstrap: with only a bootstrap kubeconfig (token), send a CSR
 // for "system:node:<name>", wait until it is approved and signed, store the
 // certificate under /var/lib/kubelet/pki and write the real kubeconfig.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KubeClient, poll } from '../common/kube-client.js';
@@ -31,6 +32,20 @@ export async function requestCertificate(
     return cur?.status?.certificate ? Buffer.from(cur.status.certificate, 'base64').toString('utf8') : undefined;
   });
   return { certPem, keyPem: privateKeyPem(key.privateKey), csrName: name };
+}
+
+/**
+ * The kubelet's certificate manager starts from the stored certificate: only a missing or
+ * expired one makes it ask for a new one (rotation before expiry is not imitated).
+ */
+export function hasValidCertificate(certDir: string, kind: 'client' | 'server', now = new Date()): boolean {
+  try {
+    const pem = fs.readFileSync(path.join(certDir, `kubelet-${kind}-current.pem`), 'utf8');
+    const cert = new crypto.X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
+    return new Date(cert.validTo).getTime() > now.getTime();
+  } catch {
+    return false;
+  }
 }
 
 /** Store cert+key as kubelet-<kind>-<stamp>.pem and point <kind>-current.pem at it. */

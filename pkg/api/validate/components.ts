@@ -147,6 +147,9 @@ export function validateKubernetesBinaries(c: KubeOneCluster, out: Issues): void
   const kb = c.kubernetesBinaries;
   if (!kb) return;
   if (kb.packageRepository && kb.bundle) out.add('kubernetesBinaries', 'at most one of packageRepository and bundle can be set');
+  if (kb.packageRepository?.url && c.systemPackages?.configureRepositories === false) {
+    out.add('kubernetesBinaries.packageRepository.url', 'has no effect with systemPackages.configureRepositories: false (the host\'s own repositories are used, none is added)');
+  }
   if (kb.packageRepository?.url !== undefined) {
     checkHttpUrl(kb.packageRepository.url, 'kubernetesBinaries.packageRepository.url', out);
     checkPlaceholders(kb.packageRepository.url, 'kubernetesBinaries.packageRepository.url', out);

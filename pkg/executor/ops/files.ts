@@ -5,6 +5,7 @@ import { containerdFilesFor, kubeletFilesFor } from '../../desired/host-files.js
 import type { RenderedFile } from '../../scripts/containerd-config.js';
 import { type OpDeps } from './context.js';
 
-export function desiredFilesForHost(deps: OpDeps, host: ResolvedHost): { containerd: RenderedFile[]; kubelet: RenderedFile[] } {
-  return { containerd: containerdFilesFor(deps.loaded), kubelet: kubeletFilesFor(deps.loaded, host) };
+/** `containerdMajor`: the containerd installed on the host (its config format follows it). */
+export function desiredFilesForHost(deps: OpDeps, host: ResolvedHost, containerdMajor?: number): { containerd: RenderedFile[]; kubelet: RenderedFile[] } {
+  return { containerd: containerdFilesFor(deps.loaded, containerdMajor), kubelet: kubeletFilesFor(deps.loaded, host) };
 }

@@ -14,11 +14,11 @@ import {
   renderBundleInstall,
   renderPackageInstall,
 } from '../../scripts/binaries.js';
-import { CONTAINERD_CERTS_DIR } from '../../scripts/containerd-config.js';
+import { CONTAINERD_CERTS_DIR, containerdMajorOf } from '../../scripts/containerd-config.js';
 import { renderContainerdInstall } from '../../scripts/containerd-install.js';
 import { renderKubeletRestart } from '../../scripts/kubeadm-scripts.js';
 import { renderPrerequisites } from '../../scripts/prerequisites.js';
-import { pathInside, shq } from '../../scripts/shell.js';
+import { pathInside, renderScript, shq } from '../../scripts/shell.js';
 import type { OpRegistry, StepContext } from '../types.js';
 import { type OpDeps, archOf, ensureRemoteFile, familyOf, hostByName, runScript } from './context.js';
 
@@ -58,7 +58,9 @@ async function installBinaries(deps: OpDeps, ctx: StepContext): Promise<void> {
     return;
   }
   const repositoryUrl = source?.packageRepository?.url || DEFAULT_PACKAGE_REPOSITORY;
-  await runScript(t, renderPackageInstall(family, { version, arch, components, repositoryUrl }), 'install kube packages');
+  // systemPackages.configureRepositories: false leaves the host's package sources alone.
+  const configureRepository = deps.loaded.cluster.systemPackages?.configureRepositories ?? true;
+  await runScript(t, renderPackageInstall(family, { version, arch, components, repositoryUrl, configureRepository }), 'install kube packages');
 }
 
 function isDirectlyInside(parent: string, path: string): boolean {
@@ -83,12 +85,15 @@ export function hostOps(deps: OpDeps): OpRegistry {
     },
     'host.containerd.install': async (ctx) => {
       const { t, family } = await onHost(ctx);
-      await runScript(t, renderContainerdInstall(family), 'install containerd');
+      const configureRepositories = deps.loaded.cluster.systemPackages?.configureRepositories ?? true;
+      await runScript(t, renderContainerdInstall(family, { configureRepositories }), 'install containerd');
     },
     'host.containerd.configure': async (ctx) => {
       const { host, t } = await onHost(ctx);
       let changed = false;
-      const files = desiredFilesForHost(deps, host).containerd;
+      // The config format follows the containerd actually installed (version 3 for 2.x, 2 for 1.x).
+      const version = await runScript(t, renderScript(['containerd --version']), 'containerd --version');
+      const files = desiredFilesForHost(deps, host, containerdMajorOf(version)).containerd;
       for (const file of files) changed = (await ensureRemoteFile(t, file)) || changed;
       // Registries removed from the manifest: their hosts.toml would otherwise stay in effect.
       const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);

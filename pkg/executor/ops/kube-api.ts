@@ -2,6 +2,7 @@
 // behind an interface so the engine tests use a fake. The real one wraps @kubernetes/client-node
 // on a KubeConfig whose connections are tunnelled over SSH (pkg/kube).
 import * as k8s from '@kubernetes/client-node';
+import type { CsrView } from '../../kube/kubelet-serving-csr.js';
 
 export interface NodeView {
   name: string;
@@ -27,6 +28,9 @@ export interface KubeApi {
   podsOnNode(name: string): Promise<PodRef[]>;
   evict(namespace: string, name: string): Promise<EvictResult>;
   deleteNode(name: string): Promise<void>;
+  /** CertificateSigningRequests (for the kubelet serving certificates kubeone approves). */
+  listCsrs(): Promise<CsrView[]>;
+  approveCsr(name: string, reason: string): Promise<void>;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -38,6 +42,7 @@ function statusOf(error: unknown): number | undefined {
 
 export function clientNodeKubeApi(kc: k8s.KubeConfig): KubeApi {
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  const certificates = kc.makeApiClient(k8s.CertificatesV1Api);
   const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
   return {
     async getNode(name) {
@@ -102,6 +107,28 @@ export function clientNodeKubeApi(kc: k8s.KubeConfig): KubeApi {
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
+    },
+    async listCsrs() {
+      const list = await certificates.listCertificateSigningRequest();
+      return list.items.map((c) => {
+        const conditions = c.status?.conditions ?? [];
+        const has = (type: string) => conditions.some((x) => x.type === type && x.status !== 'False');
+        return {
+          name: c.metadata?.name ?? '',
+          signerName: c.spec.signerName,
+          username: c.spec.username ?? '',
+          groups: c.spec.groups ?? [],
+          usages: c.spec.usages ?? [],
+          requestPem: Buffer.from(c.spec.request, 'base64').toString('utf8'),
+          approved: has('Approved'),
+          finished: has('Denied') || has('Failed'),
+        };
+      });
+    },
+    async approveCsr(name, reason) {
+      const csr = await certificates.readCertificateSigningRequest({ name });
+      const conditions = [...(csr.status?.conditions ?? []), { type: 'Approved', status: 'True', reason, message: 'approved by kubeone' }];
+      await certificates.replaceCertificateSigningRequestApproval({ name, body: { ...csr, status: { ...csr.status, conditions } } });
     },
   };
 }

@@ -3,6 +3,7 @@
 import type { OpRegistry, StepContext } from '../types.js';
 import type { OpDeps } from './context.js';
 import { nodeOfStep } from '../resume.js';
+import { servingCsrProblem, servingCsrsOf } from '../../kube/kubelet-serving-csr.js';
 
 class TransientError extends Error {
   readonly transient = true;
@@ -53,6 +54,31 @@ async function drain(deps: OpDeps, ctx: StepContext, name: string): Promise<void
   }
 }
 
+const SERVING_CERT = '/var/lib/kubelet/pki/kubelet-server-current.pem';
+
+/**
+ * After a node registers (init, join, upgrade), approve its kubelet's serving certificate requests
+ * as KubeOne does (serverTLSBootstrap: nothing in Kubernetes approves those), until the kubelet
+ * holds its certificate: a kubelet restarted before its request was answered files a new one,
+ * so approving once is not enough. A request that is not the node's own is refused, failing the
+ * step. Gives up quietly after a minute, as KubeOne does when it finds no request.
+ */
+async function approveServingCertificate(deps: OpDeps, ctx: StepContext, node: string): Promise<void> {
+  const kube = await deps.kube();
+  const t = ctx.step.host ? await deps.transport(ctx.step.host) : null;
+  const hasCert = async () => (t ? (await t.exec(`sudo test -s ${SERVING_CERT}`)).code === 0 : true);
+  const deadline = deps.clock.now().getTime() + Math.min(deps.waitReadyTimeoutMs ?? 60_000, 60_000);
+  for (;;) {
+    for (const csr of servingCsrsOf(await kube.listCsrs(), node).pending) {
+      const problem = servingCsrProblem(csr, node);
+      if (problem) throw new Error(`kubelet serving certificate request ${csr.name} of node ${node} not approved: ${problem}`);
+      await kube.approveCsr(csr.name, 'KubeOneApprovedServingCertificate');
+    }
+    if ((await hasCert()) || deps.clock.now().getTime() >= deadline) return;
+    await deps.clock.sleep(2000, ctx.signal);
+  }
+}
+
 export function nodeOps(deps: OpDeps): OpRegistry {
   return {
     'node.cordon': async (ctx) => {
@@ -92,7 +118,10 @@ export function nodeOps(deps: OpDeps): OpRegistry {
           lastError = `: ${error.message}`;
           return null;
         });
-        if (node && (node.ready || !ready)) return;
+        if (node && (node.ready || !ready)) {
+          await approveServingCertificate(deps, ctx, name);
+          return;
+        }
         if (deps.clock.now().getTime() > deadline) {
           // Transient: a slow CNI start is worth another round of the retry policy.
           throw new TransientError(`node ${name} ${ready ? 'not Ready' : 'not registered'} after the timeout${node ? '' : lastError}`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import type { StepContext } from '../types.js';
 import type { OpDeps } from './context.js';
 import { memberIdDecimal } from './etcd-ops.js';
 import { createOps } from './index.js';
+import type { CsrView } from '../../kube/kubelet-serving-csr.js';
 import type { KubeApi, NodeView, PodRef } from './kube-api.js';
 import { caCertHash } from './kubeadm-ops.js';
 
@@ -161,6 +163,8 @@ describe('executor ops', () => {
         return 'evicted';
       },
       deleteNode: async () => undefined,
+      listCsrs: async () => [],
+      approveCsr: async () => undefined,
     };
     const { run } = setup(kube);
     await run(action('u', { steps: [step('node.drain', 'worker-1', { node: 'worker-1' })] }));
@@ -172,12 +176,42 @@ describe('executor ops', () => {
 
   it('node.waitReady: registered is enough after a join, Ready is needed after an upgrade', async () => {
     const node: NodeView = { name: 'worker-1', unschedulable: false, ready: false, labels: {}, annotations: {}, taints: [] };
-    const kube = { getNode: async () => node } as unknown as KubeApi;
+    const kube = { getNode: async () => node, listCsrs: async () => [] } as unknown as KubeApi;
     const { run, deps } = setup(kube);
     deps.waitReadyTimeoutMs = 0;
     await run(action('join-worker:worker-1', { kind: 'join-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] }));
     const err = await run(action('upgrade-worker:worker-1:1.36.0', { kind: 'upgrade-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] })).catch((e: Error) => e);
     expect((err as Error).message).to.contain('not Ready');
+  });
+
+  it("node.waitReady approves the node's kubelet serving CSR (KubeOne's checks) and refuses a forged one", async () => {
+    const pem = (subject: string) =>
+      execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '/dev/null', '-subj', subject], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const csr = (name: string, subject: string, username = 'system:node:worker-1'): CsrView => ({
+      name,
+      signerName: 'kubernetes.io/kubelet-serving',
+      username,
+      groups: ['system:nodes', 'system:authenticated'],
+      usages: ['digital signature', 'key encipherment', 'server auth'],
+      requestPem: pem(subject),
+      approved: false,
+      finished: false,
+    });
+    let csrs = [csr('mine', '/O=system:nodes/CN=system:node:worker-1'), csr('other-node', '/O=system:nodes/CN=system:node:cp-1', 'system:node:cp-1')];
+    const approved: string[] = [];
+    const kube = {
+      getNode: async () => ({ name: 'worker-1', ready: true }),
+      listCsrs: async () => csrs,
+      approveCsr: async (name: string) => void approved.push(name),
+    } as unknown as KubeApi;
+    const { run } = setup(kube);
+    const waitReady = action('join-worker:worker-1', { kind: 'join-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] });
+    await run(waitReady);
+    expect(approved).to.deep.equal(['mine']);
+    csrs = [csr('forged', '/O=system:masters/CN=system:node:worker-1')];
+    const err = await run(waitReady).catch((e: Error) => e);
+    expect((err as Error).message).to.match(/forged of node worker-1 not approved: its subject organizations \["system:masters"\]/);
+    expect(approved).to.deep.equal(['mine']);
   });
 
   it('kubeadm.upgrade.node with reconfigure re-uploads the ClusterConfiguration, unguarded', async () => {

@@ -56,6 +56,8 @@ export function steps(host: HostView, version: string): Step[] {
   return [
     step('kubeadm.config.render', host.name, `render the kubeadm configuration for ${host.name}`),
     step('kubeadm.upgrade.node', host.name, `re-render the control-plane static pods on ${host.name}`, { version, reconfigure: true }),
+    // `kubeadm upgrade node` also rewrites /var/lib/kubelet/config.yaml from kube-system/kubelet-config.
+    step('host.kubelet.configure', host.name, `write the kubelet flags and configuration on ${host.name}`),
   ];
 }
 

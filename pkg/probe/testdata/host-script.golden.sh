@@ -1,8 +1,8 @@
 #!/bin/bash
-# kubeone probe v2: read-only; prints one JSON object of string leaves.
+# kubeone probe v3: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
-# machines; on a fresh host it starts no other program than systemctl (and not even that
-# when no unit file exists).
+# machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
+# name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
 main() {
 set -u
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
@@ -40,6 +40,8 @@ have() { command -v "$1" >/dev/null; }
 bg() { [ -n "$tmp" ] || { tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT; }; }
 
 # Slow commands (version flags of Go binaries, apiserver and etcd checks, certificates) run in parallel.
+# hostname -f may wait for DNS, hence the timeout.
+if have hostname; then bg; ( timeout 5 hostname -f > "$tmp/fqdn" 2>/dev/null ) & fi
 if have containerd; then bg; ( containerd --version > "$tmp/containerd" 2>/dev/null ) & fi
 if have kubelet; then bg; ( kubelet --version > "$tmp/kubelet" 2>/dev/null ) & fi
 if have kubeadm; then bg; ( kubeadm version -o short > "$tmp/kubeadm" 2>/dev/null ) & fi
@@ -156,7 +158,7 @@ if [ -n "$tmp" ] && [ -f "$tmp/certs" ]; then
   while IFS=$'\t' read -r c d; do certs+="$c"$'\t'"${d#notAfter=}"$'\n'; done < "$tmp/certs"
 fi
 put_map certs "$certs"
-for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth; do
+for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn; do
   V=; [ -n "$tmp" ] && slurp "$tmp/$k"; put "$k" "$V"
 done
 local IFS=,

@@ -158,7 +158,8 @@ export async function runJoin(join: JoinConfig, ignorePreflightErrors: string[])
     });
     fs.mkdirSync(p(path.dirname(join.caCertPath)), { recursive: true });
     if (!fs.existsSync(p(join.caCertPath))) fs.writeFileSync(p(join.caCertPath), discovered!.caPem, { mode: 0o644 });
-    writeKubeletFlags(join.nodeRegistration, { registerTaints: true, hostname: os.hostname().toLowerCase() });
+    // Control planes get their taints from mark-control-plane, workers at registration.
+    writeKubeletFlags(join.nodeRegistration, { registerTaints: !cp, hostname: os.hostname().toLowerCase() });
     writeKubeletConfigFile(kubeletConfig);
     restartKubelet();
     await waitForKubelet(4 * 60_000);

@@ -119,3 +119,23 @@ nodeRegistration:
     expect(() => defaultJoinConfig({ ...doc, discovery: { bootstrapToken: { token: 'bad', apiServerEndpoint: 'x:6443', unsafeSkipCAVerification: true } } })).to.throw(/was not of the form/);
   });
 });
+
+describe('kubeadm-config storage', () => {
+  it('keeps extraEnvs and extraArgs of every component through a store and read back (upgrades re-render from it)', async () => {
+    const { clusterConfigurationDoc, parseStoredClusterConfiguration } = await import('./serialize.js');
+    const { stringify } = await import('yaml');
+    const env = [{ name: 'ETCDCTL_ENDPOINTS', value: 'https://127.0.0.1:2379' }];
+    const doc = {
+      apiVersion: 'kubeadm.k8s.io/v1beta4',
+      kind: 'ClusterConfiguration',
+      kubernetesVersion: 'v1.35.1',
+      etcd: { local: { extraArgs: [{ name: 'experimental-corrupt-check-time', value: '240m' }], extraEnvs: env } },
+      controllerManager: { extraEnvs: [{ name: 'A', value: '1' }] },
+    };
+    const cfg = parseStoredClusterConfiguration(stringify(decodeConfig(stringify(doc), 'test').ClusterConfiguration));
+    const again = parseStoredClusterConfiguration(stringify(clusterConfigurationDoc(cfg)));
+    expect(again.etcd.local!.extraEnvs).to.deep.equal(env);
+    expect(again.etcd.local!.extraArgs).to.deep.equal([{ name: 'experimental-corrupt-check-time', value: '240m' }]);
+    expect(again.controllerManager.extraEnvs).to.deep.equal([{ name: 'A', value: '1' }]);
+  });
+});

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { parseDuration } from '../../common/duration.js';
 import { bakedVersion, DEFAULT_IMAGE_REPOSITORY } from '../../common/versions.js';
 import { ConfigError, type Doc } from './decode.js';
-import type { Arg, BootstrapTokenSpec, ClusterConfig, InitConfig, JoinConfig, NodeRegistration, Taint } from './types.js';
+import type { Arg, BootstrapTokenSpec, ClusterConfig, EnvVar, InitConfig, JoinConfig, NodeRegistration, Taint } from './types.js';
 
 export const DEFAULT_CRI_SOCKET = 'unix:///var/run/containerd/containerd.sock';
 export const CONTROL_PLANE_TAINT: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
@@ -70,7 +70,7 @@ function bootstrapTokens(raw: unknown): BootstrapTokenSpec[] {
 
 function component(raw: unknown): ClusterConfig['controllerManager'] {
   const d = asDoc(raw);
-  return { extraArgs: asArr<Arg>(d.extraArgs), extraVolumes: asArr(d.extraVolumes) };
+  return { extraArgs: asArr<Arg>(d.extraArgs), extraVolumes: asArr(d.extraVolumes), extraEnvs: asArr<EnvVar>(d.extraEnvs) };
 }
 
 export function defaultClusterConfig(raw: Doc | undefined, kubernetesVersionFlag?: string): ClusterConfig {
@@ -96,6 +96,7 @@ export function defaultClusterConfig(raw: Doc | undefined, kubernetesVersionFlag
           local: {
             dataDir: str(local.dataDir, '/var/lib/etcd'),
             extraArgs: asArr<Arg>(local.extraArgs),
+            extraEnvs: asArr<EnvVar>(local.extraEnvs),
             serverCertSANs: asArr<string>(local.serverCertSANs),
             peerCertSANs: asArr<string>(local.peerCertSANs),
             imageRepository: str(local.imageRepository) || undefined,

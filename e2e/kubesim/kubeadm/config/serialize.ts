@@ -7,13 +7,13 @@ import type { ClusterConfig } from './types.js';
 
 export function clusterConfigurationDoc(cfg: ClusterConfig): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    apiServer: { ...(cfg.apiServer.extraArgs.length ? { extraArgs: cfg.apiServer.extraArgs } : {}), ...(cfg.apiServer.extraVolumes.length ? { extraVolumes: cfg.apiServer.extraVolumes } : {}), ...(cfg.apiServer.certSANs.length ? { certSANs: cfg.apiServer.certSANs } : {}) },
+    apiServer: { ...(cfg.apiServer.extraArgs.length ? { extraArgs: cfg.apiServer.extraArgs } : {}), ...(cfg.apiServer.extraVolumes.length ? { extraVolumes: cfg.apiServer.extraVolumes } : {}), ...(cfg.apiServer.extraEnvs.length ? { extraEnvs: cfg.apiServer.extraEnvs } : {}), ...(cfg.apiServer.certSANs.length ? { certSANs: cfg.apiServer.certSANs } : {}) },
     apiVersion: 'kubeadm.k8s.io/v1beta4',
     caCertificateValidityPeriod: cfg.caCertificateValidityPeriod,
     certificateValidityPeriod: cfg.certificateValidityPeriod,
     certificatesDir: cfg.certificatesDir,
     clusterName: cfg.clusterName,
-    controllerManager: { ...(cfg.controllerManager.extraArgs.length ? { extraArgs: cfg.controllerManager.extraArgs } : {}), ...(cfg.controllerManager.extraVolumes.length ? { extraVolumes: cfg.controllerManager.extraVolumes } : {}) },
+    controllerManager: { ...(cfg.controllerManager.extraArgs.length ? { extraArgs: cfg.controllerManager.extraArgs } : {}), ...(cfg.controllerManager.extraVolumes.length ? { extraVolumes: cfg.controllerManager.extraVolumes } : {}), ...(cfg.controllerManager.extraEnvs.length ? { extraEnvs: cfg.controllerManager.extraEnvs } : {}) },
     dns: cfg.dns,
     encryptionAlgorithm: cfg.encryptionAlgorithm,
     etcd: cfg.etcd.external
@@ -22,6 +22,7 @@ export function clusterConfigurationDoc(cfg: ClusterConfig): Record<string, unkn
           local: {
             dataDir: cfg.etcd.local!.dataDir,
             ...(cfg.etcd.local!.extraArgs.length ? { extraArgs: cfg.etcd.local!.extraArgs } : {}),
+            ...(cfg.etcd.local!.extraEnvs.length ? { extraEnvs: cfg.etcd.local!.extraEnvs } : {}),
             ...(cfg.etcd.local!.serverCertSANs.length ? { serverCertSANs: cfg.etcd.local!.serverCertSANs } : {}),
             ...(cfg.etcd.local!.peerCertSANs.length ? { peerCertSANs: cfg.etcd.local!.peerCertSANs } : {}),
             ...(cfg.etcd.local!.imageRepository ? { imageRepository: cfg.etcd.local!.imageRepository } : {}),
@@ -33,7 +34,7 @@ export function clusterConfigurationDoc(cfg: ClusterConfig): Record<string, unkn
     kubernetesVersion: cfg.kubernetesVersion,
     networking: { dnsDomain: cfg.networking.dnsDomain, ...(cfg.networking.podSubnet ? { podSubnet: cfg.networking.podSubnet } : {}), serviceSubnet: cfg.networking.serviceSubnet },
     proxy: cfg.proxy,
-    scheduler: { ...(cfg.scheduler.extraArgs.length ? { extraArgs: cfg.scheduler.extraArgs } : {}), ...(cfg.scheduler.extraVolumes.length ? { extraVolumes: cfg.scheduler.extraVolumes } : {}) },
+    scheduler: { ...(cfg.scheduler.extraArgs.length ? { extraArgs: cfg.scheduler.extraArgs } : {}), ...(cfg.scheduler.extraVolumes.length ? { extraVolumes: cfg.scheduler.extraVolumes } : {}), ...(cfg.scheduler.extraEnvs.length ? { extraEnvs: cfg.scheduler.extraEnvs } : {}) },
   };
   if (cfg.controlPlaneEndpoint) doc.controlPlaneEndpoint = cfg.controlPlaneEndpoint;
   if (cfg.featureGates) doc.featureGates = cfg.featureGates;

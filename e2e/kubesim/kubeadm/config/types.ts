@@ -33,9 +33,15 @@ export interface BootstrapTokenSpec {
   groups: string[];
 }
 
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
 export interface ControlPlaneComponent {
   extraArgs: Arg[];
   extraVolumes: Array<Record<string, unknown>>;
+  extraEnvs: EnvVar[];
 }
 
 export interface ClusterConfig {
@@ -49,7 +55,7 @@ export interface ClusterConfig {
   caCertificateValidityPeriod: string;
   networking: { serviceSubnet: string; podSubnet?: string; dnsDomain: string };
   etcd: {
-    local?: { dataDir: string; extraArgs: Arg[]; serverCertSANs: string[]; peerCertSANs: string[]; imageRepository?: string; imageTag?: string };
+    local?: { dataDir: string; extraArgs: Arg[]; extraEnvs: EnvVar[]; serverCertSANs: string[]; peerCertSANs: string[]; imageRepository?: string; imageTag?: string };
     external?: { endpoints: string[]; caFile?: string; certFile?: string; keyFile?: string };
   };
   apiServer: ControlPlaneComponent & { certSANs: string[] };

@@ -60,7 +60,12 @@ export function writeKubeletConfigFile(kubeletConfig: Record<string, unknown>): 
   fs.writeFileSync(p(PATHS.kubeletConfig), stringify(kubeletConfig), { mode: 0o644 });
 }
 
-/** kubeadm-flags.env: runtime endpoint, then nodeRegistration.kubeletExtraArgs (they win). */
+/**
+ * kubeadm-flags.env: runtime endpoint, --hostname-override when the node name is not the
+ * machine's hostname, --register-with-taints on worker joins (control planes get theirs from
+ * mark-control-plane), then nodeRegistration.kubeletExtraArgs overriding any of them; sorted by
+ * name, as kubeadm's ArgumentsToCommand does.
+ */
 export function writeKubeletFlags(nr: NodeRegistration, opts: { registerTaints: boolean; hostname: string }): void {
   const args: Arg[] = [{ name: 'container-runtime-endpoint', value: nr.criSocket }];
   if (nr.name !== opts.hostname) args.push({ name: 'hostname-override', value: nr.name });
@@ -69,7 +74,10 @@ export function writeKubeletFlags(nr: NodeRegistration, opts: { registerTaints: 
   }
   const byName = new Map<string, string>();
   for (const a of [...args, ...nr.kubeletExtraArgs]) byName.set(a.name, a.value);
-  const line = [...byName.entries()].map(([k, v]) => `--${k}=${v}`).join(' ');
+  const line = [...byName.keys()]
+    .sort()
+    .map((k) => `--${k}=${byName.get(k)}`)
+    .join(' ');
   fs.mkdirSync(p(PATHS.kubeletDir), { recursive: true });
   out(`[kubelet-start] Writing kubelet environment file with flags to file "${PATHS.kubeletFlags}"`);
   fs.writeFileSync(p(PATHS.kubeletFlags), `KUBELET_KUBEADM_ARGS="${line}"\n`, { mode: 0o644 });
