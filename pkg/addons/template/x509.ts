@@ -237,11 +237,11 @@ export interface Issuer {
   key: KeyObject;
 }
 
-/** x509.CreateCertificate: a DER certificate for `publicKey` signed by `issuer` (self-signed when issuer is omitted). */
+/** x509.CreateCertificate: a DER certificate for `publicKey` (or a private key's public half) signed by `signer` as `issuer` (self-signed when issuer is omitted). */
 export function createCertificate(tpl: CertificateTemplate, publicKey: KeyObject, signer: KeyObject, issuer?: Omit<Issuer, 'key'>): Buffer {
   const subject = nameDER(tpl.commonName, tpl.organizations);
   const issuerName = issuer?.subject ?? subject;
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const spki = (publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey).export({ type: 'spki', format: 'der' });
   const { alg, hash } = signatureAlgorithm(signer);
   const exts: Buffer[] = [];
   if (tpl.keyUsage) exts.push(keyUsageExt(tpl.keyUsage));
