@@ -26,6 +26,8 @@ export interface RenderAddonsOptions {
   embeddedDir?: string;
   /** The cluster CA read from the leader; null when there is no cluster yet (or it was not read). */
   clusterCA?: ClusterCA | null;
+  /** Whether the cluster exists (KubeOne's LiveCluster.IsProvisioned); default: whether clusterCA is given. */
+  clusterExists?: boolean;
   /** The time certificates are issued for (renewal windows). Default: now. */
   now?: Date;
 }
@@ -121,7 +123,7 @@ function render(opts: RenderAddonsOptions): RenderedAddon[] {
   const ctx: RenderContext = {
     files,
     funcs: addonFuncs({ overwriteRegistry: cluster.registryConfiguration?.overwriteRegistry ?? '', caBundle, env }),
-    base: baseTemplateData({ loaded, cluster, env, clusterCA: opts.clusterCA ?? null, now: opts.now ?? new Date() }),
+    base: baseTemplateData({ loaded, cluster, env, clusterCA: opts.clusterCA ?? null, clusterExists: opts.clusterExists ?? Boolean(opts.clusterCA), now: opts.now ?? new Date() }),
     customPath,
     embeddedDir: opts.embeddedDir ?? embeddedAddonsDir(),
     caBundle,

@@ -109,6 +109,8 @@ export interface TemplateDataOptions {
   cluster: KubeOneCluster;
   env: NodeJS.ProcessEnv;
   clusterCA: ClusterCA | null;
+  /** Whether the cluster exists (default: whether the CA is known). */
+  clusterExists?: boolean;
   now: Date;
 }
 
@@ -139,7 +141,7 @@ export function baseTemplateData(opts: TemplateDataOptions): BaseTemplateData {
     ['CalicoIptablesBackend', controlPlaneOS.some((os) => os === 'flatcar' || os === 'rhel') ? 'NFT' : 'Auto'],
     ['DeployCSIAddon', CSI_PROVIDERS.has(provider)],
     // "Ignore" until the cluster exists (the webhook is not there to answer), then "Fail".
-    ['SnapshotterWebhookFailurePolicy', opts.clusterCA ? 'Fail' : 'Ignore'],
+    ['SnapshotterWebhookFailurePolicy', (opts.clusterExists ?? Boolean(opts.clusterCA)) ? 'Fail' : 'Ignore'],
     ['MachineControllerCredentialsEnvVars', mcDeploy ? envVarBindingsYAML(SECRET_NAMES.mc, mcCreds) : ''],
     ['MachineControllerCredentialsHash', credentialsHash(cluster, mcCreds)],
     ['OperatingSystemManagerEnabled', osm],
