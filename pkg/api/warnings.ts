@@ -14,7 +14,7 @@ export function collectWarnings(raw: KubeOneCluster): string[] {
   }
   if (raw.controlPlaneComponents) w.push('controlPlaneComponents is used: overriding control-plane flags is at your own risk');
   if (raw.features?.podSecurityPolicy?.enable) w.push('features.podSecurityPolicy is ignored (PodSecurityPolicy was removed from Kubernetes)');
-  if (raw.addons?.globalParams) w.push('addons.globalParams has no effect in v1beta2');
+  if (raw.addons?.globalParams) w.push('addons.globalParams is merged into every addon\'s params here; KubeOne 1.14 ignores it in v1beta2');
   if (raw.caBundle) w.push('caBundle is deprecated: use certificateAuthority.bundle');
   return w;
 }

@@ -33,6 +33,12 @@ describe('template errors (Go message shape, file:line)', () => {
     expect(e.line).to.equal(3);
   });
 
+  it('knows only what KubeOne registers: Helm\'s toYaml/include/tpl are not in sprig\'s TxtFuncMap', () => {
+    for (const f of ['toYaml', 'fromYaml', 'include', 'tpl', 'lookup']) {
+      expect(error(`{{ ${f} .Params }}`).message).to.equal(`template: addon/f.yaml:1: function "${f}" not defined`);
+    }
+  });
+
   it('rejects an undeclared variable at parse time', () => {
     expect(error('a: 1\n{{ $x }}').message).to.equal('template: addon/f.yaml:2: undefined variable "$x"');
   });
