@@ -40,8 +40,35 @@ export function compileGoRegexp(pattern: string): RegExp {
   }
   let out = '';
   let inClass = false;
+  // For Go's error messages: where the open class starts, open groups, and what came before.
+  let classStart = 0;
+  let depth = 0;
+  let prev: 'start' | 'atom' | 'repeat' | 'lazy' = 'start';
+  const fail = (code: string, expr: string): never => {
+    throw new Error(`error parsing regexp: ${code}: \`${expr}\``);
+  };
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
+    if (!inClass && (c === '*' || c === '+' || c === '?')) {
+      if (prev === 'start') fail('missing argument to repetition operator', c);
+      if (prev === 'lazy' || (prev === 'repeat' && c !== '?')) fail('invalid nested repetition operator', src.slice(i - 1, i + 1));
+      prev = prev === 'repeat' && c === '?' ? 'lazy' : 'repeat';
+      out += c;
+      continue;
+    }
+    if (!inClass) prev = c === '(' || c === '|' ? 'start' : 'atom';
+    if (!inClass && c === ')') {
+      if (depth === 0) fail('unexpected )', pattern);
+      depth--;
+    }
+    if (!inClass && c === '(') {
+      depth++;
+      if (src.startsWith('(?:', i)) {
+        out += '(?:';
+        i += 2;
+        continue;
+      }
+    }
     if (c === '\\') {
       const e = src[i + 1];
       if (e === undefined) throw new Error(`error parsing regexp: trailing backslash at end of expression: \`\``);
@@ -117,11 +144,17 @@ export function compileGoRegexp(pattern: string): RegExp {
         }
       }
       if (c === ']') inClass = false;
+      const lo = src[i - 1]!;
+      const hi = src[i + 1];
+      if (c === '-' && i - 1 > classStart && src[i - 2] !== '\\' && lo !== '^' && hi !== undefined && hi !== ']' && hi !== '\\' && hi < lo) {
+        fail('invalid character class range', `${lo}-${hi}`);
+      }
       out += c === '[' ? '\\[' : c;
       continue;
     }
     if (c === '[') {
       inClass = true;
+      classStart = i;
       out += c;
       if (src[i + 1] === '^') {
         out += '^';
@@ -143,10 +176,14 @@ export function compileGoRegexp(pattern: string): RegExp {
     }
     out += c;
   }
+  if (inClass) fail('missing closing ]', src.slice(classStart));
+  if (depth > 0) fail('missing closing )', pattern);
   try {
     return new RegExp(out, `${flags}g`);
   } catch (e) {
-    throw new Error(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    // What JavaScript refuses and the checks above do not name (a reversed range, ...).
+    const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    return fail(reason.charAt(0).toLowerCase() + reason.slice(1), pattern);
   }
 }
 
