@@ -11,7 +11,7 @@ async function run(argv: string[], live = false, loaded?: LoadedCluster): Promis
   let out = '';
   const cmd = addonsCommand({
     loadCluster: async () => loaded ?? loadedCluster({ features: { metricsServer: { enable: false } } }),
-    ...(live ? { liveAddonObjects: async () => [] } : {}),
+    ...(live ? { liveAddonObjects: async (_loaded, rendered) => ({ rendered, live: [] }) } : {}),
     write: (t) => (out += t),
   });
   await yargs(argv).command(cmd).strict().exitProcess(false).fail((msg, err) => {

@@ -186,10 +186,14 @@ describe('a custom addon written for KubeOne, applied to a sandbox cluster and r
     await fleet?.destroy();
   });
 
-  it('installs the cluster with the addon; a second plan is empty', async () => {
+  it('installs the cluster with the addon; a second plan is empty, addons list --live shows it installed', async () => {
     await kubeoneExpect(0, ['apply', '-m', manifestPath, '-c', credentialsPath, '-y'], dir);
     const plan = await kubeone(['plan', '-m', manifestPath, '-c', credentialsPath, '--detailed-exitcode'], dir);
     expect(plan.code, `${plan.stdout}\n${plan.stderr}`).to.equal(0);
+    // addons list --live renders as plan does (certificates from the cluster CA): nothing drifted.
+    const list = await kubeoneExpect(0, ['addons', 'list', '-m', manifestPath, '-c', credentialsPath, '--live', '-o', 'json'], dir);
+    const statuses = Object.fromEntries((JSON.parse(list.stdout) as { addons: { name: string; status: string }[] }).addons.map((a) => [a.name, a.status]));
+    expect(statuses).to.include({ 'backups-restic': 'installed', 'cni-canal': 'installed' });
     const kubeconfig = await kubeoneExpect(0, ['kubeconfig', '-m', manifestPath, '-c', credentialsPath], dir);
     kubeconfigPath = path.join(dir, 'admin.conf');
     writeFileSync(kubeconfigPath, kubeconfig.stdout, { mode: 0o600 });
