@@ -14,9 +14,10 @@ export interface AddonsCommandDeps {
   loadCluster(args: Record<string, unknown>): Promise<LoadedCluster>;
   /**
    * Lists the live labelled objects through the SSH-tunnelled API client (the probe's
-   * listAddonObjects); called only with --live.
+   * listAddonObjects); called only with --live. Returns the addons rendered for the live
+   * cluster too (as plan renders them: the cluster exists, certificates signed by its CA).
    */
-  liveAddonObjects?(loaded: LoadedCluster, rendered: RenderedAddon[], flags: ProbeFlags): Promise<AddonObjectFacts[]>;
+  liveAddonObjects?(loaded: LoadedCluster, rendered: RenderedAddon[], flags: ProbeFlags): Promise<{ rendered: RenderedAddon[]; live: AddonObjectFacts[] }>;
   write?(text: string): void;
 }
 
@@ -36,11 +37,11 @@ export function addonsCommand(deps: AddonsCommandDeps): CommandModule {
         .option('live', { type: 'boolean', default: false, describe: 'Compare with the cluster (installed / drifted)' }) as unknown as Argv<ListArgs>,
     handler: async (args) => {
       const loaded = await deps.loadCluster(args as unknown as Record<string, unknown>);
-      const rendered = renderAddons({ loaded });
+      let rendered = renderAddons({ loaded });
       let live: AddonObjectFacts[] | null = null;
       if (args.live) {
         if (!deps.liveAddonObjects) throw new Error('--live: no cluster connection available in this build');
-        live = await deps.liveAddonObjects(loaded, rendered, args);
+        ({ rendered, live } = await deps.liveAddonObjects(loaded, rendered, args));
       }
       const entries = listAddons({ loaded, rendered, live });
       write(args.output === 'json' ? formatAddonJson(entries) : formatAddonTable(entries));

@@ -5,11 +5,10 @@
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from '../../pkg/addons/apply.js';
-import { renderAddons } from '../../pkg/addons/render.js';
+import { clusterRenderer, completeAddon } from '../../pkg/addons/cluster-render.js';
 import type { Collaborators } from '../../pkg/executor/collaborators.js';
 import { createTunnelledKubeConfig } from '../../pkg/kube/index.js';
 import { computePlan } from '../../pkg/plan/index.js';
-import type { RenderedAddon } from '../../pkg/plan/types.js';
 import { poolOptions, type ProbeCommandContext } from '../../pkg/probe/commands.js';
 import { probe } from '../../pkg/probe/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
@@ -25,29 +24,25 @@ export interface WiringOptions {
 export function realCollaborators(options: WiringOptions): Collaborators {
   // Rendered once per loaded manifest: the probe hashes live objects against these, and the
   // same instances go to the planner and to addon.apply (Secret data stays in memory only).
-  const rendered = new WeakMap<LoadedCluster, RenderedAddon[]>();
-  const renderOnce = (loaded: LoadedCluster): RenderedAddon[] => {
-    let addons = rendered.get(loaded);
-    if (!addons) {
-      addons = renderAddons({ loaded });
-      rendered.set(loaded, addons);
-    }
-    return addons;
-  };
+  // The cluster CA is read from the leader when an addon's certificates need it.
+  const renderer = clusterRenderer();
   return {
     loadCluster: () => options.load(),
     createPool: (loaded) => createSshPool(poolOptions(options.probeContext(loaded))),
-    probe: (loaded, pool) => {
-      const addons = renderOnce(loaded);
-      return probe({ loaded, pool, listAddonObjects: (kc) => listAddonObjects(kc as KubeConfig, addons), logger: options.probeContext(loaded).logger });
-    },
-    renderAddons: async (loaded) => renderOnce(loaded),
+    probe: (loaded, pool) =>
+      probe({
+        loaded,
+        pool,
+        listAddonObjects: async (kc, leader) => listAddonObjects(kc as KubeConfig, await renderer.render(loaded, { clusterExists: true, leader })),
+        logger: options.probeContext(loaded).logger,
+      }),
+    renderAddons: async (loaded, snapshot) => renderer.render(loaded, { clusterExists: snapshot.state.kube !== null }),
     manifestHash: (loaded) => manifestHash(loaded.cluster),
     computePlan,
     createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
     addons: {
-      apply: async (kc, addon) => {
-        await applyAddonObjects(kc as KubeConfig, addon);
+      apply: async (kc, addon, leader) => {
+        await applyAddonObjects(kc as KubeConfig, await completeAddon(addon, leader));
       },
       prune: async (kc, objects) => {
         await pruneAddonObjects(kc as KubeConfig, objects as never);

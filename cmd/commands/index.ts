@@ -1,6 +1,7 @@
 // The command registry. To add a command: write cmd/commands/<name>.ts exporting a
 // CommandFactory (see cmd/shared/context.ts) and add it to this list.
 import { listAddonObjects } from '../../pkg/addons/apply.js';
+import { clusterRenderer } from '../../pkg/addons/cluster-render.js';
 import { kubeClientFromLeader } from '../../pkg/kube/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
 import { SshError } from '../../pkg/ssh/types.js';
@@ -34,7 +35,7 @@ const addonsListCommand: CommandFactory = (ctx) =>
   addonsCommand({
     loadCluster: (argv) => ctx.loadCluster(argv as never),
     write: (text) => ctx.io.stdout.write(text),
-    liveAddonObjects: async (loaded, rendered, flags) => {
+    liveAddonObjects: async (loaded, _offline, flags) => {
       const pool = createSshPool(poolOptions(probeContext(loaded, flags, ctx.logger(flags as never))));
       try {
         const failures: string[] = [];
@@ -42,7 +43,10 @@ const addonsListCommand: CommandFactory = (ctx) =>
           try {
             const client = await kubeClientFromLeader(pool, host);
             try {
-              return await listAddonObjects(client.kubeConfig, rendered);
+              // As plan renders them: the cluster exists, and certificates are signed by its CA.
+              const leader = { readFile: async (path: string) => (await pool.get(host)).readFile(path) };
+              const rendered = await clusterRenderer().render(loaded, { clusterExists: true, leader });
+              return { rendered, live: await listAddonObjects(client.kubeConfig, rendered) };
             } finally {
               client.close();
             }

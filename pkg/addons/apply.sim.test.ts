@@ -188,12 +188,12 @@ describe('addons on the simulated apiserver', function () {
         ].join('\n'),
         '/cluster/addons/widgets/widget.yaml': 'apiVersion: example.test/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: {{ .Params.size | default "3" }}}\n',
         '/cluster/addons/widgets/secret.yaml':
-          'apiVersion: v1\nkind: Secret\nmetadata: {name: widget-token, namespace: kube-system}\nstringData:\n  token: {{ .Credentials.WIDGET_TOKEN | quote }}\n',
+          'apiVersion: v1\nkind: Secret\nmetadata: {name: widget-token, namespace: kube-system}\nstringData:\n  token: {{ .CustomCredentials.WIDGET_TOKEN | quote }}\n',
       },
       nodeFiles,
     );
     const o = { features: { metricsServer: { enable: false } }, addons: { path: './addons' } };
-    const creds = { WIDGET_TOKEN: 'first-token-value' };
+    const creds = { customSecrets: 'WIDGET_TOKEN: first-token-value' };
     const rendered = render(o, files, creds);
     const widget = rendered.find((a) => a.name === 'widgets')!;
     expect(widget.objects.find((x) => x.kind === 'Widget')!.namespace).to.equal('');
@@ -206,7 +206,7 @@ describe('addons on the simulated apiserver', function () {
     const live = await listAddonObjects(kc, rendered);
     const secret = live.find((l) => l.kind === 'Secret')!;
     expect(JSON.stringify(secret)).to.not.contain('first-token');
-    const rotated = await pending(o, files, { WIDGET_TOKEN: 'second-token-value' });
+    const rotated = await pending(o, files, { customSecrets: 'WIDGET_TOKEN: second-token-value' });
     expect(rotated.map((d) => d.objects.map((x) => `${x.change}${x.kind}/${x.name}`))).to.deep.equal([['~Secret/widget-token']]);
     expect(JSON.stringify(rotated)).to.not.contain('token-value');
   });

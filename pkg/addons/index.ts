@@ -1,5 +1,6 @@
 // Public interface of pkg/addons (see docs/addons.md).
-export { renderAddons, fullObject, AddonRenderError, type RenderAddonsOptions } from './render.js';
+export { renderAddons, fullObject, AddonRenderError, needsClusterCA, renderWithClusterCA, type RenderAddonsOptions } from './render.js';
+export { readClusterCA, caFingerprint, type ClusterCA } from './certificates.js';
 export { diffAddons, objectPatch, type AddonDiff } from './diff.js';
 export { addonActions, type AddonActionOptions } from './actions.js';
 export { formatAddonDiffs } from './format.js';
@@ -8,4 +9,4 @@ export { applyAddonObjects, pruneAddonObjects, listAddonObjects, liveFacts, FIEL
 export { syncAddons, type SyncResult } from './sync.js';
 export { listAddons, formatAddonTable, formatAddonJson, type AddonListEntry, type AddonStatus } from './list.js';
 export { selectAddons, EMBEDDED_ADDONS, PATCH_ADDONS, type AddonChoice, type AddonSelection } from './selection.js';
-export { ADDON_IMAGES, rewriteRegistry } from './images.js';
+export { KUBEONE_IMAGES, resolveImage } from './images.js';

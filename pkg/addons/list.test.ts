@@ -6,7 +6,7 @@ import { fullObject, renderAddons } from './render.js';
 import { loadedCluster, memoryFiles } from './test-fixtures.js';
 
 describe('listAddons', () => {
-  const files = memoryFiles({ '/cluster/addons/metrics-server/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, namespace: kube-system}\n', '/cluster/addons/mine/y.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n' }, nodeFiles);
+  const files = memoryFiles({ '/cluster/addons/metrics-server/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, namespace: kube-system}\n', '/cluster/addons/mine/y.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "y"}\n' }, nodeFiles);
   const loaded = loadedCluster({
     addons: { path: './addons', addons: [{ name: 'default-storage-class', delete: true }] },
     clusterNetwork: { cni: { cilium: {} } },

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { KubeOneCluster } from '../api/types.js';
 import { nodeFiles } from './files.js';
-import { clusterDNSIP, fullObject, renderAddons, SENSITIVE } from './render.js';
+import { fullObject, renderAddons, SENSITIVE } from './render.js';
 import { EMBEDDED_ADDONS } from './selection.js';
 import { loadedCluster, memoryFiles } from './test-fixtures.js';
 
@@ -25,7 +25,7 @@ const SELECTING: Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster
 };
 
 function renderOne(name: string, extra: Partial<KubeOneCluster>): string {
-  const loaded = loadedCluster({ ...SELECTING[name as keyof typeof SELECTING], ...extra }, { WEAVE_PASSWORD: 'golden-test-password' });
+  const loaded = loadedCluster({ ...SELECTING[name as keyof typeof SELECTING], ...extra }, { customSecrets: 'WEAVE_PASSWORD: golden-test-password' });
   const addon = renderAddons({ loaded }).find((a) => a.name === name);
   if (!addon) throw new Error(`${name} not selected`);
   return addon.objects.map((o) => YAML.stringify(fullObject(o), { lineWidth: 0 })).join('---\n');
@@ -81,7 +81,7 @@ describe('renderAddons', () => {
 
   it('keeps Secret data out of RenderedObject.object but in the hash and the applied object', () => {
     const render = (pw: string) =>
-      renderAddons({ loaded: loadedCluster(SELECTING['cni-weavenet'], { WEAVE_PASSWORD: pw }) })
+      renderAddons({ loaded: loadedCluster(SELECTING['cni-weavenet'], { customSecrets: `WEAVE_PASSWORD: ${pw}` }) })
         .find((a) => a.name === 'cni-weavenet')!
         .objects.find((o) => o.kind === 'Secret')!;
     const s = render('first-password');
@@ -93,9 +93,9 @@ describe('renderAddons', () => {
 
   it('masks credential values a custom addon puts outside a Secret', () => {
     const files = memoryFiles({
-      '/cluster/addons/leaky/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaky, namespace: default}\ndata:\n  token: "{{ .Credentials.API_TOKEN }}"\n',
+      '/cluster/addons/leaky/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaky, namespace: default}\ndata:\n  token: "{{ .CustomCredentials.API_TOKEN }}"\n',
     }, nodeFiles);
-    const out = renderAddons({ loaded: loadedCluster({ addons: { path: './addons' } }, { API_TOKEN: 'super-secret-token' }), files });
+    const out = renderAddons({ loaded: loadedCluster({ addons: { path: './addons' } }, { customSecrets: 'API_TOKEN: super-secret-token' }), files });
     const cm = out.find((a) => a.name === 'leaky')!.objects[0]!;
     expect(cm.object!.data).to.deep.equal({ token: SENSITIVE });
     expect((fullObject(cm).data as Record<string, string>).token).to.equal('super-secret-token');
@@ -134,14 +134,14 @@ describe('renderAddons', () => {
       features: { metricsServer: { enable: false }, nodeLocalDNS: { deploy: false }, coreDNS: { deployPodDisruptionBudget: false } },
     });
     expect(() => renderAddons({ loaded: only, files, embeddedDir: '/embedded' })).to.throw(
-      'template: manifests/addons/coredns-patch/x.yaml:2: nil pointer evaluating .Config.Nope.Deeper',
+      'template: manifests/addons/coredns-patch/x.yaml:2:13: executing "manifests/addons/coredns-patch/x.yaml" at <.Config.Nope.Deeper>: can\'t evaluate field Nope in type *kubeone.KubeOneCluster',
     );
   });
 
   it('reports a missing required param with file and line', () => {
     const files = memoryFiles({ '/cluster/addons/req/x.yaml': '# c\n{{ required "param bucket is required" .Params.bucket }}\n' }, nodeFiles);
     expect(() => renderAddons({ loaded: loadedCluster({ addons: { path: './addons' } }), files })).to.throw(
-      'template: /cluster/addons/req/x.yaml:2: error calling required: param bucket is required',
+      'template: /cluster/addons/req/x.yaml:2:3: executing "/cluster/addons/req/x.yaml" at <required "param bucket is required" .Params.bucket>: error calling required: param bucket is required',
     );
   });
 
@@ -159,8 +159,4 @@ describe('renderAddons', () => {
     expect(out.find((a) => a.name === 'raw')!.objects[0]!.object!.data).to.deep.equal({ t: '{{ .Keep }}' });
   });
 
-  it('computes the cluster DNS address from the service subnet', () => {
-    expect(clusterDNSIP('10.96.0.0/12')).to.equal('10.96.0.10');
-    expect(clusterDNSIP('172.16.255.250/16,fd02::/120')).to.equal('172.17.0.4');
-  });
 });

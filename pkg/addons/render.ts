@@ -1,17 +1,23 @@
-// renderAddons: the desired addon objects of a manifest, labelled and hashed. Runs at the
-// edge (reads files, environment) so the planner stays pure.
+// renderAddons: the desired addon objects of a manifest, labelled and hashed, rendered as
+// KubeOne renders them (files, Go templates with KubeOne's data and functions, documents,
+// mutations). Runs at the edge (reads files, the environment) so the planner stays pure.
 import { isAbsolute, join, relative } from 'node:path';
-import YAML from 'yaml';
 import { collectSecrets } from '../api/redact.js';
 import type { LoadedCluster } from '../api/types.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import type { SecretSet } from '../log/redact.js';
 import type { RenderedAddon, RenderedObject } from '../plan/types.js';
-import { configView, withAddonDefaults } from './config-view.js';
-import { embeddedAddonsDir, manifestFiles, nodeFiles, scanCustomAddons, type AddonFiles } from './files.js';
-import { ImageResolver } from './images.js';
+import { type ClusterCA } from './certificates.js';
+import { withAddonDefaults } from './config-view.js';
+import { CredentialsError, addonParamsOf, customCredentials } from './credentials-data.js';
+import { ManifestError, parseDocument, splitDocuments } from './documents.js';
+import { AddonFileError, embeddedAddonsDir, manifestFiles, nodeFiles, scanCustomAddons, type AddonFiles } from './files.js';
+import { mutateObjects } from './mutations.js';
 import { ADDON_LABEL, hashObject, redactObject, type KubeObject } from './normalize.js';
 import { ROOT_ADDON, selectAddons, type AddonChoice } from './selection.js';
-import { builtinFuncs, markStruct, renderTemplate } from './template/index.js';
+import { baseTemplateData, templateData, type BaseTemplateData } from './template-data.js';
+import { addonFuncs } from './template/funcs.js';
+import { type FuncMap, TemplateError, executeTemplate, parseTemplate } from './template/index.js';
 
 export interface RenderAddonsOptions {
   loaded: LoadedCluster;
@@ -20,9 +26,17 @@ export interface RenderAddonsOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to the package's manifests/addons. */
   embeddedDir?: string;
+  /** The cluster CA read from the leader; null when there is no cluster yet (or it was not read). */
+  clusterCA?: ClusterCA | null;
+  /** Whether the cluster exists (KubeOne's LiveCluster.IsProvisioned); default: whether clusterCA is given. */
+  clusterExists?: boolean;
+  /** The time certificates are issued for (renewal windows). Default: now. */
+  now?: Date;
 }
 
 export class AddonRenderError extends Error {
+  /** KubeOne reports addon failures as runtime errors. */
+  readonly exitCode = ExitCode.runtime;
   constructor(message: string) {
     super(message);
     this.name = 'AddonRenderError';
@@ -37,6 +51,22 @@ export function fullObject(o: RenderedObject): KubeObject {
   const full = fullObjects.get(o) ?? o.object;
   if (!full) throw new Error(`no object content for ${o.kind} ${o.namespace}/${o.name}`);
   return full;
+}
+
+/**
+ * Addons rendered before the cluster CA existed (a new cluster) whose templates used
+ * `.Certificates`: they are rendered again with the CA once the cluster exists.
+ */
+const waitingForCA = new WeakMap<RenderedAddon, (ca: ClusterCA) => RenderedAddon>();
+
+/** Whether an addon's objects wait for the cluster CA (see renderWithClusterCA). */
+export function needsClusterCA(addon: RenderedAddon): boolean {
+  return waitingForCA.has(addon);
+}
+
+/** The addon rendered again with the cluster CA (the same addon when it does not need it). */
+export function renderWithClusterCA(addon: RenderedAddon, ca: ClusterCA): RenderedAddon {
+  return waitingForCA.get(addon)?.(ca) ?? addon;
 }
 
 /** Kinds without a namespace that addons commonly render (CRD kinds are learned from the render). */
@@ -55,71 +85,111 @@ const NAMESPACED = new Set([
   'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'Lease',
 ]);
 
-/** The 10th address of the service subnet: the cluster DNS Service IP kubeadm assigns. */
-export function clusterDNSIP(serviceSubnet: string): string {
-  const cidr = serviceSubnet.split(',')[0]!.trim();
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(cidr);
-  if (!m) throw new AddonRenderError(`clusterNetwork.serviceSubnet: ${JSON.stringify(serviceSubnet)} is not an IPv4 CIDR`);
-  const n = ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]) + 10;
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+interface RenderContext {
+  files: AddonFiles;
+  funcs: FuncMap;
+  base: BaseTemplateData;
+  customPath: string | undefined;
+  embeddedDir: string;
+  caBundle: string;
+  secretProviderClassName: string;
+}
+
+/** Wraps the errors of one step in AddonRenderError (template errors keep Go's wording). */
+function asRenderError(e: unknown): never {
+  if (e instanceof TemplateError || e instanceof AddonRenderError) throw e;
+  if (e instanceof ManifestError || e instanceof AddonFileError || e instanceof CredentialsError) throw new AddonRenderError(e.message);
+  throw e;
 }
 
 export function renderAddons(opts: RenderAddonsOptions): RenderedAddon[] {
+  try {
+    return render(opts);
+  } catch (e) {
+    return asRenderError(e);
+  }
+}
+
+function render(opts: RenderAddonsOptions): RenderedAddon[] {
   const files: AddonFiles = { ...(opts.files ?? nodeFiles), ...(opts.readFile ? { readFile: opts.readFile } : {}) };
   const { loaded } = opts;
+  const env = opts.env ?? process.env;
   const cluster = withAddonDefaults(loaded.cluster);
   const customPath = cluster.addons?.path
     ? isAbsolute(cluster.addons.path) ? cluster.addons.path : join(loaded.baseDir, cluster.addons.path)
     : undefined;
   const custom = scanCustomAddons(files, customPath);
-  const selection = selectAddons(cluster, custom.dirs, custom.rootFiles, opts.env);
-  const embeddedDir = opts.embeddedDir ?? embeddedAddonsDir();
-  const overwriteRegistry = cluster.registryConfiguration?.overwriteRegistry ?? '';
-  const funcs = builtinFuncs({ overwriteRegistry });
-  const hostOS = loaded.hosts.map((h) => h.config.operatingSystem ?? '');
-  const baseData = {
-    Config: configView(cluster),
-    Credentials: { ...loaded.credentials },
-    Resources: markStruct({
-      NodeLocalDNSVirtualIP: '169.254.20.10',
-      ClusterDNSIP: clusterDNSIP(cluster.clusterNetwork!.serviceSubnet!),
-    }),
-    InternalImages: new ImageResolver(overwriteRegistry),
-    CalicoIptablesBackend: hostOS.some((os) => os === 'flatcar' || os === 'rhel') ? 'NFT' : 'Auto',
+  const credentialSource = { file: loaded.credentials, env };
+  const selection = selectAddons(cluster, custom.dirs, custom.rootFiles, env, addonParamsOf(credentialSource));
+  const caBundle = cluster.certificateAuthority?.bundle ?? '';
+  const ctx: RenderContext = {
+    files,
+    funcs: addonFuncs({ overwriteRegistry: cluster.registryConfiguration?.overwriteRegistry ?? '', caBundle, env }),
+    base: baseTemplateData({ loaded, cluster, env, clusterCA: opts.clusterCA ?? null, clusterExists: opts.clusterExists ?? Boolean(opts.clusterCA), now: opts.now ?? new Date() }),
+    customPath,
+    embeddedDir: opts.embeddedDir ?? embeddedAddonsDir(),
+    caBundle,
+    secretProviderClassName: cluster.cloudProvider?.secretProviderClassName ?? '',
   };
-
-  const rendered = selection.selected.map((choice) => {
-    const dir =
-      choice.name === ROOT_ADDON ? customPath! : choice.source === 'custom' ? join(customPath!, choice.name) : join(embeddedDir, choice.name);
-    const data = { ...baseData, Params: { ...choice.params } };
-    const shown = (p: string): string => (choice.source === 'embedded' ? `manifests/addons/${relative(embeddedDir, p)}` : p);
-    const paths = manifestFiles(files, dir);
-    if (!paths.length && choice.source === 'embedded') throw new AddonRenderError(`embedded addon ${choice.name}: no manifests in ${dir}`);
-    const objects = paths.flatMap((path) => renderFile(shown(path), files.readFile(path), data, choice, funcs));
-    return { name: choice.name, source: choice.source, objects };
+  // Values to mask outside Secrets: every credential, and each value inside the credentials file's YAML blocks.
+  const secrets = collectSecrets(loaded, env);
+  secrets.addAll(Object.values(customCredentials(credentialSource)));
+  secrets.addAll(Object.values(addonParamsOf(credentialSource)).flatMap((p) => Object.values(p)));
+  const rendered = selection.selected.map((choice) => renderAddon(ctx, choice));
+  const out = finish(rendered, secrets);
+  // Addons whose templates needed the CA before it existed: rendered again once it does.
+  out.forEach((addon, i) => {
+    if (!rendered[i]!.usedCA) return;
+    waitingForCA.set(addon, (ca) => {
+      const again = render({ ...opts, clusterCA: ca }).find((a) => a.name === addon.name);
+      if (!again) throw new AddonRenderError(`addon ${addon.name} is no longer selected`);
+      return again;
+    });
   });
-  return finish(rendered, collectSecrets(loaded, opts.env ?? process.env));
+  return out;
 }
 
-function renderFile(file: string, src: string, data: unknown, choice: AddonChoice, funcs: ReturnType<typeof builtinFuncs>): KubeObject[] {
-  const text = choice.disableTemplating ? src : renderTemplate(file, src, data, funcs);
-  const docs = YAML.parseAllDocuments(text);
+interface RawAddon {
+  name: string;
+  source: 'embedded' | 'custom';
+  objects: KubeObject[];
+  usedCA: boolean;
+}
+
+function renderAddon(ctx: RenderContext, choice: AddonChoice): RawAddon {
+  const { files } = ctx;
+  const dir = choice.name === ROOT_ADDON ? ctx.customPath! : choice.source === 'custom' ? join(ctx.customPath!, choice.name) : join(ctx.embeddedDir, choice.name);
+  const shown = (p: string): string => (choice.source === 'embedded' ? `manifests/addons/${relative(ctx.embeddedDir, p)}` : p);
+  const paths = manifestFiles(files, dir, choice.source === 'custom' ? ctx.customPath : undefined);
+  if (!paths.length && choice.source === 'embedded') throw new AddonRenderError(`embedded addon ${choice.name}: no manifests in ${dir}`);
+  const data = templateData(ctx.base, choice.params);
+  ctx.base.issuer.usedWithoutCA = false;
+  const objects = paths.flatMap((path) => {
+    const file = shown(path);
+    const src = files.readFile(path);
+    const text = choice.disableTemplating ? src : executeTemplate(parseTemplate(file, src, ctx.funcs), data, ctx.funcs);
+    return objectsOf(text, file);
+  });
+  const usedCA = ctx.base.issuer.usedWithoutCA;
+  mutateObjects(objects, { addon: choice.name, disableTemplating: choice.disableTemplating, caBundle: ctx.caBundle, secretProviderClassName: ctx.secretProviderClassName });
+  return { name: choice.name, source: choice.source, objects, usedCA };
+}
+
+/** The Kubernetes objects of one rendered file (List kinds are expanded into their items). */
+function objectsOf(text: string, file: string): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      const line = e.linePos?.[0].line;
-      throw new AddonRenderError(`${file}: document ${i + 1}: invalid YAML after templating${line ? ` (rendered line ${line})` : ''}: ${e.message.split('\n')[0]}`);
-    }
-    const value = doc.toJS() as unknown;
+  for (const [i, doc] of splitDocuments(text, file).entries()) {
+    const value = parseDocument(doc, file);
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) throw new AddonRenderError(`${file}: document ${i + 1}: not a Kubernetes object`);
+    const where = `${file}: document ${i + 1} (line ${doc.line})`;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new AddonRenderError(`${where}: not a Kubernetes object`);
     const obj = value as KubeObject;
-    const items = obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) ? (obj.items as KubeObject[]) : [obj];
+    const items = typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items) ? (obj.items as KubeObject[]) : [obj];
     for (const item of items) {
       const meta = item.metadata as { name?: unknown } | undefined;
-      if (typeof item.apiVersion !== 'string' || typeof item.kind !== 'string' || typeof meta?.name !== 'string' || !meta.name) {
-        throw new AddonRenderError(`${file}: document ${i + 1}: apiVersion, kind and metadata.name are required`);
+      if (typeof item.kind !== 'string' || !item.kind) throw new AddonRenderError(`${where}: Object 'Kind' is missing`);
+      if (typeof item.apiVersion !== 'string' || typeof meta?.name !== 'string' || !meta.name) {
+        throw new AddonRenderError(`${where}: apiVersion, kind and metadata.name are required`);
       }
       out.push(item);
     }
@@ -127,8 +197,8 @@ function renderFile(file: string, src: string, data: unknown, choice: AddonChoic
   return out;
 }
 
-/** Labels, namespaces, hashes; checks no object belongs to two addons. */
-function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: KubeObject[] }[], secrets: SecretSet): RenderedAddon[] {
+/** Labels, namespaces, hashes; an object listed twice in one addon is applied once with its last content; two addons may not share one. */
+function finish(addons: RawAddon[], secrets: SecretSet): RenderedAddon[] {
   const clusterScoped = new Set(CLUSTER_SCOPED);
   const namespaced = new Set(NAMESPACED);
   for (const a of addons) {
@@ -139,10 +209,9 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
     }
   }
   const owner = new Map<string, string>();
-  return addons.map((a) => ({
-    name: a.name,
-    source: a.source,
-    objects: a.objects.map((o) => {
+  return addons.map((a) => {
+    const byKey = new Map<string, RenderedObject>();
+    for (const o of a.objects) {
       const metadata = { ...(o.metadata as Record<string, unknown>) };
       const kind = o.kind as string;
       // kubectl's rule: a namespaced object without a namespace goes to "default". For a kind
@@ -161,12 +230,17 @@ function finish(addons: { name: string; source: 'embedded' | 'custom'; objects: 
       };
       const key = `${ro.apiVersion.split('/').slice(0, -1).join('/')}/${kind}/${ro.namespace}/${ro.name}`;
       const prev = owner.get(key);
-      if (prev !== undefined) throw new AddonRenderError(`${kind} ${ro.namespace ? `${ro.namespace}/` : ''}${ro.name} is rendered by both addon "${prev}" and addon "${a.name}"`);
+      if (prev !== undefined && prev !== a.name) {
+        throw new AddonRenderError(`${kind} ${ro.namespace ? `${ro.namespace}/` : ''}${ro.name} is rendered by both addon "${prev}" and addon "${a.name}"`);
+      }
       owner.set(key, a.name);
       fullObjects.set(ro, full);
-      return ro;
-    }),
-  }));
+      // Listed again in the same addon: KubeOne applies both in order, so the last one is what stays.
+      // (A Map keeps the position of the first occurrence.)
+      byKey.set(key, ro);
+    }
+    return { name: a.name, source: a.source, objects: [...byKey.values()] };
+  });
 }
 
 export const SENSITIVE = '(sensitive value)';

@@ -57,6 +57,8 @@ export function selectAddons(
   customDirs: readonly string[],
   hasRootFiles: boolean,
   env: NodeJS.ProcessEnv = process.env,
+  /** The credentials file's addonParams (addon name -> params). */
+  credentialParams: Readonly<Record<string, StringMap>> = {},
 ): AddonSelection {
   const c = withAddonDefaults(cluster);
   const features = c.features!;
@@ -69,13 +71,20 @@ export function selectAddons(
 
   const paramsOf = (name: string, index: number): StringMap => {
     const entry = listed.find((a) => a.name === name);
-    const merged: StringMap = { ...global, ...(entry?.params ?? {}) };
+    // As KubeOne: the credentials file's addonParams, then the manifest's params; a param in both is an error.
+    const secret = credentialParams[name] ?? {};
+    for (const k of Object.keys(secret)) {
+      if (entry?.params && k in entry.params) {
+        throw new Error(`addons.addons[${index}].params.${k}: param ${JSON.stringify(k)} for addon ${JSON.stringify(name)} is set both in the manifest and in the credentials file's addonParams; remove it from one of them`);
+      }
+    }
+    const merged: StringMap = { ...global, ...secret, ...(entry?.params ?? {}) };
     // As KubeOne: on Hetzner, flannel binds to the private network interface by default.
     if (name === 'cni-canal' && c.cloudProvider?.hetzner && merged.IFACE_REGEX === undefined) merged.IFACE_REGEX = 'en|eth1';
     for (const [k, v] of Object.entries(merged)) {
       if (typeof v === 'string' && v.startsWith('env:')) {
         const variable = v.slice(4);
-        const value = env[variable];
+        const value = Object.prototype.hasOwnProperty.call(env, variable) ? env[variable] : undefined;
         if (value === undefined) {
           const where = index >= 0 ? `addons.addons[${index}].params.${k}` : `addons.globalParams.${k}`;
           throw new Error(`${where}: environment variable ${variable} is not set`);

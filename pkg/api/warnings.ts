@@ -10,7 +10,7 @@ export function collectWarnings(raw: KubeOneCluster): string[] {
     w.push('cloudProvider.external: false is overridden to true: in-tree cloud providers are no longer supported');
   }
   if (raw.controlPlaneComponents) w.push('controlPlaneComponents is used: overriding control-plane flags is at your own risk');
-  if (raw.addons?.globalParams) w.push('addons.globalParams has no effect in v1beta2');
+  if (raw.addons?.globalParams) w.push('addons.globalParams is merged into every addon\'s params here; KubeOne 1.14 ignores it in v1beta2');
   if (raw.caBundle) w.push('caBundle is deprecated: use certificateAuthority.bundle');
   return w;
 }

@@ -92,8 +92,12 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Lists the live addon objects through the tunnelled KubeConfig (pkg/addons' listAddonObjects fits). */
-export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig']) => Promise<AddonObjectFacts[]>;
+/**
+ * Lists the live addon objects through the tunnelled KubeConfig (pkg/addons' listAddonObjects fits).
+ * `leader` reads files on the control plane the client goes through (addons whose certificates
+ * are signed by the cluster CA read it there).
+ */
+export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig'], leader: { readFile(path: string): Promise<Buffer> }) => Promise<AddonObjectFacts[]>;
 
 export interface ClusterProbeOptions {
   hosts: HostProbeResult[];
@@ -123,6 +127,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   };
   const errors: string[] = [];
   let client: KubeClient | undefined;
+  let leaderHost: ResolvedHost | undefined;
   // Loaded only when there is a cluster: @kubernetes/client-node alone takes ~0.5 s to import.
   const { kubeClientFromLeader } = await import('../kube/leader.js');
   for (const candidate of controlPlanes.filter((h) => h.extras?.apiserverHealthy && h.facts.adminConf)) {
@@ -131,6 +136,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
       const health = await c.kubeConfig.getRaw('/healthz');
       if (health.status === 200 && health.body.trim() === 'ok') {
         client = c;
+        leaderHost = candidate.host as ResolvedHost;
         facts.leader = candidate.host.name;
         break;
       }
@@ -150,7 +156,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     const [comps, config, addons] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
-      options.listAddonObjects(client.kubeConfig),
+      options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
     ]);
     facts.components = comps;
     facts.clusterConfiguration = config;

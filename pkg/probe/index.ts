@@ -58,9 +58,9 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
 
 /** Loaded only when there is a cluster: the addon packages pull in @kubernetes/client-node. */
 function renderingLister(loaded: LoadedCluster): AddonObjectLister {
-  return async (kubeConfig) => {
-    const [{ listAddonObjects }, { renderAddons }] = await Promise.all([import('../addons/apply.js'), import('../addons/render.js')]);
-    return listAddonObjects(kubeConfig, renderAddons({ loaded }));
+  return async (kubeConfig, leader) => {
+    const [{ listAddonObjects }, { clusterRenderer }] = await Promise.all([import('../addons/apply.js'), import('../addons/cluster-render.js')]);
+    return listAddonObjects(kubeConfig, await clusterRenderer().render(loaded, { clusterExists: true, leader }));
   };
 }
 

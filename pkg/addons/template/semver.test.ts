@@ -25,6 +25,7 @@ describe('semverCompare', () => {
   for (const [c, v, want] of cases) it(`${c} ${want ? 'matches' : 'rejects'} ${v}`, () => expect(semverCompare(c, v)).to.equal(want));
 
   it('rejects an invalid version', () => {
-    expect(() => semverCompare('>= 1.34', 'latest')).to.throw('invalid semantic version "latest"');
+    expect(() => semverCompare('>= 1.34', 'latest')).to.throw('invalid semantic version');
+    expect(() => semverCompare('>=> 1', '1.0.0')).to.throw('improper constraint: ">=> 1"');
   });
 });

@@ -15,7 +15,8 @@ import type { KubeApi } from './kube-api.js';
 
 /** Applies/prunes addon objects; implemented by pkg/addons/apply.ts (applyAddonObjects / pruneAddonObjects). */
 export interface AddonApplier {
-  apply(kubeConfig: unknown, addon: import('../../plan/types.js').RenderedAddon): Promise<void>;
+  /** `leader` reads the leader's files (an addon whose certificates waited for the cluster CA reads it there). */
+  apply(kubeConfig: unknown, addon: import('../../plan/types.js').RenderedAddon, leader?: { readFile(path: string): Promise<Buffer> }): Promise<void>;
   prune(kubeConfig: unknown, objects: unknown[]): Promise<void>;
 }
 
