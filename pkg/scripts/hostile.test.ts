@@ -233,7 +233,7 @@ describe('pkg/scripts with hostile values: refused, or passed on literally by a 
     const loaded = fixtureCluster();
     const host = { ...loaded.hosts[0]!, config: { ...loaded.hosts[0]!.config, hostname: 'node1 --anonymous-auth=true --authorization-mode=AlwaysAllow' } };
     expect(renderKubeletFlags(loaded.cluster, host)).to.contain(`'--hostname-override=node1 --anonymous-auth=true --authorization-mode=AlwaysAllow'`);
-    for (const bad of ['a"b', "a'b", 'a$b', 'a\nb', 'a\\b', 'a%b']) {
+    for (const bad of ['a"b', "a'b", 'a$b', 'a\nb', 'a\\b', 'a`b']) {
       expect(() => renderKubeletFlags(loaded.cluster, { ...host, config: { ...host.config, hostname: bad } }), bad).to.throw(/systemd/);
     }
     expect(systemdWord('--node-ip=10.0.0.1,fd00::1')).to.equal('--node-ip=10.0.0.1,fd00::1');

@@ -13,13 +13,15 @@ export function shq(value: string): string {
 /**
  * One word of a systemd command line that comes from a variable (`$KUBELET_KUBEADM_ARGS`):
  * systemd splits such values at whitespace and honours quotes. Plain words stay as they are,
- * words with spaces are single-quoted; quotes, backslashes, `$`, `%` and control characters
- * cannot be represented in both the environment file and the split, so they are refused.
+ * words with spaces are single-quoted; quotes, backslashes, `$` and control characters cannot
+ * be represented in both the environment file and the split, so they are refused. `%` and `<`
+ * are plain here (kubelet's `--eviction-hard=memory.available<100Mi,nodefs.available<10%`):
+ * systemd expands specifiers in unit files, not in the values of environment variables.
  */
 export function systemdWord(word: string): string {
-  if (/^[A-Za-z0-9_.,:/=@+-]+$/.test(word)) return word;
+  if (/^[A-Za-z0-9_.,:/=@+%<>-]+$/.test(word)) return word;
   // eslint-disable-next-line no-control-regex
-  if (word === '' || /['"\\$`%\x00-\x1f\x7f]/.test(word)) throw new Error(`cannot pass ${JSON.stringify(word)} through a systemd environment file`);
+  if (word === '' || /['"\\$`\x00-\x1f\x7f]/.test(word)) throw new Error(`cannot pass ${JSON.stringify(word)} through a systemd environment file`);
   return `'${word}'`;
 }
 

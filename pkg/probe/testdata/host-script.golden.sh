@@ -1,5 +1,5 @@
 #!/bin/bash
-# kubeone probe v3: read-only; prints one JSON object of string leaves.
+# kubeone probe v4: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
 # machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
 # name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
