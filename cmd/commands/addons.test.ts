@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import yargs from 'yargs';
-import { loadedCluster } from '../../pkg/addons/test-fixtures.js';
+import { loadedCluster } from '../../pkg/addons/testing/fixtures.js';
 import { addonsCommand } from './addons.js';
 
 async function run(argv: string[], live = false): Promise<string> {

@@ -10,7 +10,7 @@ import yargs from 'yargs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { validateSnapshot } from '../../pkg/snapshot/snapshot.js';
 import { silentLogger } from '../../pkg/ssh/logger.js';
-import { LocalSshd, sshdAvailable } from '../../pkg/ssh/local-sshd.test-helper.js';
+import { LocalSshd, sshdAvailable } from '../../pkg/ssh/testing/local-sshd.js';
 import { makeSnapshotCommand } from './snapshot.js';
 import { makeStatusCommand } from './status.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { addonActions } from './actions.js';
 import { diffAddons } from './diff.js';
 import { renderAddons } from './render.js';
-import { loadedCluster } from './test-fixtures.js';
+import { loadedCluster } from './testing/fixtures.js';
 
 describe('addonActions', () => {
   it('plans one apply-addon per new addon with its objects, after the given actions', () => {

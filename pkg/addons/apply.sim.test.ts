@@ -12,7 +12,7 @@ import { diffAddons } from './diff.js';
 import { nodeFiles } from './files.js';
 import { renderAddons } from './render.js';
 import { syncAddons } from './sync.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 const render = (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) =>
   renderAddons({ loaded: loadedCluster(o, credentials), files });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import { sha256Hex } from './canonical-hash.js';
 import { computeDesired, managedFilesFor } from './index.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Plan } from '../plan/types.js';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { FlowError, type FlowUi, runApplyFlow } from './apply-flow.js';
 import type { Collaborators } from './collaborators.js';

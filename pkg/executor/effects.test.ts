@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { computeDesired } from '../desired/index.js';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import type { HostFacts, NodeFacts, Snapshot } from '../snapshot/types.js';
 import { effectStillVisible } from './effects.js';
 import { step } from './testing/plan-builder.js';

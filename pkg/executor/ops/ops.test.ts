@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { computeDesired } from '../../desired/index.js';
 import { STEP_OPS, type Action } from '../../plan/types.js';
-import { fixtureCluster } from '../../scripts/fixtures.js';
+import { fixtureCluster } from '../../scripts/testing/fixtures.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import { FakeTransport } from '../testing/fake-transport.js';
 import { action, step } from '../testing/plan-builder.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
-const TESTDATA = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
+const TESTDATA = join(dirname(fileURLToPath(import.meta.url)), '..', 'testdata');
 
 export function expectGolden(name: string, actual: string): void {
   const path = join(TESTDATA, `${name}.golden`);

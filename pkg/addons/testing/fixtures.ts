@@ -1,7 +1,7 @@
 // Fixtures for addon tests: a minimal loaded cluster and an in-memory file tree.
 import { posix } from 'node:path';
-import type { KubeOneCluster, LoadedCluster } from '../api/types.js';
-import type { AddonFiles } from './files.js';
+import type { KubeOneCluster, LoadedCluster } from '../../api/types.js';
+import type { AddonFiles } from '../files.js';
 
 export function loadedCluster(overrides: Partial<KubeOneCluster> = {}, credentials: Record<string, string> = {}): LoadedCluster {
   return {

@@ -1,5 +1,5 @@
 // Raw host-script outputs used by several tests.
-import type { RawHostOutput } from '../host-facts.js';
+import type { RawHostOutput } from '../../probe/host-facts.js';
 
 const sha = (c: string) => c.repeat(64);
 

@@ -1,5 +1,5 @@
 // A small, fully specified LoadedCluster used by renderer and executor tests.
-import type { KubeOneCluster, LoadedCluster, ResolvedHost } from '../api/types.js';
+import type { KubeOneCluster, LoadedCluster, ResolvedHost } from '../../api/types.js';
 
 export function fixtureCluster(overrides: Partial<KubeOneCluster> = {}): LoadedCluster {
   const cluster: KubeOneCluster = {

@@ -1,4 +1,4 @@
-import type { KubeOneCluster } from '../types.js';
+import type { KubeOneCluster } from '../../api/types.js';
 
 /** A small valid manifest (provider none, 1 CP + 1 static worker) that tests mutate. */
 export function baseCluster(): KubeOneCluster {
