@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { planFor } from '../../pkg/executor/apply-flow.js';
-import { actionsWithRepairs } from '../../pkg/executor/run-context.js';
+import { actionsWithRepairs } from '../../pkg/executor/repairs.js';
 import { renderPlanMetrics, writeTextfileAtomically } from '../../pkg/metrics/textfile.js';
 import type { Plan } from '../../pkg/plan/types.js';
 import { loadSnapshotFile } from '../../pkg/snapshot/index.js';

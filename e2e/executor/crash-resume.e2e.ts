@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { journalPath, readJournal } from '../../pkg/executor/journal.js';
-import { interruptedActions } from '../../pkg/executor/resume.js';
+import { journalPath, readJournal } from '../../pkg/journal/journal.js';
+import { interruptedActions } from '../../pkg/journal/resume.js';
 import { type FleetLike, fakeBundle, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
 
 const RUNNER = fileURLToPath(new URL('./run-host-plan.ts', import.meta.url));

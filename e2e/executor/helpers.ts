@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { HostConfig, KubeOneCluster, LoadedCluster, ResolvedHost } from '../../pkg/api/types.js';
-import type { TransportPool } from '../../pkg/executor/collaborators.js';
+import type { TransportPool } from '../../pkg/pipeline/collaborators.js';
 import type { Action } from '../../pkg/plan/types.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
 
@@ -115,7 +115,7 @@ export function pendingHostActions(
  * with the manifest path given per call, `overrides` merged into the loaded manifest, a
  * known_hosts file beside the manifest (new keys accepted), and a probe counter.
  */
-export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Promise<import('../../pkg/executor/collaborators.js').Collaborators & { probes: number }> {
+export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Promise<import('../../pkg/pipeline/collaborators.js').Collaborators & { probes: number }> {
   const { loadCluster: loadManifest } = await import('../../pkg/api/load.js');
   const { realCollaborators } = await import('../../cmd/commands/executor-wiring.js');
   const { silentLogger } = await import('../../pkg/ssh/logger.js');

@@ -4,11 +4,11 @@
 import { expect } from 'chai';
 import { computeDesired } from '../../pkg/desired/index.js';
 import { execute } from '../../pkg/executor/engine.js';
-import { readJournal, journalPath } from '../../pkg/executor/journal.js';
+import { readJournal, journalPath } from '../../pkg/journal/journal.js';
 import { buildRunContext } from '../../pkg/executor/run-context.js';
 import type { Action, Plan } from '../../pkg/plan/types.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import type { TransportPool } from '../../pkg/executor/collaborators.js';
+import type { TransportPool } from '../../pkg/pipeline/collaborators.js';
 import { type FleetLike, fakeBundle, hostActions, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
 
 describe('executor host steps on the sandbox fleet', function () {

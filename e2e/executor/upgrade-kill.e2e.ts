@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { journalPath, readJournal } from '../../pkg/executor/journal.js';
+import { journalPath, readJournal } from '../../pkg/journal/journal.js';
 import { e2eCollaborators, type FleetLike, importByName, startTestFleet } from './helpers.js';
 
 const FROM = '1.34.3';

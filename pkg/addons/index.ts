@@ -1,7 +1,6 @@
 // Public interface of pkg/addons (see docs/addons.md).
 export { renderAddons, fullObject, AddonRenderError, type RenderAddonsOptions } from './render.js';
 export { diffAddons, objectPatch, type AddonDiff } from './diff.js';
-export { addonActions, type AddonActionOptions } from './actions.js';
 export { formatAddonDiffs } from './format.js';
 export { hashObject, normalizeObject, projectLiveOntoRendered, redactObject, objectKey, ADDON_LABEL } from './normalize.js';
 export { applyAddonObjects, pruneAddonObjects, listAddonObjects, liveFacts, FIELD_MANAGER, type ObjectRef, type ApplyResult } from './apply.js';

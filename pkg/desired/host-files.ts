@@ -6,6 +6,7 @@ import { type RenderedFile, renderContainerdFiles } from '../scripts/containerd-
 import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags } from '../scripts/kubelet-files.js';
 import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../scripts/kubelet-unit.js';
 import { binDirFor, type OsFamily } from '../scripts/os-family.js';
+import { type FileGroup, fileGroupOf } from './file-groups.js';
 
 export function containerdFilesFor(loaded: LoadedCluster): RenderedFile[] {
   return renderContainerdFiles(loaded.cluster);
@@ -31,4 +32,9 @@ export function kubeletUnitFilesFor(loaded: LoadedCluster, family: OsFamily = 'd
 
 export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily): RenderedFile[] {
   return [...containerdFilesFor(loaded), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
+}
+
+/** The rendered files of one group (the files the group's op writes). */
+export function groupFilesFor(loaded: LoadedCluster, host: ResolvedHost, family: OsFamily | undefined, group: FileGroup): RenderedFile[] {
+  return managedFilesFor(loaded, host, family).filter((f) => fileGroupOf(f.path) === group);
 }

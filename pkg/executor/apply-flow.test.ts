@@ -6,9 +6,9 @@ import type { Plan } from '../plan/types.js';
 import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { FlowError, type FlowUi, runApplyFlow } from './apply-flow.js';
-import type { Collaborators } from './collaborators.js';
-import { readJournal, journalPath } from './journal.js';
-import { FakeTransport } from './testing/fake-transport.js';
+import type { Collaborators } from '../pipeline/collaborators.js';
+import { readJournal, journalPath } from '../journal/journal.js';
+import { FakeTransport } from '../ops/testing/fake-transport.js';
 import { action, step } from './testing/plan-builder.js';
 
 function snapshotWith(hash: string): Snapshot {
@@ -128,8 +128,8 @@ describe('apply flow', () => {
 
 describe('apply flow: uncordon repair', () => {
   it('a node left cordoned by a killed run is uncordoned even when the plan has nothing else', async () => {
-    const { JournalWriter } = await import('./journal.js');
-    const { actionsWithRepairs } = await import('./run-context.js');
+    const { JournalWriter } = await import('../journal/journal.js');
+    const { actionsWithRepairs } = await import('./repairs.js');
     const w = world();
     const writer = new JournalWriter(journalPath(w.dir, 'demo'));
     writer.append({ ts: 't', runId: 'r0', actionId: 'upgrade-worker:worker-1:1.36.0', stepId: 'node.drain', op: 'node.drain', event: 'finished', node: 'worker-1' });

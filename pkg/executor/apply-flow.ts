@@ -7,14 +7,16 @@ import { computeDesired } from '../desired/index.js';
 import type { Action, Plan, PlanOptions } from '../plan/types.js';
 import { type OsFamily, osFamily } from '../scripts/os-family.js';
 import type { Snapshot } from '../snapshot/types.js';
-import type { Collaborators, TransportPool } from './collaborators.js';
+import type { Collaborators, TransportPool } from '../pipeline/collaborators.js';
 import { execute } from './engine.js';
 import { acquireLock, newLockInfo } from './lock.js';
 import { transportMarkers } from './inflight.js';
-import { JournalWriter, journalPath } from './journal.js';
-import { CHECKPOINT_ACTION } from './resume.js';
+import { JournalWriter, journalPath } from '../journal/journal.js';
+import { CHECKPOINT_ACTION } from '../journal/resume.js';
+import { leaderOf } from '../plan/context.js';
 import { backupPki } from './pki-backup.js';
-import { actionsWithRepairs, buildRunContext, transportFor } from './run-context.js';
+import { actionsWithRepairs } from './repairs.js';
+import { buildRunContext, transportFor } from './run-context.js';
 import type { ExecuteSummary, Listener } from './types.js';
 
 export interface FlowUi {
@@ -90,8 +92,8 @@ export function readPlanFile(path: string): Plan {
 }
 
 /** The host that holds the lock: the leader, else the first reachable control plane. */
-export function lockHost(loaded: LoadedCluster, snapshot: Snapshot): string {
-  const leader = snapshot.state.kube?.leader;
+export function lockHost(loaded: LoadedCluster, snapshot: Snapshot, desired = computeDesired(loaded, null)): string {
+  const leader = leaderOf(desired, snapshot);
   if (leader) return leader;
   const cp = loaded.hosts.find((h) => h.role === 'controlPlane' && snapshot.state.hosts.find((f) => f.name === h.name)?.reachable);
   if (!cp) throw new FlowError('no reachable control-plane host to hold the cluster lock');
@@ -161,7 +163,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   }
 
   const transport = transportFor(loaded, pool, snapshot);
-  const lockOn = await transport(lockHost(loaded, snapshot));
+  const lockOn = await transport(lockHost(loaded, snapshot, desired));
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
   if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
   let summary: ExecuteSummary;
@@ -170,7 +172,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
     summary = await execute(actions, ctx.options);
     if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
     if (opts.backupPath && summary.failed.length === 0 && !opts.reset) {
-      const leader = ctx.deps.leader.name ?? snapshot.state.kube?.leader ?? lockOn.host;
+      const leader = ctx.deps.leader ?? lockOn.host;
       await backupPki(await transport(leader), opts.backupPath);
       ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
     }

@@ -73,6 +73,14 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
   };
 }
 
+/**
+ * The control plane cluster-level steps run against, as the planner chooses it (see
+ * chooseLeader); null when none can be found. The executor acts through the same host.
+ */
+export function leaderOf(desired: DesiredState, snapshot: Snapshot): string | null {
+  return buildContext(desired, snapshot, { now: '' }).leader?.name ?? null;
+}
+
 /** Built on first use: the probe normally matched everything already. */
 function matcher(desired: DesiredState, facts: Map<string, HostFacts>): (name: string, addresses: string[]) => string | null {
   let byName: Map<string, string> | undefined;

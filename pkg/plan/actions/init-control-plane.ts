@@ -22,7 +22,7 @@ export function steps(ctx: PlanContext, leader: HostView): Step[] {
     step('kubeadm.config.render', leader.name, `render the kubeadm configuration for ${leader.name}`),
     step('kubeadm.init', leader.name, `kubeadm init ${ctx.version} on ${leader.name}`, { version: ctx.version }),
     step('host.kubelet.configure', leader.name, `write the kubelet flags and configuration on ${leader.name}`),
-    step('node.waitReady', leader.name, `wait for node ${node} to register`, { node }),
+    step('node.waitReady', leader.name, `wait for node ${node} to register`, { node, ready: false }),
   ];
 }
 

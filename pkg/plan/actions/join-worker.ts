@@ -18,7 +18,7 @@ export function steps(ctx: PlanContext, host: HostView): Step[] {
       version: ctx.version,
     }),
     step('host.kubelet.configure', host.name, `write the kubelet flags and configuration on ${host.name}`),
-    step('node.waitReady', host.name, `wait for node ${node} to register`, { node }),
+    step('node.waitReady', host.name, `wait for node ${node} to register`, { node, ready: false }),
   );
   return out;
 }

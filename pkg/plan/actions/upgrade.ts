@@ -33,7 +33,7 @@ export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'no
     installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
-    step('node.waitReady', h, `wait for node ${node} to be Ready`, { node }),
+    step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
     step('node.uncordon', h, `uncordon node ${node}`, { node }),
   ];
 }

@@ -1,9 +1,9 @@
 // The local journal: .kubeone/<cluster>/journal.jsonl beside the manifest. One JSON record
 // per line, appended with O_APPEND and fsynced, so a SIGKILL loses at most the line being
-// written (a torn last line is ignored when reading).
+// written (a torn last line is ignored when reading). The executor writes it; the resume
+// decisions and the planner's repair facts (resume.ts) read it.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ExecutorEvent, Listener } from './types.js';
 
 export interface JournalRecord {
   ts: string;
@@ -44,41 +44,6 @@ export class JournalWriter {
   close(): void {
     closeSync(this.fd);
   }
-}
-
-/** Maps executor events to journal records; node steps carry the node name for repairs. */
-export function journalListener(
-  writer: JournalWriter,
-  planHash: string | undefined,
-  nodeOf: (actionId: string, stepId: string) => string | undefined,
-): Listener {
-  const kinds: Partial<Record<ExecutorEvent['type'], JournalRecord['event']>> = {
-    'step-started': 'started',
-    'step-finished': 'finished',
-    'step-failed': 'failed',
-    'step-skipped': 'skipped',
-    'action-finished': 'finished',
-    'action-failed': 'failed',
-  };
-  return (event) => {
-    const kind = kinds[event.type];
-    if (!kind || !event.actionId) return;
-    const record: JournalRecord = {
-      ts: event.ts,
-      runId: event.runId,
-      actionId: event.actionId,
-      stepId: event.stepId ?? '',
-      event: kind,
-    };
-    if (planHash) record.planHash = planHash;
-    if (event.host) record.host = event.host;
-    if (event.op) record.op = event.op;
-    if (event.durationMs !== undefined) record.durationMs = event.durationMs;
-    if (event.error) record.error = event.error;
-    const node = event.stepId ? nodeOf(event.actionId, event.stepId) : undefined;
-    if (node) record.node = node;
-    writer.append(record);
-  };
 }
 
 export function readJournal(path: string): JournalRecord[] {

@@ -1,10 +1,11 @@
-// What the apply/reset flows need from the other packages (api, ssh, probe, plan, kube,
-// addons), as one interface: the flows are tested with fakes and the CLI wires the real ones.
+// What plan, apply and reset need from the other packages (api, ssh, probe, plan, kube,
+// addons), as one interface: the flows are tested with fakes and the CLI wires the real ones
+// (cmd/commands/executor-wiring.ts).
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import type { DesiredState, Plan, PlanOptions, RenderedAddon } from '../plan/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { HostTransport } from '../ssh/types.js';
-import type { AddonApplier } from './ops/context.js';
+import type { AddonApplier } from '../ops/context.js';
 
 export interface TransportPool {
   get(host: ResolvedHost): Promise<HostTransport>;

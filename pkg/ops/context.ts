@@ -1,22 +1,28 @@
 // What every op implementation needs, injected: the manifest, the snapshot the plan came
 // from, transports, a lazily built Kubernetes client, the addon applier, and a registry of
-// secrets created during the run (so events and errors can redact them).
+// secrets created during the run (so events and errors can redact them). Also the helpers
+// ops share to act on a host (scripts under flock, files compared by hash).
 import { createHash } from 'node:crypto';
-import { hostNamed } from '../../api/former-host.js';
-import type { LoadedCluster, ResolvedHost } from '../../api/types.js';
-import type { DesiredState } from '../../plan/types.js';
-import type { RenderedFile } from '../../scripts/containerd-config.js';
-import { type OsFamily, osFamily } from '../../scripts/os-family.js';
-import { shq } from '../../scripts/shell.js';
-import type { HostFacts, Snapshot } from '../../snapshot/types.js';
-import { type HostTransport, SshError } from '../../ssh/types.js';
-import type { Clock } from '../types.js';
+import { hostNamed } from '../api/former-host.js';
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import type { DesiredState, ObjectRef, RenderedAddon } from '../plan/types.js';
+import type { RenderedFile } from '../scripts/containerd-config.js';
+import { type OsFamily, osFamily } from '../scripts/os-family.js';
+import { shq } from '../scripts/shell.js';
+import type { HostFacts, Snapshot } from '../snapshot/types.js';
+import { type HostTransport, SshError } from '../ssh/types.js';
+import { PreconditionError } from './errors.js';
 import type { KubeApi } from './kube-api.js';
 
 /** Applies/prunes addon objects; implemented by pkg/addons/apply.ts (applyAddonObjects / pruneAddonObjects). */
 export interface AddonApplier {
-  apply(kubeConfig: unknown, addon: import('../../plan/types.js').RenderedAddon): Promise<void>;
-  prune(kubeConfig: unknown, objects: unknown[]): Promise<void>;
+  apply(kubeConfig: unknown, addon: RenderedAddon): Promise<void>;
+  prune(kubeConfig: unknown, objects: (ObjectRef & { addon: string })[]): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface OpDeps {
@@ -24,7 +30,7 @@ export interface OpDeps {
   snapshot: Snapshot;
   desired: DesiredState;
   transport(host: string): Promise<HostTransport>;
-  /** Kubernetes client through the leader (built on first use, rebuilt after init). */
+  /** Kubernetes client through the leader (built on first use). */
   kube(): Promise<KubeApi>;
   /** The client-node KubeConfig the addon applier takes. */
   kubeConfig(): Promise<unknown>;
@@ -32,8 +38,8 @@ export interface OpDeps {
   clock: Clock;
   /** Secrets created during the run (join tokens), for redaction. */
   secrets: Set<string>;
-  /** Leader host name; updated by kubeadm.init. */
-  leader: { name: string | null };
+  /** The control plane cluster-level steps run against (pkg/plan leaderOf: the one the plan was made for). */
+  leader: string | null;
   /** Drain: how long to wait for evicted pods to go. */
   drainTimeoutMs?: number;
   waitReadyTimeoutMs?: number;
@@ -41,7 +47,7 @@ export interface OpDeps {
 
 export function hostByName(deps: OpDeps, name: string | undefined): ResolvedHost {
   const host = name === undefined ? undefined : hostNamed(deps.loaded.hosts, deps.snapshot.state.hosts, name);
-  if (!host) throw new Error(`step names unknown host "${name ?? ''}"`);
+  if (!host) throw new PreconditionError(`step names unknown host "${name ?? ''}"`);
   return host;
 }
 
@@ -59,9 +65,8 @@ export function archOf(deps: OpDeps, host: ResolvedHost): string {
 }
 
 export function leaderName(deps: OpDeps): string {
-  const name = deps.leader.name ?? deps.snapshot.state.kube?.leader ?? deps.loaded.hosts.find((h) => h.role === 'controlPlane')?.name;
-  if (!name) throw new Error('no control-plane host to act as leader');
-  return name;
+  if (!deps.leader) throw new PreconditionError('no control plane to act as leader (none is initialized and answering)');
+  return deps.leader;
 }
 
 function tail(text: string, lines = 8): string {

@@ -3,20 +3,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { computeDesired } from '../../desired/index.js';
-import { STEP_OPS, type Action } from '../../plan/types.js';
-import { fixtureCluster } from '../../scripts/testing/fixtures.js';
-import type { Snapshot } from '../../snapshot/types.js';
-import { FakeTransport } from '../testing/fake-transport.js';
-import { action, step } from '../testing/plan-builder.js';
-import type { StepContext } from '../types.js';
+import { computeDesired } from '../desired/index.js';
+import { execute } from '../executor/engine.js';
+import { opHandlers } from '../executor/run-context.js';
+import { action, step } from '../executor/testing/plan-builder.js';
+import type { Action } from '../plan/types.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
+import type { Snapshot } from '../snapshot/types.js';
 import type { OpDeps } from './context.js';
-import { memberIdDecimal } from './etcd-ops.js';
-import { createOps } from './index.js';
+import { memberIdDecimal } from './etcd-member-remove.js';
 import type { KubeApi, NodeView, PodRef } from './kube-api.js';
-import { caCertHash } from './kubeadm-ops.js';
+import { caCertHash } from './pki.js';
+import { OPS, STEP_OPS } from './registry.js';
+import { FakeTransport } from './testing/fake-transport.js';
+import type { OpDefinition } from './types.js';
 
-const CA = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../testing/testdata/ca.crt'));
+const CA = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'testing/testdata/ca.crt'));
 const CA_HASH = 'sha256:4e3715fb6a423620fa73564fe9871164c4ca243346081d8834c06c9ec990432c';
 const TOKEN = 'abcdef.0123456789abcdef';
 
@@ -55,22 +57,36 @@ function setup(kube?: KubeApi, overrides: Parameters<typeof fixtureCluster>[0] =
     addons: { apply: async () => undefined, prune: async () => undefined },
     clock: { now: () => new Date(), sleep: async () => undefined },
     secrets: new Set(),
-    leader: { name: null },
+    leader: 'cp-1',
   };
-  const ops = createOps(deps);
-  const run = (a: Action, i = 0) => ops[a.steps[i]!.op]!({ runId: 'r', action: a, step: a.steps[i]!, signal: new AbortController().signal } as StepContext);
-  return { loaded, transports, deps, ops, run };
+  const run = (a: Action, i = 0) => {
+    const s = a.steps[i]!;
+    const definition = OPS[s.op] as OpDefinition<unknown>;
+    return definition.run({ deps, runId: 'r', action: a, step: s, signal: new AbortController().signal }, s.params);
+  };
+  return { loaded, transports, deps, run };
 }
 
-describe('executor ops', () => {
-  it('implements every STEP_OPS op', () => {
-    const { ops } = setup();
-    expect(STEP_OPS.filter((op) => !ops[op])).to.deep.equal([]);
+describe('step ops', () => {
+  it('the registry defines every op completely, with a params schema exactly when the op takes params', () => {
+    for (const op of STEP_OPS) {
+      const d = OPS[op] as OpDefinition<unknown>;
+      expect([typeof d.run, typeof d.stillDone, typeof d.model], op).to.deep.equal(['function', 'function', 'function']);
+      expect(d.summary, op).to.be.a('string').and.not.equal('');
+      expect(['host', 'cluster', 'nothing'], op).to.include(d.changes);
+      // A marker stands for the host the step changes: only ops that change their host write one.
+      expect(d.marksInflight, op).to.equal(d.changes === 'host');
+      if (d.cordon) expect(d.node, `${op} names its Node`).to.be.a('function');
+    }
+    expect(STEP_OPS.filter((op) => OPS[op].params === null)).to.deep.equal([
+      'host.prerequisites', 'host.containerd.install', 'host.containerd.configure', 'host.kubelet.configure', 'host.kubelet.restart',
+      'kubeadm.config.render', 'kubeadm.reset', 'kubeadm.certs.renew',
+    ]);
   });
 
   it('kubeadm.join: a fresh 15m token, passed in a 0600 file, never on a command line', async () => {
     const { transports, deps, run } = setup();
-    await run(action('join-worker:worker-1', { steps: [step('kubeadm.join', 'worker-1', { controlPlane: false })] }));
+    await run(action('join-worker:worker-1', { steps: [step('kubeadm.join', 'worker-1', { controlPlane: false, version: '1.35.1' })] }));
     const worker = transports.get('worker-1')!;
     const joinFile = worker.writes.find((w) => w.path.includes('/kubeone/cfg/join-'))!;
     expect(joinFile.mode).to.equal(0o600);
@@ -88,12 +104,12 @@ describe('executor ops', () => {
     const { transports, run } = setup();
     const worker = transports.get('worker-1')!;
     worker.files.set('/etc/kubernetes/kubelet.conf', { content: Buffer.from('x') });
-    await run(action('j', { steps: [step('kubeadm.join', 'worker-1')] }));
+    await run(action('j', { steps: [step('kubeadm.join', 'worker-1', { controlPlane: false, version: '1.35.1' })] }));
     expect(transports.get('cp-1')!.scripts).to.deep.equal([]);
     expect(worker.scripts).to.deep.equal([]);
     // A join a killed run left halfway (started, not done) is redone with a fresh token.
     worker.files.set('/var/lib/kubeone/join.started', { content: Buffer.from('') });
-    await run(action('j', { steps: [step('kubeadm.join', 'worker-1')] }));
+    await run(action('j', { steps: [step('kubeadm.join', 'worker-1', { controlPlane: false, version: '1.35.1' })] }));
     expect(transports.get('cp-1')!.scripts).to.have.length(1);
     expect(worker.scripts.at(-1)).to.contain('sudo kubeadm reset --force');
   });
@@ -175,8 +191,9 @@ describe('executor ops', () => {
     const kube = { getNode: async () => node } as unknown as KubeApi;
     const { run, deps } = setup(kube);
     deps.waitReadyTimeoutMs = 0;
-    await run(action('join-worker:worker-1', { kind: 'join-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] }));
-    const err = await run(action('upgrade-worker:worker-1:1.36.0', { kind: 'upgrade-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1' })] })).catch((e: Error) => e);
+    // The planner writes ready: false into the joins' waits and ready: true into the upgrades' (pkg/plan tests).
+    await run(action('join-worker:worker-1', { kind: 'join-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1', ready: false })] }));
+    const err = await run(action('upgrade-worker:worker-1:1.36.0', { kind: 'upgrade-worker', steps: [step('node.waitReady', 'worker-1', { node: 'worker-1', ready: true })] })).catch((e: Error) => e);
     expect((err as Error).message).to.contain('not Ready');
   });
 
@@ -195,14 +212,32 @@ describe('executor ops', () => {
     expect(patches).to.deep.equal([{ labels: { a: '1', old: null }, annotations: {} }]);
   });
 
-  it('kubeadm init failing halfway is retried (the script resets first)', async () => {
-    const { transports, run } = setup();
+  it('kubeadm init failing halfway is retried by the one retry layer (the script resets first)', async () => {
+    const { transports, deps } = setup();
     const cp = transports.get('cp-1')!;
     let inits = 0;
     cp.onScript = (script) => (script.includes('kubeadm init --config') && ++inits === 1 ? { code: 1, stderr: 'upload-config: namespaces "kube-system" not found' } : {});
-    await run(action('init-control-plane:cp-1', { steps: [step('kubeadm.init', 'cp-1', { version: '1.35.1' })] }));
+    const summary = await execute([action('init-control-plane:cp-1', { steps: [step('kubeadm.init', 'cp-1', { version: '1.35.1' })] })], {
+      runId: 'r',
+      ops: opHandlers(deps),
+      clock: deps.clock,
+      retry: { attempts: 5, baseDelayMs: 1, factor: 1, maxDelayMs: 1 },
+    });
+    expect(summary.failed).to.deep.equal([]);
     expect(inits).to.equal(2);
     expect(cp.scripts[0]).to.contain('sudo kubeadm reset --force');
+  });
+
+  it('a precondition that cannot change is not retried (no healthy control plane for an etcd removal)', async () => {
+    const { deps } = setup();
+    deps.snapshot.state.kube!.apiserverHealthy = {};
+    const events: string[] = [];
+    const summary = await execute(
+      [action('remove-node:cp-2', { steps: [step('etcd.member.remove', 'cp-2', { memberId: '8e9e05c52164694d', name: 'cp-2' })] })],
+      { runId: 'r', ops: opHandlers(deps), clock: deps.clock, listeners: [(e) => events.push(e.type)] },
+    );
+    expect(summary.failed[0]!.error).to.contain('no healthy control plane');
+    expect(events).not.to.include('step-retry');
   });
 
   it('etcd member ids are sent to the gateway in decimal', () => {

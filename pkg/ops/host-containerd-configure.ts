@@ -1,0 +1,32 @@
+// host.containerd.configure: the containerd file group (config.toml, registry hosts.toml,
+// crictl, proxy drop-in); containerd restarts only when a file changed.
+import { groupFilesFor } from '../desired/host-files.js';
+import { CONTAINERD_CERTS_DIR } from '../scripts/containerd-config.js';
+import { shq } from '../scripts/shell.js';
+import { ensureRemoteFile, familyOf, hostByName, runScript } from './context.js';
+import { defineOp } from './types.js';
+import { groupFilesMatch } from './files-match.js';
+
+export const hostContainerdConfigure = defineOp({
+  summary: 'write the containerd configuration files and restart containerd when one changed',
+  params: null,
+  changes: 'host',
+  marksInflight: true,
+  async run({ deps, step }) {
+    const host = hostByName(deps, step.host);
+    const t = await deps.transport(host.name);
+    let changed = false;
+    const files = groupFilesFor(deps.loaded, host, familyOf(deps, host), 'containerd');
+    for (const file of files) changed = (await ensureRemoteFile(t, file)) || changed;
+    // Registries removed from the manifest: their hosts.toml would otherwise stay in effect.
+    const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);
+    const wanted = new Set(files.map((f) => f.path));
+    for (const path of present.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !wanted.has(l))) {
+      await t.exec(`sudo rm -rf ${shq(path.replace(/\/hosts\.toml$/, ''))}`);
+      changed = true;
+    }
+    if (changed) await runScript(t, ['set -euo pipefail', 'sudo systemctl daemon-reload', 'sudo systemctl restart containerd'].join('\n'), 'restart containerd');
+  },
+  stillDone: (view) => groupFilesMatch(view, 'containerd'),
+  model: (world, _params, host) => world.writeFiles(world.host(host), 'containerd'),
+});

@@ -1,0 +1,20 @@
+// node.delete: the Node object of a host that left (or of the previous life of a replaced one).
+import { NODE_PARAMS, type NodeParams } from './params.js';
+import { defineOp } from './types.js';
+
+export const nodeDelete = defineOp<NodeParams>({
+  summary: 'delete the Node object',
+  params: NODE_PARAMS,
+  changes: 'cluster',
+  marksInflight: false,
+  node: ({ node }) => node,
+  // A deleted Node is no longer cordoned by anyone.
+  cordon: 'uncordons',
+  async run({ deps }, { node }) {
+    await (await deps.kube()).deleteNode(node);
+  },
+  stillDone: ({ node }) => node === undefined,
+  model(world, { node }) {
+    if (world.kube) world.kube.nodes = world.kube.nodes.filter((n) => n.name !== node);
+  },
+});
