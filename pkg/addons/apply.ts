@@ -6,7 +6,7 @@ import type { AddonObjectFacts } from '../snapshot/types.js';
 import { RawObjectApi, statusOf, type KubernetesObject } from './kube-client.js';
 import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRendered, redactObject, type KubeObject } from './normalize.js';
 import { fullObject, SENSITIVE } from './render.js';
-import { PATCH_ADDONS } from './selection.js';
+import { PATCH_ADDONS } from './patch-addons.js';
 
 export const FIELD_MANAGER = 'kubeone';
 

@@ -9,7 +9,6 @@ import type { Action } from '../plan/types.js';
 import { journalSkipDecider } from './effects.js';
 import { execute } from './engine.js';
 import { journalListener } from './journal-listener.js';
-import { uncordonRepairs } from './repairs.js';
 import { handlers } from './testing/handlers.js';
 import { action, step } from './testing/plan-builder.js';
 import type { StepHandlers } from './types.js';
@@ -102,16 +101,5 @@ describe('journal and resume', () => {
     expect(await skip2(a, a.steps[0]!)).to.be.a('string');
   });
 
-  it('adds an uncordon repair for a node left cordoned that the plan does not uncordon', () => {
-    const records = [
-      { ts: 't', runId: 'r1', actionId: 'upgrade-worker:w1', stepId: 'node.drain', op: 'node.drain', event: 'finished' as const, node: 'w1' },
-      { ts: 't', runId: 'r1', actionId: 'upgrade-worker:w2', stepId: 'node.drain', op: 'node.drain', event: 'finished' as const, node: 'w2' },
-    ];
-    const repairs = uncordonRepairs(records, [upgradeWorker()], () => true, (n) => n);
-    // w1 is uncordoned by the planned action; w2 gets a repair.
-    expect(repairs.map((r) => r.id)).to.deep.equal(['uncordon-repair:w2']);
-    expect(repairs[0]!.steps[0]).to.include({ op: 'node.uncordon', host: 'w2' });
-    expect(uncordonRepairs(records, [], () => false, (n) => n)).to.deep.equal([]);
-  });
 });
 

@@ -5,7 +5,8 @@
 import { OPS, STEP_OPS } from '../ops/registry.js';
 import type { OpDefinition } from '../ops/types.js';
 import { NAME } from '../ops/params.js';
-import { ACTION_KINDS, PLAN_FORMAT, REFUSAL_RULES } from '../plan/types.js';
+import { ACTION_KINDS } from '../plan/stages.js';
+import { PLAN_FORMAT, REFUSAL_RULES } from '../plan/types.js';
 
 const ACTION_ID = { type: 'string', pattern: '^[a-z-]+:[^\\s]+$' };
 

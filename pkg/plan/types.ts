@@ -7,27 +7,10 @@ export const PLAN_FORMAT = 'kubeone.plan/v1';
 /** How an action changes the world, as Terraform shows it. */
 export type ChangeSymbol = '+' | '~' | '-';
 
-export const ACTION_KINDS = [
-  'install-prerequisites',
-  'install-container-runtime',
-  'install-binaries',
-  'configure-container-runtime',
-  'configure-kubelet',
-  'init-control-plane',
-  'join-control-plane',
-  'join-worker',
-  'upgrade-control-plane',
-  'upgrade-worker',
-  'reconfigure-control-plane',
-  'remove-etcd-member',
-  'remove-node',
-  'reset-host',
-  'sync-node-metadata',
-  'renew-certificates',
-  'apply-addon',
-  'prune-addon',
-] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+// The action kinds are declared by the stage modules and listed once, in pkg/plan/stages.ts.
+export type { ActionKind } from './stages.js';
+import type { ActionKind } from './stages.js';
+
 
 // The step ops (their names, params and behaviour) are defined in pkg/ops/registry.ts; the
 // planner only names them (types only: nothing here runs an op).
@@ -117,6 +100,13 @@ export interface PlanOptions {
   reset?: boolean;
   /** With reset: also remove the kube binaries. */
   removeBinaries?: boolean;
+  /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
+  interrupted?: InterruptedRuns;
+}
+
+export interface InterruptedRuns {
+  /** Nodes a run of ours cordoned and did not uncordon (nor delete). */
+  nodesLeftCordoned: string[];
 }
 
 /** One object an addon renders, as the planner compares it with the live one. */

@@ -3,22 +3,19 @@
 // then the workers of that minor in batches, then the next minor.
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
-import type { Action, Step } from '../types.js';
+import type { ActionDraft, ActionKindModule } from '../kind.js';
+import type { Step } from '../types.js';
 import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../version.js';
+import * as configureRuntime from './configure-container-runtime.js';
+import * as prerequisites from './install-prerequisites.js';
+import { membershipRemovals } from './remove-node.js';
 import { nodeNameOf, step, installBinariesStep } from './steps.js';
+
+type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 
 /** kube-apiservers may differ by one minor during an upgrade; kubelets may be up to three minors older (since 1.28). */
 const MAX_APISERVER_SKEW = 1;
 const MAX_KUBELET_SKEW = 3;
-
-export interface UpgradeResult {
-  /** Last control-plane upgrade of the final version (new nodes join after it). */
-  finalControlPlane: string[];
-  /** Ids that complete the whole upgrade (last worker batch or last control plane). */
-  last: string[];
-  /** host -> its last upgrade action id. */
-  byHost: Map<string, string>;
-}
 
 export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node'): Step[] {
   const node = nodeNameOf(host);
@@ -38,8 +35,26 @@ export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'no
   ];
 }
 
-export const idOf = (host: HostView, version: string): string =>
-  `${host.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker'}:${host.name}:${version}`;
+const kindOf = (host: HostView): Kind => (host.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker');
+
+export const idOf = (host: HostView, version: string): string => `${kindOf(host)}:${host.name}:${version}`;
+
+/** The upgrade of the last control plane to the desired version, if planned: joins and addons wait for it. */
+export function finalControlPlaneUpgrade(ctx: PlanContext): string[] {
+  const last = ctx.b.planned('upgrade-control-plane').filter((a) => a.id === `upgrade-control-plane:${a.hosts[0]}:${ctx.version}`).at(-1);
+  return last ? [last.id] : [];
+}
+
+/** The in-flight marker on the host names an upgrade of that host: a run died in the middle of it. */
+export function interruptedUpgradeOf(host: HostView): boolean {
+  const [kind, name] = (host.facts?.inflight?.actionId ?? '').split(':');
+  return (kind === 'upgrade-control-plane' || kind === 'upgrade-worker') && name === host.name;
+}
+
+/** The last upgrade planned for a host (its final version), if any. */
+export function lastUpgradeOf(ctx: PlanContext, host: HostView): string | undefined {
+  return ctx.b.planned(kindOf(host)).filter((a) => a.hosts[0] === host.name).at(-1)?.id;
+}
 
 /** The versions to pass through, e.g. 1.34.3 -> 1.36.0 gives ['1.35.x', '1.36.0']. */
 export function upgradePath(ctx: PlanContext, from: string): string[] {
@@ -53,9 +68,13 @@ export function upgradePath(ctx: PlanContext, from: string): string[] {
   return [...path, ctx.version];
 }
 
-/** `members`: joined, in-cluster hosts (not rejoining). */
-export function plan(ctx: PlanContext, members: HostView[], after: string[]): UpgradeResult {
-  const result: UpgradeResult = { finalControlPlane: [], last: [], byHost: new Map() };
+/**
+ * The hosts that stay (joined, in the cluster, not rejoining) and are behind: control planes
+ * of a minor (leader first, one at a time), then its workers in batches, then the next minor.
+ */
+function plan(ctx: PlanContext): ActionDraft<Kind>[] {
+  const drafts: ActionDraft<Kind>[] = [];
+  const members = ctx.staying;
   const withVersion = members.filter((h) => h.version !== '');
   const cps = withVersion.filter((h) => h.role === 'controlPlane');
   const newer = withVersion.filter((h) => compareVersions(h.version, ctx.version) > 0);
@@ -67,9 +86,9 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
       hint: `set versions.kubernetes to ${h.version} or newer`,
     });
   }
-  if (newer.some((h) => h.role === 'controlPlane')) return result;
+  if (newer.some((h) => h.role === 'controlPlane')) return drafts;
   const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0);
-  if (behind.length === 0) return result;
+  if (behind.length === 0) return drafts;
 
   // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
   const oldest = behind.filter((h) => h.reachable).reduce((min, h) => (compareVersions(h.version, min) < 0 ? h.version : min), ctx.version);
@@ -80,10 +99,24 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
   const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newerSet.has(h));
   const batchSize = Math.max(1, ctx.options.workerBatchSize ?? 1);
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
+  const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
+    const id = idOf(h, version);
+    drafts.push({
+      kind: kindOf(h),
+      id,
+      hosts: [h.name],
+      title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
+      reason,
+      // Host-level fixes on the same host (prerequisites, containerd config) go first.
+      dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
+      steps: upgradeSteps(h, version, how),
+    });
+    return id;
+  };
 
   // Versions as the plan moves them, step by step (the host views stay as observed).
   const current = new Map(withVersion.map((h) => [h.name, h.version]));
-  let previous = after;
+  let previous = membershipRemovals(ctx);
   for (const [i, target] of path.entries()) {
     const skewed = withVersion.find(
       (h) => left.has(h.name) && minorDistance(h.version, target) > (h.role === 'controlPlane' ? MAX_APISERVER_SKEW : MAX_KUBELET_SKEW),
@@ -104,39 +137,25 @@ export function plan(ctx: PlanContext, members: HostView[], after: string[]): Up
 
     // Control planes: the leader runs `upgrade apply` (when it still needs this version), then one at a time.
     let prevCp = previous;
-    for (const h of orderedCps.filter(needs)) {
-      const how = h === leader ? 'apply' : 'node';
-      const id = add(ctx, h, target, reasonFor(h), how, prevCp, result);
-      prevCp = [id];
-      if (i === path.length - 1) result.finalControlPlane = [id];
-    }
+    for (const h of orderedCps.filter(needs)) prevCp = [add(h, target, reasonFor(h), h === leader ? 'apply' : 'node', prevCp)];
     // Workers: in batches, the next batch waits for the whole previous one.
     let prevBatch = prevCp;
     const due = workers.filter(needs);
     for (let start = 0; start < due.length; start += batchSize) {
-      prevBatch = due.slice(start, start + batchSize).map((h) => add(ctx, h, target, reasonFor(h), 'node', prevBatch, result));
+      prevBatch = due.slice(start, start + batchSize).map((h) => add(h, target, reasonFor(h), 'node', prevBatch));
     }
     previous = prevBatch;
     for (const h of withVersion) if (needs(h)) current.set(h.name, target);
   }
-  result.last = previous === after ? [] : previous;
-  return result;
+  return drafts;
 }
 
-function add(ctx: PlanContext, h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[], result: UpgradeResult): string {
-  const action: Action = ctx.b.add({
-    id: idOf(h, version),
-    kind: h.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker',
-    change: '~',
-    hosts: [h.name],
-    title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
-    reason,
-    // Host-level fixes on the same host (prerequisites, containerd config) go first.
-    dependsOn: ctx.b.deps(...after, `install-prerequisites:${h.name}`, `configure-container-runtime:${h.name}`),
-    disruptive: true,
-    serial: h.role === 'controlPlane',
-    steps: upgradeSteps(h, version, how),
-  });
-  result.byHost.set(h.name, action.id);
-  return action.id;
-}
+export const upgrade: ActionKindModule<Kind> = {
+  name: 'upgrade, one minor at a time',
+  when: ['reconcile'],
+  kinds: {
+    'upgrade-control-plane': { change: '~', serial: true, disruptive: true },
+    'upgrade-worker': { change: '~', serial: false, disruptive: true },
+  },
+  plan,
+};

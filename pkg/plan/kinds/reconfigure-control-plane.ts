@@ -3,8 +3,12 @@
 // re-renders its static pods, one at a time, leader first.
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
+import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import * as configureKubelet from './configure-kubelet.js';
+import { joinOf } from './join-of.js';
 import { step } from './steps.js';
+import { finalControlPlaneUpgrade, lastUpgradeOf } from './upgrade.js';
 
 const COMPONENTS: [label: string, path: string[]][] = [
   ['apiServer.extraArgs', ['apiServer', 'extraArgs']],
@@ -52,7 +56,7 @@ export function flagDrift(live: Record<string, unknown> | null, desired: Record<
   return out;
 }
 
-export function steps(host: HostView, version: string): Step[] {
+function steps(host: HostView, version: string): Step[] {
   return [
     step('kubeadm.config.render', host.name, `render the kubeadm configuration for ${host.name}`),
     step('kubeadm.upgrade.node', host.name, `re-render the control-plane static pods on ${host.name}`, { version, reconfigure: true }),
@@ -61,29 +65,38 @@ export function steps(host: HostView, version: string): Step[] {
 
 export const idOf = (host: string): string => `reconfigure-control-plane:${host}`;
 
-/** `cps`: control planes that are (or are about to be) in the cluster, leader first; `after`: host -> ids to wait for. */
-export function plan(ctx: PlanContext, cps: HostView[], after: (host: HostView) => string[]): void {
-  const live = ctx.kube?.clusterConfiguration ?? null;
-  if (live === null) {
-    if (ctx.kube) ctx.b.warn('kube-system/kubeadm-config was not read; control-plane flags were not compared');
-    return;
-  }
-  const drift = flagDrift(live, ctx.desired.clusterConfiguration);
-  if (drift.length === 0) return;
-  let previous: string[] = [];
-  for (const host of cps) {
-    const id = ctx.b.add({
-      id: idOf(host.name),
-      kind: 'reconfigure-control-plane',
-      change: '~',
-      hosts: [host.name],
-      title: `reconfigure the control-plane components on ${host.name}`,
-      reason: drift.join('; '),
-      dependsOn: ctx.b.deps(...previous, ...after(host)),
-      disruptive: false,
-      serial: true,
-      steps: steps(host, ctx.version),
-    }).id;
-    previous = [id];
-  }
+/** Control planes that are (or are about to be) in the cluster, leader first. */
+export function controlPlanesInCluster(ctx: PlanContext): HostView[] {
+  const stays = new Set(ctx.staying);
+  return [ctx.leader!, ...ctx.controlPlanes.filter((h) => h !== ctx.leader)].filter((h) => h.reachable && (joinOf(ctx, h) !== undefined || stays.has(h)));
 }
+
+export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plane'> = {
+  name: 'reconfigure the control-plane components, one at a time',
+  when: ['reconcile'],
+  kinds: { 'reconfigure-control-plane': { change: '~', serial: true, disruptive: false } },
+  plan(ctx) {
+    const live = ctx.kube?.clusterConfiguration ?? null;
+    if (live === null) {
+      if (ctx.kube) ctx.b.warn('kube-system/kubeadm-config was not read; control-plane flags were not compared');
+      return [];
+    }
+    const drift = flagDrift(live, ctx.desired.clusterConfiguration);
+    if (drift.length === 0) return [];
+    const out: ActionDraft<'reconfigure-control-plane'>[] = [];
+    let previous: string[] = [];
+    for (const host of controlPlanesInCluster(ctx)) {
+      out.push({
+        kind: 'reconfigure-control-plane',
+        id: idOf(host.name),
+        hosts: [host.name],
+        title: `reconfigure the control-plane components on ${host.name}`,
+        reason: drift.join('; '),
+        dependsOn: [...previous, ...finalControlPlaneUpgrade(ctx), ...[lastUpgradeOf(ctx, host), joinOf(ctx, host), configureKubelet.idOf(host.name)].filter((id): id is string => id !== undefined)],
+        steps: steps(host, ctx.version),
+      });
+      previous = [idOf(host.name)];
+    }
+    return out;
+  },
+};

@@ -2,12 +2,14 @@
 // 90 days, measured from options.now so the planner stays pure), or on request.
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
-import type { Step } from '../types.js';
+import type { ActionDraft, ActionKindModule } from '../kind.js';
+import { controlPlanesInCluster } from './reconfigure-control-plane.js';
 import { step } from './steps.js';
+import { lastUpgradeOf } from './upgrade.js';
 
 const DAY_MS = 86_400_000;
 
-export function needed(ctx: PlanContext, host: HostView): string | null {
+function needed(ctx: PlanContext, host: HostView): string | null {
   if (!host.reachable || !host.cpInitialized) return null;
   if (ctx.options.renewCertificates) return `certificate renewal was requested (--renew-certificates)`;
   const expiry = host.facts?.certsEarliestExpiry ?? '';
@@ -26,30 +28,33 @@ export function needed(ctx: PlanContext, host: HostView): string | null {
   return `${soonest ?? 'a certificate'} on ${host.name} ${when} (${expiry}), the renewal window is ${days} days`;
 }
 
-export function steps(host: HostView): Step[] {
-  return [step('kubeadm.certs.renew', host.name, `kubeadm certs renew all on ${host.name} and restart the control-plane components`)];
-}
-
 export const idOf = (host: string): string => `renew-certificates:${host}`;
 
-export function plan(ctx: PlanContext, cps: HostView[], after: string[]): void {
-  let previous = after;
-  for (const host of cps) {
-    const reason = needed(ctx, host);
-    if (reason === null) continue;
-    previous = [
-      ctx.b.add({
-        id: idOf(host.name),
+export const renewCertificates: ActionKindModule<'renew-certificates'> = {
+  name: 'renew control-plane certificates, one at a time',
+  when: ['reconcile'],
+  kinds: { 'renew-certificates': { change: '~', serial: true, disruptive: false } },
+  plan(ctx) {
+    // kubeadm upgrade renews the certificates of the control planes it upgrades. Both restart
+    // the static pods: renewals wait for the flag changes.
+    const stays = new Set(ctx.staying);
+    const cps = controlPlanesInCluster(ctx);
+    let previous = ctx.b.planned('reconfigure-control-plane').slice(-1).map((a) => a.id);
+    const out: ActionDraft<'renew-certificates'>[] = [];
+    for (const host of cps.filter((h) => stays.has(h) && lastUpgradeOf(ctx, h) === undefined)) {
+      const reason = needed(ctx, host);
+      if (reason === null) continue;
+      out.push({
         kind: 'renew-certificates',
-        change: '~',
+        id: idOf(host.name),
         hosts: [host.name],
         title: `renew the control-plane certificates on ${host.name}`,
         reason,
-        dependsOn: ctx.b.deps(...previous),
-        disruptive: false,
-        serial: true,
-        steps: steps(host),
-      }).id,
-    ];
-  }
-}
+        dependsOn: previous,
+        steps: [step('kubeadm.certs.renew', host.name, `kubeadm certs renew all on ${host.name} and restart the control-plane components`)],
+      });
+      previous = [idOf(host.name)];
+    }
+    return out;
+  },
+};

@@ -3,8 +3,11 @@
 import type { Taint } from '../../api/types.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
+import type { ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
+import { joinOf } from './join-of.js';
 import { nodeNameOf, step } from './steps.js';
+import { interruptedUpgradeOf } from './upgrade.js';
 
 export const MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
 export const MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
@@ -14,13 +17,7 @@ export const MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
  * of this host). Nodes cordoned by anyone else are left alone.
  */
 export function cordonedByInterruptedUpgrade(host: HostView): boolean {
-  const inflight = host.facts?.inflight;
-  return (
-    host.node?.unschedulable === true &&
-    inflight != null &&
-    /^upgrade-(control-plane|worker):/.test(inflight.actionId) &&
-    inflight.actionId.split(':')[1] === host.name
-  );
+  return host.node?.unschedulable === true && interruptedUpgradeOf(host);
 }
 
 export interface MetadataChange {
@@ -57,7 +54,7 @@ function diffMap(
 
 const taintKey = (t: { key: string; value?: string; effect: string }): string => `${t.key}=${t.value ?? ''}:${t.effect}`;
 
-export function needed(host: HostView): MetadataChange | null {
+function needed(host: HostView): MetadataChange | null {
   const node = host.node;
   const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
   const want = { labels: host.config.labels ?? {}, annotations: { ...(host.config.annotations ?? {}) } };
@@ -94,7 +91,7 @@ export function needed(host: HostView): MetadataChange | null {
   return empty ? null : change;
 }
 
-export function steps(host: HostView, change: MetadataChange): Step[] {
+function steps(host: HostView, change: MetadataChange): Step[] {
   const node = nodeNameOf(host);
   const params: StepParamsByOp['node.metadata'] = { node, labels: change.labels, annotations: change.annotations };
   if (change.taints) params.taints = change.taints;
@@ -107,19 +104,32 @@ export function steps(host: HostView, change: MetadataChange): Step[] {
 
 export const idOf = (host: string): string => `sync-node-metadata:${host}`;
 
-export function plan(ctx: PlanContext, host: HostView, after: string[]): void {
-  const change = needed(host);
-  if (change === null) return;
-  ctx.b.add({
-    id: idOf(host.name),
-    kind: 'sync-node-metadata',
-    change: '~',
-    hosts: [host.name],
-    title: `update the metadata of node ${nodeNameOf(host)}`,
-    reason: change.reasons.length > 0 ? change.reasons.join('; ') : `record which labels and annotations kubeone manages on ${nodeNameOf(host)}`,
-    dependsOn: ctx.b.deps(...after),
-    disruptive: false,
-    serial: false,
-    steps: steps(host, change),
+/** Hosts that join in this plan (after their join) and, in an existing cluster, the hosts that stay. */
+function candidates(ctx: PlanContext): { host: HostView; after: string[] }[] {
+  const stays = new Set(ctx.staying);
+  return ctx.hosts.flatMap((host) => {
+    const join = joinOf(ctx, host);
+    if (join !== undefined) return ctx.mode === 'reconcile' && !host.reachable ? [] : [{ host, after: [join] }];
+    return ctx.mode === 'reconcile' && host.reachable && stays.has(host) ? [{ host, after: [] }] : [];
   });
 }
+
+export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
+  name: 'sync Node labels, annotations and taints',
+  when: ['create', 'reconcile'],
+  kinds: { 'sync-node-metadata': { change: '~', serial: false, disruptive: false } },
+  plan: (ctx) =>
+    candidates(ctx).flatMap(({ host, after }) => {
+      const change = needed(host);
+      if (change === null) return [];
+      return {
+        kind: 'sync-node-metadata' as const,
+        id: idOf(host.name),
+        hosts: [host.name],
+        title: `update the metadata of node ${nodeNameOf(host)}`,
+        reason: change.reasons.length > 0 ? change.reasons.join('; ') : `record which labels and annotations kubeone manages on ${nodeNameOf(host)}`,
+        dependsOn: after,
+        steps: steps(host, change),
+      };
+    }),
+};
