@@ -4,7 +4,6 @@ export { diffAddons, objectPatch, type AddonDiff } from './diff.js';
 export { formatAddonDiffs } from './format.js';
 export { hashObject, normalizeObject, projectLiveOntoRendered, redactObject, objectKey, ADDON_LABEL } from './normalize.js';
 export { applyAddonObjects, pruneAddonObjects, listAddonObjects, liveFacts, FIELD_MANAGER, type ObjectRef, type ApplyResult } from './apply.js';
-export { syncAddons, type SyncResult } from './sync.js';
 export { listAddons, formatAddonTable, formatAddonJson, type AddonListEntry, type AddonStatus } from './list.js';
 export { selectAddons, EMBEDDED_ADDONS, PATCH_ADDONS, type AddonChoice, type AddonSelection } from './selection.js';
 export { ADDON_IMAGES, rewriteRegistry } from './images.js';

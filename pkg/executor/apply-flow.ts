@@ -103,7 +103,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   const actions = plan.actions;
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
-    const leader = snapshot.state.kube?.leader;
+    const leader = leaderOf(desired, snapshot);
     if (opts.backupPath && leader && !opts.reset) {
       await backupPki(await transportFor(loaded, pool)(leader), opts.backupPath);
       ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);

@@ -8,6 +8,7 @@ import { journalPath, JournalWriter, readJournal } from '../journal/journal.js';
 import { interruptedActions } from '../journal/resume.js';
 import { apiEndpointOf } from '../kubeadm/network.js';
 import type { OpDeps } from '../ops/context.js';
+import { PreconditionError } from '../ops/errors.js';
 import { clientNodeKubeApi, type KubeApi } from '../ops/kube-api.js';
 import { nodeOfStep, OPS, STEP_OPS } from '../ops/registry.js';
 import type { OpDefinition } from '../ops/types.js';
@@ -68,7 +69,7 @@ export function buildRunContext(args: {
   let cached: { kubeConfig: unknown; api: KubeApi } | null = null;
   async function client() {
     if (cached) return cached;
-    if (!leader) throw new Error('no control plane to reach the Kubernetes API through');
+    if (!leader) throw new PreconditionError('no control plane to reach the Kubernetes API through');
     const t = await transport(leader);
     const adminConf = (await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8');
     const host = loaded.hosts.find((h) => h.name === leader)!;

@@ -117,3 +117,16 @@ export async function homeOf(t: HostTransport): Promise<string> {
   homes.set(t, home);
   return home;
 }
+
+/** The host a step runs on and its connection. */
+export async function stepHost(deps: OpDeps, name: string | undefined): Promise<{ host: ResolvedHost; t: HostTransport }> {
+  const host = hostByName(deps, name);
+  return { host, t: await deps.transport(host.name) };
+}
+
+/** Writes the files whose bytes differ; returns whether any changed. */
+export async function ensureRemoteFiles(t: HostTransport, files: RenderedFile[]): Promise<boolean> {
+  let changed = false;
+  for (const file of files) changed = (await ensureRemoteFile(t, file)) || changed;
+  return changed;
+}

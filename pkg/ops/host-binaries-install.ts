@@ -14,7 +14,7 @@ import {
   renderPackageInstall,
 } from '../scripts/binaries.js';
 import { shq } from '../scripts/shell.js';
-import { archOf, familyOf, hostByName, runScript } from './context.js';
+import { archOf, familyOf, runScript, stepHost } from './context.js';
 import { COMPONENTS, VERSION } from './params.js';
 import { defineOp } from './types.js';
 
@@ -46,8 +46,7 @@ export const hostBinariesInstall = defineOp<BinariesInstallParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }, { version, components }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
+    const { host, t } = await stepHost(deps, step.host);
     const family = familyOf(deps, host);
     const arch = archOf(deps, host);
     const source = deps.loaded.cluster.kubernetesBinaries;

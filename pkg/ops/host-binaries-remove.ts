@@ -1,7 +1,7 @@
 // host.binaries.remove: kubeone reset --remove-binaries.
 import type { JSONSchemaType } from 'ajv';
 import { type KubeComponent, renderBinariesRemove } from '../scripts/binaries.js';
-import { familyOf, hostByName, runScript } from './context.js';
+import { familyOf, runScript, stepHost } from './context.js';
 import { COMPONENTS } from './params.js';
 import { defineOp } from './types.js';
 
@@ -22,8 +22,8 @@ export const hostBinariesRemove = defineOp<BinariesRemoveParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    await runScript(await deps.transport(host.name), renderBinariesRemove(familyOf(deps, host)), 'remove kube binaries');
+    const { host, t } = await stepHost(deps, step.host);
+    await runScript(t, renderBinariesRemove(familyOf(deps, host)), 'remove kube binaries');
   },
   stillDone: ({ host }, { components }) => components.every((c) => !host?.[c]?.version),
   model(world, _params, host) {

@@ -3,7 +3,7 @@
 import { groupFilesFor } from '../desired/host-files.js';
 import { CONTAINERD_CERTS_DIR } from '../scripts/containerd-config.js';
 import { shq } from '../scripts/shell.js';
-import { ensureRemoteFile, familyOf, hostByName, runScript } from './context.js';
+import { ensureRemoteFiles, familyOf, runScript, stepHost } from './context.js';
 import { defineOp } from './types.js';
 import { groupFilesMatch } from './files-match.js';
 
@@ -13,11 +13,9 @@ export const hostContainerdConfigure = defineOp({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
-    let changed = false;
+    const { host, t } = await stepHost(deps, step.host);
     const files = groupFilesFor(deps.loaded, host, familyOf(deps, host), 'containerd');
-    for (const file of files) changed = (await ensureRemoteFile(t, file)) || changed;
+    let changed = await ensureRemoteFiles(t, files);
     // Registries removed from the manifest: their hosts.toml would otherwise stay in effect.
     const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);
     const wanted = new Set(files.map((f) => f.path));

@@ -2,7 +2,7 @@
 // files for binaries installed outside a package manager). A joined kubelet is restarted
 // when a file changed; before the join kubelet crash-loops on purpose and is left alone.
 import { groupFilesFor } from '../desired/host-files.js';
-import { ensureRemoteFile, familyOf, hostByName, runScript } from './context.js';
+import { ensureRemoteFiles, familyOf, runScript, stepHost } from './context.js';
 import { groupFilesMatch } from './files-match.js';
 import { defineOp } from './types.js';
 
@@ -12,11 +12,8 @@ export const hostKubeletConfigure = defineOp({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
-    let changed = false;
-    for (const file of groupFilesFor(deps.loaded, host, familyOf(deps, host), 'kubelet')) changed = (await ensureRemoteFile(t, file)) || changed;
-    if (changed) {
+    const { host, t } = await stepHost(deps, step.host);
+    if (await ensureRemoteFiles(t, groupFilesFor(deps.loaded, host, familyOf(deps, host), 'kubelet'))) {
       const script = ['set -euo pipefail', 'sudo systemctl daemon-reload', 'if sudo test -f /etc/kubernetes/kubelet.conf; then sudo systemctl restart kubelet; fi'];
       await runScript(t, script.join('\n'), 'restart kubelet');
     }

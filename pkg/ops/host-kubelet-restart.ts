@@ -1,20 +1,14 @@
 // host.kubelet.restart: after an upgrade or a configuration change.
 import { renderKubeletRestart } from '../scripts/kubeadm-scripts.js';
-import { hostByName, runScript } from './context.js';
-import { defineOp } from './types.js';
+import { hostScriptOp } from './host-script-op.js';
 
-export const hostKubeletRestart = defineOp({
+export const hostKubeletRestart = hostScriptOp({
   summary: 'restart kubelet',
-  params: null,
-  changes: 'host',
-  marksInflight: true,
-  async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    await runScript(await deps.transport(host.name), renderKubeletRestart(), 'restart kubelet');
-  },
+  what: 'restart kubelet',
+  render: () => renderKubeletRestart(),
   // A restart has no lasting mark: the journal is trusted.
   stillDone: () => true,
-  model(world, _params, host) {
+  model(world, host) {
     const h = world.host(host);
     const node = world.kube?.nodes.find((n) => n.host === h.name);
     if (node) node.kubeletVersion = h.kubelet!.version;

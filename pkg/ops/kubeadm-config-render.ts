@@ -1,6 +1,6 @@
 // kubeadm.config.render: the kubeadm configuration files under ~/kubeone/cfg (0600).
 import { renderKubeadmConfigFiles } from '../kubeadm/render-files.js';
-import { ensureRemoteFile, homeOf, hostByName } from './context.js';
+import { ensureRemoteFiles, homeOf, stepHost } from './context.js';
 import { defineOp } from './types.js';
 
 export const kubeadmConfigRender = defineOp({
@@ -9,12 +9,9 @@ export const kubeadmConfigRender = defineOp({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
+    const { host, t } = await stepHost(deps, step.host);
     const home = await homeOf(t);
-    for (const [rel, content] of Object.entries(renderKubeadmConfigFiles(deps.loaded, host))) {
-      await ensureRemoteFile(t, { path: `${home}/${rel}`, content, mode: '0600' });
-    }
+    await ensureRemoteFiles(t, Object.entries(renderKubeadmConfigFiles(deps.loaded, host)).map(([rel, content]) => ({ path: `${home}/${rel}`, content, mode: '0600' })));
   },
   // The probe does not read these files: the journal is trusted (the op compares hashes anyway).
   stillDone: () => true,

@@ -1,7 +1,7 @@
 // kubeadm.init on the leader of a cluster that does not exist yet. A failure halfway is worth
 // another attempt (KubeOne retries too): the script resets this host's kubeadm state first.
 import { renderKubeadmInit } from '../scripts/kubeadm-scripts.js';
-import { homeOf, hostByName, runScript } from './context.js';
+import { homeOf, runScript, stepHost } from './context.js';
 import { retryable } from './kubeadm-retry.js';
 import { VERSION_PARAMS, type VersionParams } from './params.js';
 import { defineOp } from './types.js';
@@ -12,8 +12,7 @@ export const kubeadmInit = defineOp<VersionParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
+    const { t } = await stepHost(deps, step.host);
     const script = renderKubeadmInit(`${await homeOf(t)}/kubeone/cfg/init.yaml`);
     await retryable(() => runScript(t, script, 'kubeadm init'));
   },

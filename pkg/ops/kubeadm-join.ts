@@ -6,7 +6,7 @@ import type { JSONSchemaType } from 'ajv';
 import { renderJoinFile } from '../kubeadm/render-files.js';
 import { renderJoinCleanup, renderKubeadmJoin, renderTokenCreate } from '../scripts/kubeadm-scripts.js';
 import { SshError } from '../ssh/types.js';
-import { type OpDeps, homeOf, hostByName, leaderName, runScript } from './context.js';
+import { type OpDeps, homeOf, leaderName, runScript, stepHost } from './context.js';
 import { retryable } from './kubeadm-retry.js';
 import { VERSION } from './params.js';
 import { distributePki } from './pki-distribute.js';
@@ -42,8 +42,7 @@ export const kubeadmJoin = defineOp<JoinParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }, { controlPlane }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
+    const { host, t } = await stepHost(deps, step.host);
     const guard = controlPlane ? '/etc/kubernetes/admin.conf' : '/etc/kubernetes/kubelet.conf';
     await retryable(async () => {
       // Checked here too so no token is minted for a node that already joined (and finished).

@@ -1,17 +1,11 @@
 // kubeadm.reset: kubeone reset, a removed host, or the leftovers of a failed earlier run.
 import { renderKubeadmReset } from '../scripts/kubeadm-scripts.js';
-import { hostByName, runScript } from './context.js';
-import { defineOp } from './types.js';
+import { hostScriptOp } from './host-script-op.js';
 
-export const kubeadmReset = defineOp({
+export const kubeadmReset = hostScriptOp({
   summary: "kubeadm reset (removes the host's cluster state and, on a control plane, its etcd member)",
-  params: null,
-  changes: 'host',
-  marksInflight: true,
-  async run({ deps, step }) {
-    const host = hostByName(deps, step.host);
-    await runScript(await deps.transport(host.name), renderKubeadmReset(), 'kubeadm reset');
-  },
+  what: 'kubeadm reset',
+  render: () => renderKubeadmReset(),
   stillDone: ({ host }) => host?.kubelet?.kubeconfig !== true && host?.adminConf !== true,
-  model: (world, _params, host) => world.reset(world.host(host)),
+  model: (world, host) => world.reset(world.host(host)),
 });

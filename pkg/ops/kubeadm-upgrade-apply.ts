@@ -1,6 +1,6 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
-import { hostByName, runScript } from './context.js';
+import { runScript, stepHost } from './context.js';
 import { VERSION_PARAMS, type VersionParams } from './params.js';
 import { defineOp } from './types.js';
 
@@ -10,8 +10,8 @@ export const kubeadmUpgradeApply = defineOp<VersionParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }, { version }) {
-    const host = hostByName(deps, step.host);
-    await runScript(await deps.transport(host.name), renderUpgradeApply(version), 'kubeadm upgrade apply');
+    const { t } = await stepHost(deps, step.host);
+    await runScript(t, renderUpgradeApply(version), 'kubeadm upgrade apply');
   },
   stillDone: ({ host }, { version }) => host?.staticPods?.['kube-apiserver'] === version,
   model(world, { version }, host) {

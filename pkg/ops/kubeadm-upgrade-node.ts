@@ -3,7 +3,7 @@
 // ClusterConfiguration at the same version (flag drift).
 import type { JSONSchemaType } from 'ajv';
 import { renderReconfigureControlPlane, renderUpgradeNode } from '../scripts/kubeadm-scripts.js';
-import { homeOf, hostByName, runScript } from './context.js';
+import { homeOf, runScript, stepHost } from './context.js';
 import { VERSION } from './params.js';
 import { defineOp } from './types.js';
 
@@ -26,8 +26,7 @@ export const kubeadmUpgradeNode = defineOp<UpgradeNodeParams>({
   changes: 'host',
   marksInflight: true,
   async run({ deps, step }, { version, reconfigure }) {
-    const host = hostByName(deps, step.host);
-    const t = await deps.transport(host.name);
+    const { host, t } = await stepHost(deps, step.host);
     if (reconfigure && host.role === 'controlPlane') {
       await runScript(t, renderReconfigureControlPlane(`${await homeOf(t)}/kubeone/cfg/init.yaml`), 'reconfigure the control plane');
       return;

@@ -1,13 +1,10 @@
 // node.cordon: mark the Node unschedulable (before a drain, an upgrade, a removal).
-import { NODE_PARAMS, type NodeParams } from './params.js';
+import { NODE_OP, type NodeParams } from './params.js';
 import { defineOp } from './types.js';
 
 export const nodeCordon = defineOp<NodeParams>({
   summary: 'mark the Node unschedulable',
-  params: NODE_PARAMS,
-  changes: 'cluster',
-  marksInflight: false,
-  node: ({ node }) => node,
+  ...NODE_OP,
   cordon: 'cordons',
   async run({ deps }, { node: name }) {
     const kube = await deps.kube();

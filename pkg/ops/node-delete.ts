@@ -1,13 +1,10 @@
 // node.delete: the Node object of a host that left (or of the previous life of a replaced one).
-import { NODE_PARAMS, type NodeParams } from './params.js';
+import { NODE_OP, type NodeParams } from './params.js';
 import { defineOp } from './types.js';
 
 export const nodeDelete = defineOp<NodeParams>({
   summary: 'delete the Node object',
-  params: NODE_PARAMS,
-  changes: 'cluster',
-  marksInflight: false,
-  node: ({ node }) => node,
+  ...NODE_OP,
   // A deleted Node is no longer cordoned by anyone.
   cordon: 'uncordons',
   async run({ deps }, { node }) {

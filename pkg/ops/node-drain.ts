@@ -1,14 +1,11 @@
 // node.drain: cordon, then evict every pod but DaemonSet and mirror pods and wait until they
 // are gone (an eviction a PodDisruptionBudget blocks is asked again).
-import { NODE_PARAMS, type NodeParams } from './params.js';
+import { NODE_OP, type NodeParams } from './params.js';
 import { defineOp } from './types.js';
 
 export const nodeDrain = defineOp<NodeParams>({
   summary: 'cordon the Node and evict its pods (DaemonSet and mirror pods stay)',
-  params: NODE_PARAMS,
-  changes: 'cluster',
-  marksInflight: false,
-  node: ({ node }) => node,
+  ...NODE_OP,
   cordon: 'cordons',
   async run({ deps, signal }, { node: name }) {
     const kube = await deps.kube();

@@ -1,13 +1,10 @@
 // node.uncordon: the Node takes pods again (the end of an upgrade, a repair).
-import { NODE_PARAMS, type NodeParams } from './params.js';
+import { NODE_OP, type NodeParams } from './params.js';
 import { defineOp } from './types.js';
 
 export const nodeUncordon = defineOp<NodeParams>({
   summary: 'mark the Node schedulable again',
-  params: NODE_PARAMS,
-  changes: 'cluster',
-  marksInflight: false,
-  node: ({ node }) => node,
+  ...NODE_OP,
   cordon: 'uncordons',
   async run({ deps }, { node: name }) {
     const kube = await deps.kube();

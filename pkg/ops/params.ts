@@ -40,6 +40,14 @@ export const NODE_PARAMS: JSONSchemaType<NodeParams> = {
   properties: { node: NAME },
 };
 
+/** What every op on a Node object (through the Kubernetes API) shares: it changes the cluster, not a host. */
+export const NODE_OP = {
+  params: NODE_PARAMS,
+  changes: 'cluster',
+  marksInflight: false,
+  node: ({ node }: NodeParams) => node,
+} as const;
+
 export interface AddonObjectsParams {
   addon: string;
   objects: ObjectRef[];

@@ -1,6 +1,7 @@
 // Small constructors for the executor's steps (ops and params are the contract in pkg/ops).
-import { ALL_COMPONENTS, type KubeComponent } from '../../scripts/binaries.js';
+import type { KubeComponent } from '../../scripts/binaries.js';
 import { nodeNameOf as registeredNodeName } from '../../scripts/kubelet-files.js';
+import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { Step, StepOf, StepOp, StepParamsByOp } from '../types.js';
 
@@ -18,8 +19,6 @@ export function step<Op extends StepOp>(
   return s as unknown as Step;
 }
 
-export const ALL_BINARIES: readonly KubeComponent[] = ALL_COMPONENTS;
-
 export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string): Step {
   return step(
     'host.binaries.install',
@@ -33,4 +32,26 @@ export function installBinariesStep(host: string, version: string, components: r
 /** The Node name a host registers (or registered) under: the observed Node's, else the registration rule. */
 export function nodeNameOf(host: Pick<HostView, 'node'> & Parameters<typeof registeredNodeName>[0]): string {
   return host.node?.name ?? registeredNodeName(host);
+}
+
+/**
+ * The steps of a join: a stale kubeadm state (kubelet.conf without a Node) is reset first,
+ * since kubeadm would refuse to redo it; a control plane gets the shared CA material from the
+ * leader; the Node only has to register (it turns Ready once the CNI runs).
+ */
+export function joinSteps(ctx: PlanContext, host: HostView, as: { controlPlane: false } | { controlPlane: true; leader: string }): Step[] {
+  const node = nodeNameOf(host);
+  const out: Step[] = [];
+  if (host.joined) out.push(step('kubeadm.reset', host.name, `clean the stale kubeadm state on ${host.name}`));
+  if (as.controlPlane) out.push(step('pki.distribute', host.name, `copy the cluster CA and service-account keys from ${as.leader} to ${host.name}`, { from: as.leader }));
+  out.push(
+    step('kubeadm.config.render', host.name, `render the kubeadm join configuration for ${host.name}`),
+    step('kubeadm.join', host.name, `kubeadm join ${host.name} as a ${as.controlPlane ? 'control plane' : 'worker'} (${ctx.version})`, {
+      controlPlane: as.controlPlane,
+      version: ctx.version,
+    }),
+    step('host.kubelet.configure', host.name, `write the kubelet flags and configuration on ${host.name}`),
+    step('node.waitReady', host.name, `wait for node ${node} to register`, { node, ready: false }),
+  );
+  return out;
 }
