@@ -7,6 +7,7 @@ export class PlanBuilder {
   private readonly actions = new Map<string, Action>();
   private readonly insertion: string[] = [];
   private readonly byKind = new Map<string, Action[]>();
+  private readonly byKindAndHost = new Map<string, Action[]>();
   /** Ids of actions that would be needed but are refused, with the refusal's rule. */
   private readonly blocked = new Map<string, string>();
   readonly refusals: Refusal[] = [];
@@ -30,9 +31,8 @@ export class PlanBuilder {
     action.serial = draft.serial ?? serial;
     this.actions.set(action.id, action);
     this.insertion.push(action.id);
-    const list = this.byKind.get(action.kind);
-    if (list) list.push(action);
-    else this.byKind.set(action.kind, [action]);
+    push(this.byKind, action.kind, action);
+    for (const host of action.hosts) push(this.byKindAndHost, `${action.kind}\u0000${host}`, action);
     return action;
   }
 
@@ -46,9 +46,9 @@ export class PlanBuilder {
     return this.insertion.flatMap((id) => this.actions.get(id) ?? []);
   }
 
-  /** Planned actions of a kind, in the order they were added. */
-  planned(kind: ActionKind): readonly Action[] {
-    return this.byKind.get(kind) ?? [];
+  /** Planned actions of a kind (on one host), in the order they were added. */
+  planned(kind: ActionKind, host?: string): readonly Action[] {
+    return (host === undefined ? this.byKind.get(kind) : this.byKindAndHost.get(`${kind}\u0000${host}`)) ?? [];
   }
 
   /** Planned or refused: something a later action must wait for (or be refused with). */
@@ -128,6 +128,12 @@ export class PlanBuilder {
     if (out.length !== ids.length) throw new Error('planner bug: dependency cycle between actions');
     return out;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function unique(ids: string[]): string[] {

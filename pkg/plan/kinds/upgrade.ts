@@ -53,7 +53,7 @@ export function interruptedUpgradeOf(host: HostView): boolean {
 
 /** The last upgrade planned for a host (its final version), if any. */
 export function lastUpgradeOf(ctx: PlanContext, host: HostView): string | undefined {
-  return ctx.b.planned(kindOf(host)).filter((a) => a.hosts[0] === host.name).at(-1)?.id;
+  return ctx.b.planned(kindOf(host), host.name).at(-1)?.id;
 }
 
 /** The versions to pass through, e.g. 1.34.3 -> 1.36.0 gives ['1.35.x', '1.36.0']. */
