@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
+import { SnapshotBuilder } from '../pkg/plan/testing/snapshot-builder.js';
 import { runCli } from './cli.js';
 
 interface Result {
@@ -227,6 +228,27 @@ describe('kubeone CLI', () => {
     expect(res.code, res.stderr).to.equal(14);
     expect(res.stderr).to.match(/cp-\d: unreachable/);
     expect(res.stdout).to.not.match(/not locked/);
+  });
+
+  it('plan --out saves exactly the plan it prints (0600); apply refuses a tampered copy before connecting (exit 15)', async () => {
+    const hosts = ['cp-1', 'w-1'].map((name, i) => `    - { publicAddress: 127.0.0.1, privateAddress: 10.0.0.2${i}, sshPort: ${i + 1}, hostname: ${name}, sshUsername: ops, sshPrivateKeyFile: /nonexistent }`);
+    const manifest = file('offline.yaml', ['apiVersion: kubeone.k8c.io/v1beta2', 'kind: KubeOneCluster', 'name: offline', 'versions: { kubernetes: 1.35.1 }', 'cloudProvider: { none: {} }', 'controlPlane:', '  hosts:', hosts[0], 'staticWorkers:', '  hosts:', hosts[1], ''].join('\n'));
+    const snapshot = new SnapshotBuilder('offline').host('cp-1', 'controlPlane').host('w-1', 'staticWorker').build();
+    const snapshotPath = file('offline.snapshot.json', JSON.stringify(snapshot));
+    const out = join(dir, 'offline.plan.json');
+    writeFileSync(out, 'old', { mode: 0o644 });
+    chmodSync(out, 0o644);
+    const res = await kubeone('plan', '-m', manifest, '--snapshot', snapshotPath, '-o', 'json', '--out', out);
+    expect(res.code, res.stderr + res.stdout).to.equal(0);
+    expect(readFileSync(out, 'utf8')).to.equal(res.stdout);
+    expect(statSync(out).mode & 0o777).to.equal(0o600);
+    const plan = JSON.parse(res.stdout);
+    const install = plan.actions.flatMap((a: { steps: { op: string; params?: { version?: string } }[] }) => a.steps).find((st: { op: string }) => st.op === 'host.binaries.install');
+    install.params.version = '1.35.0"; touch /tmp/pwned; "';
+    const tampered = file('tampered.plan.json', JSON.stringify(plan));
+    const apply = await kubeone('apply', '-m', manifest, tampered, '-y', '--known-hosts', join(dir, 'known_hosts'));
+    expect(apply.code, apply.stderr).to.equal(15);
+    expect(apply.stderr).to.contain(tampered).and.match(/params\/version: must match pattern/);
   });
 
   it('usage errors exit 1 with a hint', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import yargs from 'yargs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import { loadedCluster } from '../../pkg/addons/test-fixtures.js';
+import { loadedCluster } from '../../pkg/addons/testing/fixtures.js';
 import { addonsCommand } from './addons.js';
 
 async function run(argv: string[], live = false, loaded?: LoadedCluster): Promise<string> {

@@ -3,6 +3,7 @@
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
+import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 
 interface ApplyArgs extends HostCommandArgs {
@@ -23,7 +24,7 @@ export const applyCommand: CommandFactory = (ctx) => ({
       .option('backup', { type: 'string', describe: 'write a PKI backup tarball (mode 0600) to this path' }),
   handler: hostHandler<ApplyArgs>(ctx, async (args) => {
     if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
+    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
       manifestPath: args.manifest,
       yes: args.yes,
       parallelism: args.parallelism,

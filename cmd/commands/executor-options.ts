@@ -1,7 +1,7 @@
 // What the commands that touch hosts (plan, apply, reset, kubeconfig, unlock) share: the
 // SSH flags, the wiring to the real packages, and error reporting in text or JSON.
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import type { Collaborators } from '../../pkg/executor/collaborators.js';
+import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
 import type { CliContext } from '../shared/context.js';
 import type { GlobalArgs } from '../shared/global-flags.js';

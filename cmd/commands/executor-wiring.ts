@@ -6,7 +6,7 @@ import type { LoadedCluster } from '../../pkg/api/types.js';
 import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from '../../pkg/addons/apply.js';
 import { clusterRenderer, completeAddon } from '../../pkg/addons/cluster-render.js';
-import type { Collaborators } from '../../pkg/executor/collaborators.js';
+import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import { createTunnelledKubeConfig } from '../../pkg/kube/index.js';
 import { computePlan } from '../../pkg/plan/index.js';
 import { poolOptions, type ProbeCommandContext } from '../../pkg/probe/commands.js';

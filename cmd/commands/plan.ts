@@ -1,12 +1,11 @@
 // kubeone plan: probe (or read a saved snapshot), then show what apply would do and why.
-// Changes nothing. --out saves the plan (bound to the snapshot hash) for `kubeone apply FILE`;
-// --metrics-file writes drift metrics for node_exporter's textfile collector (cron jobs).
-import { writeFileSync } from 'node:fs';
+// Changes nothing. --out saves exactly the plan shown (bound to the snapshot and manifest
+// hashes) for `kubeone apply FILE`; --metrics-file writes drift metrics for node_exporter's
+// textfile collector (cron jobs).
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import { redactText } from '../../pkg/log/redact.js';
-import { planFor } from '../../pkg/executor/apply-flow.js';
-import { actionsWithRepairs } from '../../pkg/executor/run-context.js';
 import { renderPlanMetrics, writeTextfileAtomically } from '../../pkg/metrics/textfile.js';
+import { writePlanFile } from '../../pkg/pipeline/plan-file.js';
+import { planFor } from '../../pkg/pipeline/plan-for.js';
 import type { Plan } from '../../pkg/plan/types.js';
 import { loadSnapshotFile } from '../../pkg/snapshot/index.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
@@ -51,12 +50,8 @@ export const planCommand: CommandFactory = (ctx) => ({
           await pool.closeAll();
         }
       }
-      const flow = { manifestPath: loaded.manifestPath, yes: false, parallelism: 1, command: 'kubeone plan', signal: new AbortController().signal };
-      const { plan: computed, desired } = await planFor(c, loaded, snapshot, flow);
-      if (args.out) writeFileSync(args.out, redactText(`${JSON.stringify(computed, null, 2)}\n`), { mode: 0o600 });
-      // Nodes an interrupted run left cordoned are repaired first by apply: show them too.
-      // desired.cluster: hosts carry their node names (detected on the machines when the manifest gives none).
-      plan = { ...computed, actions: actionsWithRepairs(computed, desired.cluster, snapshot).actions };
+      plan = (await planFor(c, loaded, snapshot)).plan;
+      if (args.out) writePlanFile(args.out, plan);
     } finally {
       if (args['metrics-file']) {
         const text = renderPlanMetrics({ cluster: loaded?.cluster.name ?? '', plan, snapshot, timestampSeconds: Math.floor(Date.now() / 1000), failed: plan === null });

@@ -1,6 +1,6 @@
 // status and snapshot as yargs commands, against a real local sshd (the machine itself is
 // the one host): flags parse, the table prints, the snapshot validates.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,7 +10,7 @@ import yargs from 'yargs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { validateSnapshot } from '../../pkg/snapshot/snapshot.js';
 import { silentLogger } from '../../pkg/ssh/logger.js';
-import { LocalSshd, sshdAvailable } from '../../pkg/ssh/local-sshd.test-helper.js';
+import { LocalSshd, sshdAvailable } from '../../pkg/ssh/testing/local-sshd.js';
 import { makeSnapshotCommand } from './snapshot.js';
 import { makeStatusCommand } from './status.js';
 
@@ -70,8 +70,12 @@ import { makeStatusCommand } from './status.js';
     const stdout = await cli(['snapshot', '-m', 'kubeone.yaml']);
     expect(validateSnapshot(JSON.parse(stdout)).valid).to.equal(true);
     const file = path.join(dir, 'snap.json');
+    // An existing, world-readable file: the snapshot replacing it is 0600 all the same.
+    await writeFile(file, '{}', { mode: 0o644 });
+    await chmod(file, 0o644);
     expect(await cli(['snapshot', '-o', file])).to.equal('');
     expect(validateSnapshot(JSON.parse(await readFile(file, 'utf8'))).valid).to.equal(true);
+    expect((await stat(file)).mode & 0o777).to.equal(0o600);
   });
 
   it('refuses a bad --concurrency before touching any host', async () => {

@@ -3,6 +3,7 @@
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
+import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 
 interface ResetArgs extends HostCommandArgs {
@@ -21,7 +22,7 @@ export const resetCommand: CommandFactory = (ctx) => ({
       .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once' }),
   handler: hostHandler<ResetArgs>(ctx, async (args) => {
     if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes }), {
+    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
       manifestPath: args.manifest,
       yes: args.yes,
       parallelism: args.parallelism,

@@ -1,25 +1,22 @@
-// The flows' FlowUi on a terminal: plan text, confirmation (exactly `yes`), progress as a
-// live per-host view on a TTY or one JSON event per line with --log-format json.
+// The flows' FlowUi on a terminal: the plan (the human plan view), confirmation (exactly
+// `yes`), progress as a live per-host view on a TTY or one JSON event per line with
+// --log-format json.
 import { createInterface } from 'node:readline/promises';
 import type { FlowUi } from '../../pkg/executor/apply-flow.js';
-import type { Action, Plan } from '../../pkg/plan/types.js';
+import { humanPlanView } from '../../pkg/views/plan-human.js';
+import type { PlanView } from '../../pkg/views/plan-view.js';
 import { jsonProgressListener } from '../../pkg/views/progress-json.js';
 import { TtyProgress } from '../../pkg/views/progress-tty.js';
 
 export type LogFormat = 'human' | 'json';
 
-export function planText(plan: Plan, extra: Action[] = []): string {
-  const lines: string[] = [];
-  for (const a of [...extra, ...plan.actions]) {
-    lines.push(`  ${a.change} ${a.title}`, `      because ${a.reason}`);
-  }
-  for (const w of plan.warnings) lines.push(`  warning: ${w}`);
-  const count = (c: string) => [...extra, ...plan.actions].filter((a) => a.change === c).length;
-  lines.push('', `Plan: ${count('+')} to add, ${count('~')} to change, ${count('-')} to remove.`);
-  return `${lines.join('\n')}\n`;
-}
-
-export function terminalUi(opts: { logFormat: LogFormat; yes: boolean }): FlowUi {
+/**
+ * The flows' FlowUi on a terminal. The plan is shown through the same view as `kubeone plan`
+ * (`view`: the human view, colored on a terminal); with JSON logs it is one `plan` event.
+ */
+export function terminalUi(opts: { logFormat: LogFormat; yes: boolean; view?: PlanView; write?: (text: string) => void }): FlowUi {
+  const write = opts.write ?? ((text: string) => void process.stdout.write(text));
+  const view = opts.view ?? humanPlanView({ color: process.stdout.isTTY === true });
   const json = opts.logFormat === 'json';
   const progress = json
     ? jsonProgressListener((l) => process.stdout.write(l))
@@ -27,10 +24,7 @@ export function terminalUi(opts: { logFormat: LogFormat; yes: boolean }): FlowUi
       ? new TtyProgress((t) => process.stderr.write(t)).listener
       : jsonFreeLines();
   return {
-    showPlan: (plan, extra) => {
-      if (json) process.stdout.write(`${JSON.stringify({ type: 'plan', plan, repairs: extra })}\n`);
-      else process.stdout.write(planText(plan, extra));
-    },
+    showPlan: (plan) => (json ? write(`${JSON.stringify({ type: 'plan', plan })}\n`) : write(view.render(plan))),
     confirm: async (question) => {
       if (!process.stdin.isTTY) {
         throw new Error('confirmation needs a terminal: pass -y (--auto-approve) to run without one');
@@ -42,7 +36,7 @@ export function terminalUi(opts: { logFormat: LogFormat; yes: boolean }): FlowUi
         rl.close();
       }
     },
-    info: (m) => (json ? process.stdout.write(`${JSON.stringify({ type: 'info', message: m })}\n`) : process.stdout.write(`${m}\n`)),
+    info: (m) => (json ? write(`${JSON.stringify({ type: 'info', message: m })}\n`) : write(`${m}\n`)),
     listeners: [progress],
   };
 }

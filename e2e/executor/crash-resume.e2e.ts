@@ -1,56 +1,29 @@
 // SIGKILL in the middle of a run: the journal and the in-flight marker show where it died,
 // the next run takes over the dead run's lock, waits for the orphaned remote command (still
 // running apt on the host), skips every step the first run finished and converges.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { journalPath, readJournal } from '../../pkg/executor/journal.js';
-import { interruptedActions } from '../../pkg/executor/resume.js';
-import { type FleetLike, fakeBundle, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
+import { journalPath, readJournal } from '../../pkg/journal/journal.js';
+import { interruptedActions } from '../../pkg/journal/resume.js';
+import { fakeBundle, loadFleetManifest, probeHosts, sshPool, startRunner, useFleet } from './helpers.js';
 
 const RUNNER = fileURLToPath(new URL('./run-host-plan.ts', import.meta.url));
 
-function runner(manifest: string, bundle: string, killWhen?: (journal: string) => boolean) {
-  return new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, manifest, bundle, '1.35.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = killWhen
-      ? setInterval(() => {
-          if (killWhen(out)) {
-            clearInterval(timer);
-            // Let the remote command get going: it outlives the killed CLI on the host.
-            setTimeout(() => child.kill('SIGKILL'), 1500);
-          }
-        }, 50)
-      : undefined;
-    child.on('close', (code, signal) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, signal, out });
-    });
-  });
-}
-
 describe('executor: SIGKILL mid-run, then resume', function () {
   this.timeout(600_000);
-  let fleet: FleetLike;
-  before(async () => {
-    fleet = await startTestFleet(1, 1);
-  });
-  after(async () => {
-    await fleet?.destroy();
-  });
+  const fleet = useFleet({ controlPlanes: 1, workers: 1 });
 
   it('the next run finishes the job without redoing a completed step', async () => {
     const bundle = fakeBundle('1.35.1');
-    const loaded = loadFleetManifest(fleet.manifestPath, { kubernetesBinaries: { bundle: { path: bundle } }, versions: { kubernetes: '1.35.1' } });
+    const manifest = fleet().manifestPath;
+    const loaded = loadFleetManifest(manifest, { kubernetesBinaries: { bundle: { path: bundle } }, versions: { kubernetes: '1.35.1' } });
     const path = journalPath(loaded.baseDir, loaded.cluster.name!);
     // Kill while worker-1 installs containerd (its prerequisites are done by then).
-    const first = await runner(fleet.manifestPath, bundle, (out) =>
-      out.split('\n').some((l) => l.includes('"step-started"') && l.includes('host.containerd.install') && l.includes('worker-1')),
-    );
+    const first = await startRunner(RUNNER, [manifest, bundle, '1.35.1'], {
+      when: (out) => out.split('\n').some((l) => l.includes('"step-started"') && l.includes('host.containerd.install') && l.includes('worker-1')),
+      delayMs: 1500,
+    }).done;
     expect(first.signal).to.equal('SIGKILL');
     expect(existsSync(path)).to.equal(true);
     const before = readJournal(path);
@@ -60,7 +33,7 @@ describe('executor: SIGKILL mid-run, then resume', function () {
     expect(finishedBefore).to.include('prepare-host:worker-1/host.prerequisites');
 
     // The dead run left its lock and its in-flight marker behind.
-    const pool = await sshPool(loaded);
+    const pool = sshPool(loaded);
     try {
       const snap = await probeHosts(loaded, pool);
       expect(snap.state.hosts.find((h) => h.name === 'worker-1')!.inflight).to.include({ step: 'host.containerd.install' });
@@ -69,7 +42,7 @@ describe('executor: SIGKILL mid-run, then resume', function () {
       await pool.closeAll();
     }
 
-    const second = await runner(fleet.manifestPath, bundle);
+    const second = await startRunner(RUNNER, [manifest, bundle, '1.35.1']).done;
     expect(second.code, second.out).to.equal(0);
     const after = readJournal(path).slice(before.length);
     const rerun = after.filter((r) => r.event === 'started').map((r) => `${r.actionId}/${r.stepId}`);
@@ -78,7 +51,7 @@ describe('executor: SIGKILL mid-run, then resume', function () {
     expect(skipped).to.include.members(finishedBefore);
     expect(interruptedActions(readJournal(path)).size).to.equal(0);
 
-    const pool2 = await sshPool(loaded);
+    const pool2 = sshPool(loaded);
     try {
       const snap = await probeHosts(loaded, pool2);
       for (const h of snap.state.hosts) {

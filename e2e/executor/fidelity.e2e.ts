@@ -9,22 +9,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import { FlowError, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { e2eCollaborators, importByName, quietUi } from './helpers.js';
+import { KUBESIM_BUNDLE_TEMPLATE, type Fleet, startFleet } from '../fleet/index.js';
+import { e2eCollaborators, quietUi } from './helpers.js';
 
 const VERSION = '1.35.1';
 const MIRROR_PORT = 5555;
 const LB_PORT = 8443;
-
-interface Host {
-  name: string;
-  hostname: string;
-}
-interface Fleet {
-  manifestPath: string;
-  hosts: Host[];
-  exec(host: string, command: string): Promise<{ exitCode?: number; code?: number; stdout: string; stderr?: string }>;
-  destroy(): Promise<void>;
-}
 
 describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving certificates', function () {
   this.timeout(900_000);
@@ -32,7 +22,6 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
   let names: Record<string, string>;
 
   before(async function () {
-    const { KUBESIM_BUNDLE_TEMPLATE, startFleet } = await importByName<{ KUBESIM_BUNDLE_TEMPLATE: string; startFleet: (o: object) => Promise<Fleet> }>('../fleet/index.js');
     if (!existsSync(KUBESIM_BUNDLE_TEMPLATE.replace('{arch}', 'amd64').replace('{version}', VERSION))) this.skip();
     fleet = await startFleet({ controlPlanes: 1, workers: 1, kubernetesVersion: VERSION });
     // The manifest a KubeOne user writes: no hostname fields; mirrors for every registry ("*")

@@ -1,35 +1,59 @@
-// Shared e2e glue: the fleet, the SSH pool and the probe are other helpers' packages; they
-// are imported by name at run time so this branch builds on its own (after the merge they
-// are ordinary imports).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Shared set-up of the executor e2e tests: a sandbox fleet per suite, the manifest loaded the
+// simple way, an SSH pool, the probe, host actions run by the real executor (optionally under
+// the cluster lock), the CLI's own collaborators, and child runners a test can SIGKILL.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { loadCluster as loadManifest } from '../../pkg/api/load.js';
 import type { HostConfig, KubeOneCluster, LoadedCluster, ResolvedHost } from '../../pkg/api/types.js';
-import type { TransportPool } from '../../pkg/executor/collaborators.js';
-import type { Action } from '../../pkg/plan/types.js';
+import { computeDesired } from '../../pkg/desired/index.js';
+import { type FlowUi, lockHost } from '../../pkg/executor/apply-flow.js';
+import { execute } from '../../pkg/executor/engine.js';
+import { acquireLock, newLockInfo } from '../../pkg/executor/lock.js';
+import { buildRunContext, transportFor } from '../../pkg/executor/run-context.js';
+import type { ExecuteSummary, Listener, RetryPolicy } from '../../pkg/executor/types.js';
+import type { Collaborators, TransportPool } from '../../pkg/pipeline/collaborators.js';
+import type { Action, Plan } from '../../pkg/plan/types.js';
+import { probe } from '../../pkg/probe/index.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
-import type { FlowUi } from '../../pkg/executor/apply-flow.js';
+import { silentLogger } from '../../pkg/ssh/logger.js';
+import { createSshPool } from '../../pkg/ssh/pool.js';
+import { realCollaborators } from '../../cmd/commands/executor-wiring.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
 
-export async function importByName<T = Record<string, unknown>>(relative: string): Promise<T> {
-  return (await import(new URL(relative, import.meta.url).href)) as T;
+/**
+ * A fresh sandbox fleet for the enclosing `describe`: started before its tests, destroyed
+ * after them. With `bundles`, the suite is skipped when the simulator's node bundles of those
+ * versions are not built (`npm run build:kubesim`).
+ */
+export function useFleet(opts: { controlPlanes: number; workers: number; bundles?: string[] }): FleetHandle {
+  let fleet: Fleet | undefined;
+  const teardown: (() => unknown)[] = [];
+  before(async function () {
+    const missing = (opts.bundles ?? []).filter((v) => !existsSync(KUBESIM_BUNDLE_TEMPLATE.replace('{arch}', 'amd64').replace('{version}', v)));
+    if (missing.length > 0) this.skip();
+    fleet = await startFleet({ controlPlanes: opts.controlPlanes, workers: opts.workers });
+  });
+  after(async () => {
+    for (const fn of teardown) await fn();
+    await fleet?.destroy();
+  });
+  const handle = (): Fleet => {
+    if (!fleet) throw new Error('the fleet is not started');
+    return fleet;
+  };
+  return Object.assign(handle, { onTeardown: (fn: () => unknown) => void teardown.push(fn) });
 }
 
-export interface FleetLike {
-  manifestPath: string;
-  disconnect(host: string): Promise<void>;
-  reconnect(host: string): Promise<void>;
-  exec(host: string, command: string): Promise<{ exitCode?: number; code?: number; stdout: string; stderr?: string }>;
-  destroy(): Promise<void>;
+export interface FleetHandle {
+  (): Fleet;
+  /** Runs before the fleet is destroyed (close pools first). */
+  onTeardown(fn: () => unknown): void;
 }
 
-export async function startTestFleet(controlPlanes: number, workers: number): Promise<FleetLike> {
-  const { startFleet } = await importByName<{ startFleet: (o: Record<string, unknown>) => Promise<FleetLike> }>('../fleet/index.js');
-  return startFleet({ controlPlanes, workers });
-}
-
-/** A minimal loadCluster for e2e until pkg/api's lands: reads the fleet manifest as-is. */
+/** The fleet manifest as-is, `overrides` merged, without the CLI's loader (these tests drive the executor directly). */
 export function loadFleetManifest(path: string, overrides: Partial<KubeOneCluster> = {}): LoadedCluster {
   const cluster = { ...(parse(readFileSync(path, 'utf8')) as KubeOneCluster), ...overrides };
   const hosts: ResolvedHost[] = [];
@@ -41,13 +65,11 @@ export function loadFleetManifest(path: string, overrides: Partial<KubeOneCluste
   return { manifestPath: path, baseDir: dirname(path), cluster, hosts, credentials: {}, warnings: [] };
 }
 
-export async function sshPool(loaded: LoadedCluster, extra: Record<string, unknown> = {}): Promise<TransportPool> {
-  const { createSshPool } = await importByName<{ createSshPool: (o: Record<string, unknown>) => TransportPool }>('../../pkg/ssh/pool.js');
+export function sshPool(loaded: LoadedCluster, extra: Record<string, unknown> = {}): TransportPool {
   return createSshPool({ baseDir: loaded.baseDir, knownHostsPath: join(loaded.baseDir, 'known_hosts'), acceptNewHostKeys: true, ...extra });
 }
 
-export async function probeHosts(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot> {
-  const { probe } = await importByName<{ probe: (o: Record<string, unknown>) => Promise<Snapshot> }>('../../pkg/probe/index.js');
+export function probeHosts(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot> {
   return probe({ loaded, pool });
 }
 
@@ -97,11 +119,7 @@ export function hostActions(loaded: LoadedCluster): Action[] {
 }
 
 /** Stand-in for the planner in these tests: only hosts not yet prepared get an action. */
-export function pendingHostActions(
-  loaded: LoadedCluster,
-  snapshot: Snapshot,
-  desired: { managedFiles: Record<string, Record<string, string>> },
-): Action[] {
+export function pendingHostActions(loaded: LoadedCluster, snapshot: Snapshot, desired: { managedFiles: Record<string, Record<string, string>> }): Action[] {
   const version = loaded.cluster.versions!.kubernetes!;
   const prepared = (name: string) => {
     const f = snapshot.state.hosts.find((h) => h.name === name);
@@ -111,15 +129,55 @@ export function pendingHostActions(
   return hostActions(loaded).filter((a) => !prepared(a.hosts[0]!));
 }
 
+export interface HostRun {
+  /** The actions to run, given the fresh snapshot (default: pendingHostActions). */
+  actions?: (snapshot: Snapshot) => Action[];
+  parallelism?: number;
+  listeners?: Listener[];
+  retry?: RetryPolicy;
+  /** Run under the cluster lock, as apply does (the lock's command). */
+  lock?: string;
+}
+
+/** Probe, then run host-level actions with the real executor (journaled, markers, resume). Host ops only: no Kubernetes API. */
+export async function runOnHosts(loaded: LoadedCluster, pool: TransportPool, run: HostRun = {}): Promise<{ actions: Action[]; summary: ExecuteSummary }> {
+  const snapshot = await probeHosts(loaded, pool);
+  const desired = computeDesired(loaded, []);
+  const actions = run.actions ? run.actions(snapshot) : pendingHostActions(loaded, snapshot, desired);
+  const plan: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: snapshot.hash, manifestHash: desired.manifestHash, actions, refusals: [], warnings: [] };
+  const lock = run.lock ? await acquireLock(await transportFor(loaded, pool)(lockHost(loaded, snapshot, desired)), newLockInfo(run.lock)) : null;
+  const ctx = buildRunContext({
+    loaded,
+    snapshot,
+    desired,
+    plan,
+    actions,
+    pool,
+    parallelism: run.parallelism ?? 2,
+    listeners: run.listeners ?? [],
+    signal: new AbortController().signal,
+    ...(run.retry ? { retry: run.retry } : {}),
+    collaborators: {
+      createTunnelledKubeConfig: async () => {
+        throw new Error('host actions do not use the Kubernetes API');
+      },
+      addons: { apply: async () => undefined, prune: async () => undefined },
+    },
+  });
+  try {
+    return { actions, summary: await execute(actions, ctx.options) };
+  } finally {
+    ctx.close();
+    await lock?.release();
+  }
+}
+
 /**
  * The CLI's own collaborators (cmd/commands/executor-wiring.ts) for flow-level e2e tests,
  * with the manifest path given per call, `overrides` merged into the loaded manifest, a
  * known_hosts file beside the manifest (new keys accepted), and a probe counter.
  */
-export async function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Promise<import('../../pkg/executor/collaborators.js').Collaborators & { probes: number }> {
-  const { loadCluster: loadManifest } = await import('../../pkg/api/load.js');
-  const { realCollaborators } = await import('../../cmd/commands/executor-wiring.js');
-  const { silentLogger } = await import('../../pkg/ssh/logger.js');
+export function e2eCollaborators(overrides: Partial<KubeOneCluster> = {}): Collaborators & { probes: number } {
   const state = { probes: 0 };
   let path = '';
   const real = realCollaborators({
@@ -154,4 +212,37 @@ export function quietUi(log: string[]): FlowUi {
     info: (m) => log.push(m),
     listeners: [(e) => (e.type === 'step-failed' ? log.push(`FAILED ${e.host}: ${e.stepId}: ${e.error}`) : undefined)],
   };
+}
+
+export interface Runner {
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  done: Promise<{ code: number | null; signal: string | null; out: string }>;
+}
+
+/**
+ * Runs an e2e runner script (run-apply.ts, run-host-plan.ts) in its own process. With
+ * `killWhen`, SIGKILLs it `killDelayMs` after its output first matches: long enough for the
+ * remote command to get going, which outlives the killed process on the host.
+ */
+export function startRunner(script: string, args: string[], kill?: { when: (out: string) => boolean; delayMs: number }): Runner {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const timer = kill
+    ? setInterval(() => {
+        if (!kill.when(out)) return;
+        clearInterval(timer);
+        setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      }, 50)
+    : undefined;
+  const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => {
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, out });
+    });
+  });
+  return { child, output: () => out, done };
 }

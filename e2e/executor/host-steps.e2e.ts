@@ -2,54 +2,34 @@
 // repository, its config, kube binaries from an uploaded bundle, kubelet files. The probe
 // then sees exactly the hashes computeDesired predicted, and a second run changes nothing.
 import { expect } from 'chai';
-import { computeDesired } from '../../pkg/desired/index.js';
-import { execute } from '../../pkg/executor/engine.js';
-import { readJournal, journalPath } from '../../pkg/executor/journal.js';
-import { buildRunContext } from '../../pkg/executor/run-context.js';
-import type { Action, Plan } from '../../pkg/plan/types.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import type { TransportPool } from '../../pkg/executor/collaborators.js';
-import { type FleetLike, fakeBundle, hostActions, loadFleetManifest, probeHosts, sshPool, startTestFleet } from './helpers.js';
+import { computeDesired } from '../../pkg/desired/index.js';
+import { journalPath, readJournal } from '../../pkg/journal/journal.js';
+import type { TransportPool } from '../../pkg/pipeline/collaborators.js';
+import { fakeBundle, hostActions, loadFleetManifest, probeHosts, runOnHosts, sshPool, useFleet } from './helpers.js';
 
 describe('executor host steps on the sandbox fleet', function () {
   this.timeout(600_000);
-  let fleet: FleetLike;
+  const fleet = useFleet({ controlPlanes: 1, workers: 1 });
   let loaded: LoadedCluster;
   let pool: TransportPool;
 
-  before(async () => {
-    fleet = await startTestFleet(1, 1);
-    loaded = loadFleetManifest(fleet.manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
-    pool = await sshPool(loaded);
+  before(() => {
+    loaded = loadFleetManifest(fleet().manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
+    pool = sshPool(loaded);
   });
-  after(async () => {
-    await pool?.closeAll();
-    await fleet?.destroy();
-  });
+  fleet.onTeardown(() => pool?.closeAll());
 
-  async function run(actions: Action[]) {
-    const snapshot = await probeHosts(loaded, pool);
-    const desired = computeDesired(loaded, []);
-    const plan: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: snapshot.hash, manifestHash: desired.manifestHash, actions, refusals: [], warnings: [] };
-    const ctx = buildRunContext({
-      loaded, snapshot, desired, plan, actions, pool, parallelism: 2, listeners: [], signal: new AbortController().signal,
-      collaborators: { createTunnelledKubeConfig: async () => ({}), addons: { apply: async () => undefined, prune: async () => undefined } } as never,
-    });
-    try {
-      return await execute(actions, ctx.options);
-    } finally {
-      ctx.close();
-    }
-  }
+  const run = async () => (await runOnHosts(loaded, pool, { actions: () => hostActions(loaded) })).summary;
 
   it('installs and configures; the probe sees what computeDesired predicted', async () => {
     // Someone else (say, an orphaned command of a killed run) holds dpkg's lock for a while:
     // the install waits for it instead of failing.
-    await fleet.exec(
+    await fleet().exec(
       'worker-1',
       `setsid python3 -c 'import fcntl,time; f=open("/var/lib/dpkg/lock-frontend","w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(15)' >/dev/null 2>&1 < /dev/null &`,
     );
-    const summary = await run(hostActions(loaded));
+    const summary = await run();
     expect(summary.failed, JSON.stringify(summary.failed)).to.deep.equal([]);
     expect(summary.completed).to.have.length(2);
     const snapshot = await probeHosts(loaded, pool);
@@ -74,24 +54,24 @@ describe('executor host steps on the sandbox fleet', function () {
     const state = async () =>
       Promise.all(
         loaded.hosts.map(async (h) => {
-          const r = await fleet.exec(h.name, 'stat -c %Y /etc/containerd/config.toml /var/lib/kubelet/config.yaml /usr/local/bin/kubelet /etc/systemd/system/kubelet.service; systemctl show -p MainPID --value containerd');
+          const r = await fleet().exec(h.name, 'stat -c %Y /etc/containerd/config.toml /var/lib/kubelet/config.yaml /usr/local/bin/kubelet /etc/systemd/system/kubelet.service; systemctl show -p MainPID --value containerd');
           return r.stdout;
         }),
       );
     const before = await state();
-    const summary = await run(hostActions(loaded));
+    const summary = await run();
     expect(summary.failed).to.deep.equal([]);
     expect(await state()).to.deep.equal(before);
   });
 
   it('a local user cannot stall the steps: the step lock is root\'s, in /run/kubeone', async () => {
     // The old lock file in world-writable /tmp, held by an unprivileged user for longer than the test.
-    await fleet.exec('worker-1', `su -s /bin/sh nobody -c 'setsid flock /tmp/kubeone-step.lock sleep 900 >/dev/null 2>&1 < /dev/null &'`);
+    await fleet().exec('worker-1', `su -s /bin/sh nobody -c 'setsid flock /tmp/kubeone-step.lock sleep 900 >/dev/null 2>&1 < /dev/null &'`);
     const start = Date.now();
-    const summary = await run(hostActions(loaded));
+    const summary = await run();
     expect(summary.failed).to.deep.equal([]);
     expect(Date.now() - start).to.be.below(300_000);
-    const dir = await fleet.exec('worker-1', "stat -c '%U %a' /run/kubeone; su -s /bin/sh nobody -c 'flock -n /run/kubeone/step.lock true' 2>&1; echo rc=$?");
+    const dir = await fleet().exec('worker-1', "stat -c '%U %a' /run/kubeone; su -s /bin/sh nobody -c 'flock -n /run/kubeone/step.lock true' 2>&1; echo rc=$?");
     expect(dir.stdout).to.match(/^root 700\n/);
     expect(dir.stdout).to.match(/rc=[1-9]/);
   });
@@ -99,13 +79,13 @@ describe('executor host steps on the sandbox fleet', function () {
   it('a proxy with credentials reaches containerd and kubelet through a 0600 environment file, nothing sourced', async () => {
     const proxy = { http: 'http://user:p%40ss@proxy.invalid:3128', https: 'http://user:p%40ss@proxy.invalid:3129', noProxy: '.corp,10.0.0.0/8' };
     loaded = { ...loaded, cluster: { ...loaded.cluster, proxy } };
-    const summary = await run(hostActions(loaded));
+    const summary = await run();
     expect(summary.failed, JSON.stringify(summary.failed)).to.deep.equal([]);
     const snapshot = await probeHosts(loaded, pool);
-    const desired = computeDesired(loaded, []);
+    const desired = computeDesired(loaded, [], { facts: snapshot.state.hosts });
     for (const facts of snapshot.state.hosts) {
       for (const [path, sha] of Object.entries(desired.managedFiles[facts.name]!)) expect(facts.managedFiles?.[path]?.sha256, `${facts.name}:${path}`).to.equal(sha);
-      const r = await fleet.exec(
+      const r = await fleet().exec(
         facts.name,
         [
           'stat -c "%n %U %a" /etc/kubeone/proxy.env /etc/kubeone/proxy.curlrc /etc/apt/apt.conf.d/90kubeone-proxy',

@@ -1,62 +1,37 @@
 // 3 control planes + 2 workers with the simulator. The first apply is SIGKILLed while the
 // second control plane joins; the next apply converges without redoing any completed step
 // and leaves no node cordoned; a third apply changes nothing, with one probe.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { journalPath, readJournal } from '../../pkg/executor/journal.js';
-import { e2eCollaborators, type FleetLike, importByName, startTestFleet } from './helpers.js';
+import { journalPath, readJournal } from '../../pkg/journal/journal.js';
+import { e2eCollaborators, startRunner, useFleet } from './helpers.js';
 
 const VERSION = '1.35.1';
 const RUNNER = fileURLToPath(new URL('./run-apply.ts', import.meta.url));
-
-function applyUntil(manifest: string, kill: (out: string) => boolean): Promise<{ signal: string | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, manifest, VERSION], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setInterval(() => {
-      if (!kill(out)) return;
-      clearInterval(timer);
-      setTimeout(() => child.kill('SIGKILL'), 1500);
-    }, 50);
-    child.on('close', (_code, signal) => {
-      clearInterval(timer);
-      resolve({ signal, out });
-    });
-  });
-}
 
 const ui = (log: string[]): FlowUi => ({ showPlan: () => undefined, confirm: async () => true, info: (m) => log.push(m), listeners: [] });
 
 describe('apply 3 control planes + 2 workers with the simulator, killed mid-install', function () {
   this.timeout(1_800_000);
-  let fleet: FleetLike;
-  before(async function () {
-    const { KUBESIM_BUNDLE_TEMPLATE } = await importByName<{ KUBESIM_BUNDLE_TEMPLATE: string }>('../fleet/index.js');
-    if (!existsSync(KUBESIM_BUNDLE_TEMPLATE.replace('{arch}', 'amd64').replace('{version}', VERSION))) this.skip();
-    fleet = await startTestFleet(3, 2);
-  });
-  after(async () => {
-    await fleet?.destroy();
-  });
+  const fleet = useFleet({ controlPlanes: 3, workers: 2, bundles: [VERSION] });
 
   it('converges after a SIGKILL, redoes no completed step, then changes nothing', async () => {
-    const first = await applyUntil(fleet.manifestPath, (out) => /"step-started"[^\n]*"step":"kubeadm.join"[^\n]*"host":"cp-2"/.test(out));
+    const first = await startRunner(RUNNER, [fleet().manifestPath, VERSION], {
+      when: (out) => /"step-started"[^\n]*"step":"kubeadm.join"[^\n]*"host":"cp-2"/.test(out),
+      delayMs: 1500,
+    }).done;
     expect(first.signal, first.out.slice(-2000)).to.equal('SIGKILL');
 
-    const c = await e2eCollaborators({ versions: { kubernetes: VERSION } });
-    const loaded = await c.loadCluster(fleet.manifestPath);
+    const c = e2eCollaborators({ versions: { kubernetes: VERSION } });
+    const loaded = await c.loadCluster(fleet().manifestPath);
     const path = journalPath(loaded.baseDir, loaded.cluster.name!);
     const before = readJournal(path);
     const finishedBefore = new Set(before.filter((r) => r.event === 'finished' && r.stepId).map((r) => `${r.actionId}/${r.stepId}`));
     expect(finishedBefore.size).to.be.greaterThan(0);
 
     const log: string[] = [];
-    const summary = await runApplyFlow(c, ui(log), { manifestPath: fleet.manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
+    const summary = await runApplyFlow(c, ui(log), { manifestPath: fleet().manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
     expect(summary!.failed).to.deep.equal([]);
     const started = readJournal(path).slice(before.length).filter((r) => r.event === 'started').map((r) => `${r.actionId}/${r.stepId}`);
     for (const s of started) expect(finishedBefore.has(s), `${s} was redone`).to.equal(false);
@@ -73,7 +48,7 @@ describe('apply 3 control planes + 2 workers with the simulator, killed mid-inst
       await pool.closeAll();
     }
     const probes = c.probes;
-    expect(await runApplyFlow(c, ui(log), { manifestPath: fleet.manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal })).to.equal(null);
+    expect(await runApplyFlow(c, ui(log), { manifestPath: fleet().manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal })).to.equal(null);
     expect(c.probes - probes).to.equal(1);
   });
 });

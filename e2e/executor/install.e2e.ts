@@ -1,38 +1,27 @@
 // Install on the sandbox fleet with the simulator's node bundles, through the whole apply
 // flow (probe, plan, execute, verify): 1 control plane + 1 worker, then apply again is a
 // no-op with one probe; reset, then apply brings a fresh cluster up on the same hosts.
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { FlowError, runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { e2eCollaborators, type FleetLike, importByName, quietUi, startTestFleet } from './helpers.js';
+import { e2eCollaborators, quietUi, useFleet } from './helpers.js';
 
 const VERSION = '1.35.1';
 
 describe('apply on the sandbox fleet with the simulator (1 CP + 1 worker)', function () {
   this.timeout(900_000);
-  let fleet: FleetLike;
+  // Needs `npm run build:kubesim`; without the bundles there is nothing to install.
+  const fleet = useFleet({ controlPlanes: 1, workers: 1, bundles: [VERSION] });
 
-  before(async function () {
-    const { KUBESIM_BUNDLE_TEMPLATE } = await importByName<{ KUBESIM_BUNDLE_TEMPLATE: string }>('../fleet/index.js');
-    const bundle = KUBESIM_BUNDLE_TEMPLATE.replace('{arch}', 'amd64').replace('{version}', VERSION);
-    // Needs `npm run build:kubesim`; without the bundles there is nothing to install.
-    if (!existsSync(bundle)) this.skip();
-    fleet = await startTestFleet(1, 1);
-  });
-  after(async () => {
-    await fleet?.destroy();
-  });
-
-  const opts = () => ({ manifestPath: fleet.manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
+  const opts = () => ({ manifestPath: fleet().manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
 
   it('installs; the cluster is Ready at the version; apply again changes nothing (one probe)', async () => {
-    const c = await e2eCollaborators({ versions: { kubernetes: VERSION } });
+    const c = e2eCollaborators({ versions: { kubernetes: VERSION } });
     const log: string[] = [];
     const summary = await runApplyFlow(c, quietUi(log), opts()).catch((e: FlowError) => {
       throw new Error(`${e.message}\n${log.join('\n')}`);
     });
     expect(summary!.failed).to.deep.equal([]);
-    const loaded = await c.loadCluster(fleet.manifestPath);
+    const loaded = await c.loadCluster(fleet().manifestPath);
     const pool = c.createPool(loaded);
     try {
       const snap = await c.probe(loaded, pool);
@@ -48,10 +37,10 @@ describe('apply on the sandbox fleet with the simulator (1 CP + 1 worker)', func
   });
 
   it('reset, then apply: a fresh cluster on the same hosts', async () => {
-    const c = await e2eCollaborators({ versions: { kubernetes: VERSION } });
+    const c = e2eCollaborators({ versions: { kubernetes: VERSION } });
     const log: string[] = [];
     await runApplyFlow(c, quietUi(log), { ...opts(), reset: true, command: 'kubeone reset' });
-    const loaded = await c.loadCluster(fleet.manifestPath);
+    const loaded = await c.loadCluster(fleet().manifestPath);
     const pool = c.createPool(loaded);
     try {
       const snap = await c.probe(loaded, pool);

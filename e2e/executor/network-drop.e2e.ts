@@ -2,31 +2,13 @@
 // summary names the worker, and once it is back the next run finishes it.
 import { expect } from 'chai';
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import { computeDesired } from '../../pkg/desired/index.js';
-import { execute } from '../../pkg/executor/engine.js';
-import { buildRunContext } from '../../pkg/executor/run-context.js';
 import type { ExecutorEvent } from '../../pkg/executor/types.js';
-import type { Plan } from '../../pkg/plan/types.js';
-import { type FleetLike, fakeBundle, loadFleetManifest, pendingHostActions, probeHosts, sshPool } from './helpers.js';
-import { startTestFleet } from './helpers.js';
+import { fakeBundle, loadFleetManifest, runOnHosts, sshPool, useFleet } from './helpers.js';
 
 async function runOnce(loaded: LoadedCluster, onEvent: (e: ExecutorEvent) => void = () => undefined) {
-  const pool = await sshPool(loaded, { connectTimeoutMs: 3000, connectRetries: 0 });
+  const pool = sshPool(loaded, { connectTimeoutMs: 3000, connectRetries: 0 });
   try {
-    const snapshot = await probeHosts(loaded, pool);
-    const desired = computeDesired(loaded, []);
-    const actions = pendingHostActions(loaded, snapshot, desired);
-    const plan: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: snapshot.hash, manifestHash: desired.manifestHash, actions, refusals: [], warnings: [] };
-    const ctx = buildRunContext({
-      loaded, snapshot, desired, plan, actions, pool, parallelism: 2, listeners: [onEvent], signal: new AbortController().signal,
-      retry: { attempts: 3, baseDelayMs: 1000, factor: 2, maxDelayMs: 4000 },
-      collaborators: { createTunnelledKubeConfig: async () => ({}), addons: { apply: async () => undefined, prune: async () => undefined } } as never,
-    });
-    try {
-      return { actions, summary: await execute(actions, ctx.options) };
-    } finally {
-      ctx.close();
-    }
+    return await runOnHosts(loaded, pool, { listeners: [onEvent], retry: { attempts: 3, baseDelayMs: 1000, factor: 2, maxDelayMs: 4000 } });
   } finally {
     await pool.closeAll();
   }
@@ -34,26 +16,20 @@ async function runOnce(loaded: LoadedCluster, onEvent: (e: ExecutorEvent) => voi
 
 describe('executor: a worker drops off the network mid-run', function () {
   this.timeout(600_000);
-  let fleet: FleetLike;
-  before(async () => {
-    fleet = await startTestFleet(1, 1);
-  });
-  after(async () => {
-    await fleet?.destroy();
-  });
+  const fleet = useFleet({ controlPlanes: 1, workers: 1 });
 
   it('control plane converges, the summary names the worker, the next run finishes it', async () => {
-    const loaded = loadFleetManifest(fleet.manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
+    const loaded = loadFleetManifest(fleet().manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
     let dropped: Promise<void> | undefined;
     const first = await runOnce(loaded, (e) => {
-      if (!dropped && e.type === 'step-started' && e.host === 'worker-1' && e.op === 'host.containerd.install') dropped = fleet.disconnect('worker-1');
+      if (!dropped && e.type === 'step-started' && e.host === 'worker-1' && e.op === 'host.containerd.install') dropped = fleet().disconnect('worker-1');
     });
     await dropped;
     expect(first.summary.completed).to.deep.equal(['prepare-host:cp-1']);
     expect(first.summary.failed.map((f) => f.host)).to.deep.equal(['worker-1']);
     expect(first.summary.failed[0]!.error).to.match(/worker-1/);
 
-    await fleet.reconnect('worker-1');
+    await fleet().reconnect('worker-1');
     const second = await runOnce(loaded);
     expect(second.actions.map((a) => a.id)).to.deep.equal(['prepare-host:worker-1']);
     expect(second.summary.failed).to.deep.equal([]);

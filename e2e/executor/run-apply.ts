@@ -6,7 +6,7 @@ import { jsonProgressListener } from '../../pkg/views/progress-json.js';
 import { e2eCollaborators } from './helpers.js';
 
 const [manifest, version] = process.argv.slice(2);
-const c = await e2eCollaborators({ versions: { kubernetes: version! } });
+const c = e2eCollaborators({ versions: { kubernetes: version! } });
 const write = (line: string) => process.stdout.write(line);
 try {
   await runApplyFlow(

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 
-import { journalPath, readJournal, type JournalRecord } from '../../pkg/executor/journal.js';
+import { journalPath, readJournal, type JournalRecord } from '../../pkg/journal/journal.js';
 import type { Plan } from '../../pkg/plan/types.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
 import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, startFleet } from '../fleet/index.js';

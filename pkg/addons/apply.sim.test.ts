@@ -1,5 +1,6 @@
 // Addons against the simulated kube-apiserver (real etcd on loopback): install, no-op
-// re-apply, drift and its repair, recreation, pruning, and a custom override.
+// re-apply, drift and its repair, recreation, pruning, and a custom override. Changes go the
+// way apply makes them: the planner's addon steps, run by the addon.apply / addon.prune ops.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -7,12 +8,16 @@ import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { LocalCluster } from '../../e2e/kubesim/apiserver/testing/local-cluster.js';
 import type { KubeOneCluster } from '../api/types.js';
-import { listAddonObjects } from './apply.js';
+import type { OpDeps } from '../ops/context.js';
+import { OPS } from '../ops/registry.js';
+import type { OpDefinition } from '../ops/types.js';
+import { addonSteps } from '../plan/kinds/apply-addon.js';
+import type { Action, ObjectRef, RenderedAddon } from '../plan/types.js';
+import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from './apply.js';
 import { diffAddons } from './diff.js';
 import { nodeFiles } from './files.js';
 import { renderAddons } from './render.js';
-import { syncAddons } from './sync.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 const render = (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) =>
   renderAddons({ loaded: loadedCluster(o, credentials), files });
@@ -53,6 +58,27 @@ describe('addons on the simulated apiserver', function () {
   after(async () => {
     await cluster?.stop();
   });
+
+  /** What apply does for the addons: the planner's steps for each changed addon, run by their ops. */
+  const syncAddons = async (kubeConfig: k8s.KubeConfig, rendered: RenderedAddon[]) => {
+    const applied: ObjectRef[] = [];
+    const pruned: ObjectRef[] = [];
+    const deps = {
+      desired: { addons: rendered },
+      kubeConfig: async () => kubeConfig,
+      addons: {
+        apply: async (_kc: unknown, addon: RenderedAddon) => void applied.push(...(await applyAddonObjects(kubeConfig, addon)).applied),
+        prune: async (_kc: unknown, objects: (ObjectRef & { addon: string })[]) => void pruned.push(...(await pruneAddonObjects(kubeConfig, objects)).deleted),
+      },
+    } as unknown as OpDeps;
+    for (const d of diffAddons(rendered, await listAddonObjects(kubeConfig, rendered)).filter((x) => x.change !== null)) {
+      for (const step of addonSteps(d.addon, d.objects)) {
+        const run = { deps, step, action: {} as Action, runId: 'sim', signal: new AbortController().signal };
+        await (OPS[step.op] as OpDefinition<unknown>).run(run, step.params);
+      }
+    }
+    return { applied, pruned };
+  };
 
   const pending = async (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) => {
     const rendered = render(o, files, credentials);

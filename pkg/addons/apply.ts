@@ -1,22 +1,17 @@
 // Applying and pruning addon objects through the Kubernetes API (server-side apply with the
 // kubeone field manager), and listing the labelled live objects for the probe.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { RenderedAddon, RenderedObject } from '../plan/types.js';
+import type { ObjectRef, RenderedAddon, RenderedObject } from '../plan/types.js';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import { RawObjectApi, statusOf, type KubernetesObject } from './kube-client.js';
 import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRendered, redactObject, type KubeObject } from './normalize.js';
 import { registeredSecrets } from '../log/redact.js';
 import { fullObject, maskCredentials, SENSITIVE } from './render.js';
-import { PATCH_ADDONS } from './selection.js';
+import { PATCH_ADDONS } from './patch-addons.js';
 
 export const FIELD_MANAGER = 'kubeone';
 
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
+export type { ObjectRef };
 
 export interface ApplyOptions {
   /** Attempts for an object whose kind is not served yet (a CRD just created). Default 20. */

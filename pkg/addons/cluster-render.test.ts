@@ -6,7 +6,7 @@ import { clusterRenderer, completeAddon, type LeaderFiles } from './cluster-rend
 import { nodeFiles } from './files.js';
 import { fullObject, needsClusterCA } from './render.js';
 import { KEY_USAGE, createCertificate, pem } from './template/x509.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 const ONLY_CUSTOM: Partial<KubeOneCluster> = {
   clusterNetwork: { cni: { external: {} } },

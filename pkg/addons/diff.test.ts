@@ -5,7 +5,7 @@ import { liveFacts } from './apply.js';
 import { diffAddons } from './diff.js';
 import { formatAddonDiffs } from './format.js';
 import { fullObject, renderAddons } from './render.js';
-import { loadedCluster } from './test-fixtures.js';
+import { loadedCluster } from './testing/fixtures.js';
 import type { KubeObject } from './normalize.js';
 
 /** What the cluster returns after applying: the object plus server-set fields and defaults. */

@@ -4,7 +4,7 @@ import jsonpatch from 'fast-json-patch';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import type { ChangeSymbol, ObjectDiff, RenderedAddon, RenderedObject } from '../plan/types.js';
 import { normalizeObject, objectKey, projectLiveOntoRendered, type KubeObject } from './normalize.js';
-import { PATCH_ADDONS } from './selection.js';
+import { PATCH_ADDONS } from './patch-addons.js';
 
 export interface AddonDiff {
   addon: string;

@@ -3,7 +3,7 @@ import { liveFacts } from './apply.js';
 import { nodeFiles } from './files.js';
 import { formatAddonJson, formatAddonTable, listAddons } from './list.js';
 import { fullObject, renderAddons } from './render.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 describe('listAddons', () => {
   const files = memoryFiles({ '/cluster/addons/metrics-server/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, namespace: kube-system}\n', '/cluster/addons/mine/y.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "y"}\n' }, nodeFiles);

@@ -12,7 +12,7 @@ import { nodeFiles } from './files.js';
 import { CA_BUNDLE_HASH_ANNOTATION } from './mutations.js';
 import { fullObject, needsClusterCA, renderAddons, renderWithClusterCA } from './render.js';
 import { KEY_USAGE, createCertificate, pem } from './template/x509.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 const ONLY_CUSTOM: Partial<KubeOneCluster> = {
   clusterNetwork: { cni: { external: {} } },

@@ -7,7 +7,7 @@ import type { KubeOneCluster } from '../api/types.js';
 import { nodeFiles } from './files.js';
 import { fullObject, renderAddons, SENSITIVE } from './render.js';
 import { EMBEDDED_ADDONS } from './selection.js';
-import { loadedCluster, memoryFiles } from './test-fixtures.js';
+import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

@@ -15,11 +15,7 @@ export const EMBEDDED_ADDONS = [
   'nodelocaldns',
 ] as const;
 
-/**
- * Addons that patch objects owned by someone else (kubeadm's CoreDNS Deployment): their
- * objects are applied but never pruned, since deleting them would delete the target.
- */
-export const PATCH_ADDONS: ReadonlySet<string> = new Set(['coredns-patch']);
+export { PATCH_ADDONS } from './patch-addons.js';
 
 /** Name of the addon made of the YAML files in the root of addons.path (KubeOne uses ""). */
 export const ROOT_ADDON = '';

@@ -14,7 +14,7 @@ import { baseTemplateData, templateData } from './template-data.js';
 import { addonFuncs } from './template/funcs.js';
 import { renderTemplate } from './template/index.js';
 import { KEY_USAGE, createCertificate, pem } from './template/x509.js';
-import { loadedCluster } from './test-fixtures.js';
+import { loadedCluster } from './testing/fixtures.js';
 
 interface Opts {
   cluster?: Partial<KubeOneCluster>;

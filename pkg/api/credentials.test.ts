@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { applyCredentials, parseCredentials } from './credentials.js';
 import { formatIssue } from './errors.js';
-import { baseCluster } from './testdata/base-cluster.js';
+import { baseCluster } from './testing/base-cluster.js';
 
 describe('credentials file', () => {
   it('reads a flat map and falls back to provider variables from the environment', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applyDefaults } from './defaults.js';
-import { baseCluster } from './testdata/base-cluster.js';
+import { baseCluster } from './testing/base-cluster.js';
 
 describe('applyDefaults', () => {
   it('mirrors publicAddress and privateAddress into each other', () => {

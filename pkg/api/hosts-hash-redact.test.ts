@@ -4,7 +4,7 @@ import { applyDefaults } from './defaults.js';
 import { resolveHosts } from './hosts.js';
 import { manifestHash } from './manifest-hash.js';
 import { redactCluster } from './redact.js';
-import { baseCluster } from './testdata/base-cluster.js';
+import { baseCluster } from './testing/base-cluster.js';
 
 describe('resolveHosts', () => {
   it('lists control plane first, then static workers, with ids and names', () => {

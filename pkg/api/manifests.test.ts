@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './errors.js';
 import { loadCluster } from './load.js';
-import { FULL_TEMPLATE_VALUES, renderTemplate } from './testdata/render-template.js';
+import { FULL_TEMPLATE_VALUES, renderTemplate } from './testing/render-template.js';
 
 const REF = '/work/shared/reference/manifests';
 const TF = new URL('./testdata/tf/', import.meta.url).pathname;

@@ -4,13 +4,13 @@ import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { renderAddons, SENSITIVE } from '../addons/render.js';
 import { liveFacts } from '../addons/apply.js';
-import { loadedCluster, memoryFiles } from '../addons/test-fixtures.js';
+import { loadedCluster, memoryFiles } from '../addons/testing/fixtures.js';
 import { nodeFiles } from '../addons/files.js';
 import { redactText as redactStepError } from '../executor/retry.js';
 import { createLogger } from '../log/logger.js';
 import { base64Fragment, clearRegisteredSecrets, redactText, registerSecrets, SecretSet } from '../log/redact.js';
 import { collectSecrets, isSecretKey, redactBlob, redactCluster } from './redact.js';
-import { baseCluster } from './testdata/base-cluster.js';
+import { baseCluster } from './testing/base-cluster.js';
 import type { KubeOneCluster } from './types.js';
 
 /** A custom addon `app` made of one ConfigMap whose data lines are given. */

@@ -26,7 +26,7 @@ import { ConfigError } from './errors.js';
 import { resolveHosts } from './hosts.js';
 import { loadCluster } from './load.js';
 import { parentPaths } from './path.js';
-import { baseCluster } from './testdata/base-cluster.js';
+import { baseCluster } from './testing/base-cluster.js';
 import type { HostConfig, KubeOneCluster, LoadedCluster } from './types.js';
 
 // ---- the schema's leaves --------------------------------------------------------------------

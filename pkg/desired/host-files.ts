@@ -6,6 +6,7 @@ import { DEFAULT_CONTAINERD_MAJOR, type RenderedFile, renderContainerdFiles } fr
 import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags, renderKubeletProxyFiles } from '../scripts/kubelet-files.js';
 import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from '../scripts/kubelet-unit.js';
 import { binDirFor, type OsFamily } from '../scripts/os-family.js';
+import { type FileGroup, fileGroupOf } from './file-groups.js';
 
 /** containerd's files for a host running containerd `containerdMajor` (its config format follows the major). */
 export function containerdFilesFor(loaded: LoadedCluster, containerdMajor: number = DEFAULT_CONTAINERD_MAJOR): RenderedFile[] {
@@ -33,4 +34,9 @@ export function kubeletUnitFilesFor(loaded: LoadedCluster, family: OsFamily = 'd
 
 export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily, containerdMajor?: number): RenderedFile[] {
   return [...containerdFilesFor(loaded, containerdMajor), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
+}
+
+/** The rendered files of one group (the files the group's op writes). */
+export function groupFilesFor(loaded: LoadedCluster, host: ResolvedHost, family: OsFamily | undefined, group: FileGroup, containerdMajor?: number): RenderedFile[] {
+  return managedFilesFor(loaded, host, family, containerdMajor).filter((f) => fileGroupOf(f.path) === group);
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import { sha256Hex } from './canonical-hash.js';
-import { computeDesired, containerdFilesFor, kubeletFilesFor, managedFilesFor } from './index.js';
+import { computeDesired, containerdFilesFor, fileGroupOf, groupFilesFor, kubeletFilesFor, kubeletUnitFilesFor, managedFilesFor } from './index.js';
 
 describe('computeDesired', () => {
   it('hashes exactly the bytes the renderers produce, per host', () => {
@@ -56,5 +56,18 @@ describe('computeDesired', () => {
     expect(desired.managedFiles['cp-1']!['/etc/containerd/config.toml']).to.equal(hash(1));
     expect(desired.managedFiles['cp-2']!['/etc/containerd/config.toml']).to.equal(hash(2));
     expect(hash(1)).not.to.equal(hash(2));
+  });
+
+  it('sorts every rendered file into the group of the op that writes it (one kubelet-files list)', () => {
+    const loaded = fixtureCluster({ kubernetesBinaries: { bundle: { path: './b-{version}.tar.gz' } }, proxy: { http: 'http://proxy:3128' } });
+    const host = loaded.hosts[2]!;
+    const containerd = containerdFilesFor(loaded).map((f) => f.path);
+    const kubelet = [...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded)].map((f) => f.path);
+    expect(containerd).to.include('/etc/crictl.yaml');
+    expect(kubelet).to.include('/etc/systemd/system/kubelet.service');
+    expect(containerd.map(fileGroupOf)).to.deep.equal(containerd.map(() => 'containerd'));
+    expect(kubelet.map(fileGroupOf)).to.deep.equal(kubelet.map(() => 'kubelet'));
+    expect(groupFilesFor(loaded, host, 'debian', 'kubelet').map((f) => f.path).sort()).to.deep.equal([...kubelet].sort());
+    expect(groupFilesFor(loaded, host, 'debian', 'containerd').map((f) => f.path).sort()).to.deep.equal([...containerd].sort());
   });
 });

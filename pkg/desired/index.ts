@@ -52,5 +52,6 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
   };
 }
 
-export { managedFilesFor, containerdFilesFor, kubeletFilesFor, kubeletUnitFilesFor } from './host-files.js';
+export { managedFilesFor, containerdFilesFor, kubeletFilesFor, kubeletUnitFilesFor, groupFilesFor } from './host-files.js';
+export { fileGroupOf, inGroup, type FileGroup } from './file-groups.js';
 export { canonicalJson, sha256Hex } from './canonical-hash.js';

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Plan } from '../plan/types.js';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { FlowError, type FlowUi, runApplyFlow } from './apply-flow.js';
-import type { Collaborators } from './collaborators.js';
-import { readJournal, journalPath } from './journal.js';
-import { FakeTransport } from './testing/fake-transport.js';
+import type { Collaborators } from '../pipeline/collaborators.js';
+import { readJournal, journalPath } from '../journal/journal.js';
+import { FakeTransport } from '../ops/testing/fake-transport.js';
 import { action, step } from './testing/plan-builder.js';
+
+const SNAP_0 = '0'.repeat(64);
+const SNAP_1 = '1'.repeat(64);
 
 function snapshotWith(hash: string): Snapshot {
   const hosts = ['cp-1', 'cp-2', 'worker-1'].map((name, id) => ({
@@ -29,7 +32,7 @@ function world() {
   const loaded = fixtureCluster();
   loaded.baseDir = dir;
   const transports = new Map(loaded.hosts.map((h) => [h.name, new FakeTransport(h.name)]));
-  const state = { installed: false, probes: 0, snapshotHash: 'snap-1' };
+  const state = { installed: false, probes: 0, snapshotHash: SNAP_1 };
   const installPlan = (manifestHash: string, snapshotHash: string): Plan => ({
     formatVersion: 'kubeone.plan/v1',
     snapshotHash,
@@ -108,12 +111,12 @@ describe('apply flow', () => {
     const w = world();
     const planPath = join(w.dir, 'p.json');
     const desiredHash = (await import('../desired/index.js')).computeDesired(w.loaded, []).manifestHash;
-    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, 'snap-0')));
+    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, SNAP_0)));
     const err = (await runApplyFlow(w.c, w.ui(true), { ...w.opts, planFile: planPath }).catch((e: unknown) => e)) as Error;
     expect(err.message).to.match(/^stale plan/);
     expect(w.transports.get('worker-1')!.scripts).to.deep.equal([]);
     // The same plan with a matching hash is executed.
-    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, 'snap-1')));
+    writeFileSync(planPath, JSON.stringify(w.installPlan(desiredHash, SNAP_1)));
     const summary = await runApplyFlow(w.c, w.ui(true), { ...w.opts, planFile: planPath });
     expect(summary!.completed).to.have.length(1);
   });
@@ -126,23 +129,23 @@ describe('apply flow', () => {
   });
 });
 
-describe('apply flow: uncordon repair', () => {
-  it('a node left cordoned by a killed run is uncordoned even when the plan has nothing else', async () => {
-    const { JournalWriter } = await import('./journal.js');
-    const { actionsWithRepairs } = await import('./run-context.js');
+describe('apply flow: repairs are planner input', () => {
+  it('a node a killed run left cordoned reaches the planner from the journal, until a verified run checkpoints the journal', async () => {
+    const { JournalWriter } = await import('../journal/journal.js');
     const w = world();
+    const seen: (string[] | undefined)[] = [];
+    const plan = w.c.computePlan;
+    w.c.computePlan = (desired, snapshot, options) => {
+      seen.push(options.interrupted?.nodesLeftCordoned);
+      return plan(desired, snapshot, options);
+    };
     const writer = new JournalWriter(journalPath(w.dir, 'demo'));
     writer.append({ ts: 't', runId: 'r0', actionId: 'upgrade-worker:worker-1:1.36.0', stepId: 'node.drain', op: 'node.drain', event: 'finished', node: 'worker-1' });
     writer.close();
-    const snapshot = snapshotWith('s');
-    snapshot.state.kube = {
-      leader: 'cp-1', apiserverHealthy: {}, etcdMembers: [], components: {}, clusterConfiguration: null, addonObjects: [],
-      nodes: [{ name: 'worker-1', kubeletVersion: '1.36.0', containerRuntimeVersion: '', ready: true, unschedulable: true, labels: {}, taints: [], annotations: {}, internalIP: '', host: 'worker-1' }],
-    };
-    const empty: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: 's', manifestHash: 'm', actions: [], refusals: [], warnings: [] };
-    const { actions } = actionsWithRepairs(empty, w.loaded, snapshot);
-    expect(actions.map((a) => a.id)).to.deep.equal(['uncordon-repair:worker-1']);
-    snapshot.state.kube.nodes[0]!.unschedulable = false;
-    expect(actionsWithRepairs(empty, w.loaded, snapshot).actions).to.deep.equal([]);
+    await runApplyFlow(w.c, w.ui(true), w.opts);
+    // Planned before the run, and verified after it (the run did not uncordon worker-1).
+    expect(seen).to.deep.equal([['worker-1'], ['worker-1']]);
+    await runApplyFlow(w.c, w.ui(true), w.opts);
+    expect(seen.at(-1)).to.deep.equal([]);
   });
 });

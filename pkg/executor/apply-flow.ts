@@ -1,24 +1,26 @@
 // The apply and reset flows: probe -> plan -> show -> confirm -> lock -> execute -> probe
 // again and verify the plan is empty. Printing and confirming go through FlowUi; the
 // other packages through Collaborators. Nothing on a host is touched before confirmation.
-import { readFileSync } from 'node:fs';
 import type { LoadedCluster } from '../api/types.js';
 import { computeDesired } from '../desired/index.js';
-import type { Action, Plan, PlanOptions } from '../plan/types.js';
-import { type OsFamily, osFamily } from '../scripts/os-family.js';
+import { JournalWriter, journalPath } from '../journal/journal.js';
+import { CHECKPOINT_ACTION } from '../journal/resume.js';
+import type { Collaborators, TransportPool } from '../pipeline/collaborators.js';
+import { readPlanFile, verifySavedPlan } from '../pipeline/plan-file.js';
+import { planFor } from '../pipeline/plan-for.js';
+import { leaderOf } from '../plan/context.js';
+import type { DesiredState, Plan, PlanOptions } from '../plan/types.js';
 import type { Snapshot } from '../snapshot/types.js';
-import type { Collaborators, TransportPool } from './collaborators.js';
 import { execute } from './engine.js';
-import { acquireLock, newLockInfo } from './lock.js';
 import { transportMarkers } from './inflight.js';
-import { JournalWriter, journalPath } from './journal.js';
-import { CHECKPOINT_ACTION } from './resume.js';
+import { acquireLock, newLockInfo } from './lock.js';
 import { backupPki } from './pki-backup.js';
-import { actionsWithRepairs, buildRunContext, transportFor } from './run-context.js';
+import { buildRunContext, transportFor } from './run-context.js';
 import type { ExecuteSummary, Listener } from './types.js';
 
 export interface FlowUi {
-  showPlan(plan: Plan, extra: Action[]): void;
+  /** Shows the plan about to run (the same view as `kubeone plan`). */
+  showPlan(plan: Plan): void;
   /** Asks for confirmation; returns true only for exactly `yes`. */
   confirm(question: string): Promise<boolean>;
   info(message: string): void;
@@ -31,7 +33,7 @@ export interface FlowOptions {
   credentialsPath?: string;
   yes: boolean;
   parallelism: number;
-  /** apply PLANFILE: a saved plan (JSON) to execute instead of a fresh one. */
+  /** apply PLANFILE: a saved plan, run only when it is exactly the plan computed now. */
   planFile?: string;
   /** reset: plan the removal of everything. */
   reset?: boolean;
@@ -50,49 +52,9 @@ export class FlowError extends Error {
   }
 }
 
-function osFamilies(loaded: LoadedCluster, snapshot: Snapshot): Record<string, OsFamily> {
-  const out: Record<string, OsFamily> = {};
-  for (const h of loaded.hosts) {
-    const id = h.config.operatingSystem || snapshot.state.hosts.find((f) => f.name === h.name)?.os?.id;
-    if (!id) continue;
-    try {
-      out[h.name] = osFamily(h.name, id);
-    } catch {
-      // unsupported OS: the planner/executor reports it where it matters
-    }
-  }
-  return out;
-}
-
-export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, opts: FlowOptions) {
-  const addons = opts.reset ? [] : await c.renderAddons(loaded, snapshot);
-  const desired = computeDesired(loaded, addons, {
-    osFamilies: osFamilies(loaded, snapshot),
-    facts: snapshot.state.hosts,
-    ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
-  });
-  const planOptions: PlanOptions = {
-    now: new Date().toISOString(),
-    ...(opts.reset ? { reset: true, removeBinaries: Boolean(opts.removeBinaries) } : {}),
-    ...opts.planOptions,
-  };
-  return { desired, plan: c.computePlan(desired, snapshot, planOptions) };
-}
-
-export function readPlanFile(path: string): Plan {
-  let plan: Plan;
-  try {
-    plan = JSON.parse(readFileSync(path, 'utf8')) as Plan;
-  } catch (error) {
-    throw new FlowError(`${path}: cannot read the plan file: ${(error as Error).message}`);
-  }
-  if (plan.formatVersion !== 'kubeone.plan/v1' || !Array.isArray(plan.actions)) throw new FlowError(`${path}: not a kubeone plan (formatVersion kubeone.plan/v1)`);
-  return plan;
-}
-
 /** The host that holds the lock: the leader, else the first reachable control plane. */
-export function lockHost(loaded: LoadedCluster, snapshot: Snapshot): string {
-  const leader = snapshot.state.kube?.leader;
+export function lockHost(loaded: LoadedCluster, snapshot: Snapshot, desired: DesiredState = computeDesired(loaded, null)): string {
+  const leader = leaderOf(desired, snapshot);
   if (leader) return leader;
   const cp = loaded.hosts.find((h) => h.role === 'controlPlane' && snapshot.state.hosts.find((f) => f.name === h.name)?.reachable);
   if (!cp) throw new FlowError('no reachable control-plane host to hold the cluster lock');
@@ -118,51 +80,43 @@ function describeSummary(s: ExecuteSummary): string {
 
 export async function runApplyFlow(c: Collaborators, ui: FlowUi, opts: FlowOptions): Promise<ExecuteSummary | null> {
   const loaded = await c.loadCluster(opts.manifestPath, opts.credentialsPath);
+  // A saved plan is checked before anything else: a malformed one is refused before any connection.
+  const saved = opts.planFile ? readPlanFile(opts.planFile) : null;
   const pool = c.createPool(loaded);
   try {
-    return await applyWithPool(c, ui, opts, loaded, pool);
+    return await applyWithPool(c, ui, opts, loaded, pool, saved);
   } finally {
     await pool.closeAll();
   }
 }
 
-async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, loaded: LoadedCluster, pool: TransportPool) {
+async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, loaded: LoadedCluster, pool: TransportPool, saved: Plan | null) {
   const snapshot = await c.probe(loaded, pool);
-  let { desired, plan } = await planFor(c, loaded, snapshot, opts);
-  if (opts.planFile) {
-    const saved = readPlanFile(opts.planFile);
-    if (saved.snapshotHash !== snapshot.hash) {
-      throw new FlowError(
-        `stale plan: ${opts.planFile} was computed from snapshot ${saved.snapshotHash.slice(0, 12)}, the hosts are now at ${snapshot.hash.slice(0, 12)}; run \`kubeone plan\` again`,
-      );
-    }
-    if (saved.manifestHash !== desired.manifestHash) {
-      throw new FlowError(`stale plan: ${opts.planFile} was computed from a different manifest; run \`kubeone plan\` again`);
-    }
-    plan = saved;
-  }
+  const { desired, plan } = await planFor(c, loaded, snapshot, opts);
+  // What runs is always the plan computed now; a saved plan only confirms it, action for action.
+  if (saved) verifySavedPlan(saved, plan, opts.planFile!);
   if (plan.refusals.length > 0) {
     throw new FlowError(
       ['the plan refuses to proceed:', ...plan.refusals.map((r) => `  ${r.rule}${r.hosts.length ? ` (${r.hosts.join(', ')})` : ''}: ${r.message}\n    hint: ${r.hint}`)].join('\n'),
     );
   }
-  const { actions, repairs } = actionsWithRepairs(plan, desired.cluster, snapshot);
+  const actions = plan.actions;
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
-    const leader = snapshot.state.kube?.leader;
+    const leader = leaderOf(desired, snapshot);
     if (opts.backupPath && leader && !opts.reset) {
       await backupPki(await transportFor(loaded, pool)(leader), opts.backupPath);
       ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
     }
     return null;
   }
-  ui.showPlan(plan, repairs);
+  ui.showPlan(plan);
   if (!opts.yes && !(await ui.confirm('Do you want to perform these actions? Only "yes" is accepted'))) {
     throw new FlowError('apply cancelled', 1);
   }
 
   const transport = transportFor(loaded, pool, snapshot);
-  const lockOn = await transport(lockHost(loaded, snapshot));
+  const lockOn = await transport(lockHost(loaded, snapshot, desired));
   const lock = await acquireLock(lockOn, newLockInfo(opts.command));
   if (lock.info.takenOverFrom) ui.info(`Took over lock ${lock.info.takenOverFrom}: its run (same user, this machine) is no longer running.`);
   let summary: ExecuteSummary;
@@ -172,7 +126,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
     summary = await execute(actions, ctx.options);
     if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
     if (opts.backupPath && summary.failed.length === 0 && !opts.reset) {
-      const leader = ctx.deps.leader.name ?? snapshot.state.kube?.leader ?? lockOn.host;
+      const leader = ctx.deps.leader ?? lockOn.host;
       await backupPki(await transport(leader), opts.backupPath);
       ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
     }
@@ -187,7 +141,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   // Verify: a fresh probe must plan nothing.
   const after = await c.probe(loaded, pool);
   const again = await planFor(c, loaded, after, opts);
-  const residue = actionsWithRepairs(again.plan, again.desired.cluster, after).actions;
+  const residue = again.plan.actions;
   if (residue.length > 0) {
     throw new FlowError(
       ['apply finished but the cluster still differs from the manifest:', ...residue.map((a) => `  ${a.change} ${a.title}: ${a.reason}`)].join('\n'),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { computeDesired } from '../desired/index.js';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import type { HostFacts, NodeFacts, Snapshot } from '../snapshot/types.js';
 import { effectStillVisible } from './effects.js';
 import { step } from './testing/plan-builder.js';
@@ -33,8 +33,8 @@ describe('effectStillVisible (resume decisions)', () => {
     ['drain: someone uncordoned it', step('node.drain', 'worker-1', { node: 'worker-1' }), snap({}, [{ unschedulable: false }]), false],
     ['binaries at the version', step('host.binaries.install', 'worker-1', { version: '1.35.1', components: ['kubeadm'] }), snap({ kubeadm: { version: '1.35.1' } }), true],
     ['binaries rolled back', step('host.binaries.install', 'worker-1', { version: '1.35.1', components: ['kubelet'] }), snap({ kubelet: { version: '1.34.3' } as HostFacts['kubelet'] }), false],
-    ['join: kubelet.conf present', step('kubeadm.join', 'worker-1'), snap({ kubelet: { kubeconfig: true } as HostFacts['kubelet'] }), true],
-    ['join: host was wiped', step('kubeadm.join', 'worker-1'), snap({ kubelet: { kubeconfig: false } as HostFacts['kubelet'] }), false],
+    ['join: kubelet.conf present', step('kubeadm.join', 'worker-1', { controlPlane: false, version: '1.35.1' }), snap({ kubelet: { kubeconfig: true } as HostFacts['kubelet'] }), true],
+    ['join: host was wiped', step('kubeadm.join', 'worker-1', { controlPlane: false, version: '1.35.1' }), snap({ kubelet: { kubeconfig: false } as HostFacts['kubelet'] }), false],
     ['kubelet files drifted since', step('host.kubelet.configure', 'worker-1'), snap({ managedFiles: {} }), false],
     ['config uploads: trust the journal', step('kubeadm.config.render', 'worker-1'), snap({}), true],
   ];

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { SshError } from '../ssh/types.js';
 import { execute } from './engine.js';
+import { handlers } from './testing/handlers.js';
 import { action, step } from './testing/plan-builder.js';
-import type { Clock, ExecutorEvent, OpRegistry, StepContext } from './types.js';
+import type { Clock, ExecutorEvent, StepContext } from './types.js';
 
 const instantClock: Clock = { now: () => new Date(), sleep: async () => undefined };
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -30,7 +31,7 @@ describe('executor engine', () => {
       action('b', { dependsOn: ['a'], steps: [step('host.prerequisites', 'h2')] }),
       action('a', { steps: [step('host.prerequisites', 'h1')] }),
     ];
-    const s = await execute(plan, { runId: 'r', ops: { 'host.prerequisites': r.op }, clock: instantClock, parallelism: 5 });
+    const s = await execute(plan, { runId: 'r', ops: handlers({ 'host.prerequisites': r.op }), clock: instantClock, parallelism: 5 });
     expect(r.log).to.deep.equal(['start a', 'end a', 'start b', 'end b']);
     expect(s.completed).to.deep.equal(['a', 'b']);
   });
@@ -43,7 +44,7 @@ describe('executor engine', () => {
       action('cp2', { serial: true, hosts: ['cp2'], steps: [step('kubeadm.join', 'cp2')] }),
       ...['w1', 'w2', 'w3', 'w4'].map((h) => action(h, { hosts: [h], steps: [step('host.prerequisites', h)] })),
     ];
-    const s = await execute(plan, { runId: 'r', ops: { 'kubeadm.join': cp.op, 'host.prerequisites': w.op }, clock: instantClock, parallelism: 2 });
+    const s = await execute(plan, { runId: 'r', ops: handlers({ 'kubeadm.join': cp.op, 'host.prerequisites': w.op }), clock: instantClock, parallelism: 2 });
     expect(cp.max()).to.equal(1);
     expect(w.max()).to.equal(2);
     expect(s.completed).to.have.length(6);
@@ -52,18 +53,18 @@ describe('executor engine', () => {
   it('never runs two actions on the same host at once', async () => {
     const r = recorder();
     const plan = ['x', 'y', 'z'].map((id) => action(id, { hosts: ['same'], steps: [step('host.prerequisites', 'same')] }));
-    await execute(plan, { runId: 'r', ops: { 'host.prerequisites': r.op }, clock: instantClock, parallelism: 3 });
+    await execute(plan, { runId: 'r', ops: handlers({ 'host.prerequisites': r.op }), clock: instantClock, parallelism: 3 });
     expect(r.max()).to.equal(1);
   });
 
   it('a permanent failure blocks dependents only; independent actions finish; the summary says what remains', async () => {
     const ran: string[] = [];
-    const ops: OpRegistry = {
+    const ops = handlers({
       'host.prerequisites': async (ctx) => {
         ran.push(ctx.action.id);
         if (ctx.action.id === 'bad') throw new SshError('w1', 'commandFailed', 'script exited 1');
       },
-    };
+    });
     const plan = [
       action('bad', { hosts: ['w1'], steps: [step('host.prerequisites', 'w1')] }),
       action('after-bad', { dependsOn: ['bad'], steps: [step('host.prerequisites', 'w1')] }),
@@ -86,11 +87,11 @@ describe('executor engine', () => {
     let calls = 0;
     const delays: number[] = [];
     const clock: Clock = { now: () => new Date(), sleep: async (ms) => void delays.push(ms) };
-    const ops: OpRegistry = {
+    const ops = handlers({
       'host.prerequisites': async () => {
         if (++calls < 3) throw new SshError('w1', 'unreachable', 'connection lost');
       },
-    };
+    });
     const events: ExecutorEvent[] = [];
     const s = await execute([action('a', { steps: [step('host.prerequisites', 'w1')] })], {
       runId: 'r',
@@ -107,12 +108,12 @@ describe('executor engine', () => {
 
   it('gives up on a transient failure after the last attempt', async () => {
     let calls = 0;
-    const ops: OpRegistry = {
+    const ops = handlers({
       'host.prerequisites': async () => {
         calls++;
         throw new SshError('w1', 'timeout', 'timed out');
       },
-    };
+    });
     const s = await execute([action('a', { steps: [step('host.prerequisites', 'w1')] })], {
       runId: 'r',
       ops,
@@ -125,10 +126,10 @@ describe('executor engine', () => {
 
   it('skips steps the skip decider reports done, and runs the rest', async () => {
     const ran: string[] = [];
-    const ops: OpRegistry = {
+    const ops = handlers({
       'node.drain': async (ctx) => void ran.push(ctx.step.id),
       'node.uncordon': async (ctx) => void ran.push(ctx.step.id),
-    };
+    });
     const plan = [action('up', { steps: [step('node.drain', 'w1'), step('node.uncordon', 'w1')] })];
     const s = await execute(plan, {
       runId: 'r',
@@ -143,12 +144,12 @@ describe('executor engine', () => {
 
   it('sets and clears an in-flight marker around steps that change a host, and redacts secrets', async () => {
     const markers: string[] = [];
-    const ops: OpRegistry = {
+    const ops = handlers({
       'kubeadm.join': async () => {
         throw new Error('join failed with token abcdef.0123456789abcdef');
       },
       'node.waitReady': async () => undefined,
-    };
+    });
     const events: ExecutorEvent[] = [];
     await execute(
       [action('j', { steps: [step('node.waitReady', 'w1'), step('kubeadm.join', 'w1')] })],
@@ -168,11 +169,11 @@ describe('executor engine', () => {
 
   it('stops starting actions when cancelled and reports them as not started', async () => {
     const controller = new AbortController();
-    const ops: OpRegistry = {
+    const ops = handlers({
       'host.prerequisites': async (ctx) => {
         if (ctx.action.id === 'first') controller.abort();
       },
-    };
+    });
     const plan = [
       action('first', { serial: true, steps: [step('host.prerequisites', 'a')] }),
       action('second', { serial: true, dependsOn: ['first'], steps: [step('host.prerequisites', 'b')] }),

@@ -2,13 +2,16 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { execute } from './engine.js';
-import { JournalWriter, journalListener, journalPath, readJournal } from './journal.js';
-import { interruptedActions, nodeOfStep, nodesLeftCordoned, uncordonRepairs } from './resume.js';
-import { journalSkipDecider } from './effects.js';
-import { action, step } from './testing/plan-builder.js';
+import { JournalWriter, journalPath, readJournal } from '../journal/journal.js';
+import { interruptedActions, nodesLeftCordoned } from '../journal/resume.js';
+import { cordonEffectOf, nodeOfStep } from '../ops/registry.js';
 import type { Action } from '../plan/types.js';
-import type { OpRegistry } from './types.js';
+import { journalSkipDecider } from './effects.js';
+import { execute } from './engine.js';
+import { journalListener } from './journal-listener.js';
+import { handlers } from './testing/handlers.js';
+import { action, step } from './testing/plan-builder.js';
+import type { StepHandlers } from './types.js';
 
 const clock = { now: () => new Date(), sleep: async () => undefined };
 
@@ -25,7 +28,7 @@ function upgradeWorker(): Action {
   });
 }
 
-function journaled(dir: string, ops: OpRegistry, plan: Action[], runId: string, skip?: ReturnType<typeof journalSkipDecider>) {
+function journaled(dir: string, ops: StepHandlers, plan: Action[], runId: string, skip?: ReturnType<typeof journalSkipDecider>) {
   const writer = new JournalWriter(join(dir, 'journal.jsonl'));
   const steps = new Map(plan.flatMap((a) => a.steps.map((s) => [`${a.id}/${s.id}`, s] as const)));
   const listener = journalListener(writer, 'plan-hash', (a, s) => nodeOfStep(steps.get(`${a}/${s}`)!));
@@ -42,13 +45,17 @@ describe('journal and resume', () => {
     const ran: string[] = [];
     // Run 1 dies in the middle of kubeadm.upgrade.node (a thrown error stands for the crash;
     // then we drop the failure records to look exactly like SIGKILL: started, never finished).
-    const crashing: OpRegistry = {};
-    for (const s of upgradeWorker().steps) {
-      crashing[s.op] = async (ctx) => {
-        if (ctx.step.op === 'kubeadm.upgrade.node') throw new Error('killed');
-        ran.push(`run1 ${ctx.step.id}`);
-      };
-    }
+    const crashing = handlers(
+      Object.fromEntries(
+        upgradeWorker().steps.map((s) => [
+          s.op,
+          async (ctx: { step: { op: string; id: string } }) => {
+            if (ctx.step.op === 'kubeadm.upgrade.node') throw new Error('killed');
+            ran.push(`run1 ${ctx.step.id}`);
+          },
+        ]),
+      ),
+    );
     await journaled(dir, crashing, [upgradeWorker()], 'run1');
     const path = join(dir, 'journal.jsonl');
     const kept = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.includes('"failed"'));
@@ -60,18 +67,17 @@ describe('journal and resume', () => {
     const entry = interrupted.get('upgrade-worker:w1:1.36.0')!;
     expect([...entry.finishedSteps]).to.deep.equal(['node.cordon', 'node.drain', 'host.binaries.install:kubeadm']);
     expect(entry.inFlightStep).to.equal('kubeadm.upgrade.node');
-    expect(nodesLeftCordoned(records)).to.deep.equal(['w1']);
+    expect(nodesLeftCordoned(records, cordonEffectOf)).to.deep.equal(['w1']);
 
     // Run 2: the node is still cordoned (effect visible), kubeadm binary already at version.
-    const ops: OpRegistry = {};
-    for (const s of upgradeWorker().steps) ops[s.op] = async (ctx) => void ran.push(`run2 ${ctx.step.id}`);
+    const ops = handlers(Object.fromEntries(upgradeWorker().steps.map((s) => [s.op, async (ctx: { step: { id: string } }) => void ran.push(`run2 ${ctx.step.id}`)])));
     const skip = journalSkipDecider(interrupted, () => true);
     const summary = await journaled(dir, ops, [upgradeWorker()], 'run2', skip);
     expect(ran.filter((r) => r.startsWith('run2'))).to.deep.equal(['run2 kubeadm.upgrade.node', 'run2 node.uncordon']);
     expect(summary.stepsSkipped).to.equal(3);
     const after = readJournal(path);
     expect(interruptedActions(after).size).to.equal(0);
-    expect(nodesLeftCordoned(after)).to.deep.equal([]);
+    expect(nodesLeftCordoned(after, cordonEffectOf)).to.deep.equal([]);
   });
 
   it('a verified checkpoint ends every older interruption and cordon record', () => {
@@ -80,7 +86,7 @@ describe('journal and resume', () => {
       { ts: 't', runId: 'r2', actionId: '*', stepId: '', event: 'finished' as const },
     ];
     expect(interruptedActions(records).size).to.equal(0);
-    expect(nodesLeftCordoned(records)).to.deep.equal([]);
+    expect(nodesLeftCordoned(records, cordonEffectOf)).to.deep.equal([]);
     expect(interruptedActions(records.slice(0, 1)).size).to.equal(1);
   });
 
@@ -95,16 +101,5 @@ describe('journal and resume', () => {
     expect(await skip2(a, a.steps[0]!)).to.be.a('string');
   });
 
-  it('adds an uncordon repair for a node left cordoned that the plan does not uncordon', () => {
-    const records = [
-      { ts: 't', runId: 'r1', actionId: 'upgrade-worker:w1', stepId: 'node.drain', op: 'node.drain', event: 'finished' as const, node: 'w1' },
-      { ts: 't', runId: 'r1', actionId: 'upgrade-worker:w2', stepId: 'node.drain', op: 'node.drain', event: 'finished' as const, node: 'w2' },
-    ];
-    const repairs = uncordonRepairs(records, [upgradeWorker()], () => true, (n) => n);
-    // w1 is uncordoned by the planned action; w2 gets a repair.
-    expect(repairs.map((r) => r.id)).to.deep.equal(['uncordon-repair:w2']);
-    expect(repairs[0]!.steps[0]).to.include({ op: 'node.uncordon', host: 'w2' });
-    expect(uncordonRepairs(records, [], () => false, (n) => n)).to.deep.equal([]);
-  });
 });
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { backupPki } from './pki-backup.js';
-import { FakeTransport } from './testing/fake-transport.js';
-import { SHARED_PKI } from './ops/kubeadm-ops.js';
+import { FakeTransport } from '../ops/testing/fake-transport.js';
+import { SHARED_PKI } from '../ops/pki.js';
 
 describe('PKI backup', () => {
   it('writes a 0600 tar.gz of the CA material that tar can read back', async () => {

@@ -3,7 +3,7 @@
 import { writeFileSync, chmodSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { HostTransport } from '../ssh/types.js';
-import { SHARED_PKI } from './ops/kubeadm-ops.js';
+import { SHARED_PKI } from '../ops/pki.js';
 
 function header(name: string, size: number, mtime: number): Buffer {
   const h = Buffer.alloc(512, 0);

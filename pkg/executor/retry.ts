@@ -1,6 +1,8 @@
-// Transient vs permanent failures, and backoff. Transient: the SSH connection dropped or
-// timed out, the API was briefly unavailable. Everything else (a script exiting non-zero,
-// a 4xx) is permanent: retrying would not change the answer.
+// The one retry layer: transient vs permanent failures, and backoff. Transient: the SSH
+// connection dropped or timed out, the API was briefly unavailable, or an op says so
+// (pkg/ops/errors.ts: TransientError, e.g. kubeadm init failing halfway). Everything else (a
+// script exiting non-zero, a 4xx, a PreconditionError) is permanent: retrying would not
+// change the answer. Ops never retry on their own.
 import { redactText as redactKnown, SecretSet } from '../log/redact.js';
 import { SshError } from '../ssh/types.js';
 import type { Clock, RetryPolicy } from './types.js';
@@ -30,6 +32,27 @@ export function isTransient(error: unknown): boolean {
 
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (attempt - 1));
+}
+
+/** Runs `attempt` until it succeeds, fails permanently, the attempts are used up or the run is cancelled. */
+export async function withRetry(
+  policy: RetryPolicy,
+  clock: Clock,
+  signal: AbortSignal,
+  attempt: () => Promise<void>,
+  onRetry: (failedAttempt: number, delayMs: number, error: unknown) => void,
+): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      if (signal.aborted || n >= policy.attempts || !isTransient(error)) throw error;
+      const delayMs = backoffDelay(policy, n);
+      onRetry(n, delayMs, error);
+      await clock.sleep(delayMs, signal);
+    }
+  }
 }
 
 export const systemClock: Clock = {

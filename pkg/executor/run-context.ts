@@ -1,22 +1,27 @@
 // Builds everything one execution needs around a plan: op dependencies (lazy tunnelled
-// Kubernetes client), the journal listener, resume decisions and in-flight markers.
+// Kubernetes client), a handler per op from the op registry, the journal listener, resume
+// decisions and in-flight markers.
 import { randomUUID } from 'node:crypto';
 import type { LoadedCluster } from '../api/types.js';
 import { hostNamed } from '../api/former-host.js';
+import { journalPath, JournalWriter, readJournal } from '../journal/journal.js';
+import { interruptedActions } from '../journal/resume.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
+import type { OpDeps } from '../ops/context.js';
+import { PreconditionError } from '../ops/errors.js';
+import { clientNodeKubeApi, type KubeApi } from '../ops/kube-api.js';
+import { nodeOfStep, OPS, STEP_OPS } from '../ops/registry.js';
+import type { OpDefinition } from '../ops/types.js';
+import { leaderOf } from '../plan/context.js';
 import type { Action, DesiredState, Plan } from '../plan/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { HostTransport } from '../ssh/types.js';
-import type { Collaborators, TransportPool } from './collaborators.js';
+import type { Collaborators, TransportPool } from '../pipeline/collaborators.js';
 import { effectStillVisible, journalSkipDecider } from './effects.js';
 import { transportMarkers } from './inflight.js';
-import { JournalWriter, journalListener, journalPath, readJournal } from './journal.js';
-import type { OpDeps } from './ops/context.js';
-import { createOps } from './ops/index.js';
-import { type KubeApi, clientNodeKubeApi } from './ops/kube-api.js';
-import { interruptedActions, nodeOfStep, uncordonRepairs } from './resume.js';
+import { journalListener } from './journal-listener.js';
 import { systemClock } from './retry.js';
-import type { ExecuteOptions, Listener, RetryPolicy } from './types.js';
+import type { ExecuteOptions, Listener, RetryPolicy, StepContext, StepHandlers } from './types.js';
 
 /** Connections by host name: manifest hosts, and the former hosts the snapshot's probe reached. */
 export function transportFor(loaded: LoadedCluster, pool: TransportPool, snapshot?: Snapshot): (host: string) => Promise<HostTransport> {
@@ -27,17 +32,15 @@ export function transportFor(loaded: LoadedCluster, pool: TransportPool, snapsho
   };
 }
 
-/** The plan's actions plus uncordon repairs for nodes an interrupted run left cordoned. */
-export function actionsWithRepairs(plan: Plan, loaded: LoadedCluster, snapshot: Snapshot): { actions: Action[]; repairs: Action[] } {
-  const records = readJournal(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
-  const nodes = snapshot.state.kube?.nodes ?? [];
-  const repairs = uncordonRepairs(
-    records,
-    plan.actions,
-    (node) => nodes.some((n) => (n.name === node || n.host === node) && n.unschedulable),
-    (node) => loaded.hosts.find((h) => h.name === node || h.config.hostname === node)?.name,
+/** A handler per op: the op's definition run with the run's dependencies and the step's params. */
+export function opHandlers(deps: OpDeps): StepHandlers {
+  const handlers = Object.fromEntries(
+    STEP_OPS.map((op) => {
+      const definition = OPS[op] as OpDefinition<unknown>;
+      return [op, (ctx: StepContext) => definition.run({ deps, step: ctx.step, action: ctx.action, runId: ctx.runId, signal: ctx.signal }, ctx.step.params)];
+    }),
   );
-  return { actions: [...repairs, ...plan.actions], repairs };
+  return handlers as StepHandlers;
 }
 
 export interface RunContext {
@@ -53,7 +56,7 @@ export function buildRunContext(args: {
   plan: Plan;
   actions: Action[];
   pool: TransportPool;
-  collaborators: Collaborators;
+  collaborators: Pick<Collaborators, 'createTunnelledKubeConfig' | 'addons'>;
   parallelism: number;
   listeners: Listener[];
   signal: AbortSignal;
@@ -62,8 +65,19 @@ export function buildRunContext(args: {
   const { loaded, snapshot, desired, plan, actions, pool, collaborators } = args;
   const transport = transportFor(loaded, pool, snapshot);
   const secrets = new Set<string>();
-  const leader = { name: null as string | null };
-  let cached: { leader: string; kubeConfig: unknown; api: KubeApi } | null = null;
+  const leader = leaderOf(desired, snapshot);
+  let cached: { kubeConfig: unknown; api: KubeApi } | null = null;
+  async function client() {
+    if (cached) return cached;
+    if (!leader) throw new PreconditionError('no control plane to reach the Kubernetes API through');
+    const t = await transport(leader);
+    const adminConf = (await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8');
+    const host = loaded.hosts.find((h) => h.name === leader)!;
+    // The leader's own apiserver, at the port it binds (not the load balancer's apiEndpoint.port).
+    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, host.config.privateAddress || host.config.publicAddress || '127.0.0.1', APISERVER_BIND_PORT);
+    cached = { kubeConfig, api: clientNodeKubeApi(kubeConfig as import('@kubernetes/client-node').KubeConfig) };
+    return cached;
+  }
   const deps: OpDeps = {
     loaded,
     snapshot,
@@ -76,17 +90,6 @@ export function buildRunContext(args: {
     kubeConfig: async () => (await client()).kubeConfig,
     kube: async () => (await client()).api,
   };
-  async function client() {
-    const name = leader.name ?? snapshot.state.kube?.leader ?? loaded.hosts.find((h) => h.role === 'controlPlane')!.name;
-    if (cached?.leader === name) return cached;
-    const t = await transport(name);
-    const adminConf = (await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8');
-    const host = loaded.hosts.find((h) => h.name === name)!;
-    // The leader's own apiserver, at the port it binds (not the load balancer's apiEndpoint.port).
-    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, host.config.privateAddress || host.config.publicAddress || '127.0.0.1', APISERVER_BIND_PORT);
-    cached = { leader: name, kubeConfig, api: clientNodeKubeApi(kubeConfig as import('@kubernetes/client-node').KubeConfig) };
-    return cached;
-  }
 
   const path = journalPath(loaded.baseDir, loaded.cluster.name ?? 'default');
   const interrupted = interruptedActions(readJournal(path));
@@ -99,7 +102,7 @@ export function buildRunContext(args: {
   const options: ExecuteOptions = {
     runId: randomUUID(),
     parallelism: args.parallelism,
-    ops: createOps(deps),
+    ops: opHandlers(deps),
     listeners: [journal, ...args.listeners],
     markers: transportMarkers(transport),
     skip: journalSkipDecider(interrupted, (step) => effectStillVisible(step, snapshot, desired)),

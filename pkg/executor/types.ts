@@ -1,6 +1,9 @@
 // The executor's vocabulary: events it emits (it never prints), the handler each step op
 // maps to, and the result summary. Listeners (journal, TTY view, JSON view) consume events.
+import type { Clock } from '../ops/context.js';
 import type { Action, Step, StepOp } from '../plan/types.js';
+
+export type { Clock };
 
 export type ExecutorEventType =
   | 'run-started'
@@ -50,8 +53,9 @@ export interface StepContext {
   signal: AbortSignal;
 }
 
-export type OpHandler = (ctx: StepContext) => Promise<void>;
-export type OpRegistry = Partial<Record<StepOp, OpHandler>>;
+export type StepHandler = (ctx: StepContext) => Promise<void>;
+/** One handler per op: complete, like the op registry it is built from (run-context.ts). */
+export type StepHandlers = { readonly [Op in StepOp]: StepHandler };
 
 export interface RetryPolicy {
   /** Total attempts for a transient failure (1 = no retry). */
@@ -62,11 +66,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 2000, factor: 2, maxDelayMs: 30000 };
-
-export interface Clock {
-  now(): Date;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
 
 /** Marks the host a step changes while it runs (/var/lib/kubeone/inflight.json). */
 export interface InflightMarkers {
@@ -81,7 +80,7 @@ export interface ExecuteOptions {
   runId: string;
   /** Non-serial (worker) actions running at once (default 1). */
   parallelism?: number;
-  ops: OpRegistry;
+  ops: StepHandlers;
   listeners?: Listener[];
   retry?: RetryPolicy;
   clock?: Clock;
@@ -110,17 +109,4 @@ export interface ExecuteSummary {
   stepsRun: number;
   stepsSkipped: number;
   durationMs: number;
-}
-
-export class StepError extends Error {
-  constructor(
-    readonly actionId: string,
-    readonly stepId: string,
-    readonly host: string | undefined,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StepError';
-  }
 }

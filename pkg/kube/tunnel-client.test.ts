@@ -11,7 +11,7 @@ import path from 'node:path';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { expect } from 'chai';
 
-import { LocalSshd, sshdAvailable } from '../ssh/local-sshd.test-helper.js';
+import { LocalSshd, sshdAvailable } from '../ssh/testing/local-sshd.js';
 import { createSshPool } from '../ssh/pool.js';
 import type { HostTransport } from '../ssh/types.js';
 import { createTunnelledKubeConfig } from './tunnel-client.js';

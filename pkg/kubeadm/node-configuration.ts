@@ -27,7 +27,7 @@ function taintsOf(host: ResolvedHost): Taint[] {
 }
 
 /** The name the node registers under: the manifest's hostname (or the one detected on the machine), else the host's name. */
-function nodeNameOf(host: ResolvedHost): string {
+export function nodeNameOf(host: ResolvedHost): string {
   return host.config.hostname || host.name;
 }
 

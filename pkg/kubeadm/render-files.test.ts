@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { expect } from 'chai';
-import { expectGolden } from '../scripts/golden.js';
-import { fixtureCluster } from '../scripts/fixtures.js';
+import { expectGolden } from '../scripts/testing/golden.js';
+import { fixtureCluster } from '../scripts/testing/fixtures.js';
 import { renderInitFile, renderJoinFile, renderKubeletConfigFile } from './render-files.js';
 import { clusterDnsIp } from './network.js';
 import { renderKubeletFlags } from '../scripts/kubelet-files.js';

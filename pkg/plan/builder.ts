@@ -1,29 +1,54 @@
-// Collects actions, refusals and warnings while the action modules run, then resolves
-// dependencies on refused work and emits a deterministic topological order.
-import type { Action, Refusal, RefusalRule } from './types.js';
-
-export type NewAction = Omit<Action, 'dependsOn'> & { dependsOn?: string[] };
+// Collects actions, refusals and warnings while the stages run, then resolves dependencies
+// on refused work and emits a deterministic topological order.
+import type { ActionDraft, KindDeclaration } from './kind.js';
+import type { Action, ActionKind, Refusal, RefusalRule } from './types.js';
 
 export class PlanBuilder {
   private readonly actions = new Map<string, Action>();
   private readonly insertion: string[] = [];
+  private readonly byKind = new Map<string, Action[]>();
+  private readonly byKindAndHost = new Map<string, Action[]>();
   /** Ids of actions that would be needed but are refused, with the refusal's rule. */
   private readonly blocked = new Map<string, string>();
   readonly refusals: Refusal[] = [];
   readonly warnings: string[] = [];
 
-  add(action: NewAction): Action {
-    if (this.actions.has(action.id)) throw new Error(`planner bug: duplicate action id ${action.id}`);
-    // The caller hands the object over: no copy (plans over thousands of hosts are allocation-bound).
-    const full = action as Action;
-    full.dependsOn = unique(action.dependsOn ?? []);
-    this.actions.set(full.id, full);
-    this.insertion.push(full.id);
-    return full;
+  /**
+   * Completes a stage's draft from its kind's declaration and adds it. Dependencies on ids
+   * that are neither planned nor refused yet are dropped: a stage waits only for work that
+   * earlier stages (or its own earlier drafts) planned.
+   */
+  add(draft: ActionDraft, declaration: KindDeclaration, onControlPlane: (host: string) => boolean): Action {
+    if (!draft.id.startsWith(`${draft.kind}:`)) throw new Error(`planner bug: action id ${draft.id} does not start with its kind ${draft.kind}`);
+    if (this.actions.has(draft.id)) throw new Error(`planner bug: duplicate action id ${draft.id}`);
+    const serial = declaration.serial === 'on-control-planes' ? draft.hosts.some(onControlPlane) : declaration.serial;
+    // The draft is handed over: no copy (plans over thousands of hosts are allocation-bound).
+    const action = draft as unknown as Action;
+    action.kind = draft.kind as ActionKind;
+    action.change = draft.change ?? declaration.change;
+    action.dependsOn = this.deps(...unique(draft.dependsOn ?? []));
+    action.disruptive = draft.disruptive ?? declaration.disruptive;
+    action.serial = draft.serial ?? serial;
+    this.actions.set(action.id, action);
+    this.insertion.push(action.id);
+    push(this.byKind, action.kind, action);
+    for (const host of action.hosts) push(this.byKindAndHost, `${action.kind}\u0000${host}`, action);
+    return action;
   }
 
+  /** A planned (not refused) action. */
   get(id: string): Action | undefined {
     return this.actions.get(id);
+  }
+
+  /** Every planned action so far, in the order they were added. */
+  all(): Action[] {
+    return this.insertion.flatMap((id) => this.actions.get(id) ?? []);
+  }
+
+  /** Planned actions of a kind (on one host), in the order they were added. */
+  planned(kind: ActionKind, host?: string): readonly Action[] {
+    return (host === undefined ? this.byKind.get(kind) : this.byKindAndHost.get(`${kind}\u0000${host}`)) ?? [];
   }
 
   /** Planned or refused: something a later action must wait for (or be refused with). */
@@ -103,6 +128,12 @@ export class PlanBuilder {
     if (out.length !== ids.length) throw new Error('planner bug: dependency cycle between actions');
     return out;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function unique(ids: string[]): string[] {

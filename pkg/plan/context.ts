@@ -1,8 +1,12 @@
 // The planner's view of one (desired, snapshot, options) triple, computed once and shared
-// by every action module.
+// by every stage: host views, who is in the cluster and who must join or leave, the leader,
+// and the mode the plan is made in.
+import { type FileGroup, fileGroupOf } from '../desired/file-groups.js';
 import type { ClusterFacts, EtcdMemberFacts, HostFacts, NodeFacts, Snapshot } from '../snapshot/types.js';
 import { PlanBuilder } from './builder.js';
 import { deriveHostView, type HostView } from './host-state.js';
+import type { PlanMode } from './kind.js';
+import { analyzeMembership, EtcdQuorum, type Membership } from './membership.js';
 import type { DesiredState, PlanOptions } from './types.js';
 import { stripV } from './host-state.js';
 
@@ -24,6 +28,12 @@ export interface PlanContext {
   clusterExists: boolean;
   /** The control plane the cluster-level steps run against; null when none can be found. */
   leader: HostView | null;
+  mode: PlanMode;
+  membership: Membership;
+  /** Hosts that join (or rejoin) the cluster in this plan. */
+  joining: ReadonlySet<string>;
+  /** Reconcile: hosts that stay in the cluster as they are (joined, with a Node, not dead). */
+  staying: HostView[];
   b: PlanBuilder;
 }
 
@@ -53,10 +63,10 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
   const workers = hosts.filter((h) => h.role === 'staticWorker');
   const strayFacts = snapshot.state.hosts.filter((f) => !byName.has(f.name));
   const clusterExists = kube !== null || controlPlanes.some((h) => h.cpInitialized);
-  const b = new PlanBuilder();
   const version = stripV(desired.cluster.cluster.versions?.kubernetes ?? '');
   if (version === '') throw new Error('versions.kubernetes: missing (the planner needs the defaulted manifest)');
-  return {
+  const leader = chooseLeader(kube, controlPlanes, clusterExists);
+  const ctx: PlanContext = {
     desired,
     snapshot,
     options,
@@ -68,9 +78,33 @@ export function buildContext(desired: DesiredState, snapshot: Snapshot, options:
     workers,
     strayFacts,
     clusterExists,
-    leader: chooseLeader(kube, controlPlanes, clusterExists),
-    b,
+    leader,
+    mode: 'create',
+    membership: { joins: [], strays: [], etcdMembers: 0, etcdHealthy: 0 },
+    joining: new Set(),
+    staying: [],
+    b: new PlanBuilder(),
   };
+  ctx.membership = analyzeMembership(ctx);
+  ctx.joining = new Set(ctx.membership.joins.map((j) => j.host.name));
+  ctx.staying = hosts.filter((h) => !ctx.joining.has(h.name) && h.node !== undefined && !h.dead);
+  ctx.mode = modeOf(ctx);
+  return ctx;
+}
+
+function modeOf(ctx: PlanContext): PlanMode {
+  if (ctx.options.reset) return 'reset';
+  if (!ctx.clusterExists) return ctx.leader ? 'create' : 'degraded';
+  const quorum = new EtcdQuorum(ctx.membership.etcdMembers, ctx.membership.etcdHealthy);
+  return ctx.leader === null || quorum.lost ? 'degraded' : 'reconcile';
+}
+
+/**
+ * The control plane cluster-level steps run against, as the planner chooses it (see
+ * chooseLeader); null when none can be found. The executor acts through the same host.
+ */
+export function leaderOf(desired: DesiredState, snapshot: Snapshot): string | null {
+  return buildContext(desired, snapshot, { now: '' }).leader?.name ?? null;
 }
 
 /** Built on first use: the probe normally matched everything already. */
@@ -105,25 +139,14 @@ function chooseLeader(kube: ClusterFacts | null, cps: HostView[], clusterExists:
   return cps.find((h) => h.cpInitialized && h.reachable && !h.dead && h.node?.ready) ?? null;
 }
 
-export const CONTAINERD_PREFIX = '/etc/containerd/';
-
-/** What host.containerd.configure writes: /etc/containerd, containerd's drop-ins, the proxy environment file. */
-export function isContainerdPath(path: string): boolean {
-  return path.startsWith(CONTAINERD_PREFIX) || path.startsWith('/etc/systemd/system/containerd.service.d/') || path === '/etc/kubeone/proxy.env';
-}
-
-export function isKubeletPath(path: string): boolean {
-  return path.startsWith('/var/lib/kubelet/') || path.startsWith('/etc/systemd/system/kubelet');
-}
-
 /** Managed files whose desired hash differs from (or is missing in) the host's observed ones. */
-export function driftedFiles(ctx: PlanContext, host: HostView, match: (path: string) => boolean): string[] {
+export function driftedFiles(ctx: PlanContext, host: HostView, group: FileGroup): string[] {
   const desired = ctx.desired.managedFiles[host.name];
   if (!desired) return [];
   const observed = host.facts?.managedFiles ?? {};
   const drifted: string[] = [];
   for (const path in desired) {
-    if (!match(path)) continue;
+    if (fileGroupOf(path) !== group) continue;
     const seen = observed[path];
     if (!seen || !seen.exists || seen.sha256 !== desired[path]) drifted.push(path);
   }

@@ -1,8 +1,8 @@
 // What the planner needs to know about one desired host, derived once from the snapshot.
-import type { HostConfig, HostRole } from '../api/types.js';
+import type { HostConfig, HostRole, ResolvedHost } from '../api/types.js';
 import type { EtcdMemberFacts, HostFacts, NodeFacts } from '../snapshot/types.js';
 
-export interface HostView {
+export interface HostView extends ResolvedHost {
   name: string;
   role: HostRole;
   config: HostConfig;
@@ -27,7 +27,7 @@ export interface HostView {
 }
 
 export function deriveHostView(
-  host: { name: string; role: HostRole; config: HostConfig },
+  host: ResolvedHost,
   facts: HostFacts | undefined,
   node: NodeFacts | undefined,
   etcdMember: EtcdMemberFacts | undefined,
@@ -48,6 +48,7 @@ export function deriveHostView(
   // The etcd member is what matters for quorum: a NotReady Node alone is not a dead member.
   const dead = etcdMember !== undefined && etcdMember.healthy === false && (node === undefined || !node.ready);
   return {
+    id: host.id,
     name: host.name,
     role: host.role,
     config: host.config,

@@ -3,7 +3,7 @@
 import type { EtcdMemberFacts, HostFacts, NodeFacts } from '../snapshot/types.js';
 import type { PlanContext } from './context.js';
 import type { HostView } from './host-state.js';
-import { nodeNameOf } from './actions/steps.js';
+import { nodeNameOf } from './kinds/steps.js';
 
 export interface JoinNeed {
   host: HostView;

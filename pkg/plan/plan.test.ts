@@ -326,6 +326,38 @@ describe('computePlan', () => {
     expect(plan.actions[0].steps).to.deep.equal([{ id: 'node.uncordon', op: 'node.uncordon', host: 'w-1', description: 'uncordon node w-1', params: { node: 'w-1' } }]);
   });
 
+  it('a Node the journal says a killed run left cordoned is uncordoned, even when the plan has nothing else', () => {
+    const interrupted = { nodesLeftCordoned: ['w-1'] };
+    const cordoned = converged().editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
+    const plan = computePlan(desired(), cordoned.build(), { ...NOW, interrupted });
+    expect(ids(plan)).to.deep.equal(['uncordon-repair:w-1']);
+    expect(plan.actions[0].steps).to.deep.equal([{ id: 'node.uncordon', op: 'node.uncordon', host: 'w-1', description: 'uncordon node w-1', params: { node: 'w-1' } }]);
+    // Uncordoned since (by hand): nothing to repair.
+    expect(computePlan(desired(), converged().build(), { ...NOW, interrupted }).actions).to.deep.equal([]);
+  });
+
+  it('no uncordon repair for a Node the plan uncordons anyway (its upgrade ends with an uncordon)', () => {
+    const b = converged('1.35.1', CPS)
+      .convergedHost('w-1', 'staticWorker', { version: '1.34.3' })
+      .convergedHost('w-2', 'staticWorker', { version: '1.35.1' })
+      .editKube((k) => {
+        for (const n of k.nodes) if (n.name === 'w-1' || n.name === 'w-2') n.unschedulable = true;
+      });
+    const plan = computePlan(desired(), b.build(), { ...NOW, interrupted: { nodesLeftCordoned: ['w-1', 'w-2'] } });
+    expect(ids(plan).filter((id) => id.startsWith('uncordon-repair:'))).to.deep.equal(['uncordon-repair:w-2']);
+    expect(ids(plan)).to.include('upgrade-worker:w-1:1.35.1');
+  });
+
+  it('joins wait for a Node to register, upgrades for it to be Ready (node.waitReady params)', () => {
+    const fresh = new SnapshotBuilder().host('cp-1', 'controlPlane').host('w-1', 'staticWorker');
+    const created = computePlan(desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], workers: ['w-1'] }), fresh.build(), NOW);
+    const waits = (plan: Plan, id: string) => action(plan, id).steps.filter((s) => s.op === 'node.waitReady').map((s) => s.params);
+    expect(waits(created, 'init-control-plane:cp-1')).to.deep.equal([{ node: 'cp-1', ready: false }]);
+    expect(waits(created, 'join-worker:w-1')).to.deep.equal([{ node: 'w-1', ready: false }]);
+    const upgraded = computePlan(desired(), converged('1.34.3').build(), NOW);
+    expect(waits(upgraded, 'upgrade-worker:w-1:1.35.1')).to.deep.equal([{ node: 'w-1', ready: true }]);
+  });
+
   it('kubelet flag drift: kubelet is reconfigured and restarted on that host', () => {
     const b = converged().edit('w-2', (f) => delete f.managedFiles![KUBELET_FLAGS]);
     const plan = computePlan(desired(), b.build(), NOW);

@@ -7,78 +7,39 @@ export const PLAN_FORMAT = 'kubeone.plan/v1';
 /** How an action changes the world, as Terraform shows it. */
 export type ChangeSymbol = '+' | '~' | '-';
 
-export const ACTION_KINDS = [
-  'install-prerequisites',
-  'install-container-runtime',
-  'install-binaries',
-  'configure-container-runtime',
-  'configure-kubelet',
-  'init-control-plane',
-  'join-control-plane',
-  'join-worker',
-  'upgrade-control-plane',
-  'upgrade-worker',
-  'reconfigure-control-plane',
-  'remove-etcd-member',
-  'remove-node',
-  'reset-host',
-  'sync-node-metadata',
-  'renew-certificates',
-  'apply-addon',
-  'prune-addon',
-] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+// The action kinds are declared by the stage modules and listed once, in pkg/plan/stages.ts.
+export type { ActionKind } from './stages.js';
+import type { ActionKind } from './stages.js';
+
+
+// The step ops (their names, params and behaviour) are defined in pkg/ops/registry.ts; the
+// planner only names them (types only: nothing here runs an op).
+export type { StepOp, StepParamsByOp } from '../ops/registry.js';
+import type { StepOp, StepParamsByOp } from '../ops/registry.js';
 
 /**
- * The operations the executor knows how to run. A step is one journaled unit of work:
- * after it finishes it is never redone within the same plan.
+ * One journaled unit of work: after it finishes it is never redone within the same plan.
+ * A union over the ops, so `params` has the shape of its op.
  */
-export const STEP_OPS = [
-  'host.prerequisites',
-  'host.containerd.install',
-  'host.containerd.configure',
-  'host.binaries.install',
-  'host.binaries.remove',
-  'host.kubelet.configure',
-  'host.kubelet.restart',
-  'kubeadm.config.render',
-  'kubeadm.init',
-  'kubeadm.join',
-  'kubeadm.upgrade.apply',
-  'kubeadm.upgrade.node',
-  'kubeadm.reset',
-  'kubeadm.certs.renew',
-  'pki.distribute',
-  'node.cordon',
-  'node.drain',
-  'node.uncordon',
-  'node.delete',
-  'node.metadata',
-  'node.waitReady',
-  'etcd.member.remove',
-  'addon.apply',
-  'addon.prune',
-] as const;
-export type StepOp = (typeof STEP_OPS)[number];
+export type Step = { [Op in StepOp]: StepOf<Op> }[StepOp];
 
-export interface Step {
+export type StepOf<Op extends StepOp> = {
   /** Unique within the action, stable: `<op>` or `<op>:<discriminator>`. */
   id: string;
-  op: StepOp;
+  op: Op;
   /** Host (ResolvedHost.name) the step runs on or is about; absent for cluster-level steps. */
   host?: string;
   /** Human text, e.g. "drain node worker-1". */
   description: string;
-  /** Operation parameters (versions, object lists). Never secrets. */
-  params?: Record<string, unknown>;
-}
+} & (StepParamsByOp[Op] extends undefined
+  ? { params?: undefined }
+  : {
+      /** Operation parameters (versions, object lists). Never secrets. */
+      params: StepParamsByOp[Op];
+    });
 
 /** A field-level difference of one addon object (fast-json-patch operations). */
-export interface ObjectDiff {
-  apiVersion: string;
-  kind: string;
-  namespace: string;
-  name: string;
+export interface ObjectDiff extends ObjectRef {
   change: ChangeSymbol;
   /** RFC 6902 operations from live to desired (only for '~'). */
   patch?: { op: string; path: string; value?: unknown; from?: string }[];
@@ -139,6 +100,13 @@ export interface PlanOptions {
   reset?: boolean;
   /** With reset: also remove the kube binaries. */
   removeBinaries?: boolean;
+  /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
+  interrupted?: InterruptedRuns;
+}
+
+export interface InterruptedRuns {
+  /** Nodes a run of ours cordoned and did not uncordon (nor delete). */
+  nodesLeftCordoned: string[];
 }
 
 /** One object an addon renders, as the planner compares it with the live one. */
@@ -179,49 +147,9 @@ export interface DesiredState {
 export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
-export type KubeBinary = 'kubeadm' | 'kubelet' | 'kubectl';
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
-}
-
-/**
- * The params of each step op, as the planner writes them (Step.params). Ops without params
- * carry none; `Step.host` says where host-level ops run.
- */
-export interface StepParamsByOp {
-  'host.prerequisites': undefined;
-  'host.containerd.install': undefined;
-  'host.containerd.configure': undefined;
-  'host.binaries.install': { version: string; components: KubeBinary[] };
-  'host.binaries.remove': { components: KubeBinary[] };
-  'host.kubelet.configure': undefined;
-  'host.kubelet.restart': undefined;
-  'kubeadm.config.render': undefined;
-  'kubeadm.init': { version: string };
-  'kubeadm.join': { controlPlane: boolean; version: string };
-  'kubeadm.upgrade.apply': { version: string };
-  /** `reconfigure`: same version, re-render the static pods from the new ClusterConfiguration. */
-  'kubeadm.upgrade.node': { version: string; reconfigure?: boolean };
-  'kubeadm.reset': undefined;
-  'kubeadm.certs.renew': undefined;
-  /** Copy the cluster CA, front-proxy CA, etcd CA and service-account keys from this host. */
-  'pki.distribute': { from: string };
-  'node.cordon': { node: string };
-  'node.drain': { node: string };
-  'node.uncordon': { node: string };
-  'node.delete': { node: string };
-  /** labels/annotations: key -> value; a key ending in `-` removes that key. taints: the full desired list. */
-  'node.metadata': {
-    node: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-    taints?: { key: string; value?: string; effect: string }[];
-  };
-  'node.waitReady': { node: string };
-  'etcd.member.remove': { memberId: string; name: string };
-  'addon.apply': { addon: string; objects: ObjectRef[] };
-  'addon.prune': { addon: string; objects: ObjectRef[] };
 }

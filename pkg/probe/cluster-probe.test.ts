@@ -7,13 +7,13 @@ import { expect } from 'chai';
 
 import type { ResolvedHost } from '../api/types.js';
 import { listAddonObjects } from '../addons/apply.js';
-import { TestPki } from '../kube/test-pki.test-helper.js';
+import { TestPki } from '../kube/testing/test-pki.js';
 import { buildSnapshot, validateSnapshot } from '../snapshot/snapshot.js';
 import type { HostTransport } from '../ssh/types.js';
 import { parseHostOutput } from './host-facts.js';
 import type { HostProbeResult } from './host-probe.js';
 import { probeCluster } from './cluster-probe.js';
-import { PROVISIONED_CP } from './testdata/fixtures.js';
+import { PROVISIONED_CP } from './testing/fixtures.js';
 
 const SECRET_VALUE = Buffer.from('super-secret-password').toString('base64');
 const json = (res: import('node:http').ServerResponse, body: unknown) => {

@@ -1,10 +1,10 @@
 // The logic behind `kubeone status` and `kubeone snapshot`: open the pool, probe, close,
 // print. The yargs modules in cmd/commands/ only parse flags and build the context.
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { LoadedCluster } from '../api/types.js';
 import { redactText } from '../log/redact.js';
+import { writePrivateFile } from '../fs/private-file.js';
 import { serializeSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
@@ -57,7 +57,7 @@ export async function runSnapshot(ctx: ProbeCommandContext & { output?: string }
   const text = serializeSnapshot(snapshot);
   if (ctx.output && ctx.output !== '-') {
     // Masked at the source already; a secret found here would make the hash fail, never leak.
-    await writeFile(ctx.output, redactText(text), { mode: 0o600 });
+    writePrivateFile(ctx.output, redactText(text));
     ctx.logger.info(`snapshot ${snapshot.hash} written to ${ctx.output}`);
   } else {
     (ctx.write ?? ((t: string) => process.stdout.write(t)))(text);

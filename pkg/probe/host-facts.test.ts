@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import type { ResolvedHost } from '../api/types.js';
-import { PROVISIONED_CP } from './testdata/fixtures.js';
+import { PROVISIONED_CP } from './testing/fixtures.js';
 import { imageTag, normalizeArch, opensslDateToIso, parseEtcdMembers, parseHostOutput, parseUnits, parseVersion, type RawHostOutput } from './host-facts.js';
 
 const host: ResolvedHost = { id: 0, role: 'controlPlane', name: 'cp-1', config: { publicAddress: '127.0.0.1', sshPort: 2201, privateAddress: '10.5.0.11', hostname: 'cp-1' } };

@@ -4,7 +4,7 @@ import type { ResolvedHost } from '../api/types.js';
 import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterFacts, HostFacts } from '../snapshot/types.js';
 import { parseHostOutput } from './host-facts.js';
-import { PROVISIONED_CP } from './testdata/fixtures.js';
+import { PROVISIONED_CP } from './testing/fixtures.js';
 import { renderStatus, statusProblems } from './status.js';
 
 const cpHost: ResolvedHost = { id: 0, role: 'controlPlane', name: 'cp-1', config: { publicAddress: '127.0.0.1', privateAddress: '10.5.0.11' } };

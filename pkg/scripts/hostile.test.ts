@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { bundleRemotePath, renderBundleInstall, renderPackageInstall } from './binaries.js';
 import { renderContainerdFiles } from './containerd-config.js';
-import { fixtureCluster } from './fixtures.js';
+import { fixtureCluster } from './testing/fixtures.js';
 import { renderKubeadmInit, renderKubeadmJoin, renderReconfigureControlPlane, renderUpgradeApply, renderUpgradeNode } from './kubeadm-scripts.js';
 import { renderKubeletFlags } from './kubelet-files.js';
 import type { OsFamily } from './os-family.js';

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { renderBinariesRemove, renderBundleInstall, renderPackageInstall } from './binaries.js';
 import { renderContainerdFiles } from './containerd-config.js';
 import { renderContainerdInstall } from './containerd-install.js';
-import { fixtureCluster } from './fixtures.js';
-import { expectGolden } from './golden.js';
+import { fixtureCluster } from './testing/fixtures.js';
+import { expectGolden } from './testing/golden.js';
 import {
   renderCertsRenew,
   renderKubeadmInit,

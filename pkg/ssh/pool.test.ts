@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import type { ResolvedHost } from '../api/types.js';
-import { LocalSshd, sshdAvailable } from './local-sshd.test-helper.js';
+import { LocalSshd, sshdAvailable } from './testing/local-sshd.js';
 import { createSshPool, type SshPool } from './pool.js';
 import { SshError } from './types.js';
 

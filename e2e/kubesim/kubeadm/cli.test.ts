@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { renderInitFile } from '../../../pkg/kubeadm/render-files.js';
-import { fixtureCluster } from '../../../pkg/scripts/fixtures.js';
+import { fixtureCluster } from '../../../pkg/scripts/testing/fixtures.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { withAddonDefaults } from '../config-view.js';
 import { baseTemplateData, templateData } from '../template-data.js';
-import { loadedCluster } from '../test-fixtures.js';
+import { loadedCluster } from '../testing/fixtures.js';
 import { addonFuncs } from './funcs.js';
 import { TemplateError, renderTemplate } from './index.js';
 

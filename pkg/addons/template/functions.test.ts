@@ -7,7 +7,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { expect } from 'chai';
 import { withAddonDefaults } from '../config-view.js';
 import { baseTemplateData, templateData } from '../template-data.js';
-import { loadedCluster } from '../test-fixtures.js';
+import { loadedCluster } from '../testing/fixtures.js';
 import { addonFuncs } from './funcs.js';
 import { renderTemplate } from './index.js';
 import { bcryptWithSalt } from './sprig/bcrypt.js';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withAddonDefaults } from '../config-view.js';
 import { baseTemplateData, templateData } from '../template-data.js';
-import { loadedCluster } from '../test-fixtures.js';
+import { loadedCluster } from '../testing/fixtures.js';
 import { addonFuncs } from './funcs.js';
 import { renderTemplate } from './index.js';
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { baseTemplateData, templateData } from '../template-data.js';
-import { loadedCluster } from '../test-fixtures.js';
+import { loadedCluster } from '../testing/fixtures.js';
 import { withAddonDefaults } from '../config-view.js';
 import { addonFuncs } from './funcs.js';
 import { TemplateError, renderTemplate } from './index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { applyDefaults } from '../defaults.js';
 import type { ConfigError } from '../errors.js';
 import { loadCluster } from '../load.js';
-import { baseCluster } from '../testdata/base-cluster.js';
+import { baseCluster } from '../testing/base-cluster.js';
 import type { KubeOneCluster } from '../types.js';
 import { validate } from './index.js';
 import { httpUrlProblem, isHostname, isRegistryKey, noProxyProblem, proxyUrlProblem } from './shapes.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { applyDefaults } from '../defaults.js';
 import type { Issue } from '../errors.js';
-import { baseCluster } from '../testdata/base-cluster.js';
+import { baseCluster } from '../testing/base-cluster.js';
 import type { KubeOneCluster } from '../types.js';
 import { validate } from './index.js';
 

@@ -1,8 +1,9 @@
-// Test helper: compact Action builders.
+// Test helper: compact Action builders. Params are whatever the test needs (the ops' own
+// tests pass complete ones); the cast keeps tests short.
 import type { Action, Step, StepOp } from '../../plan/types.js';
 
 export function step(op: StepOp, host?: string, params?: Record<string, unknown>, id: string = op): Step {
-  return { id, op, ...(host ? { host } : {}), description: `${op}${host ? ` on ${host}` : ''}`, ...(params ? { params } : {}) };
+  return { id, op, ...(host ? { host } : {}), description: `${op}${host ? ` on ${host}` : ''}`, ...(params ? { params } : {}) } as Step;
 }
 
 export function action(id: string, opts: Partial<Action> & { steps: Step[] }): Action {

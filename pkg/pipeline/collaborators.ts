@@ -1,0 +1,27 @@
+// What plan, apply and reset need from the other packages (api, ssh, probe, plan, kube,
+// addons), as one interface: the flows are tested with fakes and the CLI wires the real ones
+// (cmd/commands/executor-wiring.ts).
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import type { DesiredState, Plan, PlanOptions, RenderedAddon } from '../plan/types.js';
+import type { Snapshot } from '../snapshot/types.js';
+import type { HostTransport } from '../ssh/types.js';
+import type { AddonApplier } from '../ops/context.js';
+
+export interface TransportPool {
+  get(host: ResolvedHost): Promise<HostTransport>;
+  closeAll(): Promise<void>;
+}
+
+export interface Collaborators {
+  loadCluster(manifestPath: string, credentialsPath?: string): Promise<LoadedCluster>;
+  createPool(loaded: LoadedCluster): TransportPool;
+  probe(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot>;
+  /** Renders the addons for the plan (null: not evaluated). */
+  renderAddons(loaded: LoadedCluster, snapshot: Snapshot): Promise<RenderedAddon[] | null>;
+  /** pkg/api's manifestHash, if available. */
+  manifestHash?(loaded: LoadedCluster): string;
+  computePlan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions): Plan;
+  /** pkg/kube createTunnelledKubeConfig: a client-node KubeConfig whose connections go through `transport`. */
+  createTunnelledKubeConfig(transport: HostTransport, adminConf: string, apiHost: string, apiPort: number): Promise<unknown>;
+  addons: AddonApplier;
+}

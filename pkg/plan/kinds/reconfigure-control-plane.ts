@@ -1,0 +1,104 @@
+// reconfigure-control-plane: apiserver / controller-manager / scheduler / etcd flags in the
+// manifest differ from the ClusterConfiguration stored in the cluster. Each control plane
+// re-renders its static pods, one at a time, leader first.
+import type { PlanContext } from '../context.js';
+import type { HostView } from '../host-state.js';
+import type { ActionDraft, ActionKindModule } from '../kind.js';
+import type { Step } from '../types.js';
+import * as configureKubelet from './configure-kubelet.js';
+import { joinOf } from './join-of.js';
+import { step } from './steps.js';
+import { finalControlPlaneUpgrade, lastUpgradeOf } from './upgrade.js';
+
+const COMPONENTS: [label: string, path: string[]][] = [
+  ['apiServer.extraArgs', ['apiServer', 'extraArgs']],
+  ['controllerManager.extraArgs', ['controllerManager', 'extraArgs']],
+  ['scheduler.extraArgs', ['scheduler', 'extraArgs']],
+  ['etcd.local.extraArgs', ['etcd', 'local', 'extraArgs']],
+];
+
+/** kubeadm v1beta4 lists `{name, value}` (a name may repeat); v1beta3 uses a map. Both become a map. */
+export function normalizeExtraArgs(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      if (item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
+        const { name, value } = item as { name: string; value?: unknown };
+        const text = String(value ?? '');
+        out[name] = name in out ? `${out[name]},${text}` : text;
+      }
+    }
+  } else if (raw && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw)) out[k] = String(v ?? '');
+  }
+  return out;
+}
+
+function dig(obj: Record<string, unknown> | null, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  return cur;
+}
+
+/** Human descriptions of every flag that differs, e.g. `apiServer.extraArgs oidc-issuer-url: unset in the cluster, manifest wants https://idp`. */
+export function flagDrift(live: Record<string, unknown> | null, desired: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [label, path] of COMPONENTS) {
+    const have = normalizeExtraArgs(dig(live, path));
+    const want = normalizeExtraArgs(dig(desired, path));
+    for (const key of [...new Set([...Object.keys(have), ...Object.keys(want)])].sort()) {
+      if (have[key] === want[key]) continue;
+      if (!(key in have)) out.push(`${label} ${key}: unset in the cluster, the manifest sets ${want[key]}`);
+      else if (!(key in want)) out.push(`${label} ${key}: ${have[key]} in the cluster, the manifest removes it`);
+      else out.push(`${label} ${key}: ${have[key]} in the cluster, the manifest sets ${want[key]}`);
+    }
+  }
+  return out;
+}
+
+function steps(host: HostView, version: string): Step[] {
+  return [
+    step('kubeadm.config.render', host.name, `render the kubeadm configuration for ${host.name}`),
+    step('kubeadm.upgrade.node', host.name, `re-render the control-plane static pods on ${host.name}`, { version, reconfigure: true }),
+    // `kubeadm upgrade node` also rewrites /var/lib/kubelet/config.yaml from kube-system/kubelet-config.
+    step('host.kubelet.configure', host.name, `write the kubelet flags and configuration on ${host.name}`),
+  ];
+}
+
+export const idOf = (host: string): string => `reconfigure-control-plane:${host}`;
+
+/** Control planes that are (or are about to be) in the cluster, leader first. */
+export function controlPlanesInCluster(ctx: PlanContext): HostView[] {
+  const stays = new Set(ctx.staying);
+  return [ctx.leader!, ...ctx.controlPlanes.filter((h) => h !== ctx.leader)].filter((h) => h.reachable && (joinOf(ctx, h) !== undefined || stays.has(h)));
+}
+
+export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plane'> = {
+  name: 'reconfigure the control-plane components, one at a time',
+  when: ['reconcile'],
+  kinds: { 'reconfigure-control-plane': { change: '~', serial: true, disruptive: false } },
+  plan(ctx) {
+    const live = ctx.kube?.clusterConfiguration ?? null;
+    if (live === null) {
+      if (ctx.kube) ctx.b.warn('kube-system/kubeadm-config was not read; control-plane flags were not compared');
+      return [];
+    }
+    const drift = flagDrift(live, ctx.desired.clusterConfiguration);
+    if (drift.length === 0) return [];
+    const out: ActionDraft<'reconfigure-control-plane'>[] = [];
+    let previous: string[] = [];
+    for (const host of controlPlanesInCluster(ctx)) {
+      out.push({
+        kind: 'reconfigure-control-plane',
+        id: idOf(host.name),
+        hosts: [host.name],
+        title: `reconfigure the control-plane components on ${host.name}`,
+        reason: drift.join('; '),
+        dependsOn: [...previous, ...finalControlPlaneUpgrade(ctx), ...[lastUpgradeOf(ctx, host), joinOf(ctx, host), configureKubelet.idOf(host.name)].filter((id): id is string => id !== undefined)],
+        steps: steps(host, ctx.version),
+      });
+      previous = [idOf(host.name)];
+    }
+    return out;
+  },
+};

@@ -1,0 +1,57 @@
+// Small constructors for the executor's steps (ops and params are the contract in pkg/ops).
+import type { KubeComponent } from '../../scripts/binaries.js';
+import { nodeNameOf as registeredNodeName } from '../../kubeadm/node-configuration.js';
+import type { PlanContext } from '../context.js';
+import type { HostView } from '../host-state.js';
+import type { Step, StepOf, StepOp, StepParamsByOp } from '../types.js';
+
+/** A step whose params are checked against the op's params type (pkg/ops/registry.ts). */
+export function step<Op extends StepOp>(
+  op: Op,
+  host: string | undefined,
+  description: string,
+  ...rest: StepParamsByOp[Op] extends undefined ? [params?: undefined, discriminator?: string] : [params: StepParamsByOp[Op], discriminator?: string]
+): Step {
+  const [params, discriminator] = rest;
+  const s = { id: discriminator ? `${op}:${discriminator}` : op, op, description } as StepOf<Op>;
+  if (host !== undefined) s.host = host;
+  if (params !== undefined) (s as { params?: unknown }).params = params;
+  return s as unknown as Step;
+}
+
+export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string): Step {
+  return step(
+    'host.binaries.install',
+    host,
+    `install ${components.join(', ')} ${version} on ${host}`,
+    { version, components: [...components] },
+    discriminator,
+  );
+}
+
+/** The Node name a host registers (or registered) under: the observed Node's, else the registration rule. */
+export function nodeNameOf(host: Pick<HostView, 'node'> & Parameters<typeof registeredNodeName>[0]): string {
+  return host.node?.name ?? registeredNodeName(host);
+}
+
+/**
+ * The steps of a join: a stale kubeadm state (kubelet.conf without a Node) is reset first,
+ * since kubeadm would refuse to redo it; a control plane gets the shared CA material from the
+ * leader; the Node only has to register (it turns Ready once the CNI runs).
+ */
+export function joinSteps(ctx: PlanContext, host: HostView, as: { controlPlane: false } | { controlPlane: true; leader: string }): Step[] {
+  const node = nodeNameOf(host);
+  const out: Step[] = [];
+  if (host.joined) out.push(step('kubeadm.reset', host.name, `clean the stale kubeadm state on ${host.name}`));
+  if (as.controlPlane) out.push(step('pki.distribute', host.name, `copy the cluster CA and service-account keys from ${as.leader} to ${host.name}`, { from: as.leader }));
+  out.push(
+    step('kubeadm.config.render', host.name, `render the kubeadm join configuration for ${host.name}`),
+    step('kubeadm.join', host.name, `kubeadm join ${host.name} as a ${as.controlPlane ? 'control plane' : 'worker'} (${ctx.version})`, {
+      controlPlane: as.controlPlane,
+      version: ctx.version,
+    }),
+    step('host.kubelet.configure', host.name, `write the kubelet flags and configuration on ${host.name}`),
+    step('node.waitReady', host.name, `wait for node ${node} to register`, { node, ready: false }),
+  );
+  return out;
+}

@@ -1,0 +1,161 @@
+// upgrade-control-plane / upgrade-worker: joined hosts behind versions.kubernetes move one minor
+// at a time (kubeadm's rule): every control plane of a minor (leader first, one at a time),
+// then the workers of that minor in batches, then the next minor.
+import type { PlanContext } from '../context.js';
+import type { HostView } from '../host-state.js';
+import type { ActionDraft, ActionKindModule } from '../kind.js';
+import type { Step } from '../types.js';
+import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../version.js';
+import * as configureRuntime from './configure-container-runtime.js';
+import * as prerequisites from './install-prerequisites.js';
+import { membershipRemovals } from './remove-node.js';
+import { nodeNameOf, step, installBinariesStep } from './steps.js';
+
+type Kind = 'upgrade-control-plane' | 'upgrade-worker';
+
+/** kube-apiservers may differ by one minor during an upgrade; kubelets may be up to three minors older (since 1.28). */
+const MAX_APISERVER_SKEW = 1;
+const MAX_KUBELET_SKEW = 3;
+
+export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node'): Step[] {
+  const node = nodeNameOf(host);
+  const h = host.name;
+  return [
+    step('node.cordon', h, `cordon node ${node}`, { node }),
+    step('node.drain', h, `drain node ${node}`, { node }),
+    installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
+    how === 'apply'
+      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version })
+      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version }),
+    installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
+    step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
+    step('host.kubelet.restart', h, `restart kubelet on ${h}`),
+    step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
+    step('node.uncordon', h, `uncordon node ${node}`, { node }),
+  ];
+}
+
+const kindOf = (host: HostView): Kind => (host.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker');
+
+export const idOf = (host: HostView, version: string): string => `${kindOf(host)}:${host.name}:${version}`;
+
+/** The upgrade of the last control plane to the desired version, if planned: joins and addons wait for it. */
+export function finalControlPlaneUpgrade(ctx: PlanContext): string[] {
+  const last = ctx.b.planned('upgrade-control-plane').filter((a) => a.id === `upgrade-control-plane:${a.hosts[0]}:${ctx.version}`).at(-1);
+  return last ? [last.id] : [];
+}
+
+/** The in-flight marker on the host names an upgrade of that host: a run died in the middle of it. */
+export function interruptedUpgradeOf(host: HostView): boolean {
+  const [kind, name] = (host.facts?.inflight?.actionId ?? '').split(':');
+  return (kind === 'upgrade-control-plane' || kind === 'upgrade-worker') && name === host.name;
+}
+
+/** The last upgrade planned for a host (its final version), if any. */
+export function lastUpgradeOf(ctx: PlanContext, host: HostView): string | undefined {
+  return ctx.b.planned(kindOf(host), host.name).at(-1)?.id;
+}
+
+/** The versions to pass through, e.g. 1.34.3 -> 1.36.0 gives ['1.35.x', '1.36.0']. */
+export function upgradePath(ctx: PlanContext, from: string): string[] {
+  const path = intermediateMinors(from, ctx.version).map((minor) => {
+    const chosen = (ctx.options.intermediateVersions?.[minor] ?? ctx.desired.cluster.cluster.kubernetesBinaries?.intermediateVersions?.[minor])?.replace(/^v/, '');
+    if (chosen && minorOf(chosen) === minor) return chosen;
+    if (chosen) ctx.b.warn(`intermediate version ${chosen} given for ${minor} is not a ${minor} release; ignored`);
+    ctx.b.warn(`no patch version given for the intermediate minor ${minor}; using ${minor} (set kubernetesBinaries.intermediateVersions, e.g. {"${minor}": "${minor}.1"})`);
+    return minor;
+  });
+  return [...path, ctx.version];
+}
+
+/**
+ * The hosts that stay (joined, in the cluster, not rejoining) and are behind: control planes
+ * of a minor (leader first, one at a time), then its workers in batches, then the next minor.
+ */
+function plan(ctx: PlanContext): ActionDraft<Kind>[] {
+  const drafts: ActionDraft<Kind>[] = [];
+  const members = ctx.staying;
+  const withVersion = members.filter((h) => h.version !== '');
+  const cps = withVersion.filter((h) => h.role === 'controlPlane');
+  const newer = withVersion.filter((h) => compareVersions(h.version, ctx.version) > 0);
+  for (const h of newer) {
+    ctx.b.refuse({
+      rule: 'downgrade',
+      hosts: [h.name],
+      message: `kubelet ${h.version} on ${h.name} is newer than versions.kubernetes ${ctx.version}; downgrades are not supported`,
+      hint: `set versions.kubernetes to ${h.version} or newer`,
+    });
+  }
+  if (newer.some((h) => h.role === 'controlPlane')) return drafts;
+  const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0);
+  if (behind.length === 0) return drafts;
+
+  // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
+  const oldest = behind.filter((h) => h.reachable).reduce((min, h) => (compareVersions(h.version, min) < 0 ? h.version : min), ctx.version);
+  const path = upgradePath(ctx, oldest);
+  const leader = ctx.leader;
+  const orderedCps = [...cps].sort((a, b) => Number(b === leader) - Number(a === leader));
+  const newerSet = new Set(newer);
+  const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newerSet.has(h));
+  const batchSize = Math.max(1, ctx.options.workerBatchSize ?? 1);
+  const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
+  const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
+    const id = idOf(h, version);
+    drafts.push({
+      kind: kindOf(h),
+      id,
+      hosts: [h.name],
+      title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
+      reason,
+      // Host-level fixes on the same host (prerequisites, containerd config) go first.
+      dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
+      steps: upgradeSteps(h, version, how),
+    });
+    return id;
+  };
+
+  // Versions as the plan moves them, step by step (the host views stay as observed).
+  const current = new Map(withVersion.map((h) => [h.name, h.version]));
+  let previous = membershipRemovals(ctx);
+  for (const [i, target] of path.entries()) {
+    const skewed = withVersion.find(
+      (h) => left.has(h.name) && minorDistance(h.version, target) > (h.role === 'controlPlane' ? MAX_APISERVER_SKEW : MAX_KUBELET_SKEW),
+    );
+    if (skewed) {
+      const max = skewed.role === 'controlPlane' ? MAX_APISERVER_SKEW : MAX_KUBELET_SKEW;
+      ctx.b.refuse({
+        rule: 'skew',
+        hosts: [skewed.name],
+        message: `upgrading to ${target} would leave ${skewed.name} (unreachable, ${skewed.version}) more than ${max} minor${max > 1 ? 's' : ''} behind, which Kubernetes does not support`,
+        hint: `make ${skewed.name} reachable (or remove it from the manifest), then plan again`,
+      });
+      break;
+    }
+    const stepReason = path.length > 1 ? `; step ${i + 1} of ${path.length} on the path ${path.join(' -> ')} (kubeadm upgrades one minor at a time)` : '';
+    const reasonFor = (h: HostView): string => `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
+    const needs = (h: HostView): boolean => h.reachable && compareVersions(current.get(h.name)!, target) < 0;
+
+    // Control planes: the leader runs `upgrade apply` (when it still needs this version), then one at a time.
+    let prevCp = previous;
+    for (const h of orderedCps.filter(needs)) prevCp = [add(h, target, reasonFor(h), h === leader ? 'apply' : 'node', prevCp)];
+    // Workers: in batches, the next batch waits for the whole previous one.
+    let prevBatch = prevCp;
+    const due = workers.filter(needs);
+    for (let start = 0; start < due.length; start += batchSize) {
+      prevBatch = due.slice(start, start + batchSize).map((h) => add(h, target, reasonFor(h), 'node', prevBatch));
+    }
+    previous = prevBatch;
+    for (const h of withVersion) if (needs(h)) current.set(h.name, target);
+  }
+  return drafts;
+}
+
+export const upgrade: ActionKindModule<Kind> = {
+  name: 'upgrade, one minor at a time',
+  when: ['reconcile'],
+  kinds: {
+    'upgrade-control-plane': { change: '~', serial: true, disruptive: true },
+    'upgrade-worker': { change: '~', serial: false, disruptive: true },
+  },
+  plan,
+};

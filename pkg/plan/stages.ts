@@ -1,0 +1,61 @@
+// The planner, top to bottom. Each stage runs in the modes it names (kind.ts: create,
+// reconcile, degraded, reset) and sees what the stages above it planned or refused; the
+// builder then orders the actions by their dependencies (earlier stages first among the
+// actions that are ready together). Adding an action kind is one module and one line here.
+import { clusterGate } from './checks/cluster-gate.js';
+import { etcdQuorum } from './checks/etcd-quorum.js';
+import { notReadyNodes } from './checks/not-ready-nodes.js';
+import { runWarnings } from './checks/run-warnings.js';
+import { unreachableHosts } from './checks/unreachable-hosts.js';
+import type { KindsOf } from './kind.js';
+import { applyAddon } from './kinds/apply-addon.js';
+import { configureContainerRuntime } from './kinds/configure-container-runtime.js';
+import { configureKubelet } from './kinds/configure-kubelet.js';
+import { initControlPlane } from './kinds/init-control-plane.js';
+import { installBinaries } from './kinds/install-binaries.js';
+import { installContainerRuntime } from './kinds/install-container-runtime.js';
+import { installPrerequisites } from './kinds/install-prerequisites.js';
+import { joinControlPlane } from './kinds/join-control-plane.js';
+import { joinWorker } from './kinds/join-worker.js';
+import { pruneAddon } from './kinds/prune-addon.js';
+import { reconfigureControlPlane } from './kinds/reconfigure-control-plane.js';
+import { removeEtcdMember } from './kinds/remove-etcd-member.js';
+import { removeNode } from './kinds/remove-node.js';
+import { renewCertificates } from './kinds/renew-certificates.js';
+import { resetHost } from './kinds/reset-host.js';
+import { syncNodeMetadata } from './kinds/sync-node-metadata.js';
+import { uncordonRepair } from './kinds/uncordon-repair.js';
+import { upgrade } from './kinds/upgrade.js';
+
+export const STAGES = [
+  runWarnings, // interrupted runs, held locks, API errors
+  resetHost, // reset: workers, then control planes, the leader last
+  unreachableHosts, // nothing is planned on a host whose state is unknown
+  installPrerequisites,
+  installContainerRuntime,
+  installBinaries, // for hosts about to init or join; missing tools of joined hosts
+  configureContainerRuntime,
+  clusterGate, // degraded: no leader or no etcd quorum, cluster changes refused
+  initControlPlane, // create: kubeadm init on the leader
+  etcdQuorum, // reconcile: refuse each membership change below that would lose quorum
+  removeEtcdMember, // old members of control planes that rejoin
+  removeNode.deadOrStale, // old Nodes of hosts that rejoin; removed hosts whose member is dead
+  upgrade, // one minor at a time: control planes, then workers in batches
+  joinControlPlane, // one at a time
+  joinWorker,
+  removeNode.leaving, // hosts removed from the manifest, after their replacements joined
+  configureKubelet,
+  reconfigureControlPlane, // control-plane flag drift, leader first
+  syncNodeMetadata,
+  renewCertificates,
+  notReadyNodes,
+  applyAddon,
+  pruneAddon,
+  uncordonRepair, // Nodes an interrupted run left cordoned
+] as const;
+
+/** Every kind of action the planner can emit. */
+export type ActionKind = KindsOf<(typeof STAGES)[number]>;
+
+/** The kinds in stage order (the plan schema's enum). */
+export const ACTION_KINDS: readonly ActionKind[] = [...new Set(STAGES.flatMap((s) => Object.keys(s.kinds) as ActionKind[]))];
