@@ -13,6 +13,7 @@ import { hostKubeletRestart } from './host-kubelet-restart.js';
 import { hostPrerequisites } from './host-prerequisites.js';
 import { kubeadmCertsRenew } from './kubeadm-certs-renew.js';
 import { kubeadmConfigRender } from './kubeadm-config-render.js';
+import { kubeadmConfigUpload } from './kubeadm-config-upload.js';
 import { kubeadmInit } from './kubeadm-init.js';
 import { kubeadmJoin } from './kubeadm-join.js';
 import { kubeadmReset } from './kubeadm-reset.js';
@@ -36,6 +37,7 @@ export const OPS = {
   'host.kubelet.configure': hostKubeletConfigure,
   'host.kubelet.restart': hostKubeletRestart,
   'kubeadm.config.render': kubeadmConfigRender,
+  'kubeadm.config.upload': kubeadmConfigUpload,
   'kubeadm.init': kubeadmInit,
   'kubeadm.join': kubeadmJoin,
   'kubeadm.upgrade.apply': kubeadmUpgradeApply,

@@ -374,6 +374,22 @@ describe('computePlan', () => {
     expect(plan.actions[1].dependsOn).to.deep.equal(['reconfigure-control-plane:cp-1']);
   });
 
+  it('upgrade with control-plane flag drift: the leader stores the ClusterConfiguration before kubeadm upgrade apply, no second restart', () => {
+    const want = desired({ clusterConfiguration: clusterConfiguration({ 'oidc-issuer-url': 'https://idp' }) });
+    const plan = computePlan(want, converged('1.34.3').build(), NOW);
+    expectTopological(plan);
+    const leaderOps = action(plan, 'upgrade-control-plane:cp-1:1.35.1').steps.map((s) => s.op);
+    expect(leaderOps.indexOf('kubeadm.config.upload')).to.be.greaterThan(leaderOps.indexOf('kubeadm.config.render'));
+    expect(leaderOps.indexOf('kubeadm.config.upload')).to.be.lessThan(leaderOps.indexOf('kubeadm.upgrade.apply'));
+    expect(action(plan, 'upgrade-control-plane:cp-1:1.35.1').reason).to.contain('kube-system/kubeadm-config gets the manifest');
+    expect(action(plan, 'upgrade-control-plane:cp-2:1.35.1').steps.map((s) => s.op)).not.to.include('kubeadm.config.upload');
+    expect(ids(plan).filter((id) => id.startsWith('reconfigure-control-plane'))).to.deep.equal([]);
+    // Through an intermediate minor, only the upgrade to the manifest's version stores it.
+    const twoMinors = computePlan(desired({ version: '1.36.0' }), converged('1.34.3').build(), { ...NOW, intermediateVersions: { '1.35': '1.35.1' } });
+    expect(action(twoMinors, 'upgrade-control-plane:cp-1:1.35.1').steps.map((s) => s.op)).not.to.include('kubeadm.config.upload');
+    expect(action(twoMinors, 'upgrade-control-plane:cp-1:1.36.0').steps.map((s) => s.op)).to.include('kubeadm.config.upload');
+  });
+
   it('addon drift: changed object, deleted object, extra live object, addon removed from the manifest', () => {
     const live = addon('cni', [{ kind: 'ConfigMap', name: 'a' }, { kind: 'ConfigMap', name: 'b' }, { kind: 'ConfigMap', name: 'gone' }]);
     const old = addon('metrics', [{ kind: 'Deployment', name: 'metrics-server' }]);

@@ -108,10 +108,21 @@ export function renderUpgradeNode(version: string, controlPlane: boolean): strin
  * Both commands are idempotent, so no guard.
  */
 export function renderReconfigureControlPlane(configPath: string = KUBEADM_INIT_CONFIG): string {
-  return renderScript([
-    `sudo kubeadm init phase upload-config kubeadm --config=${shq(configPath)}`,
-    'sudo kubeadm upgrade node',
-  ]);
+  return renderScript([uploadClusterConfigurationLine(configPath), 'sudo kubeadm upgrade node']);
+}
+
+function uploadClusterConfigurationLine(configPath: string): string {
+  return `sudo kubeadm init phase upload-config kubeadm --config=${shq(configPath)}`;
+}
+
+/**
+ * Before `kubeadm upgrade apply` to the manifest's version: store our ClusterConfiguration in
+ * kube-system/kubeadm-config (as KubeOne does before it upgrades the leader), so the upgrade
+ * renders the static pods with the flags of the new version instead of the old ones, and no
+ * second restart of every control plane is needed afterwards. Idempotent.
+ */
+export function renderUploadClusterConfiguration(configPath: string = KUBEADM_INIT_CONFIG): string {
+  return renderScript([uploadClusterConfigurationLine(configPath)]);
 }
 
 export function renderKubeadmReset(): string {

@@ -8,7 +8,7 @@ import type { Step } from '../types.js';
 import * as configureKubelet from './configure-kubelet.js';
 import { joinOf } from './join-of.js';
 import { step } from './steps.js';
-import { finalControlPlaneUpgrade, lastUpgradeOf } from './upgrade.js';
+import { finalControlPlaneUpgrade, lastUpgradeOf, upgradeUploadsConfig } from './upgrade.js';
 
 const COMPONENTS: [label: string, path: string[]][] = [
   ['apiServer.extraArgs', ['apiServer', 'extraArgs']],
@@ -87,7 +87,11 @@ export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plan
     if (drift.length === 0) return [];
     const out: ActionDraft<'reconfigure-control-plane'>[] = [];
     let previous: string[] = [];
-    for (const host of controlPlanesInCluster(ctx)) {
+    // An upgrade that stores the new ClusterConfiguration first renders the control planes it
+    // upgrades, and every later join, with the new flags: only the others are re-rendered.
+    const uploaded = upgradeUploadsConfig(ctx);
+    const hosts = controlPlanesInCluster(ctx).filter((h) => !uploaded || (lastUpgradeOf(ctx, h) === undefined && joinOf(ctx, h) === undefined));
+    for (const host of hosts) {
       out.push({
         kind: 'reconfigure-control-plane',
         id: idOf(host.name),

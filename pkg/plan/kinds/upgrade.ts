@@ -17,13 +17,24 @@ type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 const MAX_APISERVER_SKEW = 1;
 const MAX_KUBELET_SKEW = 3;
 
-export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node'): Step[] {
+/**
+ * `uploadConfig`: the leader's upgrade to the manifest's version first stores our
+ * ClusterConfiguration (KubeOne uploads it before upgrading the leader), so kubeadm renders
+ * the control planes with that version's flags right away.
+ */
+export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node', uploadConfig = false): Step[] {
   const node = nodeNameOf(host);
   const h = host.name;
   return [
     step('node.cordon', h, `cordon node ${node}`, { node }),
     step('node.drain', h, `drain node ${node}`, { node }),
     installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
+    ...(uploadConfig
+      ? [
+          step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
+          step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
+        ]
+      : []),
     how === 'apply'
       ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version })
       : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version }),
@@ -43,6 +54,11 @@ export const idOf = (host: HostView, version: string): string => `${kindOf(host)
 export function finalControlPlaneUpgrade(ctx: PlanContext): string[] {
   const last = ctx.b.planned('upgrade-control-plane').filter((a) => a.id === `upgrade-control-plane:${a.hosts[0]}:${ctx.version}`).at(-1);
   return last ? [last.id] : [];
+}
+
+/** Whether this plan stores the manifest's ClusterConfiguration as part of the leader's upgrade to its version. */
+export function upgradeUploadsConfig(ctx: PlanContext): boolean {
+  return ctx.b.planned('upgrade-control-plane').some((a) => a.steps.some((s) => s.op === 'kubeadm.config.upload'));
 }
 
 /** The in-flight marker on the host names an upgrade of that host: a run died in the middle of it. */
@@ -101,15 +117,16 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
   const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
     const id = idOf(h, version);
+    const uploadConfig = how === 'apply' && version === ctx.version;
     drafts.push({
       kind: kindOf(h),
       id,
       hosts: [h.name],
       title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
-      reason,
+      reason: uploadConfig ? `${reason}; kube-system/kubeadm-config gets the manifest's ClusterConfiguration first` : reason,
       // Host-level fixes on the same host (prerequisites, containerd config) go first.
       dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
-      steps: upgradeSteps(h, version, how),
+      steps: upgradeSteps(h, version, how, uploadConfig),
     });
     return id;
   };
