@@ -17,21 +17,24 @@ type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 const MAX_APISERVER_SKEW = 1;
 const MAX_KUBELET_SKEW = 3;
 
-export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node'): Step[] {
+/** `force`: the host is at the version already (apply --force-upgrade); `pruneImages`: its last upgrade of the plan. */
+export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node', extra: { force?: boolean; pruneImages?: boolean } = {}): Step[] {
   const node = nodeNameOf(host);
   const h = host.name;
+  const force = extra.force ? { force: true } : {};
   return [
     step('node.cordon', h, `cordon node ${node}`, { node }),
     step('node.drain', h, `drain node ${node}`, { node }),
     installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
     how === 'apply'
-      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version })
-      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version }),
+      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version, ...force })
+      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version, ...force }),
     installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
     step('node.uncordon', h, `uncordon node ${node}`, { node }),
+    ...(extra.pruneImages ? [step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`)] : []),
   ];
 }
 
@@ -87,7 +90,10 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
     });
   }
   if (newer.some((h) => h.role === 'controlPlane')) return drafts;
-  const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0);
+  // apply --force-upgrade: hosts at the version go through the upgrade too (KubeOne's workaround
+  // for settings only an upgrade rewrites; here mostly to renew certificates and restart everything).
+  const forced = (h: HostView): boolean => ctx.options.forceUpgrade === true && compareVersions(h.version, ctx.version) === 0;
+  const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0 || forced(h));
   if (behind.length === 0) return drafts;
 
   // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
@@ -101,6 +107,7 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
   const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
     const id = idOf(h, version);
+    const extra = { force: forced(h), pruneImages: ctx.options.pruneImages === true && version === ctx.version };
     drafts.push({
       kind: kindOf(h),
       id,
@@ -109,7 +116,7 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
       reason,
       // Host-level fixes on the same host (prerequisites, containerd config) go first.
       dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
-      steps: upgradeSteps(h, version, how),
+      steps: upgradeSteps(h, version, how, extra),
     });
     return id;
   };
@@ -132,8 +139,9 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
       break;
     }
     const stepReason = path.length > 1 ? `; step ${i + 1} of ${path.length} on the path ${path.join(' -> ')} (kubeadm upgrades one minor at a time)` : '';
-    const reasonFor = (h: HostView): string => `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
-    const needs = (h: HostView): boolean => h.reachable && compareVersions(current.get(h.name)!, target) < 0;
+    const reasonFor = (h: HostView): string =>
+      forced(h) ? `kubelet ${h.version} on ${h.name} is at versions.kubernetes; an upgrade was requested (--force-upgrade)` : `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
+    const needs = (h: HostView): boolean => h.reachable && (compareVersions(current.get(h.name)!, target) < 0 || (forced(h) && target === ctx.version));
 
     // Control planes: the leader runs `upgrade apply` (when it still needs this version), then one at a time.
     let prevCp = previous;
