@@ -1,0 +1,36 @@
+// Which control plane `kubeone etcd ...` talks through: the leader when the manifest marks
+// one, else the control planes in manifest order; the first that answers over SSH and holds
+// the etcd client certificates is used (KubeOne uses the leader's certificates too).
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import { apiserverAddress } from '../kube/leader.js';
+import type { TransportPool } from '../pipeline/collaborators.js';
+import { ETCD_CLIENT_FILES, ETCD_CLIENT_PORT, EtcdError, EtcdGateway } from './gateway.js';
+
+export interface EtcdConnection {
+  gateway: EtcdGateway;
+  /** The control plane whose SSH connection carries the traffic. */
+  host: ResolvedHost;
+}
+
+export function controlPlanesLeaderFirst(loaded: LoadedCluster): ResolvedHost[] {
+  const cps = loaded.hosts.filter((h) => h.role === 'controlPlane');
+  return [...cps.filter((h) => h.config.isLeader), ...cps.filter((h) => !h.config.isLeader)];
+}
+
+export async function connectEtcd(loaded: LoadedCluster, pool: TransportPool): Promise<EtcdConnection> {
+  const failures: string[] = [];
+  for (const host of controlPlanesLeaderFirst(loaded)) {
+    try {
+      const t = await pool.get(host);
+      const [ca, cert, key] = await Promise.all([t.readFile(ETCD_CLIENT_FILES.ca), t.readFile(ETCD_CLIENT_FILES.cert), t.readFile(ETCD_CLIENT_FILES.key)]);
+      const address = apiserverAddress(host);
+      const endpoint = `https://${address.includes(':') ? `[${address}]` : address}:${ETCD_CLIENT_PORT}`;
+      const gateway = new EtcdGateway((h, p) => t.forwardOut(h, p), { ca, cert, key }, endpoint);
+      return { gateway, host };
+    } catch (error) {
+      const message = (error as Error).message;
+      failures.push(message.startsWith(host.name) ? message : `${host.name}: ${message}`);
+    }
+  }
+  throw new EtcdError(`no control plane gave access to etcd (is the cluster installed?):\n  ${failures.join('\n  ')}`);
+}
