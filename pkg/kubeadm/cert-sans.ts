@@ -35,5 +35,5 @@ export function parseOpensslSans(text: string): string[] {
 /** The names the manifest requires that the certificate (canonical entries) lacks, as given. */
 export function missingSans(required: readonly string[], present: readonly string[]): string[] {
   const have = new Set(present);
-  return required.filter((name) => !have.has(sanEntry(name)));
+  return required.filter((name) => name.trim() !== '' && !have.has(sanEntry(name)));
 }

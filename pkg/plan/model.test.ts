@@ -118,6 +118,7 @@ function build(s: Scenario) {
     clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
     addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
   });
+  desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
   const b = new SnapshotBuilder();
   const existing = s.existing;
   const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
