@@ -56,6 +56,7 @@ describe('day-2 commands: bad arguments', () => {
     [['etcd', 'defragment'], 1, /accepts 1 arg\(s\), received 0/],
     [['etcd', 'defragment', 'a', 'b'], 1, /accepts 1 arg\(s\), received 2/],
     [['etcd', 'snapshot'], 1, /accepts 1 arg\(s\), received 0/],
+    [['etcd', 'snapshot', 'a.db', 'b.db'], 1, /Unknown argument: b.db/],
     [['etcd', 'snapshot', '/nonexistent-dir/x.db'], 1, /directory \/nonexistent-dir does not exist/],
     [['etcd', 'snapshot', tmpdir()], 1, /is a directory/],
     [['etcd', 'members', '-o', 'yaml'], 1, /Invalid values/],
@@ -83,6 +84,12 @@ describe('day-2 commands: bad arguments', () => {
       expect(connections - before, 'connections to the host').to.equal(0);
     });
   }
+
+  it('etcd snapshot - is an argument (stdout), not a missing one: the command goes on to the hosts', async () => {
+    const r = await kubeone('etcd', 'snapshot', '-', '-m', manifest, '--known-hosts', join(dir, 'known_hosts'), '--connect-timeout', '2');
+    expect(r.code, r.stderr).to.equal(11);
+    expect(r.stderr).to.contain('no control plane gave access to etcd');
+  });
 
   it('--help of each new command names its exit codes', async () => {
     for (const cmd of [['etcd', 'members'], ['etcd', 'snapshot'], ['etcd', 'disarm'], ['etcd', 'defragment'], ['kubeconfig', 'generate'], ['proxy'], ['certificates', 'renew'], ['certificates', 'status'], ['apply']]) {

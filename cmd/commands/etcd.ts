@@ -50,6 +50,9 @@ interface DisarmArgs extends HostCommandArgs {
 interface NamesArgs extends HostCommandArgs {
   args?: string[];
 }
+interface SnapshotArgs extends HostCommandArgs {
+  file?: string | number | boolean;
+}
 
 /** The snapshot's destination, checked before anything connects: a file we may create, not a directory. */
 export function checkSnapshotTarget(file: string): void {
@@ -138,18 +141,19 @@ export const etcdCommand: CommandFactory = (ctx) => {
     }),
   };
 
-  const snapshot: CommandModule<GlobalArgs, NamesArgs> = {
-    command: 'snapshot [args..]',
+  const snapshot: CommandModule<GlobalArgs, SnapshotArgs> = {
+    command: 'snapshot [file]',
     describe: 'Save a point-in-time snapshot of etcd to a local file (mode 0600), or to stdout with -',
     builder: (y) =>
-      (withHostOptions(y) as unknown as Argv<NamesArgs>)
-        .positional('args', { type: 'string', array: true, describe: '<file> or -' })
+      // Untyped on purpose: yargs parses a lone "-" as `true` for an untyped positional (and
+      // drops it for a typed one); `true` is read back as "-" below.
+      (withHostOptions(y) as unknown as Argv<SnapshotArgs>)
+        .positional('file', { describe: '<file> or - (stdout)' })
         .usage('kubeone etcd snapshot <file|->')
-        .epilog(`The snapshot holds every object of the cluster, Secrets included: keep it as safe as the CA keys. Restore with etcdutl/etcdctl snapshot restore. ${EXIT_CODES} 10: the file could not be written.`),
-    handler: hostHandler<NamesArgs>(ctx, async (args) => {
-      const names = args.args ?? [];
-      if (names.length !== 1) throw usage(`accepts 1 arg(s), received ${names.length}`);
-      const file = names[0]!;
+        .epilog(`The snapshot holds every object of the cluster, Secrets included: keep it as safe as the CA keys. Restore with etcdutl/etcdctl snapshot restore. ${EXIT_CODES} 10: the file could not be written.`) as unknown as Argv<SnapshotArgs>,
+    handler: hostHandler<SnapshotArgs>(ctx, async (args) => {
+      const file = args.file === true ? '-' : typeof args.file === 'string' || typeof args.file === 'number' ? String(args.file) : '';
+      if (file === '') throw usage('accepts 1 arg(s), received 0');
       checkSnapshotTarget(file);
       const log = ctx.logger(args);
       await withEtcd(ctx, args, async (etcd) => {
