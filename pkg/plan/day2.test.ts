@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { computePlan } from './index.js';
 import type { Plan, PlanOptions } from './types.js';
-import { desiredState, SnapshotBuilder } from './testing/snapshot-builder.js';
+import { addon, desiredState, SnapshotBuilder } from './testing/snapshot-builder.js';
 
 const NOW: PlanOptions = { now: '2026-11-25T00:00:00Z' };
 const CPS = ['cp-1', 'cp-2', 'cp-3'];
@@ -62,6 +62,19 @@ describe('planner: day-2 requests', () => {
     expect(plan.actions[0]!.reason).to.equal('kubelet 1.35.1 on cp-1 is at versions.kubernetes; an upgrade was requested (--force-upgrade)');
     expect(plan.actions[0]!.steps.find((s) => s.op === 'kubeadm.upgrade.apply')!.params).to.deep.equal({ version: '1.35.1', force: true });
     expect(plan.actions[1]!.steps.find((s) => s.op === 'kubeadm.upgrade.node')!.params).to.deep.equal({ version: '1.35.1', force: true });
+  });
+
+  it('kubeadm upgrade apply rewrites CoreDNS: a converged patch addon is applied again after the control-plane upgrades', () => {
+    const patch = addon('coredns-patch', [{ kind: 'Deployment', name: 'coredns' }]);
+    const want = desired();
+    want.addons = [patch];
+    const b = converged().addonObjects(patch);
+    expect(ids(computePlan(want, b.build(), NOW))).to.deep.equal([]);
+    const plan = computePlan(want, b.build(), { ...NOW, forceUpgrade: true });
+    const reapply = plan.actions.find((a) => a.id === 'apply-addon:coredns-patch')!;
+    expect(reapply.reason).to.contain('kubeadm upgrade apply writes');
+    expect(reapply.dependsOn).to.deep.equal(['upgrade-control-plane:cp-3:1.35.1']);
+    expect(reapply.steps.map((s) => [s.op, s.params])).to.deep.equal([['addon.apply', { addon: 'coredns-patch', objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }] }]]);
   });
 
   it('--force-install: kubeadm, kubelet and kubectl again on every host at the version', () => {
