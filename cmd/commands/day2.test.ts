@@ -7,23 +7,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../cli.js';
+import { runCliCaptured } from '../testing/run-cli.js';
 import { applyRequests, NO_INIT_KINDS } from './apply-requests.js';
 import { defaultBackupPath } from './apply.js';
 import { generateRequest } from './kubeconfig.js';
 
-async function kubeone(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await runCli(args, { stdout, stderr, env: { USER: 'tester' } });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const kubeone = (...args: string[]) => runCliCaptured(args, { env: { USER: 'tester' } });
 
 describe('day-2 commands: bad arguments', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubeone-day2-'));
