@@ -166,6 +166,15 @@ describe('apply flow: one-time requests and the PKI backup', () => {
     ]);
   });
 
+  it('a run limited to some kinds (certificates renew, --no-init) leaves no checkpoint: earlier runs stay visible to apply', async () => {
+    const w = world();
+    await runApplyFlow(w.c, w.ui(true), { ...w.opts, planOptions: { only: ['install-prerequisites'] } });
+    expect(readJournal(journalPath(w.dir, 'demo')).filter((r) => r.actionId === '*')).to.deep.equal([]);
+    const v = world();
+    await runApplyFlow(v.c, v.ui(true), v.opts);
+    expect(readJournal(journalPath(v.dir, 'demo')).filter((r) => r.actionId === '*')).to.have.length(1);
+  });
+
   it('writes the backup where the function of the loaded manifest says, 0600, once the leader has a CA; says so when it has none', async () => {
     const { statSync, existsSync } = await import('node:fs');
     const w = world();

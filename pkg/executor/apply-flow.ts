@@ -161,10 +161,14 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
       summary,
     );
   }
-  // Verified: nothing in the journal before this point needs resuming.
-  const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
-  checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
-  checkpoint.close();
+  // Verified: nothing in the journal before this point needs resuming. Not after a run limited
+  // to some kinds (certificates renew, apply --no-init): it verified only those, and what the
+  // journal says about earlier runs (Nodes left cordoned) is still for apply to repair.
+  if (!opts.planOptions?.only) {
+    const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
+    checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
+    checkpoint.close();
+  }
   ui.info(`Done: ${summary.completed.length} action(s), ${summary.stepsRun} step(s) run, ${summary.stepsSkipped} skipped as already done, in ${(summary.durationMs / 1000).toFixed(1)}s.`);
   return summary;
 }
