@@ -6,7 +6,7 @@
 // and --force-upgrade at the same version; a new apiEndpoint name, then certificates status
 // and certificates renew (new start dates on the host, the name in the certificate).
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -78,6 +78,13 @@ describe('day-2 commands through the CLI on one control plane', function () {
     expect(statSync(backup).mode & 0o777).to.equal(0o600);
     const { stdout } = await run('tar', ['-tzf', backup]);
     expect(stdout.split('\n')).to.include('pki/ca.key').and.include('pki/etcd/ca.key');
+    // A converged cluster: --no-backup writes none, --backup FILE writes it there.
+    rmSync(backup);
+    await k1('apply', '-y', '--no-backup');
+    expect(existsSync(backup), '--no-backup').to.equal(false);
+    const custom = path.join(dir, 'custom-backup.tar.gz');
+    await k1('apply', '-y', '--backup', custom);
+    expect(statSync(custom).mode & 0o777).to.equal(0o600);
   });
 
   it('etcd members: KubeOne columns and JSON, the member etcdctl lists', async () => {
