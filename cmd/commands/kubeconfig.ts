@@ -6,7 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { readClusterCA } from '../../pkg/addons/certificates.js';
 import { parseGoDuration } from '../../pkg/api/duration.js';
-import { controlPlanesLeaderFirst } from '../../pkg/etcd/connect.js';
+import { controlPlanesLeaderFirst } from '../../pkg/kube/leader.js';
 import { ExitCode, KubeOneError } from '../../pkg/errors/exit-codes.js';
 import { generateClientKubeconfig } from '../../pkg/kube/client-kubeconfig.js';
 import { apiEndpointOf, joinHostPort } from '../../pkg/kubeadm/network.js';

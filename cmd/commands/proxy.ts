@@ -2,7 +2,7 @@
 // over SSH through a control plane, until interrupted (Ctrl-C).
 import type { Argv, CommandModule } from 'yargs';
 import type { ResolvedHost } from '../../pkg/api/types.js';
-import { controlPlanesLeaderFirst } from '../../pkg/etcd/connect.js';
+import { controlPlanesLeaderFirst } from '../../pkg/kube/leader.js';
 import { ExitCode, KubeOneError } from '../../pkg/errors/exit-codes.js';
 import { joinHostPort } from '../../pkg/kubeadm/network.js';
 import { parseListenAddress, startConnectProxy } from '../../pkg/proxy/connect-proxy.js';

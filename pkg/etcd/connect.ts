@@ -2,7 +2,8 @@
 // one, else the control planes in manifest order; the first that answers over SSH and holds
 // the etcd client certificates is used (KubeOne uses the leader's certificates too).
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
-import { apiserverAddress } from '../kube/leader.js';
+import { controlPlanesLeaderFirst } from '../kube/leader.js';
+import { advertiseAddressOf, nodeIPv4Of } from '../kubeadm/network.js';
 import type { TransportPool } from '../pipeline/collaborators.js';
 import { ETCD_CLIENT_FILES, ETCD_CLIENT_PORT, EtcdError, EtcdGateway } from './gateway.js';
 
@@ -12,18 +13,14 @@ export interface EtcdConnection {
   host: ResolvedHost;
 }
 
-export function controlPlanesLeaderFirst(loaded: LoadedCluster): ResolvedHost[] {
-  const cps = loaded.hosts.filter((h) => h.role === 'controlPlane');
-  return [...cps.filter((h) => h.config.isLeader), ...cps.filter((h) => !h.config.isLeader)];
-}
-
 export async function connectEtcd(loaded: LoadedCluster, pool: TransportPool): Promise<EtcdConnection> {
   const failures: string[] = [];
   for (const host of controlPlanesLeaderFirst(loaded)) {
     try {
       const t = await pool.get(host);
       const [ca, cert, key] = await Promise.all([t.readFile(ETCD_CLIENT_FILES.ca), t.readFile(ETCD_CLIENT_FILES.cert), t.readFile(ETCD_CLIENT_FILES.key)]);
-      const address = apiserverAddress(host);
+      // etcd serves its clients on the advertise address (IPv6 when IPv6 is the primary family).
+      const address = advertiseAddressOf(loaded.cluster, host) || nodeIPv4Of(host);
       const endpoint = `https://${address.includes(':') ? `[${address}]` : address}:${ETCD_CLIENT_PORT}`;
       const gateway = new EtcdGateway((h, p) => t.forwardOut(h, p), { ca, cert, key }, endpoint);
       return { gateway, host };
