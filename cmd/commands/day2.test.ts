@@ -74,6 +74,20 @@ describe('day-2 commands: bad arguments', () => {
     });
   }
 
+  it('proxy: an address in use is exit 1 before any host is contacted', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const before = connections;
+      const r = await kubeone('proxy', '--listen', `127.0.0.1:${(busy.address() as AddressInfo).port}`, '-m', manifest);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stderr).to.match(/listening on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+      expect(connections - before).to.equal(0);
+    } finally {
+      busy.close();
+    }
+  });
+
   it('etcd snapshot - is an argument (stdout), not a missing one: the command goes on to the hosts', async () => {
     const r = await kubeone('etcd', 'snapshot', '-', '-m', manifest, '--known-hosts', join(dir, 'known_hosts'), '--connect-timeout', '2');
     expect(r.code, r.stderr).to.equal(11);

@@ -51,10 +51,7 @@ export const proxyCommand: CommandFactory = (ctx): CommandModule<GlobalArgs, Pro
       throw errors[0] ?? new Error('the manifest has no control plane');
     };
     try {
-      const first = await tunnelHost();
-      if (listen.host !== '' && listen.host !== 'localhost' && !listen.host.startsWith('127.') && listen.host !== '::1') {
-        log.warn(`the proxy listens on ${args.listen}: whoever reaches it reaches the network of ${first.name}`);
-      }
+      // The address first (a port in use fails before any host is contacted), then a control plane.
       const proxy = await startConnectProxy({
         listen,
         log: (m) => log.warn(m),
@@ -62,6 +59,16 @@ export const proxyCommand: CommandFactory = (ctx): CommandModule<GlobalArgs, Pro
       }).catch((error: Error) => {
         throw new KubeOneError(`listening on ${args.listen}: ${error.message}`, ExitCode.default);
       });
+      let first: ResolvedHost;
+      try {
+        first = await tunnelHost();
+      } catch (error) {
+        await proxy.close();
+        throw error;
+      }
+      if (listen.host !== '' && listen.host !== 'localhost' && !listen.host.startsWith('127.') && listen.host !== '::1') {
+        log.warn(`the proxy listens on ${args.listen}: whoever reaches it reaches the network of ${first.name}`);
+      }
       const shown = joinHostPort(proxy.address.host || '127.0.0.1', proxy.address.port);
       ctx.print(`SSH tunnel started (through ${first.name}), please open another terminal and set up the environment:\nexport HTTPS_PROXY=http://${shown}`);
       await new Promise<void>((resolve) => {
