@@ -1,6 +1,6 @@
 // Which control plane `kubeone etcd ...` talks through: the leader when the manifest marks
-// one, else the control planes in manifest order; the first that answers over SSH and holds
-// the etcd client certificates is used (KubeOne uses the leader's certificates too).
+// one, else the control planes in manifest order; the first that answers over SSH, holds the
+// etcd client certificates and whose etcd answers is used (KubeOne uses the leader's too).
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import { controlPlanesLeaderFirst } from '../kube/leader.js';
 import { advertiseAddressOf, nodeIPv4Of } from '../kubeadm/network.js';
@@ -23,6 +23,13 @@ export async function connectEtcd(loaded: LoadedCluster, pool: TransportPool): P
       const address = advertiseAddressOf(loaded.cluster, host) || nodeIPv4Of(host);
       const endpoint = `https://${address.includes(':') ? `[${address}]` : address}:${ETCD_CLIENT_PORT}`;
       const gateway = new EtcdGateway((h, p) => t.forwardOut(h, p), { ca, cert, key }, endpoint);
+      // Its etcd must answer: a control plane whose member is down is passed over.
+      try {
+        await gateway.memberList();
+      } catch (error) {
+        gateway.close();
+        throw error;
+      }
       return { gateway, host };
     } catch (error) {
       const message = (error as Error).message;
