@@ -120,6 +120,50 @@ describe('etcd gateway client (JSON gateway over a tunnel)', () => {
     }
   });
 
+  it('connects through the leader first; a control plane whose etcd does not answer is passed over', async () => {
+    const { connectEtcd } = await import('./connect.js');
+    const { desiredState } = await import('../plan/testing/snapshot-builder.js');
+    const loaded = desiredState({ version: '1.35.1', controlPlanes: ['cp-1', 'cp-2', 'cp-3'] }).cluster;
+    // cp-1 at the address the test server's certificate names: etcd's certificate is checked against it.
+    loaded.hosts.forEach((h, i) => (h.config = { ...h.config, privateAddress: i === 0 ? '127.0.0.1' : `10.0.0.${i + 1}`, isLeader: h.name === 'cp-2' }));
+    const tried: string[] = [];
+    const files: Record<string, Buffer> = {
+      '/etc/kubernetes/pki/etcd/ca.crt': pki.file('ca.crt'),
+      '/etc/kubernetes/pki/etcd/healthcheck-client.crt': pki.file('admin.crt'),
+      '/etc/kubernetes/pki/etcd/healthcheck-client.key': pki.file('admin.key'),
+    };
+    const pool = {
+      closeAll: async () => undefined,
+      get: async (h: { name: string }) => {
+        tried.push(h.name);
+        if (h.name === 'cp-3') throw new Error('cp-3: unreachable');
+        return {
+          host: h.name,
+          readFile: async (path: string) => files[path]!,
+          // cp-2's etcd is down: the channel opens and closes at once.
+          forwardOut: async (host: string, p: number) => {
+            dialled.push(`${h.name}->${host}:${p}`);
+            if (h.name === 'cp-2') {
+              const dead = net.connect(port, '127.0.0.1');
+              dead.once('connect', () => dead.destroy());
+              return dead;
+            }
+            return net.connect(port, '127.0.0.1');
+          },
+        } as unknown as import('../ssh/types.js').HostTransport;
+      },
+    };
+    const { gateway, host } = await connectEtcd(loaded, pool);
+    try {
+      expect(tried).to.deep.equal(['cp-2', 'cp-1']);
+      expect(host.name).to.equal('cp-1');
+      expect(gateway.endpoint).to.equal('https://127.0.0.1:2379');
+      expect(dialled.filter((d) => d.includes('->'))).to.include('cp-2->10.0.0.2:2379').and.include('cp-1->127.0.0.1:2379');
+    } finally {
+      gateway.close();
+    }
+  });
+
   it('client URLs: https only, IPv6 without brackets', () => {
     expect(parseClientUrl('https://[fd00::1]:2379')).to.deep.equal({ host: 'fd00::1', port: 2379 });
     expect(() => parseClientUrl('http://10.0.0.1:2379')).to.throw(/not https/);
