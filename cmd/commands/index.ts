@@ -9,10 +9,13 @@ import { poolOptions } from '../../pkg/probe/commands.js';
 import type { CommandFactory } from '../shared/context.js';
 import { addonsCommand } from './addons.js';
 import { applyCommand } from './apply.js';
+import { certificatesCommand } from './certificates.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
+import { etcdCommand } from './etcd.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { planCommand } from './plan.js';
+import { proxyCommand } from './proxy.js';
 import { type ProbeCommandDeps, probeContext } from './probe-flags.js';
 import { resetCommand } from './reset.js';
 import { makeSnapshotCommand } from './snapshot.js';
@@ -70,6 +73,9 @@ export const commands: CommandFactory[] = [
   statusCommand,
   snapshotCommand,
   kubeconfigCommand,
+  certificatesCommand,
+  etcdCommand,
+  proxyCommand,
   unlockCommand,
   addonsListCommand,
   versionCommand,

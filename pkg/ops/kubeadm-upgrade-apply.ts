@@ -1,17 +1,31 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
 import { runScript, stepHost } from './context.js';
-import { VERSION_PARAMS, type VersionParams } from './params.js';
+import type { JSONSchemaType } from 'ajv';
+import { VERSION } from './params.js';
 import { defineOp } from './types.js';
 
-export const kubeadmUpgradeApply = defineOp<VersionParams>({
+export interface UpgradeApplyParams {
+  version: string;
+  /** apply --force-upgrade: run even when the control plane is at the version already. */
+  force?: boolean;
+}
+
+const PARAMS: JSONSchemaType<UpgradeApplyParams> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: { version: VERSION, force: { type: 'boolean', nullable: true } },
+};
+
+export const kubeadmUpgradeApply = defineOp<UpgradeApplyParams>({
   summary: 'kubeadm upgrade apply on the leader',
-  params: VERSION_PARAMS,
+  params: PARAMS,
   changes: 'host',
   marksInflight: true,
-  async run({ deps, step }, { version }) {
+  async run({ deps, step }, { version, force }) {
     const { t } = await stepHost(deps, step.host);
-    await runScript(t, renderUpgradeApply(version), 'kubeadm upgrade apply');
+    await runScript(t, renderUpgradeApply(version, force === true), 'kubeadm upgrade apply');
   },
   stillDone: ({ host }, { version }) => host?.staticPods?.['kube-apiserver'] === version,
   model(world, { version }, host) {

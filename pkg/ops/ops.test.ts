@@ -82,7 +82,7 @@ describe('step ops', () => {
     }
     expect(STEP_OPS.filter((op) => OPS[op].params === null)).to.deep.equal([
       'host.prerequisites', 'host.containerd.install', 'host.containerd.configure', 'host.kubelet.configure', 'host.kubelet.restart',
-      'kubeadm.config.render', 'kubeadm.config.upload', 'kubeadm.reset', 'kubeadm.certs.renew',
+      'host.images.prune', 'kubeadm.config.render', 'kubeadm.config.upload', 'kubeadm.reset',
     ]);
   });
 

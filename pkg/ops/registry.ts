@@ -8,6 +8,7 @@ import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
 import { hostContainerdConfigure } from './host-containerd-configure.js';
 import { hostContainerdInstall } from './host-containerd-install.js';
+import { hostImagesPrune } from './host-images-prune.js';
 import { hostKubeletConfigure } from './host-kubelet-configure.js';
 import { hostKubeletRestart } from './host-kubelet-restart.js';
 import { hostPrerequisites } from './host-prerequisites.js';
@@ -36,6 +37,7 @@ export const OPS = {
   'host.binaries.remove': hostBinariesRemove,
   'host.kubelet.configure': hostKubeletConfigure,
   'host.kubelet.restart': hostKubeletRestart,
+  'host.images.prune': hostImagesPrune,
   'kubeadm.config.render': kubeadmConfigRender,
   'kubeadm.config.upload': kubeadmConfigUpload,
   'kubeadm.init': kubeadmInit,

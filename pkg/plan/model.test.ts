@@ -40,6 +40,8 @@ const hostArb = fc.record({
   labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }),
   liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }),
   certsSoon: fc.boolean(),
+  /** The apiserver certificate lacks the API endpoint's name (control planes). */
+  sanDrift: fc.boolean(),
 });
 
 const scenarioArb = fc.record({
@@ -56,6 +58,9 @@ const scenarioArb = fc.record({
   addonVariant: fc.constantFrom('v1', 'v2'),
   /** The journal says a killed run left the first worker cordoned (and it still is). */
   leftCordoned: fc.boolean(),
+  pruneImages: fc.boolean(),
+  /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
+  request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -113,6 +118,7 @@ function build(s: Scenario) {
     clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
     addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
   });
+  desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
   const b = new SnapshotBuilder();
   const existing = s.existing;
   const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
@@ -129,6 +135,7 @@ function build(s: Scenario) {
       x.joined().files(standardFiles(name));
       if (h.kubeletDrift) x.files({ [KUBELET_CONFIG]: sha256('old kubelet config') });
       if (role === 'controlPlane') x.controlPlane(v, h.certsSoon ? '2026-12-20T00:00:00Z' : '2027-11-01T00:00:00Z');
+      if (role === 'controlPlane' && h.sanDrift) x.facts.apiserverSans = ['DNS:kubernetes', 'IP:10.96.0.1'];
     });
     if (stage === 'joined') {
       b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: h.liveLabels ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {} });
@@ -153,7 +160,7 @@ function build(s: Scenario) {
       b.editKube((k) => (k.nodes.find((n) => n.name === 'old-1')!.host = null));
     }
   }
-  const options: PlanOptions = { ...OPTIONS };
+  const options: PlanOptions = { ...OPTIONS, pruneImages: s.pruneImages };
   if (s.leftCordoned && existing && s.workers[0]?.stage === 'joined') {
     b.editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
     options.interrupted = { nodesLeftCordoned: ['w-1'] };
@@ -170,7 +177,7 @@ describe('planner model: plan, apply, plan again', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { desired, snapshot, options } = build(s);
-        const plan = computePlan(desired, snapshot, options);
+        const plan = computePlan(desired, snapshot, s.request ? { ...options, [s.request]: true } : options);
         expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
         for (const a of plan.actions) kindsSeen.add(a.kind);
         expectSafeOrder(plan);

@@ -91,6 +91,8 @@ export interface HostFacts {
   certsEarliestExpiry?: string;
   /** Per cert file name -> notAfter ISO (control planes). */
   certs?: Record<string, string>;
+  /** Names of /etc/kubernetes/pki/apiserver.crt: `DNS:<lower-case name>` and `IP:<canonical address>`, sorted (control planes). */
+  apiserverSans?: string[];
   /** Files the tool renders onto the host, path -> facts (configs the plan compares against the desired render). */
   managedFiles?: Record<string, FileFacts>;
   /** In-flight marker left by an interrupted executor step on this host, if any. */

@@ -4,6 +4,7 @@
 // pruned in the same action. Addons are applied once the control plane is up: after the
 // init of a new cluster, after the control-plane upgrades of an existing one.
 import { type AddonDiff, diffAddons } from '../../addons/diff.js';
+import { PATCH_ADDONS } from '../../addons/patch-addons.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { ObjectDiff, ObjectRef, Step } from '../types.js';
@@ -54,6 +55,19 @@ function summarize(diffs: ObjectDiff[]): string {
   return parts.join('; ');
 }
 
+/**
+ * `kubeadm upgrade apply` writes kubeadm's CoreDNS objects again, undoing the patch addons
+ * (coredns-patch): when the plan runs one, a patch addon that matches now is applied again
+ * after the upgrades, so that the run ends converged.
+ */
+function kubeadmRewrites(ctx: PlanContext, diffs: AddonDiff[]): AddonDiff[] {
+  const upgradeApply = ctx.b.planned('upgrade-control-plane').some((a) => a.steps.some((s) => s.op === 'kubeadm.upgrade.apply'));
+  if (!upgradeApply) return [];
+  return (ctx.desired.addons ?? [])
+    .filter((a) => PATCH_ADDONS.has(a.name) && diffs.some((d) => d.addon === a.name && d.change === null))
+    .map((a) => ({ addon: a.name, source: a.source, change: '~' as const, objects: a.objects.map((o) => ({ ...refOf(o), change: '~' as const })), rewrittenByKubeadm: true }));
+}
+
 export const applyAddon: ActionKindModule<'apply-addon'> = {
   name: 'install and update addons',
   when: ['create', 'reconcile'],
@@ -66,8 +80,8 @@ export const applyAddon: ActionKindModule<'apply-addon'> = {
     }
     const live = ctx.kube?.addonObjects ?? [];
     const after = addonsAfter(ctx);
-    return diffs
-      .filter((d) => d.source !== undefined && d.change !== null)
+    const rewritten = kubeadmRewrites(ctx, diffs);
+    return [...diffs.filter((d) => d.source !== undefined && d.change !== null), ...rewritten]
       .sort((a, b) => (a.addon < b.addon ? -1 : a.addon > b.addon ? 1 : 0))
       .map((d) => {
         const rendered = ctx.desired.addons!.find((a) => a.name === d.addon)!;
@@ -79,7 +93,11 @@ export const applyAddon: ActionKindModule<'apply-addon'> = {
           ...(fresh ? { change: '+' as const } : {}),
           hosts: [],
           title: `${fresh ? 'install' : 'update'} addon ${d.addon}`,
-          reason: fresh ? `addon ${d.addon} is enabled in the manifest and none of its ${rendered.objects.length} object(s) exist` : summarize(d.objects),
+          reason: fresh
+            ? `addon ${d.addon} is enabled in the manifest and none of its ${rendered.objects.length} object(s) exist`
+            : 'rewrittenByKubeadm' in d
+              ? `kubeadm upgrade apply writes kubeadm's objects again (${d.objects.map(label).join(', ')}); the patch is applied again after it`
+              : summarize(d.objects),
           dependsOn: after,
           steps: addonSteps(d.addon, d.objects),
           objects: d.objects,
