@@ -1,6 +1,8 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
+// kubeadm's addon phase writes CoreDNS and kube-proxy again (pkg/addons/kubeadm-objects.ts).
+import { rewrittenByKubeadmUpgrade } from '../addons/kubeadm-objects.js';
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
-import { runScript, stepHost } from './context.js';
+import { runScript, sha256, stepHost } from './context.js';
 import { VERSION_PARAMS, type VersionParams } from './params.js';
 import { defineOp } from './types.js';
 
@@ -20,5 +22,9 @@ export const kubeadmUpgradeApply = defineOp<VersionParams>({
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     // kubeadm upgrade renews the certificates of the control plane it upgrades.
     h.certsEarliestExpiry = world.renewedExpiry;
+    // What addons applied on top of kubeadm's CoreDNS and kube-proxy objects is gone.
+    for (const o of world.kube?.addonObjects ?? []) {
+      if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });
+    }
   },
 });

@@ -181,6 +181,7 @@ describe('step ops', () => {
       deleteNode: async () => undefined,
       listCsrs: async () => [],
       approveCsr: async () => undefined,
+      putConfigMap: async () => undefined,
     };
     const { run } = setup(kube);
     await run(action('u', { steps: [step('node.drain', 'worker-1', { node: 'worker-1' })] }));
