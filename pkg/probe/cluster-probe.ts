@@ -89,7 +89,7 @@ async function clusterConfiguration(client: KubeClient): Promise<Record<string, 
 }
 
 /** The ownership record (null: none); unreadable or invalid: null with the reason. */
-async function ownershipRecord(client: KubeClient): Promise<Pick<ClusterFacts, 'ownership' | 'ownershipError'>> {
+export async function readOwnershipRecord(client: KubeClient): Promise<Pick<ClusterFacts, 'ownership' | 'ownershipError'>> {
   let text: string | undefined;
   try {
     const cm = await client.core.readNamespacedConfigMap({ name: OWNERSHIP_CONFIGMAP, namespace: OWNERSHIP_NAMESPACE });
@@ -172,7 +172,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     const [comps, config, owned, addons] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
-      ownershipRecord(client),
+      readOwnershipRecord(client),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
     ]);
     facts.components = comps;
