@@ -22,7 +22,7 @@ import type { LoadedCluster, ResolvedHost } from '../../pkg/api/types.js';
 import { renderInitFile, renderJoinFile } from '../../pkg/kubeadm/render-files.js';
 import { caCertHash } from '../../pkg/ops/pki.js';
 import type { Action } from '../../pkg/plan/types.js';
-import { runOnHosts, sshPool } from '../executor/helpers.js';
+import { hostActions, runOnHosts, sshPool } from '../executor/helpers.js';
 import type { Fleet } from '../fleet/index.js';
 
 const run = promisify(execFile);
@@ -145,25 +145,9 @@ function withKubeOneFeatures(initFile: string): string {
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
+/** The host preparation of the executor tests, without our kubelet files: kubeadm writes those here, as under KubeOne. */
 function prepareHostActions(loaded: LoadedCluster): Action[] {
-  const version = loaded.cluster.versions!.kubernetes!;
-  return loaded.hosts.map((h) => ({
-    id: `prepare-host:${h.name}`,
-    kind: 'install-prerequisites',
-    change: '+',
-    hosts: [h.name],
-    title: `prepare ${h.name} as KubeOne's installation does`,
-    reason: 'adopt e2e fixture',
-    dependsOn: [],
-    disruptive: false,
-    serial: false,
-    steps: [
-      { id: 'host.prerequisites', op: 'host.prerequisites', host: h.name, description: 'prerequisites' },
-      { id: 'host.containerd.install', op: 'host.containerd.install', host: h.name, description: 'install containerd' },
-      { id: 'host.containerd.configure', op: 'host.containerd.configure', host: h.name, description: 'configure containerd' },
-      { id: 'host.binaries.install', op: 'host.binaries.install', host: h.name, description: 'install binaries', params: { version, components: ['kubeadm', 'kubelet', 'kubectl'] } },
-    ],
-  }));
+  return hostActions(loaded).map((a) => ({ ...a, serial: false, steps: a.steps.filter((s) => s.op !== 'host.kubelet.configure') }));
 }
 
 export async function buildKubeOneCluster(fleet: Fleet, manifestPath: string): Promise<KubeOneCluster> {

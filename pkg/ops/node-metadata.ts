@@ -25,6 +25,8 @@ export interface NodeTaint {
 
 const STRING_MAP: JSONSchemaType<Record<string, string>> = { type: 'object', required: [], additionalProperties: { type: 'string' } };
 
+const NON_EMPTY = { type: 'string', minLength: 1 } as const;
+
 const PARAMS: JSONSchemaType<NodeMetadataParams> = {
   type: 'object',
   additionalProperties: false,
@@ -36,22 +38,12 @@ const PARAMS: JSONSchemaType<NodeMetadataParams> = {
     taints: {
       type: 'array',
       nullable: true,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['key', 'effect'],
-        properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string', nullable: true }, effect: { type: 'string', minLength: 1 } },
-      },
+      items: { type: 'object', additionalProperties: false, required: ['key', 'effect'], properties: { key: NON_EMPTY, value: { type: 'string', nullable: true }, effect: NON_EMPTY } },
     },
     removeTaints: {
       type: 'array',
       nullable: true,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['key', 'effect'],
-        properties: { key: { type: 'string', minLength: 1 }, effect: { type: 'string', minLength: 1 } },
-      },
+      items: { type: 'object', additionalProperties: false, required: ['key', 'effect'], properties: { key: NON_EMPTY, effect: NON_EMPTY } },
     },
   },
 };
