@@ -4,7 +4,6 @@
 // directory and reads the same from any machine. Whatever is not in it belongs to someone
 // else (KubeOne, a user, another controller) and is never deleted or stripped without an
 // explicit word in the manifest. Pure: parsing, the canonical form, comparison.
-import { canonicalJson } from '../api/canonical-json.js';
 import { validateDefinition } from '../snapshot/snapshot.js';
 import { type ControlPlaneComponent, OWNERSHIP_FORMAT, type OwnershipRecord } from '../snapshot/types.js';
 
@@ -53,9 +52,26 @@ export function canonicalRecord(record: OwnershipRecord): OwnershipRecord {
   };
 }
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function sameMap<T>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: T) => boolean): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && same(a[k]!, b[k]!));
+}
+
+/** Whether two records say the same (compared in their canonical forms; plans over thousands of Nodes compare them every time). */
 export function sameRecord(a: OwnershipRecord | null | undefined, b: OwnershipRecord | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return canonicalJson(canonicalRecord(a)) === canonicalJson(canonicalRecord(b));
+  const x = canonicalRecord(a);
+  const y = canonicalRecord(b);
+  const components = (m: Partial<Record<ControlPlaneComponent, string[]>>) => m as Record<string, string[]>;
+  return (
+    sameMap(x.addons, y.addons, sameList) &&
+    sameMap(components(x.controlPlane.flags), components(y.controlPlane.flags), sameList) &&
+    sameMap(components(x.controlPlane.volumes), components(y.controlPlane.volumes), sameList) &&
+    sameList(x.controlPlane.files, y.controlPlane.files) &&
+    sameMap(x.nodes, y.nodes, (n, m) => sameList(n.labels, m.labels) && sameList(n.annotations, m.annotations) && sameList(n.taints, m.taints))
+  );
 }
 
 /** The text stored in the ConfigMap. */

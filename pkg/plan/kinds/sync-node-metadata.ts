@@ -145,14 +145,20 @@ function steps(host: HostView, change: MetadataChange): Step[] {
 
 export const idOf = (host: string): string => `sync-node-metadata:${host}`;
 
-/** Hosts that join in this plan (after their join) and, in an existing cluster, the reachable hosts that stay. */
+const candidatesByContext = new WeakMap<PlanContext, { host: HostView; after: string[] }[]>();
+
+/** Hosts that join in this plan (after their join) and, in an existing cluster, the reachable hosts that stay (once per plan). */
 export function metadataCandidates(ctx: PlanContext): { host: HostView; after: string[] }[] {
+  const known = candidatesByContext.get(ctx);
+  if (known) return known;
   const stays = new Set(ctx.staying);
-  return ctx.hosts.flatMap((host) => {
+  const candidates = ctx.hosts.flatMap((host) => {
     const join = joinOf(ctx, host);
     if (join !== undefined) return ctx.mode === 'reconcile' && !host.reachable ? [] : [{ host, after: [join] }];
     return ctx.mode === 'reconcile' && host.reachable && stays.has(host) ? [{ host, after: [] }] : [];
   });
+  candidatesByContext.set(ctx, candidates);
+  return candidates;
 }
 
 export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
