@@ -51,7 +51,7 @@ describe('planner: ownership', () => {
     const record = plan.actions[0]!;
     expect(record.change).to.equal('+');
     expect(record.reason).to.equal(
-      'ConfigMap kube-system/kubeone-ownership does not exist yet: it records what kubeone manages from now on (2 addon objects, 3 control-plane files); anything else in the cluster is left alone',
+      'ConfigMap kube-system/kubeone-ownership does not exist yet: it records what kubeone manages from now on (2 addon object(s), 3 control-plane file(s)); anything else in the cluster is left alone',
     );
     const written = (record.steps[0]!.params as { record: OwnershipRecord }).record;
     // The rendered addons' objects (kubeadm's CoreDNS, only patched, is not kubeone's); none of KubeOne's ccm.
@@ -85,7 +85,7 @@ describe('planner: ownership', () => {
     expect(ids(plan)).to.deep.equal(['prune-addon:metrics-server', RECORD]);
     expect(plan.actions[0]!.reason).to.match(/no longer enabled in the manifest .*kubeone applied its 1 live object\(s\) \(ownership record\)/);
     expect(plan.actions[1]!.dependsOn).to.deep.equal(['prune-addon:metrics-server']);
-    expect(plan.actions[1]!.reason).to.equal('what kubeone manages changes: addon objects -1 (metrics-server/apps/Deployment/kube-system/metrics-server)');
+    expect(plan.actions[1]!.reason).to.equal('what kubeone manages changes: addon object(s) -1 (metrics-server/apps/Deployment/kube-system/metrics-server)');
     expect(ids(computePlan(desired(), applyPlan(plan, snap, desired()), NOW))).to.deep.equal([]);
   });
 

@@ -67,11 +67,11 @@ function describeChange(before: OwnershipRecord | null, after: OwnershipRecord):
   const nodeMap = (r: OwnershipRecord) =>
     Object.fromEntries(Object.entries(r.nodes).map(([n, e]) => [n, [...e.labels.map((k) => `label ${k}`), ...e.annotations.map((k) => `annotation ${k}`), ...e.taints.map((k) => `taint ${k}`)]]));
   const parts: [string, Set<string>, Set<string>][] = [
-    ['addon objects', entries(b.addons), entries(after.addons)],
-    ['control-plane flags', entries(b.controlPlane.flags), entries(after.controlPlane.flags)],
-    ['control-plane volumes', entries(b.controlPlane.volumes), entries(after.controlPlane.volumes)],
-    ['control-plane files', entries({ '': b.controlPlane.files }), entries({ '': after.controlPlane.files })],
-    ['node metadata', entries(nodeMap(b)), entries(nodeMap(after))],
+    ['addon object(s)', entries(b.addons), entries(after.addons)],
+    ['control-plane flag(s)', entries(b.controlPlane.flags), entries(after.controlPlane.flags)],
+    ['control-plane volume(s)', entries(b.controlPlane.volumes), entries(after.controlPlane.volumes)],
+    ['control-plane file(s)', entries({ '': b.controlPlane.files }), entries({ '': after.controlPlane.files })],
+    ['Node label(s), annotation(s) and taint(s)', entries(nodeMap(b)), entries(nodeMap(after))],
   ];
   const show = (list: string[]) => list.slice(0, 4).join(', ') + (list.length > 4 ? ` and ${list.length - 4} more` : '');
   const lines: string[] = [];
