@@ -6,6 +6,7 @@ import { kubeClientFromLeader } from '../../pkg/kube/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
 import { SshError } from '../../pkg/ssh/types.js';
 import { poolOptions } from '../../pkg/probe/commands.js';
+import { readOwnershipRecord } from '../../pkg/probe/cluster-probe.js';
 import type { CommandFactory } from '../shared/context.js';
 import { addonsCommand } from './addons.js';
 import { applyCommand } from './apply.js';
@@ -49,7 +50,8 @@ const addonsListCommand: CommandFactory = (ctx) =>
               // As plan renders them: the cluster exists, and certificates are signed by its CA.
               const leader = { readFile: async (path: string) => (await pool.get(host)).readFile(path) };
               const rendered = await clusterRenderer().render(loaded, { clusterExists: true, leader });
-              return { rendered, live: await listAddonObjects(client.kubeConfig, rendered) };
+              const { ownership } = await readOwnershipRecord(client);
+              return { rendered, live: await listAddonObjects(client.kubeConfig, rendered), ownership };
             } finally {
               client.close();
             }

@@ -1,7 +1,9 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
+// kubeadm's addon phase writes CoreDNS and kube-proxy again (pkg/addons/kubeadm-objects.ts).
+import { rewrittenByKubeadmUpgrade } from '../addons/kubeadm-objects.js';
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
-import { runScript, stepHost } from './context.js';
 import type { JSONSchemaType } from 'ajv';
+import { runScript, sha256, stepHost } from './context.js';
 import { VERSION } from './params.js';
 import { defineOp } from './types.js';
 
@@ -34,5 +36,9 @@ export const kubeadmUpgradeApply = defineOp<UpgradeApplyParams>({
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     // kubeadm upgrade renews the certificates of the control plane it upgrades.
     h.certsEarliestExpiry = world.renewedExpiry;
+    // What addons applied on top of kubeadm's CoreDNS and kube-proxy objects is gone.
+    for (const o of world.kube?.addonObjects ?? []) {
+      if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });
+    }
   },
 });

@@ -26,6 +26,7 @@ import { nodeDrain } from './node-drain.js';
 import { nodeMetadata } from './node-metadata.js';
 import { nodeUncordon } from './node-uncordon.js';
 import { nodeWaitReady } from './node-wait-ready.js';
+import { ownershipRecordOp } from './ownership-record.js';
 import { pkiDistribute } from './pki-distribute.js';
 import type { OpDefinition, ParamsOf } from './types.js';
 
@@ -56,6 +57,7 @@ export const OPS = {
   'etcd.member.remove': etcdMemberRemove,
   'addon.apply': addonApply,
   'addon.prune': addonPrune,
+  'ownership.record': ownershipRecordOp,
 } as const;
 
 export type StepOp = keyof typeof OPS;

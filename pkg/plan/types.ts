@@ -148,8 +148,15 @@ export interface DesiredState {
   manifestHash: string;
   /** host name -> path -> sha256 of every file the tool renders onto that host. */
   managedFiles: Record<string, Record<string, string>>;
-  /** The ClusterConfiguration the tool would upload (kubeadm.k8s.io/v1beta4), for control-plane flag drift. */
+  /**
+   * The ClusterConfiguration the tool would upload (kubeadm.k8s.io/v1beta4), for control-plane
+   * flag drift: the rendered one plus the live flags and volumes it keeps (`keptSettings`).
+   */
   clusterConfiguration: Record<string, unknown>;
+  /** Live control-plane flags and volumes the manifest does not render but that stay: not this tool's (pkg/ownership). */
+  keptSettings?: import('../ownership/control-plane.js').KeptSetting[];
+  /** Addons the manifest deletes, whoever applied them (pkg/addons addonDeletions). */
+  addonDeletions?: { name: string; reason: string }[];
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
 }
