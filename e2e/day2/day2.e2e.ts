@@ -77,7 +77,7 @@ describe('day-2 commands through the CLI on one control plane', function () {
     await k1('apply', '-y');
     expect(statSync(backup).mode & 0o777).to.equal(0o600);
     const { stdout } = await run('tar', ['-tzf', backup]);
-    expect(stdout.split('\n')).to.include('pki/ca.key').and.include('pki/etcd/ca.key');
+    expect(stdout.split('\n')).to.include('etc/kubernetes/pki/ca.key').and.include('etc/kubernetes/pki/etcd/ca.key');
     // A converged cluster: --no-backup writes none, --backup FILE writes it there.
     rmSync(backup);
     await k1('apply', '-y', '--no-backup');
