@@ -12,6 +12,7 @@ import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { kubeconfigCommand } from './kubeconfig.js';
+import { mirrorImagesCommand } from './mirror-images.js';
 import { planCommand } from './plan.js';
 import { type ProbeCommandDeps, probeContext } from './probe-flags.js';
 import { resetCommand } from './reset.js';
@@ -72,6 +73,7 @@ export const commands: CommandFactory[] = [
   kubeconfigCommand,
   unlockCommand,
   addonsListCommand,
+  mirrorImagesCommand,
   versionCommand,
   completionCommand,
 ];
