@@ -11,6 +11,7 @@ import { addonsCommand } from './addons.js';
 import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
+import { initCommand } from './init.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { mirrorImagesCommand } from './mirror-images.js';
 import { planCommand } from './plan.js';
@@ -74,6 +75,7 @@ export const commands: CommandFactory[] = [
   unlockCommand,
   addonsListCommand,
   mirrorImagesCommand,
+  initCommand,
   versionCommand,
   completionCommand,
 ];
