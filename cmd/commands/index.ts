@@ -13,6 +13,7 @@ import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { initCommand } from './init.js';
 import { kubeconfigCommand } from './kubeconfig.js';
+import { localCommand } from './local.js';
 import { mirrorImagesCommand } from './mirror-images.js';
 import { planCommand } from './plan.js';
 import { type ProbeCommandDeps, probeContext } from './probe-flags.js';
@@ -76,6 +77,7 @@ export const commands: CommandFactory[] = [
   addonsListCommand,
   mirrorImagesCommand,
   initCommand,
+  localCommand,
   versionCommand,
   completionCommand,
 ];
