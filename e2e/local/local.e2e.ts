@@ -85,8 +85,9 @@ describe('kubeone local: an all-in-one cluster inside a sandbox host', function 
     // All-in-one: the control plane carries no NoSchedule taint.
     expect(nodes[0]!.spec.taints ?? []).to.deep.equal([]);
     expect(readFileSync(kubeconfig, 'utf8')).to.include(`https://${fleet.host('cp-1').privateAddress}:6443`);
-    // The state is kept beside the manifest, under the cluster name local.
+    // The state is kept beside the manifest, under the cluster name local; so is apply's default PKI backup.
     expect((await inHost('ls /root/.kubeone')).stdout.trim()).to.equal('local');
+    expect((await inHost('stat -c %a /root/local.tar.gz && tar -tzf /root/local.tar.gz')).stdout).to.match(/^600\n[\s\S]*ca\.key/);
 
     const second = await kubeone('local');
     expect(second.exitCode, second.stdout + second.stderr).to.equal(0);
