@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runKubeone } from './testing/run-cli.js';
+import { runCliCaptured as runKubeone } from '../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeone-images-'));
 const manifest = (name: string, extra: string): string => {

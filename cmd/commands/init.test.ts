@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-import { runKubeone } from './testing/run-cli.js';
+import { runCliCaptured as runKubeone } from '../testing/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kubeone-init-'));
 let n = 0;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KubeOneCluster } from '../../pkg/api/types.js';
 import { defaultRouteAddress } from '../../pkg/ssh/local.js';
 import { toLocalCluster } from './local.js';
-import { runKubeone } from './testing/run-cli.js';
+import { runCliCaptured as runKubeone } from '../testing/run-cli.js';
 
 describe('kubeone local', () => {
   const remote: KubeOneCluster = {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { mirrorPairs } from '../../pkg/images/mirror.js';
 import { defaultMirrorVersions } from '../../pkg/images/versions.js';
-import { runKubeone } from './testing/run-cli.js';
+import { runCliCaptured as runKubeone } from '../testing/run-cli.js';
 
 describe('kubeone mirror-images', () => {
   it('destinations keep the repository path; CoreDNS goes to both paths kubeadm and containerd mirrors use (KubeOne\'s retagImage cases)', () => {
