@@ -19,6 +19,8 @@ export interface WiringOptions {
   load: () => Promise<LoadedCluster>;
   /** Pool settings beyond the manifest (concurrency, known_hosts, accepted host keys). */
   probeContext: (loaded: LoadedCluster) => ProbeCommandContext;
+  /** Another transport than SSH (kubeone local: this machine's shell). */
+  createPool?: Collaborators['createPool'];
 }
 
 export function realCollaborators(options: WiringOptions): Collaborators {
@@ -28,7 +30,7 @@ export function realCollaborators(options: WiringOptions): Collaborators {
   const renderer = clusterRenderer();
   return {
     loadCluster: () => options.load(),
-    createPool: (loaded) => createSshPool(poolOptions(options.probeContext(loaded))),
+    createPool: options.createPool ?? ((loaded) => createSshPool(poolOptions(options.probeContext(loaded)))),
     probe: (loaded, pool) =>
       probe({
         loaded,
