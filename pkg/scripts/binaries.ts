@@ -4,7 +4,7 @@
 import type { KubernetesBinaries } from '../api/types.js';
 import { bundleFileNameOf, isPlainFileName } from '../api/validate/shapes.js';
 import { binDirFor, type OsFamily } from './os-family.js';
-import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKubeletUnit } from './kubelet-unit.js';
+import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, kubeletRestartLines, renderKubeadmDropIn, renderKubeletUnit } from './kubelet-unit.js';
 import { CURL_PROXY_PATH } from './proxy.js';
 import { ENSURE_FILE_FN, ensureFileLines, pathInside, renderScript, shq } from './shell.js';
 
@@ -74,7 +74,9 @@ function recordLines(origin: 'bundle' | 'package', version: string): string[] {
 
 function restartKubeletIfChanged(): string[] {
   return [
-    'if [ "$kubelet_changed" = 1 ] && systemctl is-active --quiet kubelet; then sudo systemctl restart kubelet; fi',
+    'if [ "$kubelet_changed" = 1 ] && systemctl is-active --quiet kubelet; then',
+    ...kubeletRestartLines().map((l) => `  ${l}`),
+    'fi',
   ];
 }
 
