@@ -2,6 +2,7 @@
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
 import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
+import { desiredEncryption } from '../encryption/desired.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
 import type { DesiredState, RenderedAddon } from '../plan/types.js';
 import { containerdMajorOf } from '../scripts/containerd-config.js';
@@ -49,6 +50,7 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
     managedFiles,
     clusterConfiguration: renderClusterConfiguration(named.cluster, named.hosts),
     addons,
+    encryption: desiredEncryption(named.cluster),
   };
 }
 

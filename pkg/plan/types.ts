@@ -141,6 +141,8 @@ export interface DesiredState {
   clusterConfiguration: Record<string, unknown>;
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
+  /** Encryption at rest as the manifest asks it (no key material); absent means off. */
+  encryption?: import('../encryption/desired.js').DesiredEncryption;
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */

@@ -97,6 +97,27 @@ export interface HostFacts {
   inflight?: { actionId: string; step: string; startedAt: string; runId: string } | null;
   /** Cluster lock file on this host (only the leader's matters), if any. */
   lock?: { id: string; owner: string; pid: number; startedAt: string; command: string } | null;
+  /** Encryption at rest on a control plane (present when the flag or a configuration file is). */
+  encryption?: EncryptionFacts;
+  /**
+   * When each file the control-plane components read at start last changed (ISO 8601 with
+   * milliseconds): /etc/kubernetes/{audit,admission,encryption-providers}, /etc/kubeone/certs.
+   * A component started before one of its files changed still runs with the old content.
+   */
+  inputsModified?: Record<string, string>;
+}
+
+export interface EncryptionFacts {
+  /** --encryption-provider-config of the kube-apiserver static pod manifest ('' when not set). */
+  flag: string;
+  /** The configurations in /etc/kubernetes/encryption-providers, by path. */
+  files: Record<string, EncryptionFileFacts>;
+}
+
+export interface EncryptionFileFacts {
+  sha256: string;
+  /** Providers, key names and key fingerprints; null when the file holds anything the probe does not recognise (it is then never read further). */
+  summary: import('../encryption/config.js').EncryptionSummary | null;
 }
 
 export interface NodeFacts {
@@ -148,8 +169,25 @@ export interface ClusterFacts {
   /** kube-system/kubeadm-config ClusterConfiguration (parsed), or null. */
   clusterConfiguration: Record<string, unknown> | null;
   addonObjects: AddonObjectFacts[];
+  /**
+   * When the running kube-apiserver and kube-controller-manager of each host started
+   * (their mirror pods' container start, ISO 8601): component -> host -> time.
+   */
+  started?: Record<string, Record<string, string>>;
+  /** kube-system/kubeone-encryption: the configuration the Secrets were last rewritten under (null when never). */
+  encryptionRewrite?: EncryptionRewriteRecord | null;
+  /** The kube-system Namespace's scheduler.alpha.kubernetes.io/node-selector annotation (null when absent). */
+  kubeSystemNodeSelector?: string | null;
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
+}
+
+/** What the encryption.secrets.rewrite op records once every object is rewritten. */
+export interface EncryptionRewriteRecord {
+  /** sha256 of the encryption configuration every control plane had loaded ('' for none). */
+  config: string;
+  /** The resources rewritten (secrets, configmaps). */
+  resources: string[];
 }
 
 export interface SnapshotState {

@@ -1,0 +1,22 @@
+// What the manifest asks of encryption at rest, without key material: off, KubeOne's generated
+// configuration (keys chosen by the tool), or the user's customEncryptionConfiguration (its
+// exact bytes are written; the planner sees its hash and summary).
+import { createHash } from 'node:crypto';
+import type { KubeOneCluster } from '../api/types.js';
+import { CUSTOM_CONFIG_PATH, type EncryptionSummary, GENERATED_CONFIG_PATH, parseEncryptionConfiguration, summarize } from './config.js';
+
+export type DesiredEncryption =
+  | { mode: 'off' }
+  | { mode: 'generated'; path: typeof GENERATED_CONFIG_PATH }
+  | { mode: 'custom'; path: typeof CUSTOM_CONFIG_PATH; sha256: string; summary: EncryptionSummary };
+
+export function desiredEncryption(cluster: KubeOneCluster): DesiredEncryption {
+  const ep = cluster.features?.encryptionProviders;
+  if (!ep?.enable) return { mode: 'off' };
+  const text = ep.customEncryptionConfiguration;
+  if (!text) return { mode: 'generated', path: GENERATED_CONFIG_PATH };
+  const { config, problems } = parseEncryptionConfiguration(text);
+  // loadCluster refuses an invalid one; a caller that skipped it gets no silent fallback.
+  if (!config) throw new Error(`features.encryptionProviders.customEncryptionConfiguration: ${problems.join('; ')}`);
+  return { mode: 'custom', path: CUSTOM_CONFIG_PATH, sha256: createHash('sha256').update(text).digest('hex'), summary: summarize(config) };
+}
