@@ -3,7 +3,7 @@
 // exact bytes are written; the planner sees its hash and summary).
 import { createHash } from 'node:crypto';
 import type { KubeOneCluster } from '../api/types.js';
-import { CUSTOM_CONFIG_PATH, type EncryptionSummary, GENERATED_CONFIG_PATH, parseEncryptionConfiguration, summarize } from './config.js';
+import { CUSTOM_CONFIG_PATH, type EncryptionSummary, GENERATED_CONFIG_PATH, parseEncryptionConfiguration, renderEncryptionConfiguration, summarize } from './config.js';
 
 export type DesiredEncryption =
   | { mode: 'off' }
@@ -18,5 +18,6 @@ export function desiredEncryption(cluster: KubeOneCluster): DesiredEncryption {
   const { config, problems } = parseEncryptionConfiguration(text);
   // loadCluster refuses an invalid one; a caller that skipped it gets no silent fallback.
   if (!config) throw new Error(`features.encryptionProviders.customEncryptionConfiguration: ${problems.join('; ')}`);
-  return { mode: 'custom', path: CUSTOM_CONFIG_PATH, sha256: createHash('sha256').update(text).digest('hex'), summary: summarize(config) };
+  // Written as renderEncryptionConfiguration renders it (block style, which the probe can read).
+  return { mode: 'custom', path: CUSTOM_CONFIG_PATH, sha256: createHash('sha256').update(renderEncryptionConfiguration(config)).digest('hex'), summary: summarize(config) };
 }

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { CA_BUNDLE } from '../addons/template/kubeone.js';
 import type { KubeOneCluster, LoadedCluster } from '../api/types.js';
+import { ENCRYPTION_DIR } from '../encryption/config.js';
 import type { RenderedFile } from '../scripts/containerd-config.js';
 
 export const AUDIT_DIR = '/etc/kubernetes/audit';
@@ -23,9 +24,32 @@ export const NODE_SELECTOR_ANNOTATION = 'scheduler.alpha.kubernetes.io/node-sele
 /** Every path this module may render (the probe hashes them; the executor writes the rendered ones). */
 export const CONTROL_PLANE_FILE_PATHS = [AUDIT_POLICY_PATH, ADMISSION_CONFIG_PATH, POD_NODE_SELECTOR_CONFIG_PATH, EVENT_RATE_LIMIT_CONFIG_PATH, CA_BUNDLE_PATH] as const;
 
-/** Which component reads each file (the one to restart when it changes). */
-export function componentReading(path: string): 'kube-apiserver' | 'kube-controller-manager' {
-  return path === CA_BUNDLE_PATH ? 'kube-controller-manager' : 'kube-apiserver';
+/** The control-plane components that read files at start (restarted when one changes). */
+export const RESTARTABLE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager'] as const;
+export type RestartableComponent = (typeof RESTARTABLE_COMPONENTS)[number];
+
+/** The directories whose files each component reads at start. */
+export const INPUT_DIRS: Record<RestartableComponent, readonly string[]> = {
+  'kube-apiserver': [AUDIT_DIR, ADMISSION_DIR, ENCRYPTION_DIR],
+  'kube-controller-manager': [CA_BUNDLE.certsDir],
+};
+
+/** Which component reads a file (the one to restart when it changes); undefined for none. */
+export function componentReading(path: string): RestartableComponent | undefined {
+  return RESTARTABLE_COMPONENTS.find((c) => INPUT_DIRS[c].some((d) => path.startsWith(`${d}/`)));
+}
+
+/**
+ * Files a component read at its last start that changed since (the running process still has
+ * the old content). Unknown start (no mirror pod status): none, since it reads them when it starts.
+ */
+export function changedSinceStart(inputsModified: Record<string, string> | undefined, started: string | undefined, component: RestartableComponent, paths?: readonly string[]): string[] {
+  if (!started) return [];
+  const since = Date.parse(started);
+  return Object.entries(inputsModified ?? {})
+    .filter(([path, at]) => componentReading(path) === component && (!paths || paths.includes(path)) && Date.parse(at) >= since)
+    .map(([path]) => path)
+    .sort();
 }
 
 /** KubeOne's RequiresAdmissionConfig. */

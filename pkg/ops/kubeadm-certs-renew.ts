@@ -11,5 +11,6 @@ export const kubeadmCertsRenew = hostScriptOp({
     const h = world.host(host);
     h.certsEarliestExpiry = world.renewedExpiry;
     for (const k of Object.keys(h.certs ?? {})) h.certs![k] = h.certsEarliestExpiry;
+    world.restarted(h);
   },
 });

@@ -20,5 +20,6 @@ export const kubeadmUpgradeApply = defineOp<VersionParams>({
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     // kubeadm upgrade renews the certificates of the control plane it upgrades.
     h.certsEarliestExpiry = world.renewedExpiry;
+    world.restarted(h);
   },
 });

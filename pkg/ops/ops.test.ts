@@ -82,7 +82,7 @@ describe('step ops', () => {
     }
     expect(STEP_OPS.filter((op) => OPS[op].params === null)).to.deep.equal([
       'host.prerequisites', 'host.containerd.install', 'host.containerd.configure', 'host.kubelet.configure', 'host.kubelet.restart',
-      'kubeadm.config.render', 'kubeadm.reset', 'kubeadm.certs.renew',
+      'host.controlplane.files', 'namespace.nodeSelector', 'kubeadm.config.render', 'kubeadm.reset', 'kubeadm.certs.renew',
     ]);
   });
 

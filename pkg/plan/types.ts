@@ -102,6 +102,8 @@ export interface PlanOptions {
   removeBinaries?: boolean;
   /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
   interrupted?: InterruptedRuns;
+  /** `apply --rotate-encryption-key`: replace the primary key of the generated encryption configuration. */
+  rotateEncryptionKey?: boolean;
 }
 
 export interface InterruptedRuns {
@@ -146,7 +148,7 @@ export interface DesiredState {
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */
-export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked'] as const;
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
 export interface ObjectRef {

@@ -44,7 +44,7 @@ function routes(req: import('node:http').IncomingMessage, res: import('node:http
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeadm-config' }, data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.1\n' } });
   }
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeone-encryption') {
-    return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-encryption' }, data: { config: 'a'.repeat(64), resources: 'secrets' } });
+    return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-encryption' }, data: { config: 'a'.repeat(64), secrets: 'aescbc:kubeone-abc123', bogus: 'x' } });
   }
   if (p === '/api/v1/namespaces/kube-system') {
     return json(res, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'kube-system', annotations: { 'scheduler.alpha.kubernetes.io/node-selector': '' } } });
@@ -134,7 +134,7 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect(kube.components).to.deep.equal({ 'kube-apiserver': { 'cp-1': '1.35.1' } });
     // What restarts and encryption decisions need: when the running apiserver started, the rewrite record, the kube-system node selector.
     expect(kube.started).to.deep.equal({ 'kube-apiserver': { 'cp-1': '2026-11-25T10:00:05.000Z' } });
-    expect(kube.encryptionRewrite).to.deep.equal({ config: 'a'.repeat(64), resources: ['secrets'] });
+    expect(kube.encryptionRewrite).to.deep.equal({ config: 'a'.repeat(64), primaries: { secrets: 'aescbc:kubeone-abc123' } });
     expect(kube.kubeSystemNodeSelector).to.equal('');
     expect(kube.clusterConfiguration).to.deep.include({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.1' });
     expect(kube.etcdMembers.map((m) => [m.id, m.name, m.host, m.healthy])).to.deep.equal([['1', 'cp-1', 'cp-1', true], ['2', 'old-cp', null, null]]);

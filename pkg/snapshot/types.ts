@@ -174,7 +174,7 @@ export interface ClusterFacts {
    * (their mirror pods' container start, ISO 8601): component -> host -> time.
    */
   started?: Record<string, Record<string, string>>;
-  /** kube-system/kubeone-encryption: the configuration the Secrets were last rewritten under (null when never). */
+  /** kube-system/kubeone-encryption: what the Secrets (and ConfigMaps) were last rewritten with (null when never). */
   encryptionRewrite?: EncryptionRewriteRecord | null;
   /** The kube-system Namespace's scheduler.alpha.kubernetes.io/node-selector annotation (null when absent). */
   kubeSystemNodeSelector?: string | null;
@@ -184,10 +184,13 @@ export interface ClusterFacts {
 
 /** What the encryption.secrets.rewrite op records once every object is rewritten. */
 export interface EncryptionRewriteRecord {
-  /** sha256 of the encryption configuration every control plane had loaded ('' for none). */
+  /** sha256 of the configuration file every control plane had loaded during the rewrite. */
   config: string;
-  /** The resources rewritten (secrets, configmaps). */
-  resources: string[];
+  /**
+   * Per rewritten resource, the provider every apiserver wrote it with (`identity`,
+   * `aescbc:<key name>`, `kms:<name>`): no object of it is encrypted with anything else since.
+   */
+  primaries: Record<string, string>;
 }
 
 export interface SnapshotState {
