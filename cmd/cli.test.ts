@@ -251,6 +251,14 @@ describe('kubeone CLI', () => {
     expect(apply.stderr).to.contain(tampered).and.match(/params\/version: must match pattern/);
   });
 
+  it('apply --rotate-encryption-key without --force-upgrade is refused before any connection (exit 15, KubeOne\'s rule)', async () => {
+    const port = 1; // never reached: the flag rule comes first
+    const manifest = file('rotate.yaml', ['apiVersion: kubeone.k8c.io/v1beta2', 'kind: KubeOneCluster', 'name: rotate', 'versions: { kubernetes: 1.35.1 }', 'cloudProvider: { none: {} }', 'features: { encryptionProviders: { enable: true } }', 'controlPlane:', '  hosts:', `    - { publicAddress: 127.0.0.1, privateAddress: 10.0.0.30, sshPort: ${port}, hostname: cp-1, sshUsername: ops, sshPrivateKeyFile: /nonexistent }`, ''].join('\n'));
+    const res = await kubeone('apply', '-m', manifest, '-y', '--rotate-encryption-key', '--known-hosts', join(dir, 'known_hosts'));
+    expect(res.code, res.stderr).to.equal(15);
+    expect(res.stderr).to.contain('rotating encryption keys requires the --force-upgrade flag').and.not.match(/unreachable|connect/);
+  });
+
   it('usage errors exit 1 with a hint', async () => {
     const res = await kubeone('config', 'validate', '--no-such-flag');
     expect(res.code).to.equal(1);

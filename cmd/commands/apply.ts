@@ -1,5 +1,6 @@
-// kubeone apply [-y] [--parallelism N] [--backup FILE] [PLANFILE]
+// kubeone apply [-y] [--parallelism N] [--backup FILE] [--force-upgrade] [--rotate-encryption-key] [PLANFILE]
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
+import { ExitCode, KubeOneError } from '../../pkg/errors/exit-codes.js';
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
@@ -11,6 +12,8 @@ interface ApplyArgs extends HostCommandArgs {
   yes: boolean;
   parallelism: number;
   backup?: string;
+  'force-upgrade': boolean;
+  'rotate-encryption-key': boolean;
 }
 
 export const applyCommand: CommandFactory = (ctx) => ({
@@ -21,15 +24,20 @@ export const applyCommand: CommandFactory = (ctx) => ({
       .positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })
       .option('yes', { alias: ['y', 'auto-approve'], type: 'boolean', default: false, describe: 'do not ask for confirmation' })
       .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once (control planes always one at a time)' })
-      .option('backup', { type: 'string', describe: 'write a PKI backup tarball (mode 0600) to this path' }),
+      .option('backup', { type: 'string', describe: 'write a PKI backup tarball (mode 0600) to this path' })
+      .option('force-upgrade', { type: 'boolean', default: false, describe: 'force the upgrade flow (needed by --rotate-encryption-key)' })
+      .option('rotate-encryption-key', { type: 'boolean', default: false, describe: 'rotate the key of the generated encryption configuration (needs --force-upgrade, as KubeOne)' }),
   handler: hostHandler<ApplyArgs>(ctx, async (args) => {
     if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
+    // KubeOne's rule (runApplyRotateKey), checked before anything is read or touched.
+    if (args['rotate-encryption-key'] && !args['force-upgrade']) throw new KubeOneError('rotating encryption keys requires the --force-upgrade flag', ExitCode.config);
     await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
       manifestPath: args.manifest,
       yes: args.yes,
       parallelism: args.parallelism,
       ...(args.planfile ? { planFile: args.planfile } : {}),
       ...(args.backup ? { backupPath: args.backup } : {}),
+      ...(args['rotate-encryption-key'] ? { planOptions: { rotateEncryptionKey: true } } : {}),
       command: `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`,
       signal: interruptSignal(),
     });

@@ -138,9 +138,9 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
     throw new FlowError(`apply did not finish:\n${describeSummary(summary)}\nRun \`kubeone apply\` again to finish (completed steps are not redone).`, 1, summary);
   }
 
-  // Verify: a fresh probe must plan nothing.
+  // Verify: a fresh probe must plan nothing. A rotation is asked once: not again here.
   const after = await c.probe(loaded, pool);
-  const again = await planFor(c, loaded, after, opts);
+  const again = await planFor(c, loaded, after, { ...opts, planOptions: { ...opts.planOptions, rotateEncryptionKey: false } });
   const residue = again.plan.actions;
   if (residue.length > 0) {
     throw new FlowError(
