@@ -42,12 +42,14 @@ export function componentReading(path: string): RestartableComponent | undefined
 /**
  * Files a component read at its last start that changed since (the running process still has
  * the old content). Unknown start (no mirror pod status): none, since it reads them when it starts.
+ * Start times are whole seconds: a file changed in the second the component started counts as
+ * read (every writer of these files restarts the component after writing, never during it).
  */
 export function changedSinceStart(inputsModified: Record<string, string> | undefined, started: string | undefined, component: RestartableComponent, paths?: readonly string[]): string[] {
   if (!started) return [];
   const since = Date.parse(started);
   return Object.entries(inputsModified ?? {})
-    .filter(([path, at]) => componentReading(path) === component && (!paths || paths.includes(path)) && Date.parse(at) >= since)
+    .filter(([path, at]) => componentReading(path) === component && (!paths || paths.includes(path)) && Math.floor(Date.parse(at) / 1000) * 1000 > since)
     .map(([path]) => path)
     .sort();
 }

@@ -1,12 +1,11 @@
 // controlplane.restart: a static-pod component reads its files (encryption configuration, audit
 // policy, admission configuration, CA bundle) only at start. The kubelet restarts a static pod
 // when its manifest changes, so the restart is an annotation in the manifest; the step then
-// waits for the new pod (its mirror pod carries the annotation) to be ready. The annotation is
-// set at least a second after the newest input file changed, so that the pod's start time
-// (whole seconds) is later than every file it read: what the probe compares afterwards.
+// waits for the new pod (its mirror pod carries the annotation) to be ready. The probe then
+// sees a start time no earlier than the files it read (changedSinceStart).
 import type { JSONSchemaType } from 'ajv';
 import { parse, stringify } from 'yaml';
-import { changedSinceStart, INPUT_DIRS, RESTARTABLE_COMPONENTS, type RestartableComponent } from '../kubeadm/control-plane-files.js';
+import { changedSinceStart, RESTARTABLE_COMPONENTS, type RestartableComponent } from '../kubeadm/control-plane-files.js';
 import { shq } from '../scripts/shell.js';
 import { SshError } from '../ssh/types.js';
 import { stepHost } from './context.js';
@@ -32,16 +31,6 @@ const MANIFESTS = '/etc/kubernetes/manifests';
 const WAIT_MS = 5 * 60_000;
 const POLL_MS = 2_000;
 
-/** Host time (epoch seconds, fraction) and the newest input change of the component. */
-async function hostTimes(t: Awaited<ReturnType<typeof stepHost>>['t'], component: RestartableComponent): Promise<{ now: number; newest: number }> {
-  const dirs = INPUT_DIRS[component].map(shq).join(' ');
-  const res = await t.exec(`date +%s.%N; sudo find ${dirs} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -1`);
-  const [now, newest] = res.stdout.trim().split('\n');
-  const n = Number(now);
-  if (!Number.isFinite(n)) throw new SshError(t.host, 'commandFailed', 'cannot read the host clock');
-  return { now: n, newest: Number(newest) || 0 };
-}
-
 export const controlplaneRestart = defineOp<RestartParams>({
   summary: 'restart a control-plane component (annotation in its static pod manifest) and wait until it is ready again',
   params: PARAMS,
@@ -51,11 +40,8 @@ export const controlplaneRestart = defineOp<RestartParams>({
     const { t } = await stepHost(deps, step.host);
     const manifest = `${MANIFESTS}/${component}.yaml`;
     if ((await t.exec(`sudo test -f ${shq(manifest)}`)).code !== 0) throw new PreconditionError(`${t.host}: ${manifest} does not exist (the control plane is not initialized)`);
-    const times = await hostTimes(t, component);
-    const wait = Math.ceil((Math.floor(times.newest) + 1.05 - times.now) * 1000);
-    if (wait > 0) await deps.clock.sleep(wait, signal);
     const pod = parse((await t.readFile(manifest)).toString('utf8')) as { metadata?: { annotations?: Record<string, string> } };
-    const token = new Date(Math.max(Date.now(), (Math.floor(times.newest) + 1) * 1000)).toISOString();
+    const token = `${new Date().toISOString()}/${step.id}`;
     pod.metadata ??= {};
     pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [RESTART_ANNOTATION]: token };
     // Written beside, then moved in: the kubelet reads every file of the directory.
