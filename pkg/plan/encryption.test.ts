@@ -15,7 +15,7 @@ import {
   withEncryptionFlag,
 } from './testing/encryption-facts.js';
 import { clusterConfiguration, desiredState, SnapshotBuilder } from './testing/snapshot-builder.js';
-import type { DesiredEncryption } from '../encryption/desired.js';
+import { type DesiredEncryption, desiredEncryptionPath } from '../encryption/desired.js';
 import type { EncryptionFileFacts, EncryptionRewriteRecord } from '../snapshot/types.js';
 import type { Plan, PlanOptions } from './types.js';
 
@@ -33,7 +33,7 @@ interface Live {
 }
 
 function plan(desiredEnc: DesiredEncryption, live: Live, options: Partial<PlanOptions> = {}): Plan {
-  const want = desiredEnc.mode === 'off' ? '' : desiredEnc.path;
+  const want = desiredEncryptionPath(desiredEnc);
   const desired = desiredState({ version: '1.35.1', controlPlanes: ['cp-1', 'cp-2'], workers: ['w-1'], clusterConfiguration: withEncryptionFlag(clusterConfiguration(), want) });
   desired.encryption = desiredEnc;
   const b = new SnapshotBuilder();

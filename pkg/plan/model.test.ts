@@ -4,7 +4,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
+import { objectKey } from '../addons/normalize.js';
 import { STEP_OPS } from '../ops/registry.js';
+import { withUnownedLiveSettings } from '../ownership/control-plane.js';
+import { emptyRecord } from '../ownership/record.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { computePlan } from './index.js';
 import { ACTION_KINDS } from './stages.js';
@@ -22,6 +25,7 @@ import {
 } from './testing/snapshot-builder.js';
 import type { Plan, PlanOptions, RenderedAddon } from './types.js';
 import { compareVersions } from './version.js';
+import { desiredEncryptionPath } from '../encryption/desired.js';
 import { initialKeyName, nextKeyName } from '../encryption/keys.js';
 import { AUDIT_POLICY_PATH } from '../kubeadm/control-plane-files.js';
 import type { EncryptionFileFacts } from '../snapshot/types.js';
@@ -41,9 +45,15 @@ const hostArb = fc.record({
   atDesired: fc.boolean(),
   containerdDrift: fc.boolean(),
   kubeletDrift: fc.boolean(),
-  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }),
-  liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }),
+  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }, { 'zone-': '', tier: 'x' }),
+  liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'a', team: 'theirs' }),
+  /** How the live labels' ownership is known: the ownership record, an earlier kubeone's annotation, or not at all (someone else's). */
+  labelOwner: fc.constantFrom<'record' | 'legacy' | 'none'>('record', 'legacy', 'none'),
+  taints: fc.constantFrom<{ key: string; value?: string; effect: string }[] | undefined>(undefined, [], [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]),
+  liveTaints: fc.constantFrom<{ key: string; value?: string; effect: string }[]>([], [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }], [{ key: 'theirs', effect: 'NoExecute' }]),
   certsSoon: fc.boolean(),
+  /** The apiserver certificate lacks the API endpoint's name (control planes). */
+  sanDrift: fc.boolean(),
 });
 
 const scenarioArb = fc.record({
@@ -58,10 +68,15 @@ const scenarioArb = fc.record({
   addonsWanted: fc.subarray(['a', 'b', 'c']),
   addonsLive: fc.subarray(['a', 'b', 'd']),
   addonVariant: fc.constantFrom('v1', 'v2'),
+  /** The ownership record names the live addon objects (else they are someone else's: left alone). */
+  addonsRecorded: fc.boolean(),
+  /** The live kubeadm-config has a flag the manifest does not render: kubeone's before (recorded), or someone else's. */
+  liveOnlyFlag: fc.constantFrom<'none' | 'owned' | 'unowned'>('none', 'owned', 'unowned'),
   /** The journal says a killed run left the first worker cordoned (and it still is). */
   leftCordoned: fc.boolean(),
   encryption: fc.record({
-    desired: fc.constantFrom('off', 'generated', 'custom'),
+    /** unmanaged: the manifest does not mention encryption (the cluster's is left as it is). */
+    desired: fc.constantFrom('unmanaged', 'off', 'generated', 'custom'),
     live: fc.constantFrom('none', 'one', 'added', 'promoted', 'identity-first', 'custom', 'custom-old'),
     /** kube-system/kubeone-encryption names the live configuration. */
     recorded: fc.boolean(),
@@ -74,6 +89,9 @@ const scenarioArb = fc.record({
   /** cp-1's audit policy changed after its apiserver started. */
   stale: fc.boolean(),
   podNodeSelector: fc.constantFrom('off', 'on', 'done'),
+  pruneImages: fc.boolean(),
+  /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
+  request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -119,24 +137,30 @@ function build(s: Scenario) {
   const clusterVersion = VERSIONS[Math.max(0, s.desiredIndex - s.behind)];
   const cpNames = s.cps.map((_, i) => `cp-${i + 1}`);
   const workerNames = s.workers.map((_, i) => `w-${i + 1}`);
-  const hostConfig: Record<string, { labels?: Record<string, string> }> = {};
+  const hostConfig: Record<string, { labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[] }> = {};
   [...s.cps, ...s.workers].forEach((h, i) => {
-    if (h.labels) hostConfig[[...cpNames, ...workerNames][i]] = { labels: h.labels };
+    hostConfig[[...cpNames, ...workerNames][i]] = { ...(h.labels ? { labels: h.labels } : {}), ...(h.taints ? { taints: h.taints } : {}) };
   });
+  const enc = encryptionCase(s);
+  const rendered = withEncryptionFlag(clusterConfiguration({ 'audit-log-maxage': '30' }), desiredEncryptionPath(enc.desired));
   const desired = desiredState({
     version,
     controlPlanes: cpNames,
     workers: workerNames,
     hostConfig,
-    clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
-    addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
+    clusterConfiguration: rendered,
+    // coredns-patch: its Deployment is kubeadm's, written again by every kubeadm upgrade apply.
+    addons: [...s.addonsWanted.map((n) => renderAddon(n, 'v1')), COREDNS_PATCH],
   });
+  desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
+  const record = emptyRecord();
   const b = new SnapshotBuilder();
   const existing = s.existing;
-  const enc = encryptionCase(s);
   desired.encryption = enc.desired;
-  desired.clusterConfiguration = withEncryptionFlag(desired.clusterConfiguration, enc.desired.mode === 'off' ? '' : enc.desired.path);
-  if (s.podNodeSelector !== 'off') desired.cluster.cluster.features = { podNodeSelector: { enable: true, config: { configFilePath: 'pns.yaml' } } };
+  desired.cluster.cluster.features = {
+    ...(enc.desired.mode === 'unmanaged' ? {} : { encryptionProviders: { enable: enc.desired.mode !== 'off' } }),
+    ...(s.podNodeSelector !== 'off' ? { podNodeSelector: { enable: true, config: { configFilePath: 'pns.yaml' } } } : {}),
+  };
   if (s.cpFiles !== 'none') for (const n of cpNames) desired.managedFiles[n] = { ...desired.managedFiles[n], [AUDIT_POLICY_PATH]: sha256('policy') };
   const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
     const stage: Stage = existing && isLeader ? 'joined' : !existing && h.stage === 'joined' ? 'binaries' : h.stage;
@@ -153,6 +177,7 @@ function build(s: Scenario) {
       if (h.kubeletDrift) x.files({ [KUBELET_CONFIG]: sha256('old kubelet config') });
       if (role === 'controlPlane') {
         x.controlPlane(v, h.certsSoon ? '2026-12-20T00:00:00Z' : '2027-11-01T00:00:00Z');
+        if (h.sanDrift) x.facts.apiserverSans = ['DNS:kubernetes', 'IP:10.96.0.1'];
         const lagging = enc.partial && name === 'cp-2';
         if (enc.files) encryptionOn(x.facts, enc.flag, lagging && enc.lagFiles ? enc.lagFiles : enc.files, lagging && !enc.lagFiles ? '2026-07-01T00:00:00.000Z' : WRITTEN);
         if (s.cpFiles === 'match' || s.cpFiles === 'drift') {
@@ -162,14 +187,19 @@ function build(s: Scenario) {
       }
     });
     if (stage === 'joined') {
-      b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: h.liveLabels ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {} });
+      const legacy = h.liveLabels && h.labelOwner === 'legacy';
+      b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: legacy ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {}, taints: structuredClone(h.liveTaints) });
+      if (h.liveLabels && h.labelOwner === 'record') record.nodes[name] = { labels: ['zone'], annotations: [], taints: h.liveTaints.filter((t) => t.key === 'dedicated').map((t) => `${t.key}:${t.effect}`) };
       if (role === 'controlPlane') b.etcdMember(name);
     }
   };
   cpNames.forEach((n, i) => describe(n, 'controlPlane', s.cps[i], i === 0));
   workerNames.forEach((n, i) => describe(n, 'staticWorker', s.workers[i], false));
   if (existing) {
-    b.cluster({ leader: 'cp-1', clusterConfiguration: withEncryptionFlag(clusterConfiguration(s.flagDrift ? {} : { 'audit-log-maxage': '30' }), enc.flag) });
+    const liveFlags: Record<string, string> = s.flagDrift ? {} : { 'audit-log-maxage': '30' };
+    if (s.liveOnlyFlag !== 'none') liveFlags['oidc-issuer-url'] = 'https://idp.example';
+    if (s.liveOnlyFlag === 'owned') record.controlPlane.flags.apiServer = ['audit-log-maxage', 'oidc-issuer-url'];
+    b.cluster({ leader: 'cp-1', clusterConfiguration: withEncryptionFlag(clusterConfiguration(liveFlags), enc.flag) });
     b.editKube((k) => {
       k.started = { 'kube-apiserver': {}, 'kube-controller-manager': {} };
       for (const n of k.nodes.filter((x) => cpNames.includes(x.name))) for (const c of Object.values(k.started)) c[n.name] = STARTED;
@@ -177,6 +207,9 @@ function build(s: Scenario) {
       if (s.podNodeSelector === 'done') k.kubeSystemNodeSelector = '';
     });
     for (const n of s.addonsLive) b.addonObjects(renderAddon(n, s.addonVariant));
+    b.addonObjects(COREDNS_PATCH);
+    if (s.addonsRecorded) for (const n of s.addonsLive) record.addons[n] = renderAddon(n, s.addonVariant).objects.map(objectKey);
+    b.editKube((k) => (k.ownership = record));
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
       b.editKube((k) => {
@@ -190,12 +223,17 @@ function build(s: Scenario) {
       b.editKube((k) => (k.nodes.find((n) => n.name === 'old-1')!.host = null));
     }
   }
-  const options: PlanOptions = { ...OPTIONS, ...(enc.rotate ? { rotateEncryptionKey: true } : {}) };
+  const options: PlanOptions = { ...OPTIONS, pruneImages: s.pruneImages, ...(enc.rotate ? { rotateEncryptionKey: true } : {}) };
   if (s.leftCordoned && existing && s.workers[0]?.stage === 'joined') {
     b.editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
     options.interrupted = { nodesLeftCordoned: ['w-1'] };
   }
-  return { desired, snapshot: b.build(), options };
+  const snapshot = b.build();
+  // As computeDesired: the live flags that are not kubeone's stay in the uploaded configuration.
+  const merged = withUnownedLiveSettings(rendered, snapshot.state.kube?.clusterConfiguration, snapshot.state.kube?.ownership, desired.cluster.cluster);
+  desired.clusterConfiguration = merged.clusterConfiguration;
+  desired.keptSettings = merged.kept;
+  return { desired, snapshot, options };
 }
 
 /**
@@ -207,6 +245,13 @@ function encryptionCase(s: Scenario) {
   const e = { ...s.encryption };
   const generatedLive = ['one', 'added', 'promoted', 'identity-first'].includes(e.live);
   if (!s.existing || (e.desired === 'generated' && e.live.startsWith('custom')) || (e.desired === 'custom' && generatedLive)) e.live = 'none';
+  // An upgrade renders the flag before any encryption phase could run: the planner refuses a
+  // flag change beside it (encryption.test.ts), so such scenarios keep the cluster's setting.
+  const mayUpgrade = s.request === 'forceUpgrade' || s.behind > 0;
+  if (s.existing && mayUpgrade) {
+    if (e.live === 'none') e.desired = e.desired === 'unmanaged' ? 'unmanaged' : 'off';
+    else if (e.desired === 'off') e.desired = e.live.startsWith('custom') ? 'custom' : 'generated';
+  }
   const rotate = e.rotate && s.existing && e.desired === 'generated' && e.live !== 'none' && !e.live.startsWith('custom');
   const k1 = initialKeyName('demo');
   const n = nextKeyName(k1);
@@ -222,7 +267,7 @@ function encryptionCase(s: Scenario) {
   const state = e.live === 'none' ? undefined : live[e.live]!;
   const flag = e.live === 'none' ? '' : e.live.startsWith('custom') ? CUSTOM : GEN;
   return {
-    desired: e.desired === 'off' ? ({ mode: 'off' } as const) : e.desired === 'generated' ? ({ mode: 'generated', path: GEN } as const) : desiredCustom(custom),
+    desired: e.desired === 'unmanaged' ? ({ mode: 'unmanaged' } as const) : e.desired === 'off' ? ({ mode: 'off' } as const) : e.desired === 'generated' ? ({ mode: 'generated', path: GEN } as const) : desiredCustom(custom),
     flag,
     files: state?.files,
     lagFiles: state?.lag,
@@ -231,6 +276,8 @@ function encryptionCase(s: Scenario) {
     record: state && e.recorded ? { config: Object.values(state.files)[0]!.sha256, primaries: { secrets: state.primary } } : undefined,
   };
 }
+
+const COREDNS_PATCH = addon('coredns-patch', [{ kind: 'Deployment', name: 'coredns' }]);
 
 /** Ops the model tests ran, across all of them: every op of the registry must be exercised. */
 const opsSeen = new Set<string>();
@@ -241,7 +288,7 @@ describe('planner model: plan, apply, plan again', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { desired, snapshot, options } = build(s);
-        const plan = computePlan(desired, snapshot, options);
+        const plan = computePlan(desired, snapshot, s.request ? { ...options, [s.request]: true } : options);
         expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
         for (const a of plan.actions) kindsSeen.add(a.kind);
         expectSafeOrder(plan);

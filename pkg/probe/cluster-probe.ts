@@ -10,6 +10,7 @@ import type { KubeClient } from '../kube/leader.js';
 import { ENCRYPTION_RECORD_NAME, parseRewriteRecord } from '../encryption/record.js';
 import { NODE_SELECTOR_ANNOTATION } from '../kubeadm/control-plane-files.js';
 import type { AddonObjectFacts, ClusterFacts, EncryptionRewriteRecord, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import { OWNERSHIP_CONFIGMAP, OWNERSHIP_KEY, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, parseRecord } from '../ownership/record.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { imageTag } from './host-facts.js';
@@ -117,6 +118,21 @@ async function clusterConfiguration(client: KubeClient): Promise<Record<string, 
   }
 }
 
+/** The ownership record (null: none); unreadable or invalid: null with the reason. */
+export async function readOwnershipRecord(client: KubeClient): Promise<Pick<ClusterFacts, 'ownership' | 'ownershipError'>> {
+  let text: string | undefined;
+  try {
+    const cm = await client.core.readNamespacedConfigMap({ name: OWNERSHIP_CONFIGMAP, namespace: OWNERSHIP_NAMESPACE });
+    text = cm.data?.[OWNERSHIP_KEY];
+  } catch (error) {
+    if (/404|not found/i.test(String((error as Error).message))) return { ownership: null };
+    throw error;
+  }
+  if (text === undefined) return { ownership: null, ownershipError: `${OWNERSHIP_REF} has no ${OWNERSHIP_KEY}` };
+  const parsed = parseRecord(text);
+  return parsed.record ? { ownership: parsed.record } : { ownership: null, ownershipError: parsed.error };
+}
+
 /** Code-unit order: locale-independent, so snapshots sort the same everywhere. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -183,9 +199,10 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   try {
     const nodes = await client.core.listNode();
     facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
-    const [comps, config, addons, rewrite, nodeSelector] = await Promise.all([
+    const [comps, config, owned, addons, rewrite, nodeSelector] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
+      readOwnershipRecord(client),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
       encryptionRewrite(client),
       kubeSystemNodeSelector(client),
@@ -193,6 +210,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     facts.components = comps.versions;
     if (Object.keys(comps.started).length > 0) facts.started = comps.started;
     facts.clusterConfiguration = config;
+    Object.assign(facts, owned);
     facts.addonObjects = addons;
     if (rewrite) facts.encryptionRewrite = rewrite;
     if (nodeSelector !== null) facts.kubeSystemNodeSelector = nodeSelector;

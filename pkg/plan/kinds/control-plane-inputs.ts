@@ -3,6 +3,7 @@
 // configuration the apiserver flag will name: a new one on the leader of a new cluster,
 // otherwise a copy of the leader's (the same keys on every apiserver).
 import { ENCRYPTION_CONFIG_PATHS, GENERATED_CONFIG_PATH } from '../../encryption/config.js';
+import { desiredEncryptionPath } from '../../encryption/desired.js';
 import { initialKeyName } from '../../encryption/keys.js';
 import { fileGroupOf } from '../../desired/file-groups.js';
 import type { PlanContext } from '../context.js';
@@ -35,7 +36,7 @@ export function controlPlaneInputSteps(ctx: PlanContext, host: HostView, leader?
     return out;
   }
   // A new cluster: the leader's configuration is the manifest's; an existing one: the flag the cluster's ClusterConfiguration gives the join.
-  const path = ctx.mode === 'create' ? (desired.mode === 'off' ? '' : desired.path) : encryptionFlagOf(ctx.kube?.clusterConfiguration);
+  const path = ctx.mode === 'create' ? desiredEncryptionPath(desired) : encryptionFlagOf(ctx.kube?.clusterConfiguration);
   if ((ENCRYPTION_CONFIG_PATHS as readonly string[]).includes(path)) out.push(step('encryption.config.write', host.name, `copy ${path} from ${leader} to ${host.name}`, { path, source: 'copy', from: leader }));
   return out;
 }

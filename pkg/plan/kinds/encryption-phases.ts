@@ -25,6 +25,7 @@ import {
   providerKeys,
   REWRITABLE_RESOURCES,
 } from '../../encryption/config.js';
+import { desiredEncryptionPath } from '../../encryption/desired.js';
 import { initialKeyName, nextKeyName } from '../../encryption/keys.js';
 import { changedSinceStart } from '../../kubeadm/control-plane-files.js';
 import type { EncryptionWriteParams } from '../../ops/encryption-config-write.js';
@@ -118,8 +119,8 @@ function analyze(ctx: PlanContext): Phase[] {
   const rotate = ctx.options.rotateEncryptionKey === true;
   if (ctx.mode === 'create') {
     if (rotate) refuse('cannot rotate the encryption key: the cluster does not exist yet', 'apply without --rotate-encryption-key');
-    const d = ctx.desired.encryption ?? { mode: 'off' };
-    if (d.mode === 'off') return [];
+    const d = ctx.desired.encryption ?? { mode: 'unmanaged' };
+    if (d.mode === 'off' || d.mode === 'unmanaged') return [];
     // The control planes start with the configuration (their init and joins write it): recorded once they all run.
     const summary = d.mode === 'custom' ? d.summary : { resources: [{ resources: ['secrets'], providers: [{ type: 'aescbc' as const, keys: [{ name: initialKeyName(ctx.desired.cluster.cluster.name ?? ''), fingerprint: '' }] }] }] };
     return [
@@ -136,6 +137,11 @@ function analyze(ctx: PlanContext): Phase[] {
   }
   if (ctx.mode !== 'reconcile') {
     if (rotate && ctx.mode !== 'reset') refuse('cannot rotate the encryption key: the cluster is not healthy (no control plane answers, or etcd has no quorum)', 'repair the cluster with `kubeone apply` first, then rotate');
+    return [];
+  }
+  if ((ctx.desired.encryption ?? { mode: 'unmanaged' }).mode === 'unmanaged') {
+    // Not in the manifest: the cluster's encryption, if any, is left as it is (its flag is kept).
+    if (rotate) refuse('cannot rotate the encryption key: features.encryptionProviders.enable is not set in the manifest', 'set features.encryptionProviders.enable: true (as the cluster has it), then rotate');
     return [];
   }
   return new Planner(ctx).phases();
@@ -160,7 +166,7 @@ class Planner {
   private readonly desired: NonNullable<PlanContext['desired']['encryption']>;
 
   constructor(private readonly ctx: PlanContext) {
-    this.desired = ctx.desired.encryption ?? { mode: 'off' };
+    this.desired = ctx.desired.encryption ?? { mode: 'unmanaged' };
     this.record = ctx.kube?.encryptionRewrite ?? null;
     this.configFlag = encryptionFlagOf(ctx.kube?.clusterConfiguration);
     const staying = ctx.controlPlanes.filter((h) => ctx.staying.includes(h));
@@ -198,7 +204,16 @@ class Planner {
         );
       }
     }
-    const want = this.desired.mode === 'off' ? '' : this.desired.path;
+    const want = desiredEncryptionPath(this.desired);
+    if (want !== this.configFlag && this.ctx.b.planned('upgrade-control-plane').length > 0) {
+      // The upgrade stores and renders the new flag before any phase could run: an apiserver
+      // would start with a file not written yet, or stop reading Secrets still encrypted.
+      refuse(
+        `the apiservers' --encryption-provider-config would change (${this.configFlag || 'none'} -> ${want || 'none'}) in the same run as a control-plane upgrade, which renders the new flag before the encryption configuration is ready`,
+        'apply the upgrade with features.encryptionProviders as the cluster has it now, then change encryption in an apply of its own',
+        this.staying.map((c) => c.name),
+      );
+    }
     if (flags.size > 1 && !(flags.size === 2 && flags.has(want))) {
       refuse(
         `the control planes read different encryption configurations (${this.staying.map((c) => `${c.name}: ${c.flag || 'none'}`).join(', ')}) and none is the manifest's`,
@@ -467,6 +482,9 @@ class Planner {
     if (rest.length === 1 && rest[0]!.name === nextKeyName(primary!.name)) {
       // [P, N] with N = next(P): a rotation added N as secondary; it becomes primary now.
       current = this.promote({ keys: [rest[0]!, primary!], identityFirst: false }, `a key rotation added ${rest[0]!.name}; every apiserver can read it`);
+    } else if (rest.length === 0 && this.ctx.options.rotateEncryptionKey && this.out.some((p) => p.kind !== 'add-encryption-key' && p.kind !== 'enable-encryption')) {
+      // Its key would be added after a later stage's phase: the rotation waits for the next run.
+      this.ctx.b.warn('--rotate-encryption-key: an earlier run left the encryption configuration halfway; this run finishes that, run `kubeone apply --force-upgrade --rotate-encryption-key` again to rotate');
     } else if (rest.length === 0 && this.ctx.options.rotateEncryptionKey) {
       const next = nextKeyName(primary!.name);
       const added: View = { keys: [primary!, { name: next, fingerprint: '' }], identityFirst: false };
@@ -501,20 +519,36 @@ class Planner {
     let target = distinct[0]!;
     if (distinct.length === 2) {
       const [a, b] = distinct as [View, View];
+      // Identity first, or back: the toggle goes either way; the manifest says which (settle is
+      // reached only when it asks for the generated configuration: back to the key first).
+      const toggled = a.identityFirst !== b.identityFirst && names(a).join(',') === names(b).join(',');
       const follows = (x: View, y: View) =>
         (y.keys.length === x.keys.length + 1 && names(y).slice(0, -1).join(',') === names(x).join(',') && y.keys.at(-1)!.name === nextKeyName(x.keys[0]!.name)) || // add
         (x.keys.length === 2 && y.keys.length === 2 && names(y).join(',') === [x.keys[1]!.name, x.keys[0]!.name].join(',')) || // promote
-        (x.identityFirst !== y.identityFirst && names(x).join(',') === names(y).join(',')) || // identity first, or back
+        (toggled && !y.identityFirst) ||
         (y.keys.length === 1 && x.keys.length > 1 && !x.identityFirst && !y.identityFirst && x.keys[0]!.name === y.keys[0]!.name && x.keys[1]!.name !== nextKeyName(x.keys[0]!.name)); // drop (not of a key just added)
       if (follows(a, b)) target = b;
       else if (follows(b, a)) target = a;
       else refuse(`the control planes have two unrelated generated encryption configurations (${describeView(a)}; ${describeView(b)})`, 'copy one control plane\'s configuration to the others, then plan again');
     }
-    const kind: EncryptionKind = target.identityFirst ? 'disable-encryption' : target.keys.length === 1 ? 'drop-encryption-key' : target.keys[1]!.name === nextKeyName(target.keys[0]!.name) ? 'add-encryption-key' : 'promote-encryption-key';
+    // The kind (and id) a plan from the start of the interrupted phase would have given it, so
+    // that the journal resumes it. A toggle back from identity first is the promotion toGenerated plans.
+    const toggledBack = distinct.length === 2 && distinct.some((v) => v.identityFirst) && !target.identityFirst && distinct.every((v) => names(v).join(',') === names(target).join(','));
+    const kind: EncryptionKind = target.identityFirst
+      ? 'disable-encryption'
+      : toggledBack
+        ? 'promote-encryption-key'
+        : target.keys.length === 1
+          ? 'drop-encryption-key'
+          : target.keys[1]!.name === nextKeyName(target.keys[0]!.name)
+            ? 'add-encryption-key'
+            : 'promote-encryption-key';
     const t = target;
+    // Identity first everywhere while the manifest wants the key first: the promotion that follows restarts every apiserver.
+    if (t.identityFirst) return t;
     this.transition(
       kind,
-      `${kind}:${kind === 'add-encryption-key' ? t.keys[1]!.name : kind === 'drop-encryption-key' ? 'completed' : t.keys[0]!.name}`,
+      `${kind}:${kind === 'add-encryption-key' ? t.keys[1]!.name : kind === 'drop-encryption-key' ? 'completed' : kind === 'disable-encryption' ? 'identity-first' : t.keys[0]!.name}`,
       `finish writing ${describeView(t)} on every control plane`,
       'an earlier run changed the encryption configuration and did not finish (some control planes, or their running apiservers, have the old one)',
       { path: GENERATED_CONFIG_PATH, source: 'generated', keys: names(t), ...(t.identityFirst ? { identityFirst: true } : {}) },
