@@ -133,6 +133,31 @@ describe('planner: encryption at rest', () => {
     expect(kept.warnings.join('\n')).to.match(/encryption-providers\.yaml .*kept, since Secrets may still be encrypted/);
   });
 
+  it('a manifest silent about encryption leaves the live configuration alone (its flag is kept by the ownership rule)', () => {
+    const file = generatedFile([K1]);
+    const live: Live = { flag: GEN, files: { [GEN]: file } };
+    const p = plan({ mode: 'unmanaged' }, live);
+    // The helper renders no flag for 'unmanaged'; computeDesired keeps the live one: no encryption phase either way.
+    expect(ids(p).filter((id) => /encryption|rewrite-secrets/.test(id))).to.deep.equal([]);
+    expect(p.refusals).to.deep.equal([]);
+    const rotate = plan({ mode: 'unmanaged' }, live, { rotateEncryptionKey: true });
+    expect(rotate.refusals.find((r) => r.rule === 'encryption')!.message).to.match(/features\.encryptionProviders\.enable is not set in the manifest/);
+  });
+
+  it('a disable killed between identity first on one control plane and the other is finished the way it began; re-enabling then promotes the key again', () => {
+    const key = generatedFile([K1]);
+    const identity = generatedFile([K1], true);
+    // Killed halfway through identity first, the manifest still says off: finish it, then rewrite in clear.
+    const off = plan({ mode: 'off' }, { flag: GEN, files: { [GEN]: identity }, cp2: { [GEN]: key } });
+    expect(ids(off).slice(0, 2)).to.deep.equal(['disable-encryption:identity-first', 'rewrite-secrets:current']);
+    // The manifest turned encryption back on meanwhile: the key becomes primary again everywhere, before any rewrite, with the id a fresh plan gives it.
+    const back = plan(GENERATED, { flag: GEN, files: { [GEN]: identity }, cp2: { [GEN]: key } });
+    expect(back.refusals).to.deep.equal([]);
+    expect(ids(back)).to.deep.equal([`promote-encryption-key:${K1}`, 'rewrite-secrets:current']);
+    expect(reaches(back, 'rewrite-secrets:current', `promote-encryption-key:${K1}`)).to.equal(true);
+    expect(ids(plan(GENERATED, { flag: GEN, files: { [GEN]: identity } }))).to.deep.equal(ids(back));
+  });
+
   describe('refusals: a plan never removes a configuration, or a key, the live apiservers use while Secrets may be encrypted with it', () => {
     const expectRefused = (p: Plan, re: RegExp) => {
       expect(p.refusals.map((r) => r.rule)).to.include('encryption');
@@ -185,6 +210,14 @@ describe('planner: encryption at rest', () => {
       expect(p.refusals.map((r) => r.rule)).to.include('unreachable');
       expect(p.refusals.find((r) => r.message.includes('encryption'))!.message).to.match(/cannot change while cp-2 cannot be reached/);
       expect(ids(p).filter((id) => id.includes('encryption'))).to.deep.equal([]);
+    });
+
+    it('turning encryption on or off in the same run as a control-plane upgrade (the upgrade would render the new flag first)', () => {
+      const file = generatedFile([K1]);
+      expectRefused(plan(GENERATED, {}, { forceUpgrade: true }), /--encryption-provider-config would change \(none -> .*encryption-providers\.yaml\) in the same run as a control-plane upgrade/);
+      expectRefused(plan({ mode: 'off' }, { flag: GEN, files: { [GEN]: file }, record: recordOf(file, `aescbc:${K1}`) }, { forceUpgrade: true }), /would change \(.*encryption-providers\.yaml -> none\)/);
+      // Unchanged: the upgrade goes on with it.
+      expect(plan(GENERATED, { flag: GEN, files: { [GEN]: file }, record: recordOf(file, `aescbc:${K1}`) }, { forceUpgrade: true }).refusals).to.deep.equal([]);
     });
 
     it('--rotate-encryption-key as KubeOne: refused with a custom configuration, or when encryption is not on yet', () => {
