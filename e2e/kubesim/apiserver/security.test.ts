@@ -162,6 +162,7 @@ describe('kubesim apiserver: encryption at rest, audit log, PodNodeSelector', fu
     expect(onSecret).to.deep.include({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', verb: 'create' });
     expect(onSecret.user.username).to.equal('kubernetes-admin');
     expect(onSecret.responseStatus.code).to.equal(201);
+    expect(onSecret.objectRef, 'the created object is named, as by the real server').to.include({ resource: 'secrets', namespace: 'default', name: 'audited' });
     expect(JSON.stringify(events)).not.to.include('top-secret').and.not.include(Buffer.from('top-secret').toString('base64'));
     const onCm = events.find((e) => e.objectRef?.resource === 'configmaps')!;
     expect(onCm.level).to.equal('Request');

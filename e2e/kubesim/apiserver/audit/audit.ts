@@ -142,9 +142,14 @@ export class AuditLog {
     const lines: string[] = [];
     if (!omit.includes('RequestReceived')) lines.push(JSON.stringify({ ...base, stage: 'RequestReceived', ...(level !== 'Metadata' && req.requestObject !== undefined ? { requestObject: req.requestObject } : {}), stageTimestamp: micro(req.received) }));
     if (!omit.includes('ResponseComplete')) {
+      // Once the body is decoded the real server names the object of a create in objectRef
+      // (LogRequestObject, from Metadata on); the RequestReceived event is written before that.
+      const meta = (req.requestObject as { metadata?: { name?: unknown; namespace?: unknown } } | undefined)?.metadata;
+      const objectRef = req.objectRef && !req.objectRef.name && typeof meta?.name === 'string' && meta.name ? { ...req.objectRef, name: meta.name } : req.objectRef;
       lines.push(
         JSON.stringify({
           ...base,
+          ...(objectRef ? { objectRef } : {}),
           stage: 'ResponseComplete',
           ...(level !== 'Metadata' && req.requestObject !== undefined ? { requestObject: req.requestObject } : {}),
           ...(level === 'RequestResponse' && req.responseObject !== undefined ? { responseObject: req.responseObject } : {}),
