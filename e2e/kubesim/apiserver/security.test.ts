@@ -4,9 +4,11 @@
 // start stops it too.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { createDecipheriv } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import nacl from 'tweetnacl';
 import { EtcdClient } from './etcd/etcd-client.js';
 import type { ApiServerOptions } from './server.js';
@@ -157,6 +159,8 @@ describe('kubesim apiserver: encryption at rest, audit log, PodNodeSelector', fu
     await secret('audited', 'top-secret');
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'audited-cm' }, data: { k: 'v' } } });
     await core.listNamespace();
+    // The real kubectl sends its creates as protobuf: the event names the object all the same.
+    await promisify(execFile)('kubectl', ['--kubeconfig', cluster.kubeconfigPath, '-n', 'default', 'create', 'secret', 'generic', 'from-kubectl', '--from-literal=k=v'], { timeout: 30_000 });
     const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     const onSecret = events.find((e) => e.objectRef?.resource === 'secrets' && e.verb === 'create')!;
     expect(onSecret).to.deep.include({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', verb: 'create' });
@@ -164,6 +168,7 @@ describe('kubesim apiserver: encryption at rest, audit log, PodNodeSelector', fu
     expect(onSecret.responseStatus.code).to.equal(201);
     expect(onSecret.objectRef, 'the created object is named, as by the real server').to.include({ resource: 'secrets', namespace: 'default', name: 'audited' });
     expect(JSON.stringify(events)).not.to.include('top-secret').and.not.include(Buffer.from('top-secret').toString('base64'));
+    expect(events.find((e) => e.verb === 'create' && e.objectRef?.name === 'from-kubectl')?.user.username).to.equal('kubernetes-admin');
     const onCm = events.find((e) => e.objectRef?.resource === 'configmaps')!;
     expect(onCm.level).to.equal('Request');
     expect(onCm.requestObject.data).to.deep.equal({ k: 'v' });

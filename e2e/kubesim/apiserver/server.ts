@@ -16,7 +16,7 @@ import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE, openApiV2Protobuf } 
 import { EtcdClient } from './etcd/etcd-client.js';
 import type { ServerDeps } from './handlers/context.js';
 import { HealthChecker } from './health.js';
-import { sendError, sendJson, sendText } from './http/body.js';
+import { decodeBody, mediaType, sendError, sendJson, sendText } from './http/body.js';
 import { parseApiPath } from './http/request-info.js';
 import { ApiError, errors } from './http/status.js';
 import { BUILTIN_RESOURCES } from './registry/builtin-resources.js';
@@ -256,8 +256,9 @@ function auditRequest(req: IncomingMessage, url: URL, method: string, user: { na
   const raw = (req as { kubesimBody?: Buffer }).kubesimBody;
   let requestObject: unknown;
   if (raw && raw.length > 0) {
+    // As the handler decoded it (kubectl sends protobuf for creates): the log holds JSON.
     try {
-      requestObject = JSON.parse(raw.toString('utf8'));
+      requestObject = decodeBody(raw, mediaType(req));
     } catch {
       requestObject = undefined;
     }
