@@ -57,14 +57,14 @@ describe('kubeone CLI', () => {
     expect(res.stdout).to.match(/3 control-plane/);
   });
 
-  it('config print with features not supported yet prints them, and config validate refuses exactly those (exit 15)', async () => {
+  it('config print with features whose files are missing prints them, and config validate names exactly those files (exit 15)', async () => {
     const printed = await kubeone('config', 'print', '--enable-static-audit-log', '--enable-event-rate-limit');
     expect(parseYaml(printed.stdout).features.staticAuditLog.enable).to.equal(true);
     const res = await kubeone('config', 'validate', '-m', file('unsupported.yaml', printed.stdout));
     expect(res.code).to.equal(15);
-    const refused = [...res.stderr.matchAll(/: (\S+): not supported yet: \1 \(/g)].map((m) => m[1]);
-    expect(refused).to.include.members(['features.staticAuditLog.enable', 'features.eventRateLimit.enable']);
-    expect(res.stderr.split('\n').filter((l) => l.includes(': ') && !l.includes('not supported yet') && !l.startsWith('Error'))).to.deep.equal([]);
+    const unreadable = [...res.stderr.matchAll(/: (\S+): reading [^:]+: no such file/g)].map((m) => m[1]);
+    expect(unreadable).to.include.members(['features.staticAuditLog.config.policyFilePath', 'features.eventRateLimit.config.configFilePath']);
+    expect(res.stderr.split('\n').filter((l) => l.includes(': ') && !/: reading [^:]+: no such file/.test(l) && !l.startsWith('Error'))).to.deep.equal([]);
   });
 
   it('a field edited to nonsense prints the field path and line, exit 15', async () => {
@@ -238,6 +238,14 @@ describe('kubeone CLI', () => {
     const apply = await kubeone('apply', '-m', manifest, tampered, '-y', '--known-hosts', join(dir, 'known_hosts'));
     expect(apply.code, apply.stderr).to.equal(15);
     expect(apply.stderr).to.contain(tampered).and.match(/params\/version: must match pattern/);
+  });
+
+  it('apply --rotate-encryption-key without --force-upgrade is refused before any connection (exit 15, KubeOne\'s rule)', async () => {
+    const port = 1; // never reached: the flag rule comes first
+    const manifest = file('rotate.yaml', ['apiVersion: kubeone.k8c.io/v1beta2', 'kind: KubeOneCluster', 'name: rotate', 'versions: { kubernetes: 1.35.1 }', 'cloudProvider: { none: {} }', 'features: { encryptionProviders: { enable: true } }', 'controlPlane:', '  hosts:', `    - { publicAddress: 127.0.0.1, privateAddress: 10.0.0.30, sshPort: ${port}, hostname: cp-1, sshUsername: ops, sshPrivateKeyFile: /nonexistent }`, ''].join('\n'));
+    const res = await kubeone('apply', '-m', manifest, '-y', '--rotate-encryption-key', '--known-hosts', join(dir, 'known_hosts'));
+    expect(res.code, res.stderr).to.equal(15);
+    expect(res.stderr).to.contain('rotating encryption keys requires the --force-upgrade flag').and.not.match(/unreachable|connect/);
   });
 
   it('usage errors exit 1 with a hint', async () => {

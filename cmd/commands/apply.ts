@@ -1,5 +1,5 @@
 // kubeone apply [-y] [--parallelism N] [--backup FILE | --no-backup] [--no-init] [--force-upgrade]
-//               [--force-install] [--prune-images] [PLANFILE]
+//               [--force-install] [--prune-images] [--rotate-encryption-key] [PLANFILE]
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
 import path from 'node:path';
 import type { Argv } from 'yargs';

@@ -113,12 +113,21 @@ describe('day-2 commands: bad arguments', () => {
 });
 
 describe('apply flags', () => {
-  const base = { init: true, 'force-install': false, 'force-upgrade': false, 'prune-images': false };
+  const base = { init: true, 'force-install': false, 'force-upgrade': false, 'prune-images': false, 'rotate-encryption-key': false };
   it('force flags are one-time requests; --no-init and --prune-images shape every plan of the run', () => {
     expect(applyRequests(base)).to.deep.equal({});
     expect(applyRequests({ ...base, 'force-upgrade': true, 'force-install': true })).to.deep.equal({ requests: { forceUpgrade: true, forceInstall: true } });
     expect(applyRequests({ ...base, init: false, 'force-install': true })).to.deep.equal({ planOptions: { only: NO_INIT_KINDS }, requests: { forceInstall: true } });
     expect(applyRequests({ ...base, 'prune-images': true })).to.deep.equal({ planOptions: { pruneImages: true } });
+  });
+
+  it("--rotate-encryption-key needs --force-upgrade (KubeOne's rule, exit 15) and runs the rotation alone", () => {
+    expect(() => applyRequests({ ...base, 'rotate-encryption-key': true })).to.throw('rotating encryption keys requires the --force-upgrade flag').with.property('exitCode', 15);
+    // The upgrade is only its gate, as in KubeOne: no forceUpgrade request.
+    expect(applyRequests({ ...base, 'rotate-encryption-key': true, 'force-upgrade': true })).to.deep.equal({ requests: { rotateEncryptionKey: true } });
+    for (const extra of [{ 'force-install': true }, { 'prune-images': true }, { planfile: 'plan.json' }]) {
+      expect(() => applyRequests({ ...base, 'rotate-encryption-key': true, 'force-upgrade': true, ...extra })).to.throw(/runs the rotation alone: it cannot be combined with/).with.property('exitCode', 1);
+    }
   });
 
   it("the default backup is KubeOne's: <manifest dir>/<cluster name>.tar.gz", () => {

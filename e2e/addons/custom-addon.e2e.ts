@@ -3,7 +3,8 @@
 // globalParams, the addon's params, env: and the credentials file's addonParams; custom
 // credentials; images from KubeOne's table; a certificate signed by the new cluster's CA;
 // the CA bundle through KubeOne's template helpers and through its pod-template injection
-// for backups-restic; KubeOne's file and document rules. A second plan is empty.
+// for backups-restic, on the control plane's disk and in the controller manager; KubeOne's
+// file and document rules. A second plan is empty.
 import { X509Certificate, createHash, generateKeyPairSync } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -254,5 +255,22 @@ describe('a custom addon written for KubeOne, applied to a sandbox cluster and r
     expect(pod.spec.containers[0].env).to.deep.equal([{ name: 'SSL_CERT_FILE', value: '/etc/kubeone/certs/ca-certificates.crt' }]);
     expect(pod.spec.containers[0].volumeMounts).to.deep.equal([{ name: 'ca-bundle', mountPath: '/etc/kubeone/certs', readOnly: true }]);
     expect(pod.spec.volumes.map((v: Obj) => [v.name, v.configMap.name])).to.deep.equal([['ca-bundle', 'ca-bundle']]);
+  });
+
+  it('writes the CA bundle on the control plane, the controller manager trusts it, kube-system/ca-bundle holds it (as KubeOne)', async () => {
+    const onHost = async (cmd: string): Promise<string> => {
+      const r = await fleet.exec('cp-1', cmd);
+      expect(r.exitCode, `${cmd}: ${r.stderr}`).to.equal(0);
+      return r.stdout;
+    };
+    expect((await onHost('sudo cat /etc/kubeone/certs/ca-certificates.crt')).trim()).to.equal(bundle.trim());
+    expect((await onHost("stat -c '%U %a' /etc/kubeone/certs/ca-certificates.crt")).trim()).to.equal('root 644');
+    const kcm = parse(await onHost('sudo cat /etc/kubernetes/manifests/kube-controller-manager.yaml')) as Obj;
+    const volume = (kcm.spec.volumes as Obj[]).find((v) => v.name === 'ca-certs');
+    expect(volume?.hostPath?.path).to.equal('/etc/kubeone/certs');
+    const container = kcm.spec.containers[0] as Obj;
+    expect(container.env).to.deep.include({ name: 'SSL_CERT_FILE', value: '/etc/ssl/certs/ca-certificates.crt' });
+    expect((container.volumeMounts as Obj[]).find((m) => m.name === 'ca-certs')?.mountPath).to.equal('/etc/ssl/certs');
+    expect((await kubectl('-n', 'kube-system', 'get', 'configmap', 'ca-bundle')).data['ca-certificates.crt'].trim()).to.equal(bundle.trim());
   });
 });

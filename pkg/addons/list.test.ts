@@ -18,6 +18,7 @@ describe('listAddons', () => {
     const entries = listAddons({ loaded, rendered, live: null, files });
     const status = Object.fromEntries(entries.map((e) => [e.name, `${e.status}/${e.source}${e.overridesEmbedded ? '*' : ''}`]));
     expect(status).to.deep.equal({
+      'ca-bundle': 'inactive/embedded',
       'cni-canal': 'inactive/embedded',
       'cni-cilium': 'install/embedded',
       'cni-weavenet': 'inactive/embedded',
@@ -31,7 +32,7 @@ describe('listAddons', () => {
     const table = formatAddonTable(entries);
     expect(table.split('\n')[0]).to.match(/^NAME\s+SOURCE\s+STATUS\s+OBJECTS\s+REASON$/);
     expect(table).to.contain('custom (overrides embedded)');
-    expect(JSON.parse(formatAddonJson(entries)).addons).to.have.length(9);
+    expect(JSON.parse(formatAddonJson(entries)).addons).to.have.length(10);
   });
 
   it('reports installed, drifted and leftover addons against live objects', () => {

@@ -14,6 +14,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** The manifest settings that select each embedded addon. */
 const SELECTING: Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster>> = {
+  'ca-bundle': { certificateAuthority: { bundle: '-----BEGIN CERTIFICATE-----\nMIIBgolden\n-----END CERTIFICATE-----\n' } },
   'cni-canal': {},
   'cni-cilium': { clusterNetwork: { cni: { cilium: { kubeProxyReplacement: 'strict', enableHubble: true } } } },
   'cni-weavenet': { clusterNetwork: { cni: { weaveNet: { encrypted: true } } } },

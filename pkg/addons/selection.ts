@@ -5,6 +5,7 @@ import type { KubeOneCluster, StringMap } from '../api/types.js';
 import { withAddonDefaults } from './config-view.js';
 
 export const EMBEDDED_ADDONS = [
+  'ca-bundle',
   'cni-canal',
   'cni-cilium',
   'cni-weavenet',
@@ -139,6 +140,7 @@ export function selectAddons(
   if (cni.weaveNet && wanted('cni-weavenet')) add('cni-weavenet', 'clusterNetwork.cni.weaveNet');
   if (features.nodeLocalDNS!.deploy && wanted('nodelocaldns')) add('nodelocaldns', 'features.nodeLocalDNS.deploy');
   add('coredns-patch', 'features.coreDNS (replicas, anti-affinity, tolerations)');
+  if (c.certificateAuthority?.bundle && wanted('ca-bundle')) add('ca-bundle', 'certificateAuthority.bundle');
   for (const a of listed) if (!a.delete) add(a.name, 'addons.addons');
   for (const dir of [...customDirs].sort()) if (!isEmbedded(dir) && wanted(dir)) add(dir, 'directory in addons.path');
   if (hasRootFiles) add(ROOT_ADDON, 'YAML files at the root of addons.path');

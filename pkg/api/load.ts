@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { embeddedAddonsDir } from '../addons/files.js';
 import { applyCredentials, parseCredentials } from './credentials.js';
+import { readControlPlaneInputs } from './control-plane-inputs.js';
 import { applyDefaults } from './defaults.js';
 import { DecodeError, decodeJson } from './decode.js';
 import { ConfigError, type Issue } from './errors.js';
@@ -147,7 +148,8 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
   cluster = applied.cluster;
   issues.push(...applied.issues);
 
-  issues.push(...validate(cluster), ...(await fileIssues(cluster, baseDir)));
+  const controlPlane = await readControlPlaneInputs(cluster, baseDir);
+  issues.push(...validate(cluster), ...(await fileIssues(cluster, baseDir)), ...controlPlane.issues);
   if (issues.length > 0) throw new ConfigError(locateIssues(issues, displayName, parsed.positions));
-  return { manifestPath, baseDir, cluster, hosts: resolveHosts(cluster), credentials, warnings };
+  return { manifestPath, baseDir, cluster, hosts: resolveHosts(cluster), credentials, warnings, controlPlaneInputs: controlPlane.inputs };
 }

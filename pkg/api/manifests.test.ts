@@ -112,16 +112,13 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     ]);
   });
 
-  it('08 hetzner oidc + static audit: with tf output only Hetzner, machines and the static audit log are refused', async () => {
+  it('08 hetzner oidc + static audit: the policy file must exist beside it (KubeOne uploads it); then only Hetzner and machines are refused', async () => {
     const path = stage('08-docs-hetzner-oidc-static-audit.yaml');
     expect((await issuesOf(path)).length).to.be.greaterThan(0);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'hetzner.json')), [
-      'cloudProvider.hetzner',
-      'cloudProvider.external',
-      'dynamicWorkers',
-      'features.staticAuditLog.enable',
-      'features.staticAuditLog.config.policyFilePath',
-    ]);
+    const missing = await issuesOf(path, join(TF, 'hetzner.json'));
+    expect(has(missing, 'features.staticAuditLog.config.policyFilePath', /audit-policy\.yaml: no such file/)).to.equal(true);
+    writeFileSync(join(work, 'audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
+    onlyNotSupportedYet(await issuesOf(path, join(TF, 'hetzner.json')), ['cloudProvider.hetzner', 'cloudProvider.external', 'dynamicWorkers']);
   });
 
   it('09 aws mirrors with auth: with tf output only AWS and machines are refused (the mirrors are accepted)', async () => {
@@ -140,9 +137,17 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     expect(issues.find((i) => i.path === 'staticWorkers.hosts[0].hostname')!.line).to.equal(13);
   });
 
-  it('11 encryption custom config: with tf output the encryption providers are refused (Secrets would stay unencrypted)', async () => {
+  it('11 encryption custom config: valid with tf output (the configuration is checked as the apiserver checks it)', async () => {
     const path = stage('11-docs-encryption-custom-config.yaml');
     expect(has(await issuesOf(path), 'cloudProvider', /must be specified/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'none-1cp.json')), ['features.encryptionProviders.enable', 'features.encryptionProviders.customEncryptionConfiguration']);
+    expect(await issuesOf(path, join(TF, 'none-1cp.json'))).to.deep.equal([]);
+    // A key of the wrong size would stop every apiserver: refused with its place, never its value.
+    const short = join(work, '11-short-key.yaml');
+    writeFileSync(short, readFileSync(path, 'utf8').replace('lsn9B5vaIePTsbH2cxxzB0EfbBIZkYplC1fwfiNksJo=', 'c2hvcnQ='));
+    const issues = await issuesOf(short, join(TF, 'none-1cp.json'));
+    expect(issues.map((i) => [i.path, i.message])).to.deep.equal([
+      ['features.encryptionProviders.customEncryptionConfiguration', 'resources[0].providers[0].aescbc.keys[0].secret: a aescbc key must be 16, 24, 32 bytes, this one is 5'],
+    ]);
+    expect(JSON.stringify(issues)).not.to.include('c2hvcnQ=');
   });
 });

@@ -3,13 +3,14 @@
 // files, host scripts, SSH endpoints, addons, the plan, or the loader's verdict) or refused by
 // validation at its path (exit 15). A leaf the table below does not know fails the test, so a
 // new schema field cannot slip in unhandled.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import schema from '../../schemas/kubeonecluster-v1beta2.json' with { type: 'json' };
 import { renderAddons } from '../addons/render.js';
 import { computeDesired } from '../desired/index.js';
+import { renderControlPlaneFiles } from '../kubeadm/control-plane-files.js';
 import { kubeletUnitFilesFor } from '../desired/host-files.js';
 import { renderInitFile, renderJoinFile, renderKubeletConfigFile } from '../kubeadm/render-files.js';
 import { computePlan } from '../plan/index.js';
@@ -65,6 +66,15 @@ writeFileSync(
 );
 mkdirSync(join(work, 'addons', 'other'), { recursive: true });
 writeFileSync(join(work, 'addons', 'other', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other-{{ "x" }}\n  namespace: kube-system\n');
+// The control-plane features' files (two of each, so that a changed path changes the output) and a CA bundle.
+const CA_PEM = readFileSync(new URL('../ops/testing/testdata/ca.crt', import.meta.url), 'utf8');
+for (const n of ['1', '2']) {
+  writeFileSync(join(work, `audit-${n}.yaml`), `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: ${n === '1' ? 'Metadata' : 'Request'}\n`);
+  writeFileSync(join(work, `pns-${n}.yaml`), `podNodeSelectorPluginConfig:\n  clusterDefaultNodeSelector: tier=t${n}\n`);
+  writeFileSync(join(work, `erl-${n}.yaml`), `apiVersion: eventratelimit.admission.k8s.io/v1alpha1\nkind: Configuration\nlimits:\n- type: Server\n  qps: ${n}0\n  burst: 100\n`);
+}
+writeFileSync(join(work, 'ca.pem'), CA_PEM);
+const CUSTOM_ENCRYPTION = `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - aesgcm:\n      keys:\n      - {name: k1, secret: ${Buffer.alloc(32, 1).toString('base64')}}\n  - identity: {}\n`;
 
 /** The test manifest (provider none, 1 CP + 1 worker) at 1.36.0, so that an upgrade from 1.34 passes an intermediate minor. */
 function base(): KubeOneCluster {
@@ -87,7 +97,16 @@ const deep = (c: any, path: string[], value: unknown): void => {
 
 function loadedOf(raw: KubeOneCluster): LoadedCluster {
   const cluster = applyDefaults(raw);
-  return { manifestPath: join(work, 'kubeone.yaml'), baseDir: work, cluster, hosts: resolveHosts(cluster), credentials: {}, warnings: [] };
+  // As loadCluster reads them (relative to the manifest).
+  const read = (on: boolean | undefined, p: string | undefined) => (on && p ? readFileSync(join(work, p), 'utf8') : undefined);
+  const f = cluster.features ?? {};
+  const controlPlaneInputs = {
+    auditPolicy: read(f.staticAuditLog?.enable, f.staticAuditLog?.config?.policyFilePath),
+    podNodeSelector: read(f.podNodeSelector?.enable, f.podNodeSelector?.config?.configFilePath),
+    eventRateLimit: read(f.eventRateLimit?.enable, f.eventRateLimit?.config?.configFilePath),
+  };
+  if (cluster.certificateAuthority?.file) cluster.certificateAuthority.bundle = readFileSync(join(work, cluster.certificateAuthority.file), 'utf8');
+  return { manifestPath: join(work, 'kubeone.yaml'), baseDir: work, cluster, hosts: resolveHosts(cluster), credentials: {}, warnings: [], controlPlaneInputs };
 }
 
 // ---- the tool's outputs ----------------------------------------------------------------------
@@ -123,6 +142,8 @@ const CONSUMERS = {
       .join('\n'),
   ssh: (l: LoadedCluster) => JSON.stringify(l.hosts.map((h) => resolveEndpoints(h, l.baseDir, { SSH_AUTH_SOCK: '/run/agent.sock' }))),
   addons: (l: LoadedCluster) => JSON.stringify(renderAddons({ loaded: l, env: {} })),
+  /** The audit policy, admission files and CA bundle written to the control planes. */
+  controlPlaneFiles: (l: LoadedCluster) => JSON.stringify(renderControlPlaneFiles(l)),
   /** The plan for fresh hosts, and for a cluster converged at 1.34.3 (upgrades, node metadata). */
   plan: (l: LoadedCluster) => {
     const desired = computeDesired(l, []);
@@ -267,8 +288,7 @@ const oidcCases = Object.fromEntries(
     ([k, v]) => [`features.openidConnect.config.${k}`, used('kubeadm', set(`features.openidConnect.config.${k}`, v), oidc)],
   ),
 );
-const feature = (name: string, leaves: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(leaves).map(([leaf, value]) => [`features.${name}.${leaf}`, refused(set(`features.${name}.${leaf}`, value))]));
+const auditOn: Mutate = (c) => deep(c, ['features', 'staticAuditLog'], { enable: true, config: { policyFilePath: 'audit-1.yaml' } });
 const customAddons: Mutate = (c) => (c.addons = { path: './addons', addons: [{ name: 'custom', params: { VALUE: 'a' } }] });
 
 const CASES: Record<string, Case> = {
@@ -324,24 +344,29 @@ const CASES: Record<string, Case> = {
   'machineController.deploy': refused(set('machineController.deploy', true)),
   'operatingSystemManager.deploy': refused(set('operatingSystemManager.deploy', true)),
   'operatingSystemManager.enableNonRootDeviceOwnership': refused(set('operatingSystemManager.enableNonRootDeviceOwnership', true)),
-  caBundle: refused(set('caBundle', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')),
-  'certificateAuthority.bundle': refused(set('certificateAuthority.bundle', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n')),
-  'certificateAuthority.file': refused(set('certificateAuthority.file', '/etc/ssl/ca.pem')),
+  caBundle: used(['kubeadm', 'controlPlaneFiles', 'addons'], set('caBundle', CA_PEM)),
+  'certificateAuthority.bundle': used(['kubeadm', 'controlPlaneFiles', 'addons'], set('certificateAuthority.bundle', CA_PEM)),
+  'certificateAuthority.file': used(['kubeadm', 'controlPlaneFiles', 'addons'], set('certificateAuthority.file', 'ca.pem')),
   'certificateAuthority.certificateValidityPeriod': used('kubeadm', set('certificateAuthority.certificateValidityPeriod', '4380h')),
   'certificateAuthority.caCertificateValidityPeriod': used('kubeadm', set('certificateAuthority.caCertificateValidityPeriod', '43800h')),
   'features.coreDNS.replicas': used('addons', set('features.coreDNS.replicas', 3)),
   'features.coreDNS.deployPodDisruptionBudget': used('addons', set('features.coreDNS.deployPodDisruptionBudget', false)),
   'features.coreDNS.imageRepository': used('kubeadm', set('features.coreDNS.imageRepository', 'dns.example')),
   'features.alwaysPullImages.enable': used('kubeadm', set('features.alwaysPullImages.enable', true)),
-  ...feature('eventRateLimit', { enable: true, 'config.configFilePath': 'erl.yaml' }),
-  ...feature('podNodeSelector', { enable: true, 'config.configFilePath': 'pns.yaml' }),
+  'features.eventRateLimit.enable': used(['kubeadm', 'controlPlaneFiles'], set('features.eventRateLimit.enable', true), set('features.eventRateLimit.config.configFilePath', 'erl-1.yaml')),
+  'features.eventRateLimit.config.configFilePath': used('controlPlaneFiles', set('features.eventRateLimit.config.configFilePath', 'erl-2.yaml'), set('features.eventRateLimit', { enable: true, config: { configFilePath: 'erl-1.yaml' } })),
+  'features.podNodeSelector.enable': used(['kubeadm', 'controlPlaneFiles'], set('features.podNodeSelector.enable', true), set('features.podNodeSelector.config.configFilePath', 'pns-1.yaml')),
+  'features.podNodeSelector.config.configFilePath': used('controlPlaneFiles', set('features.podNodeSelector.config.configFilePath', 'pns-2.yaml'), set('features.podNodeSelector', { enable: true, config: { configFilePath: 'pns-1.yaml' } })),
   'features.podSecurityPolicy.enable': refused(set('features.podSecurityPolicy.enable', true)),
-  ...feature('staticAuditLog', { enable: true, 'config.policyFilePath': 'p.yaml', 'config.logPath': '/var/log/a.log', 'config.logMaxAge': 3, 'config.logMaxBackup': 3, 'config.logMaxSize': 3 }),
+  'features.staticAuditLog.enable': used(['kubeadm', 'controlPlaneFiles'], set('features.staticAuditLog.enable', true), set('features.staticAuditLog.config.policyFilePath', 'audit-1.yaml')),
+  'features.staticAuditLog.config.policyFilePath': used('controlPlaneFiles', set('features.staticAuditLog.config.policyFilePath', 'audit-2.yaml'), auditOn),
+  ...Object.fromEntries(Object.entries({ logPath: '/var/log/audit/a.log', logMaxAge: 3, logMaxBackup: 7, logMaxSize: 11 }).map(([k, v]) => [`features.staticAuditLog.config.${k}`, used('kubeadm', set(`features.staticAuditLog.config.${k}`, v), auditOn)])),
   'features.dynamicAuditLog.enable': refused(set('features.dynamicAuditLog.enable', true)),
   'features.metricsServer.enable': used('addons', set('features.metricsServer.enable', false)),
   'features.openidConnect.enable': used('kubeadm', oidc),
   ...oidcCases,
-  ...feature('encryptionProviders', { enable: true, customEncryptionConfiguration: 'apiVersion: x' }),
+  'features.encryptionProviders.enable': used(['kubeadm', 'plan'], set('features.encryptionProviders.enable', true)),
+  'features.encryptionProviders.customEncryptionConfiguration': used(['kubeadm', 'plan'], set('features.encryptionProviders.customEncryptionConfiguration', CUSTOM_ENCRYPTION), set('features.encryptionProviders.enable', true)),
   'features.nodeLocalDNS.deploy': used(['kubeadm', 'addons'], set('features.nodeLocalDNS.deploy', false)),
   'addons.enable': refused(set('addons.enable', false), { context: customAddons }),
   'addons.path': used('addons', set('addons.path', './addons')),

@@ -402,6 +402,16 @@ export interface ResolvedHost {
  * command after `config validate` works from. Credentials are kept apart so they are
  * never serialized with the manifest.
  */
+/** Contents of the files the manifest names for the control planes, read at load (pkg/api/control-plane-inputs.ts). */
+export interface ControlPlaneInputs {
+  /** features.staticAuditLog.config.policyFilePath */
+  auditPolicy?: string;
+  /** features.podNodeSelector.config.configFilePath */
+  podNodeSelector?: string;
+  /** features.eventRateLimit.config.configFilePath */
+  eventRateLimit?: string;
+}
+
 export interface LoadedCluster {
   /** Absolute path of the manifest file (or '<stdin>'). */
   manifestPath: string;
@@ -412,4 +422,6 @@ export interface LoadedCluster {
   /** Flat map of credentials (file -c and environment fallback). Never logged. */
   credentials: StringMap;
   warnings: string[];
+  /** Files of enabled control-plane features (audit policy, admission plugin configurations). */
+  controlPlaneInputs?: ControlPlaneInputs;
 }

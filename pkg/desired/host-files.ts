@@ -1,6 +1,7 @@
 // Every file the tool renders onto one host, as exact bytes: the single source for both
 // the executor (which writes them) and computeDesired (which hashes them for the planner).
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
+import { renderControlPlaneFiles } from '../kubeadm/control-plane-files.js';
 import { renderKubeletConfigFile } from '../kubeadm/render-files.js';
 import { DEFAULT_CONTAINERD_MAJOR, type RenderedFile, renderContainerdFiles } from '../scripts/containerd-config.js';
 import { KUBELET_CONFIG_PATH, KUBELET_FLAGS_PATH, renderKubeletFlags, renderKubeletProxyFiles } from '../scripts/kubelet-files.js';
@@ -32,8 +33,13 @@ export function kubeletUnitFilesFor(loaded: LoadedCluster, family: OsFamily = 'd
   ];
 }
 
+/** The control planes' audit policy, admission files and CA bundle (none on workers, as KubeOne). */
+export function controlPlaneFilesFor(loaded: LoadedCluster, host: ResolvedHost): RenderedFile[] {
+  return host.role === 'controlPlane' ? renderControlPlaneFiles(loaded) : [];
+}
+
 export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily, containerdMajor?: number): RenderedFile[] {
-  return [...containerdFilesFor(loaded, containerdMajor), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family)];
+  return [...containerdFilesFor(loaded, containerdMajor), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family), ...controlPlaneFilesFor(loaded, host)];
 }
 
 /** The rendered files of one group (the files the group's op writes). */

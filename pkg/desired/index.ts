@@ -3,6 +3,7 @@
 import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
 import { addonDeletions } from '../addons/selection.js';
+import { desiredEncryption } from '../encryption/desired.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
 import { withUnownedLiveSettings } from '../ownership/control-plane.js';
 import type { DesiredState, RenderedAddon } from '../plan/types.js';
@@ -59,6 +60,7 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
     keptSettings: merged.kept,
     addonDeletions: addonDeletions(named.cluster),
     addons,
+    encryption: desiredEncryption(named.cluster),
   };
 }
 

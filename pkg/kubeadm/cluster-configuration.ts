@@ -3,8 +3,12 @@
 // the planner compares with kube-system/kubeadm-config. Fields KubeOne leaves to kubeadm's
 // defaults (certificatesDir, etcd dataDir, imageRepository without overwriteRegistry) are left
 // out here too, so the stored configuration is the one KubeOne would leave.
+import { posix } from 'node:path';
 import type { ControlPlaneComponentConfig, KubeOneCluster, ResolvedHost } from '../api/types.js';
+import { CA_BUNDLE } from '../addons/template/kubeone.js';
+import { CUSTOM_CONFIG_PATH, ENCRYPTION_DIR, GENERATED_CONFIG_PATH } from '../encryption/config.js';
 import { defaultAdmissionPlugins } from './admission.js';
+import { ADMISSION_CONFIG_PATH, ADMISSION_DIR, AUDIT_DIR, AUDIT_POLICY_PATH, requiresAdmissionConfig } from './control-plane-files.js';
 import { canonicalDuration } from '../api/duration.js';
 import { DEFAULTS, apiEndpointOf, ipFamilyOf, joinHostPort, podSubnetOf, serviceSubnetOf } from './network.js';
 
@@ -97,9 +101,68 @@ function apiServerFlags(cluster: KubeOneCluster): Record<string, string> {
     ];
     for (const [k, v] of optional) if (v) flags[k] = v;
   }
-  if (cluster.features?.alwaysPullImages?.enable) admission.push('AlwaysPullImages');
+  const f = cluster.features ?? {};
+  const audit = f.staticAuditLog;
+  if (audit?.enable) {
+    flags['audit-policy-file'] = AUDIT_POLICY_PATH;
+    flags['audit-log-path'] = audit.config?.logPath ?? '';
+    flags['audit-log-maxage'] = String(audit.config?.logMaxAge ?? 0);
+    flags['audit-log-maxbackup'] = String(audit.config?.logMaxBackup ?? 0);
+    flags['audit-log-maxsize'] = String(audit.config?.logMaxSize ?? 0);
+  }
+  // KubeOne appends the features' plugins in this order (features.UpdateKubeadmArguments).
+  if (f.alwaysPullImages?.enable) admission.push('AlwaysPullImages');
+  if (f.eventRateLimit?.enable) admission.push('EventRateLimit');
+  if (f.podNodeSelector?.enable) admission.push('PodNodeSelector');
+  if (requiresAdmissionConfig(cluster)) flags['admission-control-config-file'] = ADMISSION_CONFIG_PATH;
   flags['enable-admission-plugins'] = admission.join(',');
+  const encryption = encryptionConfigPathOf(cluster);
+  if (encryption) flags['encryption-provider-config'] = encryption;
   return flags;
+}
+
+/** The file --encryption-provider-config names for the manifest ('' when encryption is off). */
+export function encryptionConfigPathOf(cluster: KubeOneCluster): string {
+  const ep = cluster.features?.encryptionProviders;
+  if (!ep?.enable) return '';
+  return ep.customEncryptionConfiguration ? CUSTOM_CONFIG_PATH : GENERATED_CONFIG_PATH;
+}
+
+export interface HostPathMount {
+  name: string;
+  hostPath: string;
+  mountPath: string;
+  readOnly?: boolean;
+  pathType: string;
+}
+
+const hostDir = (name: string, dir: string, readOnly = true): HostPathMount => ({ name, hostPath: dir, mountPath: dir, ...(readOnly ? { readOnly } : {}), pathType: 'DirectoryOrCreate' });
+
+/** KubeOne's addFeaturesExtraMounts: the features' directories, in its order. */
+function apiServerVolumes(cluster: KubeOneCluster): HostPathMount[] {
+  const f = cluster.features ?? {};
+  const out: HostPathMount[] = [];
+  if (f.staticAuditLog?.enable) {
+    out.push(hostDir('audit-conf', AUDIT_DIR));
+    out.push(hostDir('log', posix.dirname(f.staticAuditLog.config?.logPath ?? ''), false));
+  }
+  if (requiresAdmissionConfig(cluster)) out.push(hostDir('admission-conf', ADMISSION_DIR));
+  if (f.encryptionProviders?.enable) out.push(hostDir('encryption-providers-conf', ENCRYPTION_DIR));
+  return out;
+}
+
+/**
+ * With a CA bundle, the controller manager trusts it instead of the host's store: KubeOne
+ * patches the static pod after kubeadm wrote it (its ca-certs volume and SSL_CERT_FILE); here
+ * kubeadm renders the same through the ClusterConfiguration (a volume named like kubeadm's
+ * replaces it), so upgrades keep it. See docs/kubeone-compatibility.md.
+ */
+function controllerManagerCABundle(cluster: KubeOneCluster): { extraVolumes?: HostPathMount[]; extraEnvs?: { name: string; value: string }[] } {
+  if (!cluster.certificateAuthority?.bundle) return {};
+  return {
+    extraVolumes: [{ name: 'ca-certs', hostPath: CA_BUNDLE.certsDir, mountPath: '/etc/ssl/certs', readOnly: true, pathType: 'DirectoryOrCreate' }],
+    extraEnvs: [{ name: CA_BUNDLE.envName, value: `/etc/ssl/certs/${CA_BUNDLE.fileName}` }],
+  };
 }
 
 function controllerManagerFlags(cluster: KubeOneCluster): Record<string, string> {
@@ -165,8 +228,9 @@ export function renderClusterConfiguration(cluster: KubeOneCluster, hosts: Resol
     apiServer: {
       certSANs: certSANsOf(cluster, hosts),
       extraArgs: withUserArgs(apiServerFlags(cluster), components.apiServer),
+      ...(apiServerVolumes(cluster).length > 0 ? { extraVolumes: apiServerVolumes(cluster) } : {}),
     },
-    controllerManager: { extraArgs: withUserArgs(controllerManagerFlags(cluster), components.controllerManager) },
+    controllerManager: { extraArgs: withUserArgs(controllerManagerFlags(cluster), components.controllerManager), ...controllerManagerCABundle(cluster) },
     scheduler: { extraArgs: withUserArgs({ profiling: 'false' }, components.scheduler) },
     etcd: {
       local: {

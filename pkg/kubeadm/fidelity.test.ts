@@ -398,6 +398,67 @@ describe('KubeOne fidelity: kubeadm v1beta4, kubelet and kube-proxy configuratio
     expect(initDocs(load({ registryConfiguration: { overwriteRegistry: 'registry.example:5000' } })).ClusterConfiguration!.dns).to.deep.equal({ imageRepository: 'registry.example:5000' });
   });
 
+  describe('security features (pkg/features/*.go, addFeaturesExtraMounts, pkg/certificate/cabundle)', () => {
+    const dir = (name: string, path: string, readOnly = true) => ({ name, hostPath: path, mountPath: path, ...(readOnly ? { readOnly } : {}), pathType: 'DirectoryOrCreate' });
+    const secured = load({
+      features: {
+        staticAuditLog: { enable: true, config: { policyFilePath: 'audit.yaml' } },
+        eventRateLimit: { enable: true, config: { configFilePath: 'erl.yaml' } },
+        podNodeSelector: { enable: true, config: { configFilePath: 'pns.yaml' } },
+        alwaysPullImages: { enable: true },
+        encryptionProviders: { enable: true },
+      },
+    });
+    const c = initDocs(secured).ClusterConfiguration!;
+
+    it('apiserver flags: audit log (defaultStaticAuditLogConfig), plugins appended in KubeOne\'s order, admission and encryption files', () => {
+      expect(args(c.apiServer.extraArgs)).to.deep.equal({
+        ...API_SERVER_ARGS,
+        'audit-policy-file': '/etc/kubernetes/audit/policy.yaml',
+        'audit-log-path': '/var/log/kubernetes/audit.log',
+        'audit-log-maxage': '30',
+        'audit-log-maxbackup': '3',
+        'audit-log-maxsize': '100',
+        'enable-admission-plugins': `${ADMISSION_1_35},AlwaysPullImages,EventRateLimit,PodNodeSelector`,
+        'admission-control-config-file': '/etc/kubernetes/admission/admission-config.yaml',
+        'encryption-provider-config': '/etc/kubernetes/encryption-providers/encryption-providers.yaml',
+      });
+    });
+
+    it('apiserver extraVolumes: audit-conf, log (read-write, the log\'s directory), admission-conf, encryption-providers-conf', () => {
+      expect(c.apiServer.extraVolumes).to.deep.equal([
+        dir('audit-conf', '/etc/kubernetes/audit'),
+        dir('log', '/var/log/kubernetes', false),
+        dir('admission-conf', '/etc/kubernetes/admission'),
+        dir('encryption-providers-conf', '/etc/kubernetes/encryption-providers'),
+      ]);
+      expect(c.controllerManager.extraVolumes).to.equal(undefined);
+    });
+
+    it('a custom encryption configuration has its own file; one plugin alone still gets the admission file', () => {
+      const custom = initDocs(load({ features: { encryptionProviders: { enable: true, customEncryptionConfiguration: 'x' }, podNodeSelector: { enable: true, config: { configFilePath: 'p' } } } })).ClusterConfiguration!;
+      const a = args(custom.apiServer.extraArgs);
+      expect(a['encryption-provider-config']).to.equal('/etc/kubernetes/encryption-providers/custom-encryption-providers.yaml');
+      expect(a['enable-admission-plugins']).to.equal(`${ADMISSION_1_35},PodNodeSelector`);
+      expect(a['admission-control-config-file']).to.equal('/etc/kubernetes/admission/admission-config.yaml');
+      expect(custom.apiServer.extraVolumes).to.deep.equal([dir('admission-conf', '/etc/kubernetes/admission'), dir('encryption-providers-conf', '/etc/kubernetes/encryption-providers')]);
+      const audit = args(initDocs(load({ features: { staticAuditLog: { enable: true, config: { policyFilePath: 'p', logPath: '/var/log/audit/kube.log', logMaxAge: 7, logMaxBackup: 1, logMaxSize: 10 } } } })).ClusterConfiguration!.apiServer.extraArgs);
+      expect([audit['audit-log-path'], audit['audit-log-maxage'], audit['audit-log-maxbackup'], audit['audit-log-maxsize']]).to.deep.equal(['/var/log/audit/kube.log', '7', '1', '10']);
+    });
+
+    it('none of it without the features: no extra volumes, KubeOne\'s default flags only', () => {
+      const plain = initDocs(load({})).ClusterConfiguration!;
+      expect(plain.apiServer.extraVolumes).to.equal(undefined);
+      expect(args(plain.apiServer.extraArgs)).to.deep.equal(API_SERVER_ARGS);
+    });
+
+    it('CA bundle: the controller manager trusts /etc/kubeone/certs through its ca-certs volume and SSL_CERT_FILE (patchStaticPods; DIFF: rendered by kubeadm)', () => {
+      const bundled = initDocs(load({ certificateAuthority: { bundle: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n' } })).ClusterConfiguration!;
+      expect(bundled.controllerManager.extraVolumes).to.deep.equal([{ name: 'ca-certs', hostPath: '/etc/kubeone/certs', mountPath: '/etc/ssl/certs', readOnly: true, pathType: 'DirectoryOrCreate' }]);
+      expect(bundled.controllerManager.extraEnvs).to.deep.equal([{ name: 'SSL_CERT_FILE', value: '/etc/ssl/certs/ca-certificates.crt' }]);
+    });
+  });
+
   it('admission plugins by Kubernetes minor (1.34, 1.35, 1.36)', () => {
     for (const [version, list] of [['1.34.3', ADMISSION_1_34], ['1.35.1', ADMISSION_1_35], ['1.36.0', ADMISSION_1_36]] as const) {
       expect(args(initDocs(load({ versions: { kubernetes: version } })).ClusterConfiguration!.apiServer.extraArgs)['enable-admission-plugins'], version).to.equal(list);

@@ -40,5 +40,6 @@ export const kubeadmCertsRenew = defineOp<CertsRenewParams>({
       const wanted = certSANsOf(world.desired.cluster.cluster, world.desired.cluster.hosts).map(sanEntry);
       h.apiserverSans = [...new Set([...(h.apiserverSans ?? []), ...wanted])].sort();
     }
+    world.restarted(h);
   },
 });

@@ -36,6 +36,7 @@ export const kubeadmUpgradeApply = defineOp<UpgradeApplyParams>({
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     // kubeadm upgrade renews the certificates of the control plane it upgrades.
     h.certsEarliestExpiry = world.renewedExpiry;
+    world.restarted(h);
     // What addons applied on top of kubeadm's CoreDNS and kube-proxy objects is gone.
     for (const o of world.kube?.addonObjects ?? []) {
       if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });

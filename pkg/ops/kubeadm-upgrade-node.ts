@@ -41,10 +41,12 @@ export const kubeadmUpgradeNode = defineOp<UpgradeNodeParams>({
     const h = world.host(host);
     if (reconfigure) {
       if (world.kube) world.kube.clusterConfiguration = structuredClone(world.desired.clusterConfiguration);
+      world.rerendered(h);
       return;
     }
     if (!h.adminConf) return;
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     h.certsEarliestExpiry = world.renewedExpiry;
+    world.restarted(h);
   },
 });

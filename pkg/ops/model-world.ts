@@ -17,7 +17,13 @@ export interface ModelOptions {
 
 const RUNNING = { installed: true, active: 'active', sub: 'running', enabled: true } as const;
 
+/** Components whose start the planner compares with their input files (HostFacts.inputsModified). */
+const RESTARTED = ['kube-apiserver', 'kube-controller-manager'];
+
 export class ModelWorld {
+  /** A logical clock for modification and start times: every effect happens after the last. */
+  private clock = 0;
+
   constructor(
     readonly hosts: HostFacts[],
     public kube: ClusterFacts | null,
@@ -41,11 +47,50 @@ export class ModelWorld {
     return this.kube?.nodes.find((n) => n.name === name);
   }
 
+  /** The next instant (ISO 8601), later than every time in a test snapshot. */
+  tick(): string {
+    return new Date(Date.UTC(2030, 0, 1) + ++this.clock * 1000).toISOString();
+  }
+
+  /** The host's control-plane components (or the named ones) started now. */
+  restarted(h: HostFacts, components: readonly string[] = RESTARTED): void {
+    if (!this.kube) return;
+    this.kube.started ??= {};
+    const at = this.tick();
+    for (const c of components) (this.kube.started[c] ??= {})[h.name] = at;
+  }
+
+  /** A control-plane input file on the host changed now. */
+  touched(h: HostFacts, path: string): void {
+    (h.inputsModified ??= {})[path] = this.tick();
+  }
+
+  /**
+   * kubeadm rendered the host's static pods from the cluster's ClusterConfiguration (init, join,
+   * `upgrade node` after an upload): the apiserver's encryption flag follows it, the pods restart.
+   */
+  rerendered(h: HostFacts): void {
+    const config = this.kube?.clusterConfiguration ?? this.desired.clusterConfiguration;
+    const apiServer = (config.apiServer ?? {}) as { extraArgs?: { name: string; value: string }[] };
+    const flag = (apiServer.extraArgs ?? []).find((a) => a.name === 'encryption-provider-config')?.value ?? '';
+    if (flag || h.encryption) {
+      h.encryption ??= { flag: '', files: {} };
+      h.encryption.flag = flag;
+      if (!flag && Object.keys(h.encryption.files).length === 0) delete h.encryption;
+    }
+    this.restarted(h);
+  }
+
   /** The host now has the desired bytes of every file of the group. */
   writeFiles(h: HostFacts, group: FileGroup): void {
     const want = this.desired.managedFiles[h.name] ?? {};
     h.managedFiles ??= {};
-    for (const [path, hash] of Object.entries(want)) if (fileGroupOf(path) === group) h.managedFiles[path] = { exists: true, sha256: hash };
+    for (const [path, hash] of Object.entries(want)) {
+      if (fileGroupOf(path) !== group) continue;
+      const changed = h.managedFiles[path]?.sha256 !== hash;
+      h.managedFiles[path] = { exists: true, sha256: hash };
+      if (changed && group === 'control-plane') this.touched(h, path);
+    }
   }
 
   init(h: HostFacts, version: string): void {
@@ -62,6 +107,7 @@ export class ModelWorld {
     };
     this.addNode(h);
     this.addMember(h);
+    this.rerendered(h);
   }
 
   join(h: HostFacts, controlPlane: boolean): void {
@@ -71,6 +117,7 @@ export class ModelWorld {
     if (controlPlane) {
       this.makeControlPlane(h, h.kubeadm!.version);
       this.addMember(h);
+      this.rerendered(h);
     }
   }
 

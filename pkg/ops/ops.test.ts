@@ -83,7 +83,7 @@ describe('step ops', () => {
     }
     expect(STEP_OPS.filter((op) => OPS[op].params === null)).to.deep.equal([
       'host.prerequisites', 'host.containerd.install', 'host.containerd.configure', 'host.kubelet.configure', 'host.kubelet.restart',
-      'host.images.prune', 'kubeadm.config.render', 'kubeadm.config.upload', 'kubeadm.reset',
+      'host.controlplane.files', 'namespace.nodeSelector', 'host.images.prune', 'kubeadm.config.render', 'kubeadm.config.upload', 'kubeadm.reset',
     ]);
   });
 

@@ -3,11 +3,16 @@
 // writes for an op missing here, or with params of the wrong shape, fails `npm run typecheck`.
 import { addonApply } from './addon-apply.js';
 import { addonPrune } from './addon-prune.js';
+import { controlplaneRestart } from './controlplane-restart.js';
+import { encryptionConfigRemove } from './encryption-config-remove.js';
+import { encryptionConfigWrite } from './encryption-config-write.js';
+import { encryptionSecretsRewrite } from './encryption-secrets-rewrite.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
 import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
 import { hostContainerdConfigure } from './host-containerd-configure.js';
 import { hostContainerdInstall } from './host-containerd-install.js';
+import { hostControlPlaneFiles } from './host-controlplane-files.js';
 import { hostImagesPrune } from './host-images-prune.js';
 import { hostKubeletConfigure } from './host-kubelet-configure.js';
 import { hostKubeletRestart } from './host-kubelet-restart.js';
@@ -20,6 +25,7 @@ import { kubeadmJoin } from './kubeadm-join.js';
 import { kubeadmReset } from './kubeadm-reset.js';
 import { kubeadmUpgradeApply } from './kubeadm-upgrade-apply.js';
 import { kubeadmUpgradeNode } from './kubeadm-upgrade-node.js';
+import { kubeSystemNodeSelector } from './kube-system-node-selector.js';
 import { nodeCordon } from './node-cordon.js';
 import { nodeDelete } from './node-delete.js';
 import { nodeDrain } from './node-drain.js';
@@ -38,6 +44,12 @@ export const OPS = {
   'host.binaries.remove': hostBinariesRemove,
   'host.kubelet.configure': hostKubeletConfigure,
   'host.kubelet.restart': hostKubeletRestart,
+  'host.controlplane.files': hostControlPlaneFiles,
+  'controlplane.restart': controlplaneRestart,
+  'encryption.config.write': encryptionConfigWrite,
+  'encryption.config.remove': encryptionConfigRemove,
+  'encryption.secrets.rewrite': encryptionSecretsRewrite,
+  'namespace.nodeSelector': kubeSystemNodeSelector,
   'host.images.prune': hostImagesPrune,
   'kubeadm.config.render': kubeadmConfigRender,
   'kubeadm.config.upload': kubeadmConfigUpload,

@@ -4,6 +4,7 @@
 // are kept in the configuration this tool uploads, and the plan warns. A cluster KubeOne built
 // keeps its audit, admission and encryption flags through every reconfiguration. Pure.
 import type { KubeOneCluster } from '../api/types.js';
+import { ENCRYPTION_CONFIG_PATHS, ENCRYPTION_DIR } from '../encryption/config.js';
 import { COMPONENT_PATHS, normalizeExtraArgs } from '../kubeadm/cluster-configuration.js';
 import type { ControlPlaneComponent, OwnershipRecord } from '../snapshot/types.js';
 import { CONTROL_PLANE_COMPONENTS } from './record.js';
@@ -24,7 +25,7 @@ type Named = { name: string; [k: string]: unknown };
 /**
  * Never removed by this rule, even when recorded: the apiserver could no longer read what was
  * encrypted with it. Turning encryption off is its own procedure (decrypt everything first),
- * which belongs to the encryption feature.
+ * which belongs to the encryption feature: its `off` below, for the files it manages only.
  */
 const NEVER_DROPPED: Partial<Record<ControlPlaneComponent, { flags: readonly string[]; volumes: readonly string[] }>> = {
   apiServer: { flags: ['encryption-provider-config'], volumes: ['encryption-providers-conf', 'kms-endpoint'] },
@@ -33,8 +34,8 @@ const NEVER_DROPPED: Partial<Record<ControlPlaneComponent, { flags: readonly str
 interface Feature {
   /** The manifest field, as users read it. */
   field: string;
-  /** The manifest explicitly turns the feature off. */
-  off(cluster: KubeOneCluster): boolean;
+  /** The manifest explicitly turns the feature off (for this flag value or volume hostPath). */
+  off(cluster: KubeOneCluster, value: string): boolean;
   flags: readonly string[];
   volumes: readonly string[];
 }
@@ -66,7 +67,9 @@ const API_SERVER_FEATURES: readonly Feature[] = [
   },
   {
     field: 'features.encryptionProviders.enable',
-    off: () => false,
+    // Only the configuration files this tool manages (KubeOne's paths): the encryption planner
+    // removes the flag after every Secret was rewritten in clear, and refuses it until then.
+    off: (c, value) => c.features?.encryptionProviders?.enable === false && ((ENCRYPTION_CONFIG_PATHS as readonly string[]).includes(value) || value === ENCRYPTION_DIR),
     flags: ['encryption-provider-config'],
     volumes: ['encryption-providers-conf', 'kms-endpoint'],
   },
@@ -142,8 +145,8 @@ export function withUnownedLiveSettings(
     for (const name of Object.keys(normalizeExtraArgs(liveArgs)).sort()) {
       if (name in want || owned(component, 'flags', name)) continue;
       const feature = featureOf(component, 'flag', name);
-      if (feature?.off(cluster)) continue;
       const entries = argEntries(liveArgs, name);
+      if (feature?.off(cluster, entries.map((e) => e.value).join(','))) continue;
       const parent = ensure(paths.args);
       const key = paths.args.at(-1)!;
       parent[key] = [...((parent[key] as unknown[] | undefined) ?? []), ...entries].sort((a, b) => ((a as Named).name < (b as Named).name ? -1 : (a as Named).name > (b as Named).name ? 1 : 0));
@@ -154,7 +157,7 @@ export function withUnownedLiveSettings(
     for (const volume of volumesOf(dig(live, paths.volumes))) {
       if (wantVolumes.has(volume.name) || owned(component, 'volumes', volume.name)) continue;
       const feature = featureOf(component, 'volume', volume.name);
-      if (feature?.off(cluster)) continue;
+      if (feature?.off(cluster, String(volume.hostPath ?? ''))) continue;
       const parent = ensure(paths.volumes);
       const key = paths.volumes.at(-1)!;
       parent[key] = [...((parent[key] as unknown[] | undefined) ?? []), structuredClone(volume)];
@@ -175,7 +178,7 @@ export function describeKept(k: KeptSetting): string {
   const what = k.kind === 'flag' ? `flag --${k.name}=${k.value}` : `extra volume ${k.name} (${k.value})`;
   const never = (NEVER_DROPPED[k.component]?.[k.kind === 'flag' ? 'flags' : 'volumes'] ?? []).includes(k.name);
   const how = never
-    ? 'kubeone never removes it on its own: what the API server encrypted with it would become unreadable'
+    ? `kubeone never removes it on its own: what the API server encrypted with it would become unreadable${k.feature ? `; with ${k.feature} set to false kubeone decrypts every Secret first, then removes it (only the files it manages under ${ENCRYPTION_DIR})` : ''}`
     : k.feature
       ? `set ${k.feature} to false to have kubeone remove it`
       : k.kind === 'flag' && MANIFEST_FLAGS[k.component]

@@ -66,13 +66,26 @@ describe('ownership of control-plane flags and volumes', () => {
     expect(argNames(silent.clusterConfiguration)).to.include('audit-policy-file');
   });
 
-  it('never drops the encryption configuration, even when kubeone rendered it before', () => {
+  it('never drops the encryption configuration by the record, even when kubeone rendered it before', () => {
     const record = emptyRecord();
     record.controlPlane.flags.apiServer = ['encryption-provider-config'];
     record.controlPlane.volumes.apiServer = ['encryption-providers-conf'];
-    const merged = withUnownedLiveSettings(rendered(), kubeOneLive(), record, cluster({ encryptionProviders: { enable: false } }));
+    const merged = withUnownedLiveSettings(rendered(), kubeOneLive(), record, cluster({}));
     expect(argNames(merged.clusterConfiguration)).to.include('encryption-provider-config');
     expect(volumeNames(merged.clusterConfiguration)).to.include('encryption-providers-conf');
+    expect(describeKept(merged.kept.find((k) => k.name === 'encryption-provider-config')!)).to.contain('set to false kubeone decrypts every Secret first');
+  });
+
+  it('drops it only when the manifest turns encryption off and it names a file kubeone manages (its disable procedure)', () => {
+    const off = withUnownedLiveSettings(rendered(), kubeOneLive(), null, cluster({ encryptionProviders: { enable: false } }));
+    expect(argNames(off.clusterConfiguration)).not.to.include('encryption-provider-config');
+    expect(volumeNames(off.clusterConfiguration)).not.to.include('encryption-providers-conf');
+    // A configuration elsewhere is someone else's: kept even with enable: false (the encryption planner refuses to touch it).
+    const foreign = kubeOneLive({ 'encryption-provider-config': '/etc/secret/enc.yaml' });
+    (foreign.apiServer as { extraVolumes: { name: string; hostPath: string }[] }).extraVolumes[2]!.hostPath = '/etc/secret';
+    const kept = withUnownedLiveSettings(rendered(), foreign, null, cluster({ encryptionProviders: { enable: false } }));
+    expect(argNames(kept.clusterConfiguration)).to.include('encryption-provider-config');
+    expect(volumeNames(kept.clusterConfiguration)).to.include('encryption-providers-conf');
   });
 
   it('a rendered flag wins over the live value; without a live configuration (a new cluster) the render is used as is', () => {

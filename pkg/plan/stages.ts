@@ -9,6 +9,16 @@ import { runWarnings } from './checks/run-warnings.js';
 import { unreachableHosts } from './checks/unreachable-hosts.js';
 import type { KindsOf } from './kind.js';
 import { applyAddon } from './kinds/apply-addon.js';
+import { addEncryptionKey } from './kinds/add-encryption-key.js';
+import { configureKubeSystemNodeSelector } from './kinds/configure-kube-system-node-selector.js';
+import { disableEncryption } from './kinds/disable-encryption.js';
+import { dropEncryptionKey } from './kinds/drop-encryption-key.js';
+import { enableEncryption } from './kinds/enable-encryption.js';
+import { promoteEncryptionKey } from './kinds/promote-encryption-key.js';
+import { removeEncryptionConfig } from './kinds/remove-encryption-config.js';
+import { restartControlPlane } from './kinds/restart-control-plane.js';
+import { rewriteSecrets } from './kinds/rewrite-secrets.js';
+import { updateEncryptionConfig } from './kinds/update-encryption-config.js';
 import { configureContainerRuntime } from './kinds/configure-container-runtime.js';
 import { configureKubelet } from './kinds/configure-kubelet.js';
 import { initControlPlane } from './kinds/init-control-plane.js';
@@ -27,6 +37,7 @@ import { resetHost } from './kinds/reset-host.js';
 import { syncNodeMetadata } from './kinds/sync-node-metadata.js';
 import { uncordonRepair } from './kinds/uncordon-repair.js';
 import { upgrade } from './kinds/upgrade.js';
+import { writeControlPlaneFiles } from './kinds/write-control-plane-files.js';
 
 export const STAGES = [
   runWarnings, // interrupted runs, held locks, API errors
@@ -46,9 +57,21 @@ export const STAGES = [
   joinWorker,
   removeNode.leaving, // hosts removed from the manifest, after their replacements joined
   configureKubelet,
+  writeControlPlaneFiles, // audit policy, admission files, CA bundle: before the flags that name them
+  enableEncryption, // encryption phases, each one action, in this order (encryption-phases.ts)
+  updateEncryptionConfig,
+  addEncryptionKey,
+  promoteEncryptionKey,
+  disableEncryption,
+  rewriteSecrets.beforeFlags,
+  dropEncryptionKey,
   reconfigureControlPlane, // control-plane flag drift, leader first
+  rewriteSecrets.afterFlags,
+  removeEncryptionConfig,
   syncNodeMetadata,
   renewCertificates,
+  restartControlPlane, // components whose files changed and that nothing else restarts
+  configureKubeSystemNodeSelector,
   notReadyNodes,
   applyAddon,
   pruneAddon,

@@ -113,6 +113,8 @@ export interface PlanOptions {
   removeBinaries?: boolean;
   /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
   interrupted?: InterruptedRuns;
+  /** `apply --rotate-encryption-key`: replace the primary key of the generated encryption configuration. */
+  rotateEncryptionKey?: boolean;
 }
 
 export interface InterruptedRuns {
@@ -159,10 +161,12 @@ export interface DesiredState {
   addonDeletions?: { name: string; reason: string }[];
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
+  /** Encryption at rest as the manifest asks it (no key material); absent means off. */
+  encryption?: import('../encryption/desired.js').DesiredEncryption;
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */
-export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked'] as const;
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
 export interface ObjectRef {

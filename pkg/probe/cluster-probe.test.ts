@@ -41,11 +41,17 @@ function routes(req: import('node:http').IncomingMessage, res: import('node:http
   if (p === '/api/v1/namespaces/kube-system/pods') {
     expect(url.searchParams.get('labelSelector')).to.equal('tier=control-plane');
     return json(res, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [
-      { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.35.1' }] } },
+      { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.35.1' }] }, status: { containerStatuses: [{ name: 'kube-apiserver', state: { running: { startedAt: '2026-11-25T10:00:05Z' } } }] } },
     ] });
   }
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeadm-config') {
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeadm-config' }, data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.1\n' } });
+  }
+  if (p === '/api/v1/namespaces/kube-system/configmaps/kubeone-encryption') {
+    return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-encryption' }, data: { config: 'a'.repeat(64), secrets: 'aescbc:kubeone-abc123', bogus: 'x' } });
+  }
+  if (p === '/api/v1/namespaces/kube-system') {
+    return json(res, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'kube-system', annotations: { 'scheduler.alpha.kubernetes.io/node-selector': '' } } });
   }
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeone-ownership' && ownershipText !== null) {
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-ownership' }, data: { 'record.json': ownershipText } });
@@ -133,6 +139,10 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect(Object.keys(kube.nodes[0]!.labels)).to.deep.equal(['a', 'b']);
     expect(kube.nodes[0]!.taints).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
     expect(kube.components).to.deep.equal({ 'kube-apiserver': { 'cp-1': '1.35.1' } });
+    // What restarts and encryption decisions need: when the running apiserver started, the rewrite record, the kube-system node selector.
+    expect(kube.started).to.deep.equal({ 'kube-apiserver': { 'cp-1': '2026-11-25T10:00:05.000Z' } });
+    expect(kube.encryptionRewrite).to.deep.equal({ config: 'a'.repeat(64), primaries: { secrets: 'aescbc:kubeone-abc123' } });
+    expect(kube.kubeSystemNodeSelector).to.equal('');
     expect(kube.clusterConfiguration).to.deep.include({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.1' });
     expect(kube.ownership).to.equal(null);
     expect(kube).to.not.have.property('ownershipError');

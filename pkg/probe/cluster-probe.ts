@@ -7,7 +7,9 @@ import { parse as parseYaml } from 'yaml';
 
 import type { ResolvedHost } from '../api/types.js';
 import type { KubeClient } from '../kube/leader.js';
-import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import { ENCRYPTION_RECORD_NAME, parseRewriteRecord } from '../encryption/record.js';
+import { NODE_SELECTOR_ANNOTATION } from '../kubeadm/control-plane-files.js';
+import type { AddonObjectFacts, ClusterFacts, EncryptionRewriteRecord, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
 import { OWNERSHIP_CONFIGMAP, OWNERSHIP_KEY, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, parseRecord } from '../ownership/record.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
@@ -63,9 +65,13 @@ export function etcdMembers(controlPlanes: HostProbeResult[]): EtcdMemberFacts[]
   });
 }
 
-async function components(client: KubeClient, nodes: NodeFacts[]): Promise<Record<string, Record<string, string>>> {
+/** Components whose start time the planner compares with their input files (restarts). */
+const STARTED_COMPONENTS = ['kube-apiserver', 'kube-controller-manager'];
+
+async function components(client: KubeClient, nodes: NodeFacts[]): Promise<{ versions: Record<string, Record<string, string>>; started: Record<string, Record<string, string>> }> {
   const pods = await client.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'tier=control-plane' });
   const result: Record<string, Record<string, string>> = {};
+  const started: Record<string, Record<string, string>> = {};
   for (const pod of pods.items) {
     const component = pod.metadata?.labels?.component;
     const nodeName = pod.spec?.nodeName ?? '';
@@ -73,8 +79,32 @@ async function components(client: KubeClient, nodes: NodeFacts[]): Promise<Recor
     if (!component || !nodeName) continue;
     const host = nodes.find((n) => n.name === nodeName)?.host ?? nodeName;
     (result[component] ??= {})[host] = imageTag(image);
+    const running = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+    if (STARTED_COMPONENTS.includes(component) && running) (started[component] ??= {})[host] = new Date(running).toISOString();
   }
-  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => [k, sorted(v)]));
+  const tidy = (r: Record<string, Record<string, string>>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => [k, sorted(v)]));
+  return { versions: tidy(result), started: tidy(started) };
+}
+
+/** kube-system/kubeone-encryption (written by the encryption.secrets.rewrite op). */
+async function encryptionRewrite(client: KubeClient): Promise<EncryptionRewriteRecord | null> {
+  try {
+    const cm = await client.core.readNamespacedConfigMap({ name: ENCRYPTION_RECORD_NAME, namespace: 'kube-system' });
+    return parseRewriteRecord(cm.data);
+  } catch (error) {
+    if (/404|not found/i.test(String((error as Error).message))) return null;
+    throw error;
+  }
+}
+
+async function kubeSystemNodeSelector(client: KubeClient): Promise<string | null> {
+  try {
+    const ns = await client.core.readNamespace({ name: 'kube-system' });
+    return ns.metadata?.annotations?.[NODE_SELECTOR_ANNOTATION] ?? null;
+  } catch (error) {
+    if (/404|not found/i.test(String((error as Error).message))) return null;
+    throw error;
+  }
 }
 
 async function clusterConfiguration(client: KubeClient): Promise<Record<string, unknown> | null> {
@@ -169,16 +199,21 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   try {
     const nodes = await client.core.listNode();
     facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
-    const [comps, config, owned, addons] = await Promise.all([
+    const [comps, config, owned, addons, rewrite, nodeSelector] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
       readOwnershipRecord(client),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
+      encryptionRewrite(client),
+      kubeSystemNodeSelector(client),
     ]);
-    facts.components = comps;
+    facts.components = comps.versions;
+    if (Object.keys(comps.started).length > 0) facts.started = comps.started;
     facts.clusterConfiguration = config;
     Object.assign(facts, owned);
     facts.addonObjects = addons;
+    if (rewrite) facts.encryptionRewrite = rewrite;
+    if (nodeSelector !== null) facts.kubeSystemNodeSelector = nodeSelector;
   } catch (error) {
     errors.push(`reading the cluster through ${client.host}: ${(error as Error).message}`);
   } finally {

@@ -2,7 +2,8 @@
 // extras the cluster probe needs (local apiserver /healthz, etcd's view of its members).
 import { parseOpensslSans } from '../kubeadm/cert-sans.js';
 import type { ResolvedHost } from '../api/types.js';
-import type { ComponentFacts, FileFacts, HostFacts, UnitActiveState, UnitFacts } from '../snapshot/types.js';
+import { parseEncryptionConfiguration, summarize } from '../encryption/config.js';
+import type { ComponentFacts, EncryptionFacts, FileFacts, HostFacts, UnitActiveState, UnitFacts } from '../snapshot/types.js';
 import { CONTAINERD_CONFIG, KUBELET_CONFIG, KUBELET_FLAGS, managedPathList } from './host-script.js';
 
 export type RawHostOutput = Record<string, string | Record<string, string>>;
@@ -172,6 +173,34 @@ export function hostIdentity(host: ResolvedHost): Pick<HostFacts, 'name' | 'id' 
   };
 }
 
+/** `find -printf %T@` (seconds since the epoch, with a fraction) -> ISO 8601 with milliseconds; '' when unparseable. */
+export function epochToIso(value: string): string {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(Math.floor(seconds * 1000)).toISOString() : '';
+}
+
+function inputsModified(raw: RawHostOutput): Record<string, string> | undefined {
+  const entries = Object.entries(map(raw, 'inputsModified'))
+    .map(([path, t]) => [path, epochToIso(t)] as const)
+    .filter(([, iso]) => iso !== '');
+  return entries.length > 0 ? sortedRecord(Object.fromEntries(entries)) : undefined;
+}
+
+/** The probe's sanitized encryption configurations (secrets already fingerprints) as summaries. */
+function encryptionFacts(raw: RawHostOutput): EncryptionFacts | undefined {
+  const flag = text(raw, 'encryptionFlag');
+  const sums = map(raw, 'encryptionSums');
+  const texts = map(raw, 'encryptionTexts');
+  if (!flag && Object.keys(sums).length === 0) return undefined;
+  const files: EncryptionFacts['files'] = {};
+  for (const [path, sha256] of Object.entries(sums).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const body = texts[path] ?? '!unrecognized';
+    const parsed = body === '!unrecognized' ? undefined : parseEncryptionConfiguration(body, { secretsAreFingerprints: true }).config;
+    files[path] = { sha256, summary: parsed ? summarize(parsed, true) : null };
+  }
+  return { flag, files };
+}
+
 export function parseHostOutput(host: ResolvedHost, raw: RawHostOutput, managedPaths?: string[]): { facts: HostFacts; extras: HostExtras } {
   const units = parseUnits(text(raw, 'units'));
   const files = managedFiles(raw, managedPaths);
@@ -221,6 +250,10 @@ export function parseHostOutput(host: ResolvedHost, raw: RawHostOutput, managedP
     inflight: parseInflight(text(raw, 'inflight')),
     lock: parseLock(text(raw, 'lock')),
   };
+  const encryption = encryptionFacts(raw);
+  if (encryption) facts.encryption = encryption;
+  const modified = inputsModified(raw);
+  if (modified) facts.inputsModified = modified;
   const etcdHealth = parseJsonObject(text(raw, 'etcdHealth'));
   const extras: HostExtras = {
     apiserverHealthy: text(raw, 'healthz') === 'ok',

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 import { expect } from 'chai';
 
+import { ENCRYPTION_DIR } from '../encryption/config.js';
+import type { ResolvedHost } from '../api/types.js';
+import { parseHostOutput } from './host-facts.js';
 import { DEFAULT_MANAGED_PATHS, managedPathList, renderHostScript } from './host-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,6 +49,52 @@ describe('pkg/probe host script', () => {
     expect(files[`${tmp}/one.conf`]).to.equal('ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb');
     expect(files[`${tmp}/two.conf`]).to.match(/^[0-9a-f]{64}$/);
     expect(out.trim().split('\n')).to.have.length(1);
+    execFileSync('rm', ['-rf', tmp]);
+  });
+
+  it('reads encryption configurations without letting key material off the host: fingerprints, or nothing at all', () => {
+    const tmp = execFileSync('mktemp', ['-d']).toString().trim();
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const ours = [
+      'apiVersion: apiserver.config.k8s.io/v1',
+      'kind: EncryptionConfiguration',
+      'resources:',
+      '- resources:',
+      '  - secrets',
+      '  providers:',
+      '  - aescbc:',
+      '      keys:',
+      '      - name: kubeone-new',
+      `        secret: ${key}`,
+      '      - name: kubeone-old',
+      `        secret: "${Buffer.alloc(32, 9).toString('base64')}"`,
+      '  - identity: {}',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(tmp, 'encryption-providers.yaml'), ours);
+    // Flow style: the probe cannot tell keys from names on such a line, so it reports nothing of it.
+    writeFileSync(path.join(tmp, 'custom-encryption-providers.yaml'), `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc: {keys: [{name: k, secret: ${key}}]}\n`);
+    const script = renderHostScript().replaceAll(ENCRYPTION_DIR, tmp);
+    const out = execFileSync('bash', ['-s'], { input: script }).toString();
+    expect(out).not.to.include(key);
+    expect(out).not.to.include(key.slice(0, 12));
+    const host: ResolvedHost = { id: 0, name: 'cp-1', role: 'controlPlane', config: { privateAddress: '10.0.0.1' } };
+    const { facts } = parseHostOutput(host, JSON.parse(out));
+    const fp = (k: string) => execFileSync('sha256sum', { input: k }).toString().slice(0, 16);
+    expect(facts.encryption?.files[`${tmp}/encryption-providers.yaml`]?.summary).to.deep.equal({
+      resources: [
+        {
+          resources: ['secrets'],
+          providers: [
+            { type: 'aescbc', keys: [{ name: 'kubeone-new', fingerprint: fp(key) }, { name: 'kubeone-old', fingerprint: fp(Buffer.alloc(32, 9).toString('base64')) }] },
+            { type: 'identity' },
+          ],
+        },
+      ],
+    });
+    expect(facts.encryption?.files[`${tmp}/encryption-providers.yaml`]?.sha256).to.equal(execFileSync('sha256sum', { input: ours }).toString().slice(0, 64));
+    expect(facts.encryption?.files[`${tmp}/custom-encryption-providers.yaml`]?.summary).to.equal(null);
+    expect(facts.encryption?.flag).to.equal('');
     execFileSync('rm', ['-rf', tmp]);
   });
 });

@@ -5,10 +5,12 @@
 // It prints no file contents except the small kubeone records (lock, in-flight marker,
 // binaries origin), which hold no secrets; everything else is hashes and versions.
 
+import { ENCRYPTION_DIR } from '../encryption/config.js';
+import { CONTROL_PLANE_FILE_PATHS } from '../kubeadm/control-plane-files.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import { shq } from '../scripts/shell.js';
 
-export const HOST_SCRIPT_VERSION = 5;
+export const HOST_SCRIPT_VERSION = 6;
 
 export const DEFAULT_MANAGED_PATHS = [
   '/etc/containerd/config.toml',
@@ -21,7 +23,13 @@ export const DEFAULT_MANAGED_PATHS = [
   '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf',
   '/etc/systemd/system/kubelet.service.d/http-proxy.conf',
   '/etc/kubeone/proxy.env',
+  ...CONTROL_PLANE_FILE_PATHS,
 ];
+
+/** Directories of the files control-plane components read at start (their modification times tell whether a restart is due). */
+export const CONTROL_PLANE_INPUT_DIRS = ['/etc/kubernetes/audit', '/etc/kubernetes/admission', ENCRYPTION_DIR, '/etc/kubeone/certs'];
+
+
 
 /** Files whose hashes feed ComponentFacts (always probed, whatever managedPaths says). */
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
@@ -85,6 +93,7 @@ js() {
   J="\\"$s\\""
 }
 fields=()
+encfields=()
 put() { js "$1"; local k=$J; js "$2"; fields+=("$k:$J"); }
 # put_map NAME TEXT: TEXT holds KEY<TAB>VALUE lines; added as a JSON object
 put_map() {
@@ -218,6 +227,56 @@ for f in /etc/kubernetes/manifests/*.yaml; do
   pods+="\${n%.yaml}"$'\\t'"$image"$'\\n'
 done
 put_map staticPods "$pods"
+
+# Control-plane inputs: when each file the components read at start last changed.
+inputs=
+for d in ${CONTROL_PLANE_INPUT_DIRS.join(' ')}; do
+  if [ -d "$d" ]; then inputs=$(find ${CONTROL_PLANE_INPUT_DIRS.join(' ')} -maxdepth 1 -type f -printf '%p\\t%T@\\n' 2>/dev/null); break; fi
+done
+put_map inputsModified "$inputs"
+encflag=
+if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=\${line#"\${line%%[![:space:]]*}"}
+    line=\${line#- }
+    case $line in --encryption-provider-config=*) encflag=\${line#--encryption-provider-config=}; encflag=\${encflag//\\\"/} ;; esac
+  done < /etc/kubernetes/manifests/kube-apiserver.yaml
+fi
+put encryptionFlag "$encflag"
+# Encryption configurations without key material: every line must be one the probe knows, and
+# secret values leave the host as 16-hex fingerprints; a file with any other line is reported
+# as unrecognized and nothing of it is printed.
+enc_secret=$'^([[:space:]]*(-[[:space:]]+)?)secret:[[:space:]]*["\\']?([A-Za-z0-9+/=]+)["\\']?[[:space:]]*$'
+enc_blank='^[[:space:]]*(#.*)?$'
+enc_key=$'^[[:space:]]*(-[[:space:]]+)?(apiVersion|kind|resources|providers|aescbc|aesgcm|secretbox|identity|kms|keys|name|endpoint|cachesize|timeout):([[:space:]]+["\\']?[A-Za-z0-9._:/@*{}-]*["\\']?)?[[:space:]]*$'
+enc_item=$'^[[:space:]]*-[[:space:]]+["\\']?[A-Za-z0-9.*-]+["\\']?[[:space:]]*$'
+encs=
+for f in ${ENCRYPTION_DIR}/*.yaml; do
+  [ -f "$f" ] || continue
+  text= ok=1
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=\${line%$'\\r'}
+    if [[ $line =~ $enc_secret ]]; then
+      fp=$(printf '%s' "\${BASH_REMATCH[3]}" | sha256sum)
+      text+="\${BASH_REMATCH[1]}secret: \${fp:0:16}"$'\\n'
+    elif [[ $line =~ $enc_blank ]]; then
+      :
+    elif [[ $line =~ $enc_key ]] || [[ $line =~ $enc_item ]]; then
+      text+="$line"$'\\n'
+    else
+      ok=0; break
+    fi
+  done < "$f"
+  [ "$ok" = 1 ] || text='!unrecognized'
+  sum=$(sha256sum -- "$f"); sum=\${sum%% *}
+  encs+="$f"$'\\t'"$sum"$'\\n'
+  js "$f"; k=$J; js "$text"; encfields+=("$k:$J")
+done
+put_map encryptionSums "$encs"
+
+js encryptionTexts; ej=$J; ebody=
+for e in "\${encfields[@]}"; do ebody+="\${ebody:+,}$e"; done
+fields+=("$ej:{$ebody}")
 
 wait
 certs=

@@ -65,4 +65,22 @@ describe('pkg/probe status', () => {
     expect(text).to.match(/cp-1\s+control-plane\s+debian 12\s+-\s+-\s+-\s+-\s+-/);
     expect(text).to.contain('cp-1: not provisioned');
   });
+
+  it('says whether encryption is active and which key is primary (names only)', () => {
+    const enc = (keys: string[], identityFirst = false) => ({
+      flag: '/etc/kubernetes/encryption-providers/encryption-providers.yaml',
+      files: {
+        '/etc/kubernetes/encryption-providers/encryption-providers.yaml': {
+          sha256: 'a'.repeat(64),
+          summary: { resources: [{ resources: ['secrets'], providers: [...(identityFirst ? [{ type: 'identity' as const }] : []), { type: 'aescbc' as const, keys: keys.map((name) => ({ name, fingerprint: '0123456789abcdef' })) }, ...(identityFirst ? [] : [{ type: 'identity' as const }])] }] },
+        },
+      },
+    });
+    const on = renderStatus(buildSnapshot({ cluster: 'c', hosts: [{ ...cp, encryption: enc(['kubeone-new', 'kubeone-old']) }], kube: { ...kube, encryptionRewrite: { config: 'a'.repeat(64), primaries: { secrets: 'aescbc:kubeone-new' } } } }, meta));
+    expect(on).to.contain('Encryption at rest:\n  active on cp-1 with /etc/kubernetes/encryption-providers/encryption-providers.yaml: primary aescbc key kubeone-new; also reads aescbc:kubeone-old, identity\n');
+    expect(on).to.contain('  every secrets object last rewritten with aescbc:kubeone-new (kube-system/kubeone-encryption)');
+    expect(on).not.to.contain('0123456789abcdef');
+    expect(renderStatus(buildSnapshot({ cluster: 'c', hosts: [{ ...cp, encryption: enc(['k'], true) }], kube }, meta))).to.contain('identity first: Secrets are written in clear (decrypting)');
+    expect(renderStatus(buildSnapshot({ cluster: 'c', hosts: [cp], kube }, meta))).to.contain('off on cp-1 (no --encryption-provider-config: Secrets are stored in clear)');
+  });
 });

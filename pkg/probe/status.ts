@@ -1,5 +1,6 @@
 // `kubeone status` rendering: a table of hosts (NODE ROLE OS CONTAINERD KUBELET APISERVER
 // ETCD READY) and the problems found, one per line. Pure: snapshot in, text out.
+import { entryFor, providerKeys, type ProviderSummary } from '../encryption/config.js';
 import type { ComponentFacts, HostFacts, Snapshot } from '../snapshot/types.js';
 
 export interface StatusOptions {
@@ -99,8 +100,50 @@ export function statusProblems(snapshot: Snapshot, options: StatusOptions = {}):
   return problems;
 }
 
+/** A provider as status names it: `aescbc key kubeone-1a2b3c`, `kms my-kms`, `identity (no encryption)`. */
+function describeProvider(p: ProviderSummary | undefined): string {
+  if (!p || p.type === 'identity') return 'identity (writes in clear)';
+  if (p.type === 'kms') return `kms ${p.name}`;
+  return `${p.type} key ${p.keys[0]?.name ?? '?'}`;
+}
+
+/**
+ * Encryption at rest as the control planes show it: whether the apiservers encrypt Secrets,
+ * with which provider and primary key, other keys still readable, and what the last rewrite
+ * recorded. Key material is never known here (the probe reports names and fingerprints).
+ */
+export function encryptionStatus(snapshot: Snapshot): string[] {
+  const cps = snapshot.state.hosts.filter((h) => h.role === 'controlPlane' && h.reachable && !h.former && h.adminConf);
+  if (cps.length === 0) return [];
+  const lines: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (const h of cps) flags.set(h.encryption?.flag ?? '', [...(flags.get(h.encryption?.flag ?? '') ?? []), h.name]);
+  for (const [flag, hosts] of flags) {
+    if (!flag) {
+      lines.push(`off on ${hosts.join(', ')} (no --encryption-provider-config: Secrets are stored in clear)`);
+      continue;
+    }
+    const files = new Set(hosts.map((h) => cps.find((x) => x.name === h)?.encryption?.files[flag]?.sha256 ?? ''));
+    const summary = cps.find((x) => x.name === hosts[0])?.encryption?.files[flag]?.summary;
+    if (!summary) {
+      lines.push(`active on ${hosts.join(', ')} with ${flag} (${files.has('') ? 'missing on some' : 'not readable by the probe'})`);
+      continue;
+    }
+    const secrets = entryFor(summary, 'secrets') ?? [];
+    const first = secrets[0];
+    const others = secrets.flatMap(providerKeys).slice(1).map((k) => k.split('@')[0]!);
+    const primary = first?.type === 'identity' ? 'identity first: Secrets are written in clear (decrypting)' : `primary ${describeProvider(first)}`;
+    lines.push(`active on ${hosts.join(', ')} with ${flag}: ${primary}${others.length ? `; also reads ${others.join(', ')}` : ''}${files.size > 1 ? ' (the control planes have different files: a change did not finish)' : ''}`);
+  }
+  const record = snapshot.state.kube?.encryptionRewrite;
+  if (record) lines.push(`every ${Object.keys(record.primaries).join(' and ')} object last rewritten with ${Object.values(record.primaries).join(', ')} (kube-system/kubeone-encryption)`);
+  return lines;
+}
+
 export function renderStatus(snapshot: Snapshot, options: StatusOptions = {}): string {
   const problems = statusProblems(snapshot, options);
   const tail = problems.length > 0 ? `\nProblems:\n${problems.map((p) => `  ${p}`).join('\n')}` : '\nNo problems found.';
-  return `${formatTable(statusRows(snapshot))}\n${tail}\n`;
+  const encryption = encryptionStatus(snapshot);
+  const enc = encryption.length > 0 ? `\nEncryption at rest:\n${encryption.map((l) => `  ${l}`).join('\n')}\n` : '';
+  return `${formatTable(statusRows(snapshot))}\n${enc}${tail}\n`;
 }

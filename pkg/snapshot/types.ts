@@ -99,6 +99,27 @@ export interface HostFacts {
   inflight?: { actionId: string; step: string; startedAt: string; runId: string } | null;
   /** Cluster lock file on this host (only the leader's matters), if any. */
   lock?: { id: string; owner: string; pid: number; startedAt: string; command: string } | null;
+  /** Encryption at rest on a control plane (present when the flag or a configuration file is). */
+  encryption?: EncryptionFacts;
+  /**
+   * When each file the control-plane components read at start last changed (ISO 8601 with
+   * milliseconds): /etc/kubernetes/{audit,admission,encryption-providers}, /etc/kubeone/certs.
+   * A component started before one of its files changed still runs with the old content.
+   */
+  inputsModified?: Record<string, string>;
+}
+
+export interface EncryptionFacts {
+  /** --encryption-provider-config of the kube-apiserver static pod manifest ('' when not set). */
+  flag: string;
+  /** The configurations in /etc/kubernetes/encryption-providers, by path. */
+  files: Record<string, EncryptionFileFacts>;
+}
+
+export interface EncryptionFileFacts {
+  sha256: string;
+  /** Providers, key names and key fingerprints; null when the file holds anything the probe does not recognise (it is then never read further). */
+  summary: import('../encryption/config.js').EncryptionSummary | null;
 }
 
 export interface NodeFacts {
@@ -176,6 +197,15 @@ export interface ClusterFacts {
   clusterConfiguration: Record<string, unknown> | null;
   addonObjects: AddonObjectFacts[];
   /**
+   * When the running kube-apiserver and kube-controller-manager of each host started
+   * (their mirror pods' container start, ISO 8601): component -> host -> time.
+   */
+  started?: Record<string, Record<string, string>>;
+  /** kube-system/kubeone-encryption: what the Secrets (and ConfigMaps) were last rewritten with (null when never). */
+  encryptionRewrite?: EncryptionRewriteRecord | null;
+  /** The kube-system Namespace's scheduler.alpha.kubernetes.io/node-selector annotation (null when absent). */
+  kubeSystemNodeSelector?: string | null;
+  /**
    * What this tool applied, as recorded in the cluster (pkg/ownership): null when there is no
    * record (a cluster another tool built, or one from before the record existed). Absent in
    * snapshots saved before the record existed, which reads the same as null.
@@ -185,6 +215,17 @@ export interface ClusterFacts {
   ownershipError?: string;
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
+}
+
+/** What the encryption.secrets.rewrite op records once every object is rewritten. */
+export interface EncryptionRewriteRecord {
+  /** sha256 of the configuration file every control plane had loaded during the rewrite. */
+  config: string;
+  /**
+   * Per rewritten resource, the provider every apiserver wrote it with (`identity`,
+   * `aescbc:<key name>`, `kms:<name>`): no object of it is encrypted with anything else since.
+   */
+  primaries: Record<string, string>;
 }
 
 export interface SnapshotState {

@@ -83,6 +83,10 @@ export function optionsFromFlags(flags: Map<string, string>, env: NodeJS.Process
     anonymousAuth: bool(flags.get('anonymous-auth'), true),
     tokenAuthFile: flags.get('token-auth-file'),
     serviceAccount: serviceAccountOptions(flags),
+    encryptionProviderConfig: flags.get('encryption-provider-config') || undefined,
+    ...(flags.get('audit-policy-file') && flags.get('audit-log-path') ? { audit: { policyFile: flags.get('audit-policy-file')!, logPath: flags.get('audit-log-path')! } } : {}),
+    admission: { enabled: flags.get('enable-admission-plugins'), configFile: flags.get('admission-control-config-file') || undefined },
+    ...(env.KUBESIM_MOUNTS !== undefined ? { mounts: env.KUBESIM_MOUNTS.split(',').filter(Boolean) } : {}),
     log: (line) => process.stderr.write(`${new Date().toISOString()} kube-apiserver ${line}\n`),
   };
 }

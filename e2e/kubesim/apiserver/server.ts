@@ -1,9 +1,12 @@
 // startApiServer: the HTTPS front of the simulated kube-apiserver.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadAdmission } from './admission/admission-config.js';
+import { AuditLog, type AuditRequest, verbOf } from './audit/audit.js';
 import { anonymousAllowed, Authenticator, ANONYMOUS } from './auth/authenticate.js';
 import { ServiceAccountTokens } from './auth/service-account-tokens.js';
 import { bootstrapCluster } from './bootstrap.js';
@@ -13,13 +16,14 @@ import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE, openApiV2Protobuf } 
 import { EtcdClient } from './etcd/etcd-client.js';
 import type { ServerDeps } from './handlers/context.js';
 import { HealthChecker } from './health.js';
-import { sendError, sendJson, sendText } from './http/body.js';
+import { decodeBody, mediaType, sendError, sendJson, sendText } from './http/body.js';
 import { parseApiPath } from './http/request-info.js';
 import { ApiError, errors } from './http/status.js';
 import { BUILTIN_RESOURCES } from './registry/builtin-resources.js';
 import type { Crd } from './registry/crd-resources.js';
 import { ResourceRegistry } from './registry/resource-registry.js';
 import { forbiddenMessage, routeResource } from './router.js';
+import { IDENTITY_STORAGE, loadEncryptionConfig } from './storage/encryption.js';
 import { ObjectStore } from './storage/object-store.js';
 
 export interface ApiServerOptions {
@@ -37,6 +41,17 @@ export interface ApiServerOptions {
   tokenAuthFile?: string;
   /** Bound service account tokens (--service-account-issuer, -signing-key-file, -key-file, --api-audiences). */
   serviceAccount?: { issuer: string; signingKeyFile?: string; keyFiles?: string[]; apiAudiences?: string[] };
+  /** --encryption-provider-config. */
+  encryptionProviderConfig?: string;
+  /** --audit-policy-file and --audit-log-path. */
+  audit?: { policyFile: string; logPath: string };
+  /** --enable-admission-plugins and --admission-control-config-file. */
+  admission?: { enabled?: string; configFile?: string };
+  /**
+   * Where the static pod mounts host paths (the kubelet passes them, KUBESIM_MOUNTS): a file a
+   * flag names outside all of them does not exist for the real server in its container.
+   */
+  mounts?: string[];
   /** Request/diagnostic log sink (default: none). */
   log?: (line: string) => void;
 }
@@ -51,11 +66,22 @@ const crdDef = BUILTIN_RESOURCES.find((d) => d.plural === 'customresourcedefinit
 const secretsDef = BUILTIN_RESOURCES.find((d) => d.plural === 'secrets')!;
 const serviceAccountsDef = BUILTIN_RESOURCES.find((d) => d.plural === 'serviceaccounts')!;
 
+/** What the server's container sees: a path inside one of the static pod's hostPath mounts. */
+function requireMounted(mounts: string[] | undefined, file: string | undefined): void {
+  if (!mounts || !file) return;
+  if (!mounts.some((m) => file === m || file.startsWith(m.endsWith('/') ? m : `${m}/`))) throw new Error(`open ${file}: no such file or directory (not in any volume of the static pod)`);
+}
+
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const log = opts.log ?? (() => {});
   const version = opts.version ?? 'v1.35.1';
+  for (const file of [opts.encryptionProviderConfig, opts.audit?.policyFile, opts.audit && path.dirname(opts.audit.logPath), opts.admission?.configFile]) requireMounted(opts.mounts, file);
+  // What the real server reads at start, and refuses to start with when it is wrong.
+  const transformer = opts.encryptionProviderConfig ? loadEncryptionConfig(opts.encryptionProviderConfig) : IDENTITY_STORAGE;
+  const auditLog = opts.audit ? new AuditLog(opts.audit.policyFile, opts.audit.logPath) : undefined;
+  const admission = loadAdmission(opts.admission?.enabled, opts.admission?.configFile);
   const etcd = new EtcdClient({ ...opts.etcd, requestTimeoutMs: opts.etcd.requestTimeoutMs });
-  const store = new ObjectStore(etcd, opts.etcd.prefix ?? '/registry');
+  const store = new ObjectStore(etcd, opts.etcd.prefix ?? '/registry', transformer);
   const registry = new ResourceRegistry(async () => (await store.list(crdDef)).items as unknown as Crd[]);
   const sa = opts.serviceAccount;
   const saTokens = sa ? new ServiceAccountTokens(sa.issuer, sa.signingKeyFile, sa.keyFiles ?? []) : undefined;
@@ -82,6 +108,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     rootCAPem: fs.readFileSync(opts.tls.clientCAFile, 'utf8'),
     serviceAccountTokens: saTokens,
     apiAudiences,
+    admission,
     async reviewToken(token) {
       const fake = { socket: {}, headers: { authorization: `Bearer ${token}` } } as unknown as IncomingMessage;
       try {
@@ -99,6 +126,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
     const method = req.method ?? 'GET';
     let user = ANONYMOUS;
+    let parsedPath: ReturnType<typeof parseApiPath> | undefined;
+    let responseBody: unknown;
     try {
       const healthAnswer = await health.respond(url.pathname, url.searchParams.has('verbose'));
       if (healthAnswer) {
@@ -107,6 +136,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       }
       user = await authenticator.authenticate(req);
       const parsed = parseApiPath(url.pathname);
+      parsedPath = parsed;
       if (user === ANONYMOUS && !anonymousAllowed(method, url.pathname)) {
         throw errors.forbidden(forbiddenMessage(user, method, parsed.type === 'resource' ? parsed.path : undefined, url.pathname));
       }
@@ -144,7 +174,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         }
         case 'resource': {
           const result = await routeResource(deps, user, parsed.path, req, res, url.searchParams);
-          if (result) sendJson(res, result.code, result.body);
+          if (result) {
+            responseBody = result.body;
+            sendJson(res, result.code, result.body);
+          }
           return;
         }
         default:
@@ -157,6 +190,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       else res.end();
     } finally {
       log(`${method} ${url.pathname}${url.search} ${res.statusCode} ${Date.now() - started}ms user=${user.name}`);
+      if (auditLog && user !== ANONYMOUS) {
+        try {
+          auditLog.record(auditRequest(req, url, method, user, parsedPath, res.statusCode, responseBody, new Date(started)));
+        } catch (err) {
+          log(`audit: ${(err as Error).message}`);
+        }
+      }
     }
   };
 
@@ -207,6 +247,44 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       await bootstrap;
       etcd.close();
     },
+  };
+}
+
+function auditRequest(req: IncomingMessage, url: URL, method: string, user: { name: string; groups: string[] }, parsed: ReturnType<typeof parseApiPath> | undefined, code: number, responseObject: unknown, received: Date): AuditRequest {
+  const p = parsed?.type === 'resource' ? parsed.path : undefined;
+  const watch = Boolean(p?.watchPath) || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  const raw = (req as { kubesimBody?: Buffer }).kubesimBody;
+  let requestObject: unknown;
+  if (raw && raw.length > 0) {
+    // As the handler decoded it (kubectl sends protobuf for creates): the log holds JSON.
+    try {
+      requestObject = decodeBody(raw, mediaType(req));
+    } catch {
+      requestObject = undefined;
+    }
+  }
+  return {
+    verb: p ? verbOf(method, Boolean(p.name), watch) : method.toLowerCase(),
+    requestURI: `${url.pathname}${url.search}`,
+    user: { username: user.name, groups: user.groups },
+    sourceIPs: [String(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')],
+    userAgent: String(req.headers['user-agent'] ?? ''),
+    ...(p
+      ? {
+          objectRef: {
+            resource: p.resource,
+            ...(p.subresource ? { subresource: p.subresource } : {}),
+            ...(p.namespace ? { namespace: p.namespace } : {}),
+            ...(p.name ? { name: p.name } : {}),
+            ...(p.group ? { apiGroup: p.group } : {}),
+            apiVersion: p.version,
+          },
+        }
+      : {}),
+    code,
+    requestObject,
+    responseObject,
+    received,
   };
 }
 

@@ -68,6 +68,14 @@ const caVolumes = (): Array<{ volume: object; mount: object }> => [
   hostPath('usr-share-ca-certificates', '/usr/share/ca-certificates', 'DirectoryOrCreate'),
 ];
 
+/** kubeadm keeps the host path mounts in a map by name: an extra volume named like a default one replaces it. */
+function withExtras(defaults: Array<{ volume: object; mount: object }>, list: Array<Record<string, unknown>>): Array<{ volume: object; mount: object }> {
+  const extras = extraVolumes(list);
+  const nameOf = (v: { volume: object }) => (v.volume as { name: string }).name;
+  const replaced = defaults.map((d) => extras.find((e) => nameOf(e) === nameOf(d)) ?? d);
+  return [...replaced, ...extras.filter((e) => !defaults.some((d) => nameOf(d) === nameOf(e)))];
+}
+
 function extraVolumes(list: Array<Record<string, unknown>>): Array<{ volume: object; mount: object }> {
   return list.map((v) => ({
     volume: { hostPath: { path: v.hostPath, type: v.pathType ?? '' }, name: v.name },
@@ -165,7 +173,7 @@ export function apiServerManifest(cfg: ClusterConfig, node: NodeContext): object
     image(cfg, 'kube-apiserver'),
     command('kube-apiserver', defaults, cfg.apiServer.extraArgs),
     { host: node.advertiseAddress, port: node.bindPort, path: '/readyz', scheme: 'HTTPS' },
-    [...caVolumes(), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), ...extraVolumes(cfg.apiServer.extraVolumes)],
+    withExtras([...caVolumes(), hostPath('k8s-certs', pki, 'DirectoryOrCreate')], cfg.apiServer.extraVolumes),
     { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': `${node.advertiseAddress}:${node.bindPort}` },
     '250m',
     cfg.apiServer.extraEnvs,
@@ -203,7 +211,7 @@ export function controllerManagerManifest(cfg: ClusterConfig): object {
     image(cfg, 'kube-controller-manager'),
     command('kube-controller-manager', defaults, cfg.controllerManager.extraArgs),
     { host: bind, port: 10257, path: '/healthz', scheme: 'HTTPS' },
-    [...caVolumes(), hostPath('flexvolume-dir', flexDir, 'DirectoryOrCreate', false), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate'), ...extraVolumes(cfg.controllerManager.extraVolumes)],
+    withExtras([...caVolumes(), hostPath('flexvolume-dir', flexDir, 'DirectoryOrCreate', false), hostPath('k8s-certs', pki, 'DirectoryOrCreate'), hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate')], cfg.controllerManager.extraVolumes),
     {},
     '200m',
     cfg.controllerManager.extraEnvs,
@@ -224,7 +232,7 @@ export function schedulerManifest(cfg: ClusterConfig): object {
     image(cfg, 'kube-scheduler'),
     command('kube-scheduler', defaults, cfg.scheduler.extraArgs),
     { host: bind, port: 10259, path: '/livez', scheme: 'HTTPS' },
-    [hostPath('kubeconfig', '/etc/kubernetes/scheduler.conf', 'FileOrCreate'), ...extraVolumes(cfg.scheduler.extraVolumes)],
+    withExtras([hostPath('kubeconfig', '/etc/kubernetes/scheduler.conf', 'FileOrCreate')], cfg.scheduler.extraVolumes),
     {},
     '100m',
     cfg.scheduler.extraEnvs,

@@ -69,6 +69,34 @@ export function readStaticPods(dir: string, nodeName: string, log: Log): StaticP
   return out;
 }
 
+/**
+ * The pod's hostPath volumes as the real kubelet sets them up: DirectoryOrCreate directories
+ * (0755) and FileOrCreate files are created. Returns the paths the container sees at the same
+ * place as the host (a component running here reads host paths directly, so only those).
+ */
+export function prepareHostPaths(pod: Record<string, any>, log: Log): string[] {
+  const byName = new Map<string, { path: string; type: string }>();
+  for (const v of (pod.spec?.volumes ?? []) as Record<string, any>[]) {
+    if (v?.hostPath?.path) byName.set(String(v.name), { path: String(v.hostPath.path), type: String(v.hostPath.type ?? '') });
+  }
+  const mounts: string[] = [];
+  for (const m of (pod.spec?.containers?.[0]?.volumeMounts ?? []) as Record<string, any>[]) {
+    const host = byName.get(String(m?.name));
+    if (!host) continue;
+    try {
+      if (host.type === 'DirectoryOrCreate' && !fs.existsSync(host.path)) fs.mkdirSync(host.path, { recursive: true, mode: 0o755 });
+      if (host.type === 'FileOrCreate' && !fs.existsSync(host.path)) {
+        fs.mkdirSync(path.dirname(host.path), { recursive: true, mode: 0o755 });
+        fs.writeFileSync(host.path, '', { mode: 0o644 });
+      }
+    } catch (err) {
+      log(`hostPath ${host.path}: ${(err as Error).message}`);
+    }
+    if (host.path === m.mountPath) mounts.push(host.path);
+  }
+  return mounts;
+}
+
 export class StaticPodRunner {
   readonly running = new Map<string, RunningPod>();
   /** Bumped on every start/stop/exit, so the mirror pod sync reacts at once. */
@@ -153,7 +181,8 @@ export class StaticPodRunner {
     } catch {
       /* not root (tests): no log file */
     }
-    const child = spawn(how.cmd, how.args, { stdio: ['ignore', out, out], env: { ...process.env, KUBESIM_PARENT_PID: String(process.pid) } });
+    const mounts = prepareHostPaths(rp.spec.pod, this.log);
+    const child = spawn(how.cmd, how.args, { stdio: ['ignore', out, out], env: { ...process.env, KUBESIM_PARENT_PID: String(process.pid), KUBESIM_MOUNTS: mounts.join(',') } });
     if (typeof out === 'number') fs.closeSync(out);
     rp.child = child;
     rp.startedAt = new Date();

@@ -1,4 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { posix } from 'node:path';
+import { parseEncryptionConfiguration } from '../../encryption/config.js';
 import { DecodeError, decodeYaml } from '../decode.js';
 import type { KubeOneCluster } from '../types.js';
 import { validateIPFamily } from './network.js';
@@ -74,11 +76,28 @@ export function validateFeatures(c: KubeOneCluster, out: Issues): void {
       if (!((audit.config?.[k] ?? 0) > 0)) out.add(joinPath(base, k), 'must be greater than 0');
     }
   }
+  if (audit?.enable && audit.config?.logPath && posix.dirname(audit.config.logPath) === '/') {
+    // The log's directory is mounted read-write into the apiserver: never the host's root.
+    out.add('features.staticAuditLog.config.logPath', 'must be in a directory below / (its directory is mounted into the API server)');
+  }
   const oidc = f.openidConnect;
   if (oidc?.enable) {
     if (!oidc.config?.issuerUrl) out.add('features.openidConnect.config.issuerUrl', 'required when openidConnect is enabled');
     if (!oidc.config?.clientId) out.add('features.openidConnect.config.clientId', 'required when openidConnect is enabled');
   }
+  validateEncryptionProviders(f.encryptionProviders, out);
+}
+
+/** customEncryptionConfiguration is checked as the apiserver checks its file at start-up (KubeOne does not). */
+function validateEncryptionProviders(ep: NonNullable<KubeOneCluster['features']>['encryptionProviders'], out: Issues): void {
+  const path = 'features.encryptionProviders.customEncryptionConfiguration';
+  if (!ep?.customEncryptionConfiguration) return;
+  if (!ep.enable) {
+    out.add(path, 'is set while features.encryptionProviders.enable is false (KubeOne ignores it): remove it or enable encryption');
+    return;
+  }
+  // Messages name fields, never values: the text holds keys.
+  for (const problem of parseEncryptionConfiguration(ep.customEncryptionConfiguration).problems) out.add(path, problem);
 }
 
 export function validateHelmReleases(c: KubeOneCluster, out: Issues): void {

@@ -3,6 +3,7 @@
 // Checked on the manifest as written (before defaulting): a field is refused only when the
 // user set it to a value that needs the feature. Its default (off, empty) is always accepted,
 // so KubeOne's own defaulting never makes a manifest fail. See docs/kubeone-compatibility.md.
+import { parseEncryptionConfiguration, REWRITABLE_RESOURCES } from '../../encryption/config.js';
 import { isZeroDuration } from '../duration.js';
 import { joinPath } from '../path.js';
 import type { Issue } from '../errors.js';
@@ -42,10 +43,7 @@ class Refusals {
 }
 
 const WHY = {
-  audit: 'KubeOne writes the audit policy to the control planes and points the API server at it',
-  admission: 'KubeOne writes the admission configuration file to the control planes and enables the plugin',
-  encryption: 'KubeOne writes the EncryptionConfiguration to the control planes and rewrites every Secret; without it Secrets stay unencrypted',
-  caBundle: 'KubeOne installs the CA bundle on every host and in kube-system/ca-bundle',
+  encryptedResources: 'this tool rewrites Secrets and ConfigMaps after every change of the encryption configuration; other resources would keep their old ciphertext',
   cloud: "KubeOne deploys the provider's cloud-controller-manager and CSI driver, without which the nodes of an external cloud provider never become schedulable",
   machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
   helm: 'KubeOne installs the Helm releases',
@@ -59,6 +57,16 @@ function refuseHost(h: HostConfig, path: string, r: Refusals): void {
   if (!isZeroDuration(h.kubelet?.imageMaximumGCAge)) {
     r.refuse(joinPath(joinPath(path, 'kubelet'), 'imageMaximumGCAge'), WHY.imageMaximumGCAge);
   }
+}
+
+/** A custom EncryptionConfiguration may only name resources whose objects this tool rewrites after a change. */
+function refuseUnrewrittenResources(c: KubeOneCluster, r: Refusals): void {
+  const ep = c.features?.encryptionProviders;
+  if (!ep?.enable || !ep.customEncryptionConfiguration) return;
+  const { config } = parseEncryptionConfiguration(ep.customEncryptionConfiguration);
+  const names = (config?.resources ?? []).flatMap((e) => e.resources);
+  const other = names.filter((n) => !(REWRITABLE_RESOURCES as readonly string[]).includes(n));
+  if (other.length > 0) r.refuse('features.encryptionProviders.customEncryptionConfiguration', `it names ${other.join(', ')}: ${WHY.encryptedResources}`);
 }
 
 /** `not supported yet` issues of a manifest as written (decoded, Terraform output merged, not defaulted). */
@@ -80,16 +88,7 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   if (isSet(c.machineController?.deploy)) r.refuse('machineController.deploy', WHY.machines);
   r.refuseSet(c.operatingSystemManager, 'operatingSystemManager', WHY.machines);
 
-  if (isSet(c.caBundle)) r.refuse('caBundle', WHY.caBundle);
-  for (const field of ['bundle', 'file'] as const) {
-    if (isSet(c.certificateAuthority?.[field])) r.refuse(joinPath('certificateAuthority', field), WHY.caBundle);
-  }
-
-  const f = c.features;
-  r.refuseSet(f?.encryptionProviders, 'features.encryptionProviders', WHY.encryption);
-  r.refuseSet(f?.staticAuditLog, 'features.staticAuditLog', WHY.audit);
-  r.refuseSet(f?.podNodeSelector, 'features.podNodeSelector', WHY.admission);
-  r.refuseSet(f?.eventRateLimit, 'features.eventRateLimit', WHY.admission);
+  refuseUnrewrittenResources(c, r);
   if (isSet(c.helmReleases)) r.refuse('helmReleases', WHY.helm);
   return r.issues;
 }

@@ -71,6 +71,16 @@ export class FakeTransport implements HostTransport {
       for (const p of [...this.files.keys()]) if (p === rm[1] || p.startsWith(`${rm[1]}/`)) this.files.delete(p);
       return { code: 0, stdout: '', stderr: '' };
     }
+    const catIf = /^if sudo test -f '([^']+)'; then sudo cat -- '[^']+'; else exit 3; fi$/.exec(command);
+    if (catIf) {
+      const f = this.files.get(catIf[1]!);
+      return f ? { code: 0, stdout: f.content.toString(), stderr: '' } : { code: 3, stdout: '', stderr: '' };
+    }
+    const rmf = /^sudo rm -f -- '([^']+)'$/.exec(command);
+    if (rmf) {
+      this.files.delete(rmf[1]!);
+      return { code: 0, stdout: '', stderr: '' };
+    }
     if (command === 'printf %s "$HOME"') return { code: 0, stdout: '/home/kubeone', stderr: '' };
     return { code: 0, stdout: '', stderr: '' };
   }

@@ -3,6 +3,7 @@ import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import { controlPlaneInputSteps } from './control-plane-inputs.js';
 import * as binaries from './install-binaries.js';
 import * as runtime from './install-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
@@ -16,6 +17,7 @@ function steps(ctx: PlanContext, leader: HostView): Step[] {
   const leftovers = leader.joined || Object.keys(leader.facts?.staticPods ?? {}).length > 0;
   return [
     ...(leftovers ? [step('kubeadm.reset', leader.name, `clean the leftovers of an earlier kubeadm run on ${leader.name}`)] : []),
+    ...controlPlaneInputSteps(ctx, leader),
     step('kubeadm.config.render', leader.name, `render the kubeadm configuration for ${leader.name}`),
     step('kubeadm.init', leader.name, `kubeadm init ${ctx.version} on ${leader.name}`, { version: ctx.version }),
     step('host.kubelet.configure', leader.name, `write the kubelet flags and configuration on ${leader.name}`),

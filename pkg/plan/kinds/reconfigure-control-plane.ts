@@ -6,8 +6,10 @@ import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import { beforeRerender } from './before-rerender.js';
 import * as configureKubelet from './configure-kubelet.js';
 import { joinOf } from './join-of.js';
+import { mountDrift } from './mount-drift.js';
 import { step } from './steps.js';
 import { finalControlPlaneUpgrade, lastUpgradeOf, upgradeUploadsConfig } from './upgrade.js';
 
@@ -65,7 +67,7 @@ export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plan
       if (ctx.kube) ctx.b.warn('kube-system/kubeadm-config was not read; control-plane flags were not compared');
       return [];
     }
-    const drift = flagDrift(live, ctx.desired.clusterConfiguration);
+    const drift = [...flagDrift(live, ctx.desired.clusterConfiguration), ...mountDrift(live, ctx.desired.clusterConfiguration)];
     if (drift.length === 0) return [];
     const out: ActionDraft<'reconfigure-control-plane'>[] = [];
     let previous: string[] = [];
@@ -80,7 +82,7 @@ export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plan
         hosts: [host.name],
         title: `reconfigure the control-plane components on ${host.name}`,
         reason: drift.join('; '),
-        dependsOn: [...previous, ...finalControlPlaneUpgrade(ctx), ...[lastUpgradeOf(ctx, host), joinOf(ctx, host), configureKubelet.idOf(host.name)].filter((id): id is string => id !== undefined)],
+        dependsOn: [...previous, ...finalControlPlaneUpgrade(ctx), ...[lastUpgradeOf(ctx, host), joinOf(ctx, host), configureKubelet.idOf(host.name)].filter((id): id is string => id !== undefined), ...beforeRerender(ctx, host.name)],
         steps: steps(host, ctx.version),
       });
       previous = [idOf(host.name)];

@@ -6,6 +6,7 @@
 // also warns about the live flags and volumes kept because they are not kubeone's.
 import { objectKey } from '../../addons/normalize.js';
 import { PATCH_ADDONS } from '../../addons/patch-addons.js';
+import { desiredEncryptionPath } from '../../encryption/desired.js';
 import { describeKept, settingNames } from '../../ownership/control-plane.js';
 import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, canonicalRecord, emptyRecord, sameRecord, type OwnershipRecord } from '../../ownership/record.js';
 import type { PlanContext } from '../context.js';
@@ -17,7 +18,16 @@ import { nodeNameOf, step } from './steps.js';
 export const ID = `record-ownership:${OWNERSHIP_NAMESPACE}/${OWNERSHIP_CONFIGMAP}`;
 
 /** The kinds whose effects the record describes: it is written after them. */
-const RECORDED_KINDS: readonly ActionKind[] = ['init-control-plane', 'reconfigure-control-plane', 'sync-node-metadata', 'apply-addon', 'prune-addon'];
+const RECORDED_KINDS: readonly ActionKind[] = [
+  'init-control-plane',
+  'reconfigure-control-plane',
+  'enable-encryption',
+  'update-encryption-config',
+  'remove-encryption-config',
+  'sync-node-metadata',
+  'apply-addon',
+  'prune-addon',
+];
 
 /** The record once this plan has run. */
 export function desiredRecord(ctx: PlanContext): OwnershipRecord {
@@ -42,6 +52,9 @@ export function desiredRecord(ctx: PlanContext): OwnershipRecord {
   }
   const files = new Set<string>();
   for (const h of ctx.controlPlanes) for (const path of Object.keys(ctx.desired.managedFiles[h.name] ?? {})) files.add(path);
+  // The encryption configuration the manifest asks for (written by the encryption phases, not a managed file).
+  const encryption = desiredEncryptionPath(ctx.desired.encryption);
+  if (encryption && ctx.controlPlanes.length > 0) files.add(encryption);
   record.controlPlane.files = [...files];
   // Nodes: the hosts whose metadata this plan makes follow the manifest; the others (unreachable) keep theirs.
   const synced = new Set<string>();

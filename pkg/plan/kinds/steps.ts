@@ -2,6 +2,7 @@
 import type { KubeComponent } from '../../scripts/binaries.js';
 import { nodeNameOf as registeredNodeName } from '../../kubeadm/node-configuration.js';
 import type { PlanContext } from '../context.js';
+import { controlPlaneInputSteps } from './control-plane-inputs.js';
 import type { HostView } from '../host-state.js';
 import type { Step, StepOf, StepOp, StepParamsByOp } from '../types.js';
 
@@ -44,7 +45,10 @@ export function joinSteps(ctx: PlanContext, host: HostView, as: { controlPlane: 
   const node = nodeNameOf(host);
   const out: Step[] = [];
   if (host.joined) out.push(step('kubeadm.reset', host.name, `clean the stale kubeadm state on ${host.name}`));
-  if (as.controlPlane) out.push(step('pki.distribute', host.name, `copy the cluster CA and service-account keys from ${as.leader} to ${host.name}`, { from: as.leader }));
+  if (as.controlPlane) {
+    out.push(step('pki.distribute', host.name, `copy the cluster CA and service-account keys from ${as.leader} to ${host.name}`, { from: as.leader }));
+    out.push(...controlPlaneInputSteps(ctx, host, as.leader));
+  }
   out.push(
     step('kubeadm.config.render', host.name, `render the kubeadm join configuration for ${host.name}`),
     step('kubeadm.join', host.name, `kubeadm join ${host.name} as a ${as.controlPlane ? 'control plane' : 'worker'} (${ctx.version})`, {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kubeone probe v5: read-only; prints one JSON object of string leaves.
+# kubeone probe v6: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
 # machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
 # name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
@@ -21,6 +21,7 @@ js() {
   J="\"$s\""
 }
 fields=()
+encfields=()
 put() { js "$1"; local k=$J; js "$2"; fields+=("$k:$J"); }
 # put_map NAME TEXT: TEXT holds KEY<TAB>VALUE lines; added as a JSON object
 put_map() {
@@ -135,7 +136,7 @@ slurp /var/lib/kubeone/lock.json; put lock "$V"
 slurp /var/lib/kubeone/inflight.json; put inflight "$V"
 
 existing=()
-for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' '/etc/crictl.yaml' '/etc/kubeone/proxy.env' '/etc/systemd/system/containerd.service.d/'*'.conf' '/etc/systemd/system/kubelet.service' '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' '/etc/systemd/system/kubelet.service.d/http-proxy.conf' '/var/lib/kubelet/config.yaml' '/var/lib/kubelet/kubeadm-flags.env'; do
+for f in '/etc/containerd/certs.d/'*'/hosts.toml' '/etc/containerd/config.toml' '/etc/crictl.yaml' '/etc/kubeone/certs/ca-certificates.crt' '/etc/kubeone/proxy.env' '/etc/kubernetes/admission/admission-config.yaml' '/etc/kubernetes/admission/eventratelimit.yaml' '/etc/kubernetes/admission/podnodeselector.yaml' '/etc/kubernetes/audit/policy.yaml' '/etc/systemd/system/containerd.service.d/'*'.conf' '/etc/systemd/system/kubelet.service' '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' '/etc/systemd/system/kubelet.service.d/http-proxy.conf' '/var/lib/kubelet/config.yaml' '/var/lib/kubelet/kubeadm-flags.env'; do
   [ -f "$f" ] && existing+=("$f")
 done
 sums=
@@ -154,6 +155,56 @@ for f in /etc/kubernetes/manifests/*.yaml; do
   pods+="${n%.yaml}"$'\t'"$image"$'\n'
 done
 put_map staticPods "$pods"
+
+# Control-plane inputs: when each file the components read at start last changed.
+inputs=
+for d in /etc/kubernetes/audit /etc/kubernetes/admission /etc/kubernetes/encryption-providers /etc/kubeone/certs; do
+  if [ -d "$d" ]; then inputs=$(find /etc/kubernetes/audit /etc/kubernetes/admission /etc/kubernetes/encryption-providers /etc/kubeone/certs -maxdepth 1 -type f -printf '%p\t%T@\n' 2>/dev/null); break; fi
+done
+put_map inputsModified "$inputs"
+encflag=
+if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line#"${line%%[![:space:]]*}"}
+    line=${line#- }
+    case $line in --encryption-provider-config=*) encflag=${line#--encryption-provider-config=}; encflag=${encflag//\"/} ;; esac
+  done < /etc/kubernetes/manifests/kube-apiserver.yaml
+fi
+put encryptionFlag "$encflag"
+# Encryption configurations without key material: every line must be one the probe knows, and
+# secret values leave the host as 16-hex fingerprints; a file with any other line is reported
+# as unrecognized and nothing of it is printed.
+enc_secret=$'^([[:space:]]*(-[[:space:]]+)?)secret:[[:space:]]*["\']?([A-Za-z0-9+/=]+)["\']?[[:space:]]*$'
+enc_blank='^[[:space:]]*(#.*)?$'
+enc_key=$'^[[:space:]]*(-[[:space:]]+)?(apiVersion|kind|resources|providers|aescbc|aesgcm|secretbox|identity|kms|keys|name|endpoint|cachesize|timeout):([[:space:]]+["\']?[A-Za-z0-9._:/@*{}-]*["\']?)?[[:space:]]*$'
+enc_item=$'^[[:space:]]*-[[:space:]]+["\']?[A-Za-z0-9.*-]+["\']?[[:space:]]*$'
+encs=
+for f in /etc/kubernetes/encryption-providers/*.yaml; do
+  [ -f "$f" ] || continue
+  text= ok=1
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%$'\r'}
+    if [[ $line =~ $enc_secret ]]; then
+      fp=$(printf '%s' "${BASH_REMATCH[3]}" | sha256sum)
+      text+="${BASH_REMATCH[1]}secret: ${fp:0:16}"$'\n'
+    elif [[ $line =~ $enc_blank ]]; then
+      :
+    elif [[ $line =~ $enc_key ]] || [[ $line =~ $enc_item ]]; then
+      text+="$line"$'\n'
+    else
+      ok=0; break
+    fi
+  done < "$f"
+  [ "$ok" = 1 ] || text='!unrecognized'
+  sum=$(sha256sum -- "$f"); sum=${sum%% *}
+  encs+="$f"$'\t'"$sum"$'\n'
+  js "$f"; k=$J; js "$text"; encfields+=("$k:$J")
+done
+put_map encryptionSums "$encs"
+
+js encryptionTexts; ej=$J; ebody=
+for e in "${encfields[@]}"; do ebody+="${ebody:+,}$e"; done
+fields+=("$ej:{$ebody}")
 
 wait
 certs=

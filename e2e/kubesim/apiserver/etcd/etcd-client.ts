@@ -17,7 +17,10 @@ export interface EtcdClientOptions {
 
 export interface KeyValue {
   key: string;
+  /** The value as UTF-8 text (JSON documents). */
   value: string;
+  /** The value's bytes (encrypted values are binary). */
+  valueBytes: Buffer;
   createRevision: number;
   modRevision: number;
   version: number;
@@ -54,7 +57,7 @@ export class EtcdRequestError extends Error {
   }
 }
 
-const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const b64 = (s: string | Buffer): string => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s).toString('base64');
 const unb64 = (s: string | undefined): string => (s ? Buffer.from(s, 'base64').toString('utf8') : '');
 
 /** The first key after every key that starts with prefix (etcd's range_end for a prefix). */
@@ -70,7 +73,7 @@ export function prefixRangeEnd(prefix: string): string {
   return Buffer.from([0]).toString('base64');
 }
 
-interface RawKv {
+export interface RawKv {
   key?: string;
   value?: string;
   create_revision?: string;
@@ -78,10 +81,12 @@ interface RawKv {
   version?: string;
 }
 
-function decodeKv(raw: RawKv): KeyValue {
+export function decodeKv(raw: RawKv): KeyValue {
+  const bytes = raw.value ? Buffer.from(raw.value, 'base64') : Buffer.alloc(0);
   return {
     key: unb64(raw.key),
-    value: unb64(raw.value),
+    value: bytes.toString('utf8'),
+    valueBytes: bytes,
     createRevision: Number(raw.create_revision ?? 0),
     modRevision: Number(raw.mod_revision ?? 0),
     version: Number(raw.version ?? 0),
@@ -137,12 +142,12 @@ export class EtcdClient {
   }
 
   /** Put key only if it does not exist yet. */
-  async create(key: string, value: string): Promise<TxnResult> {
+  async create(key: string, value: string | Buffer): Promise<TxnResult> {
     return this.txnOnKey(key, { target: 'CREATE', create_revision: '0' }, [{ request_put: { key: b64(key), value: b64(value) } }]);
   }
 
   /** Put key only if its mod revision is still modRevision. */
-  async update(key: string, value: string, modRevision: number): Promise<TxnResult> {
+  async update(key: string, value: string | Buffer, modRevision: number): Promise<TxnResult> {
     return this.txnOnKey(key, { target: 'MOD', mod_revision: String(modRevision) }, [{ request_put: { key: b64(key), value: b64(value) } }]);
   }
 
@@ -158,7 +163,7 @@ export class EtcdClient {
   }
 
   /** Unconditional put (bootstrap data, leases). */
-  async put(key: string, value: string): Promise<number> {
+  async put(key: string, value: string | Buffer): Promise<number> {
     const r = await this.call('/v3/kv/put', { key: b64(key), value: b64(value) }, false);
     return headerRevision(r);
   }

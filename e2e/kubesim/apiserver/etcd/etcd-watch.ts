@@ -1,6 +1,6 @@
 // Streaming watch over the etcd JSON gateway (POST /v3/watch, one JSON object per line).
 import type { ClientRequest } from 'node:http';
-import { prefixRangeEnd, type EtcdClient, type KeyValue } from './etcd-client.js';
+import { decodeKv, prefixRangeEnd, type EtcdClient, type KeyValue, type RawKv } from './etcd-client.js';
 
 export interface WatchEvent {
   type: 'PUT' | 'DELETE';
@@ -14,22 +14,7 @@ export interface WatchHandlers {
   onEnd(reason: { error?: string; compactRevision?: number }): void;
 }
 
-interface RawKv {
-  key?: string;
-  value?: string;
-  create_revision?: string;
-  mod_revision?: string;
-  version?: string;
-}
-
-const unb64 = (s: string | undefined): string => (s ? Buffer.from(s, 'base64').toString('utf8') : '');
-const decode = (raw: RawKv): KeyValue => ({
-  key: unb64(raw.key),
-  value: unb64(raw.value),
-  createRevision: Number(raw.create_revision ?? 0),
-  modRevision: Number(raw.mod_revision ?? 0),
-  version: Number(raw.version ?? 0),
-});
+const decode = (raw: RawKv): KeyValue => decodeKv(raw);
 
 /** Watch every key under prefix from startRevision on. Returns a cancel function. */
 export function watchPrefix(client: EtcdClient, prefix: string, startRevision: number, handlers: WatchHandlers): () => void {

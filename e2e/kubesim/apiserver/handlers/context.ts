@@ -21,6 +21,8 @@ export interface ServerDeps {
   apiAudiences: string[];
   /** Authenticate a bearer token (TokenReview). */
   reviewToken(token: string): Promise<Record<string, unknown> | undefined>;
+  /** The admission plugins that act (--enable-admission-plugins with their configuration). */
+  admission?: import('../admission/admission-config.js').AdmissionOptions;
 }
 
 export interface RequestContext {

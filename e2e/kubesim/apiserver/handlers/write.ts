@@ -1,5 +1,6 @@
 // POST (create) and PUT (update, including the status/approval/scale subresources).
 import { afterDelete, hookFor } from '../admission/builtin-hooks.js';
+import { admitPodNodeSelector } from '../admission/pod-node-selector.js';
 import { errors } from '../http/status.js';
 import { deepEqual } from '../patch/merge-patch.js';
 import { BUILTIN_RESOURCES } from '../registry/builtin-resources.js';
@@ -27,6 +28,8 @@ export async function requireNamespace(ctx: RequestContext, namespace: string | 
 /** Create a prepared object (hooks, namespace check, etcd create-if-absent). */
 export async function createPrepared(ctx: RequestContext, obj: KubeObject): Promise<HandlerResult> {
   await requireNamespace(ctx, obj.metadata.namespace);
+  const pns = ctx.deps.admission?.podNodeSelector;
+  if (pns && ctx.deps.admission!.plugins.includes('PodNodeSelector') && ctx.def.group === '' && ctx.def.plural === 'pods' && !ctx.subresource) await admitPodNodeSelector(ctx, pns, obj);
   const hook = hookFor(ctx);
   await hook.create?.(ctx, obj);
   if (isDryRun(ctx)) return { code: 201, body: obj };
@@ -58,7 +61,8 @@ export async function storeUpdate(ctx: RequestContext, current: StoredObject, ne
     await afterDelete(ctx, next);
     return next;
   }
-  if (isDryRun(ctx) || isNoop(current.object, next)) return isDryRun(ctx) ? next : current.object;
+  // An unchanged object read with an old provider is written again (how keys are migrated).
+  if (isDryRun(ctx) || (isNoop(current.object, next) && !current.stale)) return isDryRun(ctx) ? next : current.object;
   const r = await ctx.deps.store.update(ctx.def, next, current.modRevision);
   if (!r.ok) return undefined;
   await hookFor(ctx).written?.(ctx, r.object);

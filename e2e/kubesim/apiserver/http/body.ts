@@ -14,7 +14,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     if (size > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  // Kept for the audit log (Request and RequestResponse levels).
+  (req as { kubesimBody?: Buffer }).kubesimBody = body;
+  return body;
 }
 
 export function mediaType(req: IncomingMessage): string {

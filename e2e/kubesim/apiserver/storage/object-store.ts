@@ -1,9 +1,11 @@
 // Objects in etcd under <prefix>/<etcdPath>/[<namespace>/]<name>, JSON-encoded
-// (the real server writes protobuf; clients never see the difference). The
+// (the real server writes protobuf; clients never see the difference), then through the
+// encryption providers of --encryption-provider-config (storage/encryption.ts). The
 // resourceVersion of an object is its etcd mod revision and is not stored.
 import { EtcdClient, EtcdRequestError, EtcdUnavailableError, type KeyValue } from '../etcd/etcd-client.js';
 import { errors } from '../http/status.js';
 import { groupVersion, type ResourceDef } from '../registry/resource-def.js';
+import { IDENTITY_STORAGE, type StorageTransformer } from './encryption.js';
 
 export type KubeObject = Record<string, any> & {
   metadata: Record<string, any>;
@@ -12,14 +14,22 @@ export type KubeObject = Record<string, any> & {
 export interface StoredObject {
   object: KubeObject;
   modRevision: number;
+  /** Read with a provider that no longer writes: an update stores it again even when unchanged. */
+  stale?: boolean;
 }
 
 export type WriteResult = { ok: true; object: KubeObject } | { ok: false; current?: StoredObject };
+
+/** How the encryption configuration names a resource: `secrets`, `deployments.apps`. */
+export function resourceName(def: ResourceDef): string {
+  return def.group ? `${def.plural}.${def.group}` : def.plural;
+}
 
 export class ObjectStore {
   constructor(
     readonly etcd: EtcdClient,
     readonly prefix = '/registry',
+    readonly transformer: StorageTransformer = IDENTITY_STORAGE,
   ) {}
 
   keyPrefix(def: ResourceDef, namespace?: string): string {
@@ -32,23 +42,36 @@ export class ObjectStore {
   }
 
   decode(def: ResourceDef, kv: KeyValue): KubeObject {
-    const obj = JSON.parse(kv.value) as KubeObject;
+    return this.read(def, kv).object;
+  }
+
+  /** The object and whether it was read with a provider that no longer writes. */
+  private read(def: ResourceDef, kv: KeyValue): { object: KubeObject; stale: boolean } {
+    let plain: { data: Buffer; stale: boolean };
+    try {
+      plain = this.transformer.fromStorage(resourceName(def), kv.valueBytes, kv.key);
+    } catch (err) {
+      throw errors.internal((err as Error).message);
+    }
+    const obj = JSON.parse(plain.data.toString('utf8')) as KubeObject;
     obj.apiVersion = groupVersion(def);
     obj.kind = def.kind;
     obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.modRevision) };
-    return obj;
+    return { object: obj, stale: plain.stale };
   }
 
-  private encode(def: ResourceDef, obj: KubeObject): string {
+  private encode(def: ResourceDef, obj: KubeObject, key: string): Buffer {
     const copy: KubeObject = { ...obj, apiVersion: def.group ? `${def.group}/${def.storageVersion}` : def.storageVersion };
     copy.metadata = { ...obj.metadata };
     delete copy.metadata.resourceVersion;
-    return JSON.stringify(copy);
+    return this.transformer.toStorage(resourceName(def), Buffer.from(JSON.stringify(copy), 'utf8'), key);
   }
 
   async get(def: ResourceDef, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
     const { kv } = await guard(() => this.etcd.get(this.key(def, namespace, name)));
-    return kv ? { object: this.decode(def, kv), modRevision: kv.modRevision } : undefined;
+    if (!kv) return undefined;
+    const { object, stale } = this.read(def, kv);
+    return { object, modRevision: kv.modRevision, ...(stale ? { stale } : {}) };
   }
 
   /** Every object of a resource (in one namespace, or all). */
@@ -68,14 +91,14 @@ export class ObjectStore {
 
   async create(def: ResourceDef, obj: KubeObject): Promise<WriteResult> {
     const key = this.key(def, obj.metadata.namespace, obj.metadata.name);
-    const r = await guard(() => this.etcd.create(key, this.encode(def, obj)));
+    const r = await guard(() => this.etcd.create(key, this.encode(def, obj, key)));
     if (!r.succeeded) return { ok: false, current: r.current ? { object: this.decode(def, r.current), modRevision: r.current.modRevision } : undefined };
     return { ok: true, object: withRevision(def, obj, r.revision) };
   }
 
   async update(def: ResourceDef, obj: KubeObject, expectedModRevision: number): Promise<WriteResult> {
     const key = this.key(def, obj.metadata.namespace, obj.metadata.name);
-    const r = await guard(() => this.etcd.update(key, this.encode(def, obj), expectedModRevision));
+    const r = await guard(() => this.etcd.update(key, this.encode(def, obj, key), expectedModRevision));
     if (!r.succeeded) return { ok: false, current: r.current ? { object: this.decode(def, r.current), modRevision: r.current.modRevision } : undefined };
     return { ok: true, object: withRevision(def, obj, r.revision) };
   }
