@@ -2,7 +2,7 @@
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { CommandFactory } from '../shared/context.js';
-import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHelmOption, withHostOptions } from './executor-options.js';
 import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 
@@ -17,7 +17,7 @@ export const applyCommand: CommandFactory = (ctx) => ({
   command: 'apply [planfile]',
   describe: 'Converge the hosts to the manifest: probe, plan, confirm, execute, verify',
   builder: (y) =>
-    withHostOptions(y)
+    withHelmOption(withHostOptions(y))
       .positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })
       .option('yes', { alias: ['y', 'auto-approve'], type: 'boolean', default: false, describe: 'do not ask for confirmation' })
       .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once (control planes always one at a time)' })

@@ -2,6 +2,7 @@
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
 import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
+import type { DesiredHelmRelease } from '../helm/types.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
 import type { DesiredState, RenderedAddon } from '../plan/types.js';
 import { containerdMajorOf } from '../scripts/containerd-config.js';
@@ -20,6 +21,8 @@ export interface DesiredOptions {
   facts?: readonly HostFacts[];
   /** pkg/api's manifestHash; the local canonical-JSON fallback is used until it is wired. */
   manifestHash?: (loaded: LoadedCluster) => string;
+  /** The manifest's Helm releases (pkg/helm desiredHelmReleases, charts resolved); absent: not evaluated. */
+  helmReleases?: DesiredHelmRelease[];
 }
 
 /**
@@ -49,6 +52,7 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
     managedFiles,
     clusterConfiguration: renderClusterConfiguration(named.cluster, named.hosts),
     addons,
+    ...(opts.helmReleases ? { helmReleases: opts.helmReleases } : {}),
   };
 }
 

@@ -4,6 +4,8 @@
 import { addonApply } from './addon-apply.js';
 import { addonPrune } from './addon-prune.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
+import { helmReleaseApply } from './helm-release-apply.js';
+import { helmReleaseUninstall } from './helm-release-uninstall.js';
 import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
 import { hostContainerdConfigure } from './host-containerd-configure.js';
@@ -52,6 +54,8 @@ export const OPS = {
   'etcd.member.remove': etcdMemberRemove,
   'addon.apply': addonApply,
   'addon.prune': addonPrune,
+  'helm.release.apply': helmReleaseApply,
+  'helm.release.uninstall': helmReleaseUninstall,
 } as const;
 
 export type StepOp = keyof typeof OPS;

@@ -3,6 +3,8 @@
 // itself stays pure and gets everything as input, the journal's repair facts included.
 import type { LoadedCluster } from '../api/types.js';
 import { computeDesired } from '../desired/index.js';
+import { desiredHelmReleases } from '../helm/desired.js';
+import { resolveCharts } from '../helm/resolve.js';
 import { journalPath, readJournal } from '../journal/journal.js';
 import { nodesLeftCordoned } from '../journal/resume.js';
 import { cordonEffectOf } from '../ops/registry.js';
@@ -40,10 +42,14 @@ export function interruptedRuns(loaded: LoadedCluster): InterruptedRuns {
 
 export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, req: PlanRequest = {}): Promise<{ desired: DesiredState; plan: Plan }> {
   const addons = req.reset ? [] : await c.renderAddons(loaded, snapshot);
+  // Reset uninstalls nothing one by one: the cluster goes as a whole.
+  const helmReleases = req.reset ? undefined : await desiredHelmReleases(loaded);
+  if (helmReleases && c.helm) await resolveCharts(helmReleases, c.helm);
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),
     facts: snapshot.state.hosts,
     ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
+    ...(helmReleases ? { helmReleases } : {}),
   });
   const options: PlanOptions = {
     now: new Date().toISOString(),

@@ -8,6 +8,7 @@ import { STEP_OPS } from '../ops/registry.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { computePlan } from './index.js';
 import { ACTION_KINDS } from './stages.js';
+import { desiredRelease, liveRelease } from '../helm/testing/releases.js';
 import { applyPlan } from './testing/apply-plan.js';
 import {
   addon,
@@ -56,6 +57,10 @@ const scenarioArb = fc.record({
   addonVariant: fc.constantFrom('v1', 'v2'),
   /** The journal says a killed run left the first worker cordoned (and it still is). */
   leftCordoned: fc.boolean(),
+  helmWanted: fc.subarray(['a', 'b', 'c']),
+  /** Releases kubeone installed earlier ('d' has left the manifest). */
+  helmLive: fc.subarray(['a', 'b', 'd']),
+  helmVariant: fc.constantFrom('same', 'version', 'values', 'failed'),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -68,7 +73,7 @@ function expectSafeOrder(plan: Plan): void {
     return plan.actions[position.get(from)!].dependsOn.some((d) => reaches(d, to, seen));
   };
   for (const a of plan.actions) for (const d of a.dependsOn) expect(position.get(d)!, `${a.id} after ${d}`).to.be.lessThan(position.get(a.id)!);
-  const upgrades = plan.actions.filter((a) => a.kind.startsWith('upgrade-'));
+  const upgrades = plan.actions.filter((a) => a.kind === 'upgrade-control-plane' || a.kind === 'upgrade-worker');
   for (const a of upgrades) {
     const version = a.id.split(':')[2];
     // kubeadm's rule: every control plane of a version before any worker of it, and versions in order.
@@ -84,6 +89,11 @@ function expectSafeOrder(plan: Plan): void {
     const list = serialCp.filter((a) => a.kind === kind);
     for (let i = 1; i < list.length; i++) expect(reaches(list[i].id, list[i - 1].id), `${list[i].id} waits for ${list[i - 1].id}`).to.equal(true);
   }
+  // Helm releases after every addon, one at a time in manifest order, uninstalls last.
+  const helm = plan.actions.filter((a) => a.kind.endsWith('-helm-release'));
+  for (const a of helm) for (const addon of plan.actions.filter((x) => x.kind === 'apply-addon')) expect(reaches(a.id, addon.id), `${a.id} waits for ${addon.id}`).to.equal(true);
+  for (let i = 1; i < helm.length; i++) expect(reaches(helm[i].id, helm[i - 1].id), `${helm[i].id} waits for ${helm[i - 1].id}`).to.equal(true);
+  expect(helm.map((a) => a.kind === 'uninstall-helm-release'), 'uninstalls last').to.deep.equal([...helm.map((a) => a.kind === 'uninstall-helm-release')].sort());
   for (const a of plan.actions.filter((x) => x.kind === 'join-control-plane' || x.kind === 'join-worker')) {
     const removal = plan.actions.find((x) => (x.kind === 'remove-etcd-member' || x.kind === 'remove-node') && x.hosts[0] === a.hosts[0]);
     if (removal) expect(reaches(a.id, removal.id), `${a.id} waits for ${removal.id}`).to.equal(true);
@@ -113,6 +123,7 @@ function build(s: Scenario) {
     clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
     addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
   });
+  desired.helmReleases = s.helmWanted.map((n, index) => desiredRelease(n, { index, values: { replicas: 1 } }));
   const b = new SnapshotBuilder();
   const existing = s.existing;
   const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
@@ -140,6 +151,14 @@ function build(s: Scenario) {
   if (existing) {
     b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration(s.flagDrift ? {} : { 'audit-log-maxage': '30' }) });
     for (const n of s.addonsLive) b.addonObjects(renderAddon(n, s.addonVariant));
+    b.editKube((k) => {
+      const v = s.helmVariant;
+      k.helmReleases = [
+        ...s.helmLive.map((n) => liveRelease(n, { chartVersion: v === 'version' ? '0.9.0' : '1.0.0', config: { replicas: v === 'values' ? 2 : 1 }, status: v === 'failed' ? 'failed' : 'deployed' })),
+        // Installed by someone else: never touched.
+        liveRelease('other', { managed: false }),
+      ];
+    });
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
       b.editKube((k) => {

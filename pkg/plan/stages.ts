@@ -11,6 +11,7 @@ import type { KindsOf } from './kind.js';
 import { applyAddon } from './kinds/apply-addon.js';
 import { configureContainerRuntime } from './kinds/configure-container-runtime.js';
 import { configureKubelet } from './kinds/configure-kubelet.js';
+import { helmReleases } from './kinds/helm-release.js';
 import { initControlPlane } from './kinds/init-control-plane.js';
 import { installBinaries } from './kinds/install-binaries.js';
 import { installContainerRuntime } from './kinds/install-container-runtime.js';
@@ -51,6 +52,7 @@ export const STAGES = [
   notReadyNodes,
   applyAddon,
   pruneAddon,
+  helmReleases, // after the addons, in manifest order; uninstalls last
   uncordonRepair, // Nodes an interrupted run left cordoned
 ] as const;
 

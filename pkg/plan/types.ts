@@ -65,6 +65,16 @@ export interface Action {
   steps: Step[];
   /** Addon actions: the objects created/changed/deleted. */
   objects?: ObjectDiff[];
+  /** Helm release actions: the release's values from live to desired (RFC 6902), secrets redacted. */
+  valuesDiff?: ValuesChange[];
+}
+
+/** One change of Helm values (fast-json-patch operation) between two redacted views. */
+export interface ValuesChange {
+  op: string;
+  path: string;
+  value?: unknown;
+  from?: string;
 }
 
 export interface Refusal {
@@ -141,10 +151,12 @@ export interface DesiredState {
   clusterConfiguration: Record<string, unknown>;
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
+  /** The Helm releases of the manifest (pkg/helm desiredHelmReleases); absent when not evaluated. Values stay in memory. */
+  helmReleases?: import('../helm/types.js').DesiredHelmRelease[];
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */
-export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked'] as const;
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'chart-unavailable', 'release-pending'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
 export interface ObjectRef {

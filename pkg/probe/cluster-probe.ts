@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { ResolvedHost } from '../api/types.js';
 import type { KubeClient } from '../kube/leader.js';
-import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, HelmReleaseFacts, NodeFacts } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { imageTag } from './host-facts.js';
@@ -99,10 +99,15 @@ export function compareStrings(a: string, b: string): number {
  */
 export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig'], leader: { readFile(path: string): Promise<Buffer> }) => Promise<AddonObjectFacts[]>;
 
+/** Reads the Helm releases of every namespace (pkg/helm listHelmReleases fits). */
+export type HelmReleaseLister = (core: KubeClient['core']) => Promise<HelmReleaseFacts[]>;
+
 export interface ClusterProbeOptions {
   hosts: HostProbeResult[];
   /** Lists and hashes the live addon objects (probe() passes one built from the rendered addons). */
   listAddonObjects: AddonObjectLister;
+  /** Reads the Helm releases; without it ClusterFacts.helmReleases stays absent (not read). */
+  listHelmReleases?: HelmReleaseLister;
   pool: Pick<SshPool, 'get'>;
   apiserverPort?: number;
   logger: Logger;
@@ -161,6 +166,14 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     facts.components = comps;
     facts.clusterConfiguration = config;
     facts.addonObjects = addons;
+    if (options.listHelmReleases) {
+      // A failure here leaves the releases unread (the planner then plans none), not the rest.
+      try {
+        facts.helmReleases = await options.listHelmReleases(client.core);
+      } catch (error) {
+        errors.push(`reading helm releases through ${client.host}: ${(error as Error).message}`);
+      }
+    }
   } catch (error) {
     errors.push(`reading the cluster through ${client.host}: ${(error as Error).message}`);
   } finally {

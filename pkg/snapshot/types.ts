@@ -137,6 +137,29 @@ export interface AddonObjectFacts {
   object?: Record<string, unknown>;
 }
 
+/**
+ * A Helm release as its latest revision's storage Secret records it (`helm.sh/release.v1`).
+ * Values appear only as a hash and a redacted view (pkg/helm/values.ts viewOfValues).
+ */
+export interface HelmReleaseFacts {
+  name: string;
+  namespace: string;
+  /** The latest revision's number. */
+  revision: number;
+  /** helm's status of that revision: deployed, failed, pending-install, pending-upgrade, pending-rollback, uninstalling, ... */
+  status: string;
+  /** The chart's own name and version (Chart.yaml). */
+  chart: string;
+  chartVersion: string;
+  appVersion: string;
+  /** sha256 of the canonical JSON of the user-supplied values (helm's stored config). */
+  valuesHash: string;
+  /** Those values with secrets masked. */
+  values: Record<string, unknown>;
+  /** The revision carries the label kubeone.k8c.io/released-by-kubeone: this tool (or KubeOne) installed it. */
+  managed: boolean;
+}
+
 export interface ClusterFacts {
   /** Name of the host whose apiserver answered first (the leader); null when none answers. */
   leader: string | null;
@@ -148,6 +171,8 @@ export interface ClusterFacts {
   /** kube-system/kubeadm-config ClusterConfiguration (parsed), or null. */
   clusterConfiguration: Record<string, unknown> | null;
   addonObjects: AddonObjectFacts[];
+  /** Helm releases in every namespace, by namespace then name; absent when they were not read. */
+  helmReleases?: HelmReleaseFacts[];
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
 }

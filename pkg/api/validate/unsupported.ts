@@ -48,7 +48,7 @@ const WHY = {
   caBundle: 'KubeOne installs the CA bundle on every host and in kube-system/ca-bundle',
   cloud: "KubeOne deploys the provider's cloud-controller-manager and CSI driver, without which the nodes of an external cloud provider never become schedulable",
   machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
-  helm: 'KubeOne installs the Helm releases',
+  helmUrlAuth: 'helm takes credentials for a direct chart URL only on its command line, where every local user can read them; use repoURL and chart, or an oci:// chartURL',
   nodeSets: 'KubeOne creates the control-plane machines of a nodeSet through the cloud provider',
   sshCert: 'SSH certificate authentication',
   imageMaximumGCAge: 'the kubelet has no flag for it, and per-host settings travel as kubelet flags (KubeOne drops it silently)',
@@ -90,7 +90,9 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   r.refuseSet(f?.staticAuditLog, 'features.staticAuditLog', WHY.audit);
   r.refuseSet(f?.podNodeSelector, 'features.podNodeSelector', WHY.admission);
   r.refuseSet(f?.eventRateLimit, 'features.eventRateLimit', WHY.admission);
-  if (isSet(c.helmReleases)) r.refuse('helmReleases', WHY.helm);
+  (c.helmReleases ?? []).forEach((hr, i) => {
+    if (hr.chartURL && !hr.chartURL.startsWith('oci://') && isSet(hr.auth)) r.refuse(joinPath(joinPath('helmReleases', i), 'auth'), WHY.helmUrlAuth);
+  });
   return r.issues;
 }
 
