@@ -1,0 +1,134 @@
+// The helmReleases stage: install, upgrade (version, values, a failed revision, a release
+// someone else installed), uninstall of kubeone's releases only, refusals when the chart
+// cannot be found or a helm operation is pending, and values diffs without secrets.
+import { expect } from 'chai';
+import { desiredRelease, liveRelease } from '../../helm/testing/releases.js';
+import type { DesiredHelmRelease } from '../../helm/types.js';
+import type { HelmReleaseFacts } from '../../snapshot/types.js';
+import { renderPlanJson } from '../../views/plan-json.js';
+import { renderPlanHuman } from '../../views/plan-human.js';
+import { computePlan } from '../index.js';
+import { addon, clusterConfiguration, desiredState, SnapshotBuilder } from '../testing/snapshot-builder.js';
+import type { Plan } from '../types.js';
+
+const NOW = { now: '2026-11-25T00:00:00Z' };
+const helmIds = (plan: Plan): string[] => plan.actions.filter((a) => a.kind.endsWith('helm-release')).map((a) => a.id);
+
+function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefined, opts: { addons?: boolean } = {}): Plan {
+  const want = desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], workers: ['w-1'], ...(opts.addons ? { addons: [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }])] } : {}) });
+  want.helmReleases = releases;
+  const b = new SnapshotBuilder();
+  b.convergedHost('cp-1', 'controlPlane', { version: '1.35.1' }).convergedHost('w-1', 'staticWorker', { version: '1.35.1' });
+  b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() });
+  b.editKube((k) => {
+    if (live) k.helmReleases = live;
+  });
+  return computePlan(want, b.build(), NOW);
+}
+
+const web = (opts: Partial<DesiredHelmRelease> & { chartVersion?: string } = {}) => desiredRelease('web', { values: { replicas: 1 }, ...opts });
+const liveWeb = (opts: Partial<HelmReleaseFacts> & { config?: Record<string, unknown> } = {}) => liveRelease('web', { config: { replicas: 1 }, ...opts });
+
+describe('planner: helm releases', () => {
+  it('installs missing releases after the addons, one at a time in manifest order', () => {
+    const p = plan([web(), desiredRelease('db', { index: 1 })], [], { addons: true });
+    expect(helmIds(p)).to.deep.equal(['install-helm-release:apps/web', 'install-helm-release:apps/db']);
+    const [first, second] = p.actions.filter((a) => a.kind === 'install-helm-release');
+    expect(first).to.include({ change: '+', title: 'install helm release apps/web' });
+    expect(first!.reason).to.equal('helmReleases[0] asks for web 1.0.0 and no release web exists in namespace apps');
+    expect(first!.dependsOn).to.deep.equal(['apply-addon:cni']);
+    expect(second!.dependsOn).to.deep.equal(['install-helm-release:apps/web']);
+    expect(first!.steps).to.deep.equal([{ id: 'helm.release.apply', op: 'helm.release.apply', description: 'helm upgrade --install apps/web (web 1.0.0)', params: { release: 'web', namespace: 'apps' } }]);
+    expect(first!.valuesDiff).to.deep.equal([{ op: 'add', path: '/replicas', value: 1 }]);
+  });
+
+  it('a release as the manifest asks is left alone', () => {
+    expect(plan([web()], [liveWeb()]).actions).to.deep.equal([]);
+  });
+
+  it('upgrades for a new chart version, new values, a failed revision, a different chart', () => {
+    const cases: [DesiredHelmRelease, HelmReleaseFacts, string][] = [
+      [web({ chartVersion: '1.1.0' }), liveWeb(), 'chart web is at version 1.0.0, the manifest asks for 1.1.0 (helmReleases[0])'],
+      [web({ values: { replicas: 3 } }), liveWeb(), "its values differ from the manifest's (helmReleases[0])"],
+      [web(), liveWeb({ status: 'failed', revision: 4 }), 'its revision 4 is failed (helmReleases[0])'],
+      [web({ chart: { name: 'nginx', version: '1.0.0' } }), liveWeb(), 'it runs chart web, the manifest asks for nginx (helmReleases[0])'],
+    ];
+    for (const [want, live, reason] of cases) {
+      const p = plan([want], [live]);
+      expect(p.actions.map((a) => [a.id, a.change, a.reason])).to.deep.equal([['upgrade-helm-release:apps/web', '~', reason]]);
+    }
+    expect(plan([web({ values: { replicas: 3 } })], [liveWeb()]).actions[0]!.valuesDiff).to.deep.equal([{ op: 'replace', path: '/replicas', value: 3 }]);
+  });
+
+  it('a pinned exact version is compared even when the chart was not resolved; a constraint is not', () => {
+    expect(plan([web({ version: 'v1.2.0', chart: undefined })], [liveWeb()]).actions.map((a) => a.id)).to.deep.equal(['upgrade-helm-release:apps/web']);
+    expect(plan([web({ version: '^1.0.0', chart: undefined })], [liveWeb()]).actions).to.deep.equal([]);
+  });
+
+  it('values diffs never show a secret; a change only in secrets still upgrades, and says so', () => {
+    const p = plan([web({ values: { replicas: 1, db: { password: 'new-pass-4e1f' } } })], [liveWeb({ config: { replicas: 1, db: { password: 'old-pass-93ab' } } })]);
+    const upgrade = p.actions[0]!;
+    expect(upgrade.reason).to.equal("its values differ from the manifest's in redacted (secret) values (helmReleases[0])");
+    expect(upgrade.valuesDiff ?? []).to.deep.equal([]);
+    const fresh = plan([web({ values: { db: { password: 'new-pass-4e1f', host: 'db.apps' } } })], []);
+    expect(fresh.actions[0]!.valuesDiff).to.deep.equal([{ op: 'add', path: '/db', value: { password: '[REDACTED]', host: 'db.apps' } }]);
+    for (const text of [renderPlanJson(p), renderPlanJson(fresh), renderPlanHuman(fresh, { verbose: true })]) {
+      expect(text).not.to.match(/new-pass-4e1f|old-pass-93ab/);
+    }
+    expect(renderPlanHuman(fresh, { verbose: true })).to.include('add /db {"password":"[REDACTED]","host":"db.apps"}');
+  });
+
+  it('uninstalls releases kubeone installed that left the manifest, last; leaves the others alone and lists them', () => {
+    const p = plan([web()], [liveWeb(), liveRelease('old', { chartVersion: '2.0.0' }), liveRelease('theirs', { namespace: 'other', managed: false })]);
+    expect(p.actions.map((a) => [a.id, a.change])).to.deep.equal([['uninstall-helm-release:apps/old', '-']]);
+    expect(p.actions[0]!.reason).to.equal('release old in namespace apps (old 2.0.0) was installed by kubeone (kubeone.k8c.io/released-by-kubeone) and is no longer in helmReleases');
+    expect(p.warnings).to.deep.equal(['helm releases kubeone did not install are left alone: other/theirs (theirs 1.0.0)']);
+    const both = plan([web({ chartVersion: '1.1.0' })], [liveWeb(), liveRelease('old')]);
+    expect(helmIds(both)).to.deep.equal(['upgrade-helm-release:apps/web', 'uninstall-helm-release:apps/old']);
+    expect(both.actions[1]!.dependsOn).to.deep.equal(['upgrade-helm-release:apps/web']);
+  });
+
+  it('a release of the manifest that someone else installed is taken over only when it must change', () => {
+    expect(plan([web()], [liveWeb({ managed: false })]).actions).to.deep.equal([]);
+    const p = plan([web({ chartVersion: '1.1.0' })], [liveWeb({ managed: false })]);
+    expect(p.actions[0]!.reason).to.include('it was not installed by kubeone (no kubeone.k8c.io/released-by-kubeone label) and is taken over');
+  });
+
+  it('refuses what needs a chart helm could not find, and what waits for it; only warns when nothing needs it', () => {
+    const down = { error: 'helm release apps/web: chart web from http://127.0.0.1:9: connection refused' };
+    const p = plan([web({ chart: down }), desiredRelease('db', { index: 1 })], []);
+    expect(p.actions).to.deep.equal([]);
+    expect(p.refusals.map((r) => [r.rule, r.message])).to.deep.equal([
+      ['chart-unavailable', 'helm release apps/web: chart web from http://127.0.0.1:9: connection refused (helmReleases[0])'],
+      ['blocked', 'install helm release apps/db: not planned because install-helm-release:apps/web is refused'],
+    ]);
+    const unchanged = plan([web({ chart: down })], [liveWeb()]);
+    expect(unchanged.actions).to.deep.equal([]);
+    expect(unchanged.refusals).to.deep.equal([]);
+    expect(unchanged.warnings).to.deep.equal([`helm release apps/web: a newer chart version was not checked: ${down.error}`]);
+    expect(plan([web({ chart: down, values: { replicas: 2 } })], [liveWeb()]).refusals.map((r) => r.rule)).to.deep.equal(['chart-unavailable']);
+  });
+
+  it('refuses to touch a release a helm operation is pending on', () => {
+    const p = plan([web({ chartVersion: '1.1.0' })], [liveWeb({ status: 'pending-upgrade', revision: 3 })]);
+    expect(p.actions).to.deep.equal([]);
+    expect(p.refusals.map((r) => [r.rule, r.message])).to.deep.equal([['release-pending', 'helm release apps/web is pending-upgrade (revision 3): a helm operation on it is running or was interrupted']]);
+  });
+
+  it('plans nothing, with a warning, when the releases were not read', () => {
+    const p = plan([web()], undefined);
+    expect(helmIds(p)).to.deep.equal([]);
+    expect(p.warnings).to.include('helm releases were not read from the cluster; they were not checked');
+  });
+
+  it('a new cluster: the releases are installed after the init and the addons', () => {
+    const want = desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], addons: [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }])] });
+    want.helmReleases = [web()];
+    const b = new SnapshotBuilder();
+    b.host('cp-1', 'controlPlane');
+    const p = computePlan(want, b.build(), NOW);
+    const install = p.actions.find((a) => a.id === 'install-helm-release:apps/web')!;
+    expect(install.dependsOn).to.have.members(['apply-addon:cni', 'init-control-plane:cp-1']);
+    expect(p.actions.at(-1)!.id).to.equal('install-helm-release:apps/web');
+  });
+});
