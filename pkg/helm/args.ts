@@ -12,6 +12,18 @@ import { RELEASED_BY_KUBEONE, type DesiredHelmRelease } from './types.js';
 /** KubeOne keeps this many revisions of a release it upgrades. */
 export const HISTORY_MAX = 5;
 
+/**
+ * The helm client's major version: helm 4 takes a wait strategy (`--wait=watcher`, the
+ * default `hookOnly`), helm 3 (3.13 and later: --labels, --plain-http) a plain `--wait` and
+ * always waits for hooks.
+ */
+export type HelmMajor = 3 | 4;
+
+function waitFlags(wait: boolean, major: HelmMajor): string[] {
+  if (major === 3) return wait ? ['--wait'] : [];
+  return [`--wait=${wait ? 'watcher' : 'hookOnly'}`];
+}
+
 /** The name a release's repository gets in the private repository config of one helm session. */
 export const repoAlias = (r: Pick<DesiredHelmRelease, 'index'>): string => `kubeone-release-${r.index}`;
 
@@ -39,7 +51,7 @@ export function showChartArgs(r: DesiredHelmRelease): string[] {
   return ['show', 'chart', ...chart.flags, ...fetchFlags(r), '--', chart.ref];
 }
 
-export function upgradeArgs(r: DesiredHelmRelease, files: { kubeconfig: string; values: string }): string[] {
+export function upgradeArgs(r: DesiredHelmRelease, files: { kubeconfig: string; values: string }, major: HelmMajor = 4): string[] {
   const chart = chartArgs(r);
   return [
     'upgrade',
@@ -54,7 +66,7 @@ export function upgradeArgs(r: DesiredHelmRelease, files: { kubeconfig: string; 
     '--dependency-update',
     `--history-max=${HISTORY_MAX}`,
     `--labels=${RELEASED_BY_KUBEONE}=`,
-    `--wait=${r.wait ? 'watcher' : 'hookOnly'}`,
+    ...waitFlags(r.wait, major),
     `--timeout=${r.timeout}`,
     '--',
     r.name,
@@ -62,8 +74,8 @@ export function upgradeArgs(r: DesiredHelmRelease, files: { kubeconfig: string; 
   ];
 }
 
-export function uninstallArgs(name: string, namespace: string, kubeconfig: string): string[] {
-  return ['uninstall', `--namespace=${namespace}`, `--kubeconfig=${kubeconfig}`, '--wait=hookOnly', '--', name];
+export function uninstallArgs(name: string, namespace: string, kubeconfig: string, major: HelmMajor = 4): string[] {
+  return ['uninstall', `--namespace=${namespace}`, `--kubeconfig=${kubeconfig}`, ...waitFlags(false, major), '--', name];
 }
 
 /** Adds the release's repository, with its credentials read from stdin, to the session's private repository config. */
@@ -97,8 +109,17 @@ export function sourceCommands(r: DesiredHelmRelease): HelmCommand[] {
 }
 
 /** The commands of an install or upgrade, in order. */
-export function upgradeCommands(r: DesiredHelmRelease, files: { kubeconfig: string; values: string }): HelmCommand[] {
-  return [...sourceCommands(r), { args: upgradeArgs(r, files) }];
+export function upgradeCommands(r: DesiredHelmRelease, files: { kubeconfig: string; values: string }, major: HelmMajor = 4): HelmCommand[] {
+  return [...sourceCommands(r), { args: upgradeArgs(r, files, major) }];
+}
+
+/** `v4.1.4+g05fa379` (helm version --short) -> 4; null for a helm older than 3.13, which lacks --labels and --plain-http. */
+export function helmMajorOf(version: string): HelmMajor | null {
+  const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) return null;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  if (major >= 4) return 4;
+  return major === 3 && minor >= 13 ? 3 : null;
 }
 
 /** The commands that resolve the chart (plan time), in order. */

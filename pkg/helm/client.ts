@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../api/duration.js';
 import { writePrivateFile } from '../fs/private-file.js';
 import { redactText, SecretSet } from '../log/redact.js';
-import { type HelmCommand, showChartCommands, uninstallArgs, upgradeCommands, usesRegistryLogin } from './args.js';
+import { type HelmCommand, type HelmMajor, helmMajorOf, showChartCommands, uninstallArgs, upgradeCommands, usesRegistryLogin } from './args.js';
 import { describeSource, type DesiredHelmRelease, type ResolvedChart } from './types.js';
 import { secretsOfValues } from './values.js';
 
@@ -105,6 +105,18 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
     });
   }
 
+  let major: Promise<HelmMajor> | undefined;
+  /** The client's major version, asked once (`helm version --short`). */
+  function helmMajor(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<HelmMajor> {
+    major ??= run(['version', '--short'], { env, timeoutMs: SHOW_TIMEOUT_MS, signal, what: 'helm version', secrets: new SecretSet() }).then((text) => {
+      const found = helmMajorOf(text);
+      if (found === null) throw new HelmError(`helm ${text.trim()} (${binary}) is too old: helmReleases need helm 3.13 or newer`);
+      return found;
+    });
+    major.catch(() => (major = undefined));
+    return major;
+  }
+
   /** A private directory for one helm command sequence, removed whatever happens. */
   async function session<T>(r: Pick<DesiredHelmRelease, 'auth' | 'values'> | null, body: (dir: string, secrets: SecretSet) => Promise<T>): Promise<T> {
     const dir = mkdtempSync(join(tmpdir(), 'kubeone-helm-'));
@@ -138,6 +150,8 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
 
     upgradeInstall: (r, cluster, signal) =>
       session(r, async (dir, secrets) => {
+        const env = helmEnv(dir, usesRegistryLogin(r));
+        const version = await helmMajor(env, signal);
         const values = join(dir, 'values.json');
         writePrivateFile(values, JSON.stringify(r.values));
         const access = await cluster();
@@ -145,7 +159,7 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
           const kubeconfig = join(dir, 'kubeconfig');
           writePrivateFile(kubeconfig, access.kubeconfig);
           const timeoutMs = Number((parseGoDuration(r.timeout) ?? 300_000_000_000n) / 1_000_000n) + FETCH_SLACK_MS;
-          await runAll(upgradeCommands(r, { kubeconfig, values }), { env: helmEnv(dir, usesRegistryLogin(r)), timeoutMs, signal, what: `helm release ${r.namespace}/${r.name}`, secrets });
+          await runAll(upgradeCommands(r, { kubeconfig, values }, version), { env, timeoutMs, signal, what: `helm release ${r.namespace}/${r.name}`, secrets });
         } finally {
           await access.close();
         }
@@ -153,11 +167,13 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
 
     uninstall: (name, namespace, cluster, signal) =>
       session(null, async (dir, secrets) => {
+        const env = helmEnv(dir, false);
+        const version = await helmMajor(env, signal);
         const access = await cluster();
         try {
           const kubeconfig = join(dir, 'kubeconfig');
           writePrivateFile(kubeconfig, access.kubeconfig);
-          await run(uninstallArgs(name, namespace, kubeconfig), { env: helmEnv(dir, false), timeoutMs: 300_000 + FETCH_SLACK_MS, signal, what: `helm release ${namespace}/${name}`, secrets });
+          await run(uninstallArgs(name, namespace, kubeconfig, version), { env, timeoutMs: 300_000 + FETCH_SLACK_MS, signal, what: `helm release ${namespace}/${name}`, secrets });
         } finally {
           await access.close();
         }

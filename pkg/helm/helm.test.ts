@@ -9,7 +9,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { ConfigError } from '../api/errors.js';
 import { unsupportedFields } from '../api/validate/unsupported.js';
 import { SecretSet } from '../log/redact.js';
-import { showChartCommands, uninstallArgs, upgradeArgs, upgradeCommands } from './args.js';
+import { helmMajorOf, showChartCommands, uninstallArgs, upgradeArgs, upgradeCommands } from './args.js';
 import { desiredHelmReleases } from './desired.js';
 import { releasesFromSecrets } from './release-storage.js';
 import { mergeValues, valuesHash, viewOfValues } from './values.js';
@@ -70,6 +70,17 @@ describe('helm command lines', () => {
     expect(args).to.include('--wait=hookOnly').and.include('--timeout=5m');
     expect(args.slice(-3)).to.deep.equal(['--', 'web', join(work, 'charts/web')]);
     expect(showChartCommands(url!)).to.deep.equal([{ args: ['show', 'chart', '--', 'https://dl.example/web-1.0.0.tgz'] }]);
+  });
+
+  it('helm 3 (3.13 and later) gets a plain --wait, and no wait flag at all without wait', async () => {
+    expect([helmMajorOf('v4.1.4+g05fa379'), helmMajorOf('v3.17.2+gcc0bbbd'), helmMajorOf('v3.12.3'), helmMajorOf('garbage')]).to.deep.equal([4, 3, null, null]);
+    const [waiting, plain] = await desired([
+      { chart: 'web', repoURL: 'https://charts.example', namespace: 'apps', releaseName: 'web', wait: true },
+      { chart: 'web', repoURL: 'https://charts.example', namespace: 'apps', releaseName: 'web2' },
+    ]);
+    expect(upgradeArgs(waiting!, { kubeconfig: 'k', values: 'v' }, 3).filter((a) => a.startsWith('--wait'))).to.deep.equal(['--wait']);
+    expect(upgradeArgs(plain!, { kubeconfig: 'k', values: 'v' }, 3).filter((a) => a.startsWith('--wait'))).to.deep.equal([]);
+    expect(uninstallArgs('web', 'apps', 'k', 3)).to.deep.equal(['uninstall', '--namespace=apps', '--kubeconfig=k', '--', 'web']);
   });
 
   it('repository and registry credentials go on stdin, never on a command line', async () => {
