@@ -7,12 +7,11 @@
 // clear error that touches nothing. No secret of the manifest reaches the output or the journal.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
-import { type ChartRepo, startChartRepo } from '../../pkg/helm/testing/chart-repo.js';
+import { type ChartRepo, closedPort, startChartRepo } from '../../pkg/helm/testing/chart-repo.js';
 import { realHelm } from '../../pkg/helm/testing/real-helm.js';
 import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
 import { KUBEONE_BIN, kubeone, kubeoneExpect } from '../lifecycle/cli.js';
@@ -152,12 +151,7 @@ describe('helmReleases: charts installed, upgraded and removed with the real hel
   });
 
   it('a repository that does not answer is a clear error naming the release, and nothing is touched', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(port));
-      });
-    });
+    const closed = await closedPort();
     const before = await releases();
     // A change that would run, and a release whose repository is down.
     manifest.helmReleases[0].values = [{ inline: { greeting: 'changed' } }];

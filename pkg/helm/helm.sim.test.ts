@@ -19,7 +19,7 @@ import { helmClient, HelmError } from './client.js';
 import { releaseMatches } from './compare.js';
 import { desiredHelmReleases } from './desired.js';
 import { listHelmReleases } from './release-storage.js';
-import { type ChartRepo, startChartRepo } from './testing/chart-repo.js';
+import { type ChartRepo, closedPort, startChartRepo } from './testing/chart-repo.js';
 import { realHelm } from './testing/real-helm.js';
 import type { DesiredHelmRelease } from './types.js';
 import { diffValues } from './values.js';
@@ -83,12 +83,7 @@ describe('helm releases on the simulated apiserver, with the real helm', functio
     ]);
     expect(await client().showChart(latest!)).to.deep.equal({ name: 'web', version: '0.2.0' });
     expect(await client().showChart(pinned!)).to.deep.equal({ name: 'web', version: '0.1.0' });
-    const closed = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(port));
-      });
-    });
+    const closed = await closedPort();
     const [down] = await desired([{ chart: 'web', repoURL: `http://127.0.0.1:${closed}`, namespace: 'apps', releaseName: 'down' }]);
     const error = await client().showChart(down!).then(() => null, (e: unknown) => e);
     expect(error).to.be.instanceOf(HelmError);
