@@ -3,8 +3,9 @@
 // helm repo index; one behind basic auth), the real helm v4 as the client (--helm-binary) and
 // as the judge. One fleet for every case: install (helm sees it deployed, the second plan is
 // empty), a version bump and a values change upgrade, removing a release uninstalls it while a
-// release kubeone did not install is left alone, and a repository that does not answer is a
-// clear error that touches nothing. No secret of the manifest reaches the output or the journal.
+// release kubeone did not install is left alone, a repository that does not answer is a clear
+// error that touches nothing, and kubeone killed while helm runs leaves a pending release the
+// next run repairs. No secret of the manifest reaches the output or the journal.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { parse, stringify } from 'yaml';
 import { type ChartRepo, closedPort, startChartRepo } from '../../pkg/helm/testing/chart-repo.js';
 import { realHelm } from '../../pkg/helm/testing/real-helm.js';
 import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
-import { KUBEONE_BIN, kubeone, kubeoneExpect } from '../lifecycle/cli.js';
+import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
 const run = promisify(execFile);
@@ -167,6 +168,35 @@ describe('helmReleases: charts installed, upgraded and removed with the real hel
     manifest.helmReleases.pop();
     manifest.helmReleases[0].values = [];
     save();
+    expect((await cli(['plan', '--detailed-exitcode'])).code).to.equal(0);
+  });
+
+  it('kubeone killed while helm waits: the next plan repairs the pending release it left, apply converges', async () => {
+    manifest.helmReleases.push({ chart: 'web', repoURL: repo.url, releaseName: 'slow', namespace: 'slow', version: '0.1.0', wait: true });
+    save();
+    // The Deployment never gets ready here (no pods run), so helm waits: kill kubeone meanwhile.
+    const running = startKubeone(['apply', '-y', '-l', 'json', '-m', manifestPath, '--helm-binary', realHelm()], dir);
+    await waitForOutput(running, (o) => o.split('\n').some((l) => l.includes('"step-started"') && l.includes('install-helm-release:slow/slow')), 'the helm step of slow/slow');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    running.child.kill('SIGKILL');
+    const killed = await running.done;
+    outputs.push(running.output());
+    expect(killed.signal).to.equal('SIGKILL');
+    // helm lost its tunnel with kubeone: the release stays pending-install.
+    let slow: Listed | undefined;
+    for (let i = 0; i < 60 && slow?.status !== 'pending-install'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      slow = (await releases()).find((r) => r.name === 'slow');
+    }
+    expect(slow).to.include({ status: 'pending-install', revision: '1' });
+    manifest.helmReleases.at(-1).wait = false;
+    save();
+    const plan = await cli(['plan', '--detailed-exitcode', '-v']);
+    expect(plan.code, plan.stdout + plan.stderr).to.equal(2);
+    expect(plan.stdout).to.include('~ repair helm release slow/slow: an interrupted kubeone run left revision 1 pending-install: uninstall it, then install web 0.1.0 (helmReleases[1])');
+    expect(plan.stdout).to.match(/1\. helm uninstall slow\/slow \(ends the interrupted install\)\n.*2\. helm upgrade --install slow\/slow/);
+    await cli(['apply', '-y'], 0);
+    expect((await releases()).find((r) => r.name === 'slow')).to.deep.equal({ name: 'slow', namespace: 'slow', revision: '1', status: 'deployed', chart: 'web-0.1.0' });
     expect((await cli(['plan', '--detailed-exitcode'])).code).to.equal(0);
   });
 

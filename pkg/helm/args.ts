@@ -78,6 +78,11 @@ export function uninstallArgs(name: string, namespace: string, kubeconfig: strin
   return ['uninstall', `--namespace=${namespace}`, `--kubeconfig=${kubeconfig}`, ...waitFlags(false, major), '--', name];
 }
 
+/** Back to the previous revision: ends a pending upgrade or rollback an interrupted run left. */
+export function rollbackArgs(name: string, namespace: string, kubeconfig: string, major: HelmMajor = 4): string[] {
+  return ['rollback', `--namespace=${namespace}`, `--kubeconfig=${kubeconfig}`, ...waitFlags(false, major), '--', name];
+}
+
 /** Adds the release's repository, with its credentials read from stdin, to the session's private repository config. */
 export function repoAddArgs(r: DesiredHelmRelease): string[] {
   if (r.source.kind !== 'repository' || !r.auth) throw new Error('repo add is for a repository with credentials');

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../api/duration.js';
 import { writePrivateFile } from '../fs/private-file.js';
 import { redactText, SecretSet } from '../log/redact.js';
-import { type HelmCommand, type HelmMajor, helmMajorOf, showChartCommands, uninstallArgs, upgradeCommands, usesRegistryLogin } from './args.js';
+import { type HelmCommand, type HelmMajor, helmMajorOf, rollbackArgs, showChartCommands, uninstallArgs, upgradeCommands, usesRegistryLogin } from './args.js';
 import { describeSource, type DesiredHelmRelease, type ResolvedChart } from './types.js';
 import { secretsOfValues } from './values.js';
 
@@ -28,6 +28,8 @@ export interface HelmClient {
   upgradeInstall(release: DesiredHelmRelease, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
   /** `helm uninstall`. */
   uninstall(name: string, namespace: string, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
+  /** `helm rollback` to the previous revision. */
+  rollback(name: string, namespace: string, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
 }
 
 /** A helm failure: names the release, carries helm's message; never retried by the executor. */
@@ -165,18 +167,29 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
         }
       }),
 
-    uninstall: (name, namespace, cluster, signal) =>
-      session(null, async (dir, secrets) => {
-        const env = helmEnv(dir, false);
-        const version = await helmMajor(env, signal);
-        const access = await cluster();
-        try {
-          const kubeconfig = join(dir, 'kubeconfig');
-          writePrivateFile(kubeconfig, access.kubeconfig);
-          await run(uninstallArgs(name, namespace, kubeconfig, version), { env, timeoutMs: 300_000 + FETCH_SLACK_MS, signal, what: `helm release ${namespace}/${name}`, secrets });
-        } finally {
-          await access.close();
-        }
-      }),
+    uninstall: (name, namespace, cluster, signal) => onRelease(uninstallArgs, name, namespace, cluster, signal),
+    rollback: (name, namespace, cluster, signal) => onRelease(rollbackArgs, name, namespace, cluster, signal),
   };
+
+  /** A command on an existing release (uninstall, rollback) through the cluster access. */
+  function onRelease(
+    args: (name: string, namespace: string, kubeconfig: string, major: HelmMajor) => string[],
+    name: string,
+    namespace: string,
+    cluster: () => Promise<ClusterAccess>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return session(null, async (dir, secrets) => {
+      const env = helmEnv(dir, false);
+      const version = await helmMajor(env, signal);
+      const access = await cluster();
+      try {
+        const kubeconfig = join(dir, 'kubeconfig');
+        writePrivateFile(kubeconfig, access.kubeconfig);
+        await run(args(name, namespace, kubeconfig, version), { env, timeoutMs: 300_000 + FETCH_SLACK_MS, signal, what: `helm release ${namespace}/${name}`, secrets });
+      } finally {
+        await access.close();
+      }
+    });
+  }
 }

@@ -4,7 +4,7 @@
 // go on stdin only, the temporary kubeconfig is 0600 and gone afterwards, failures name the
 // release and carry helm's message.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -157,6 +157,21 @@ describe('helm releases on the simulated apiserver, with the real helm', functio
     const error = await client().upgradeInstall(slow!, access).then(() => null, (e: unknown) => e as Error);
     expect(error?.message).to.match(/^helm release slow\/slow: .*Deployment\/slow\/slow-web not ready/);
     expect((await listHelmReleases(core)).find((r) => r.name === 'slow')).to.include({ status: 'failed', managed: true });
+  });
+
+  it('ends a pending upgrade a killed helm left (rollback), after which the upgrade goes through', async () => {
+    const [web] = await desired([{ chart: 'web', repoURL: repo.url, namespace: 'apps', releaseName: 'web', version: '0.1.0' }]);
+    // helm killed while it waits: the revision stays pending-upgrade and helm refuses the next upgrade.
+    const killed = spawn(realHelm(), ['--kubeconfig', cluster.kubeconfigPath, 'upgrade', 'web', join(repo.dir, 'web-0.1.0.tgz'), '-n', 'apps', '--wait=watcher', '--timeout=60s']);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    killed.kill('SIGKILL');
+    expect((await listHelmReleases(core)).find((r) => r.name === 'web')).to.include({ status: 'pending-upgrade' });
+    const refused = await client().upgradeInstall(web!, access).then(() => null, (e: Error) => e);
+    expect(refused?.message).to.match(/^helm release apps\/web: .*another operation \(install\/upgrade\/rollback\) is in progress/);
+    await client().rollback('web', 'apps', access);
+    expect((await listHelmReleases(core)).find((r) => r.name === 'web')).to.include({ status: 'deployed', chartVersion: '0.2.0' });
+    await client().upgradeInstall(web!, access);
+    expect((await listHelmReleases(core)).find((r) => r.name === 'web')).to.include({ status: 'deployed', chartVersion: '0.1.0', managed: true });
   });
 
   it('uninstalls', async () => {

@@ -11,6 +11,9 @@ import { unsupportedFields } from '../api/validate/unsupported.js';
 import { SecretSet } from '../log/redact.js';
 import { helmMajorOf, showChartCommands, uninstallArgs, upgradeArgs, upgradeCommands } from './args.js';
 import { desiredHelmReleases } from './desired.js';
+import { helmReleasesInFlight } from './interrupted.js';
+import { interruptedActions } from '../journal/resume.js';
+import type { JournalRecord } from '../journal/journal.js';
 import { releasesFromSecrets } from './release-storage.js';
 import { mergeValues, valuesHash, viewOfValues } from './values.js';
 
@@ -105,6 +108,24 @@ describe('helm credentials for a direct chart URL', () => {
     expect(refused({ chartURL: 'https://dl.example/x-1.0.0.tgz', releaseName: 'x', namespace: 'n', auth })).to.deep.equal(['helmReleases[0].auth']);
     expect(refused({ chartURL: 'oci://registry.example/x', releaseName: 'x', namespace: 'n', auth })).to.deep.equal([]);
     expect(refused({ chart: 'x', repoURL: 'https://charts.example', namespace: 'n', auth })).to.deep.equal([]);
+  });
+});
+
+describe('helm releases an interrupted run was working on (journal)', () => {
+  it('are those whose helm step started and never ended, until a checkpoint', () => {
+    const r = (actionId: string, stepId: string, event: JournalRecord['event']): JournalRecord => ({ ts: 't', runId: 'r', actionId, stepId, event });
+    const records = [
+      r('install-helm-release:apps/done', 'helm.release.apply', 'started'),
+      r('install-helm-release:apps/done', 'helm.release.apply', 'finished'),
+      r('install-helm-release:apps/done', '', 'finished'),
+      r('upgrade-helm-release:apps/failed', 'helm.release.apply', 'started'),
+      r('upgrade-helm-release:apps/failed', 'helm.release.apply', 'failed'),
+      r('upgrade-helm-release:apps/web', 'helm.release.apply', 'started'),
+      r('uninstall-helm-release:tools/old', 'helm.release.uninstall', 'started'),
+      r('apply-addon:cni', 'addon.apply', 'started'),
+    ];
+    expect(helmReleasesInFlight(interruptedActions(records))).to.deep.equal(['apps/web', 'tools/old']);
+    expect(helmReleasesInFlight(interruptedActions([...records, { ts: 't', runId: 'r', actionId: '*', stepId: '', event: 'finished' }]))).to.deep.equal([]);
   });
 });
 

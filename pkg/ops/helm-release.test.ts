@@ -9,6 +9,7 @@ import type { DesiredState } from '../plan/types.js';
 import type { HelmReleaseFacts, Snapshot } from '../snapshot/types.js';
 import type { OpDeps } from './context.js';
 import { helmReleaseApply } from './helm-release-apply.js';
+import { helmReleaseRollback } from './helm-release-rollback.js';
 import { helmReleaseUninstall } from './helm-release-uninstall.js';
 import type { OpContext, ResumeView } from './types.js';
 
@@ -18,6 +19,7 @@ const client: HelmClient = {
   showChart: async () => ({ name: 'web', version: '1.0.0' }),
   upgradeInstall: async (r, cluster) => void calls.push(`upgrade ${r.namespace}/${r.name} ${JSON.stringify(r.values)} ${(await cluster()).kubeconfig}`),
   uninstall: async (name, namespace, cluster) => void calls.push(`uninstall ${namespace}/${name} ${(await cluster()).kubeconfig}`),
+  rollback: async (name, namespace, cluster) => void calls.push(`rollback ${namespace}/${name} ${(await cluster()).kubeconfig}`),
 };
 
 function context(releases: DesiredHelmRelease[], helm = true): OpContext {
@@ -49,9 +51,10 @@ describe('helm ops', () => {
     expect(calls).to.deep.equal([]);
   });
 
-  it('helm.release.uninstall uninstalls by name and namespace', async () => {
+  it('helm.release.uninstall and helm.release.rollback act by name and namespace', async () => {
     await helmReleaseUninstall.run(context([]), { release: 'old', namespace: 'apps' });
-    expect(calls).to.deep.equal(['uninstall apps/old kubeconfig text']);
+    await helmReleaseRollback.run(context([]), { release: 'web', namespace: 'apps' });
+    expect(calls).to.deep.equal(['uninstall apps/old kubeconfig text', 'rollback apps/web kubeconfig text']);
   });
 
   it('resume: a finished step is skipped only when the snapshot shows its effect', () => {
@@ -63,5 +66,7 @@ describe('helm ops', () => {
     expect(helmReleaseApply.stillDone(view([web], []), params)).to.equal(false);
     expect(helmReleaseUninstall.stillDone(view([], []), { release: 'old', namespace: 'apps' })).to.equal(true);
     expect(helmReleaseUninstall.stillDone(view([], [liveRelease('old')]), { release: 'old', namespace: 'apps' })).to.equal(false);
+    expect(helmReleaseRollback.stillDone(view([], [liveRelease('web', { status: 'pending-upgrade' })]), params)).to.equal(false);
+    expect(helmReleaseRollback.stillDone(view([], [liveRelease('web')]), params)).to.equal(true);
   });
 });

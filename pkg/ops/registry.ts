@@ -5,6 +5,7 @@ import { addonApply } from './addon-apply.js';
 import { addonPrune } from './addon-prune.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
 import { helmReleaseApply } from './helm-release-apply.js';
+import { helmReleaseRollback } from './helm-release-rollback.js';
 import { helmReleaseUninstall } from './helm-release-uninstall.js';
 import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
@@ -56,6 +57,7 @@ export const OPS = {
   'addon.prune': addonPrune,
   'helm.release.apply': helmReleaseApply,
   'helm.release.uninstall': helmReleaseUninstall,
+  'helm.release.rollback': helmReleaseRollback,
 } as const;
 
 export type StepOp = keyof typeof OPS;

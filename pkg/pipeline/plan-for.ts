@@ -6,7 +6,8 @@ import { computeDesired } from '../desired/index.js';
 import { desiredHelmReleases } from '../helm/desired.js';
 import { resolveCharts } from '../helm/resolve.js';
 import { journalPath, readJournal } from '../journal/journal.js';
-import { nodesLeftCordoned } from '../journal/resume.js';
+import { interruptedActions, nodesLeftCordoned } from '../journal/resume.js';
+import { helmReleasesInFlight } from '../helm/interrupted.js';
 import { cordonEffectOf } from '../ops/registry.js';
 import type { DesiredState, InterruptedRuns, Plan, PlanOptions } from '../plan/types.js';
 import { type OsFamily, osFamily } from '../scripts/os-family.js';
@@ -37,7 +38,7 @@ function osFamilies(loaded: LoadedCluster, snapshot: Snapshot): Record<string, O
 /** What the local journal says earlier runs left behind. */
 export function interruptedRuns(loaded: LoadedCluster): InterruptedRuns {
   const records = readJournal(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
-  return { nodesLeftCordoned: nodesLeftCordoned(records, cordonEffectOf) };
+  return { nodesLeftCordoned: nodesLeftCordoned(records, cordonEffectOf), helmReleases: helmReleasesInFlight(interruptedActions(records)) };
 }
 
 export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, req: PlanRequest = {}): Promise<{ desired: DesiredState; plan: Plan }> {

@@ -60,7 +60,8 @@ const scenarioArb = fc.record({
   helmWanted: fc.subarray(['a', 'b', 'c']),
   /** Releases kubeone installed earlier ('d' has left the manifest). */
   helmLive: fc.subarray(['a', 'b', 'd']),
-  helmVariant: fc.constantFrom('same', 'version', 'values', 'failed'),
+  /** pending-*: an interrupted run of ours left the releases so (the journal says). */
+  helmVariant: fc.constantFrom('same', 'version', 'values', 'failed', 'pending-upgrade', 'pending-install'),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -154,7 +155,7 @@ function build(s: Scenario) {
     b.editKube((k) => {
       const v = s.helmVariant;
       k.helmReleases = [
-        ...s.helmLive.map((n) => liveRelease(n, { chartVersion: v === 'version' ? '0.9.0' : '1.0.0', config: { replicas: v === 'values' ? 2 : 1 }, status: v === 'failed' ? 'failed' : 'deployed' })),
+        ...s.helmLive.map((n) => liveRelease(n, { chartVersion: v === 'version' ? '0.9.0' : '1.0.0', config: { replicas: v === 'values' ? 2 : 1 }, status: ['failed', 'pending-upgrade', 'pending-install'].includes(v) ? v : 'deployed' })),
         // Installed by someone else: never touched.
         liveRelease('other', { managed: false }),
       ];
@@ -173,9 +174,10 @@ function build(s: Scenario) {
     }
   }
   const options: PlanOptions = { ...OPTIONS };
+  if (existing && s.helmVariant.startsWith('pending-')) options.interrupted = { nodesLeftCordoned: [], helmReleases: s.helmLive.map((n) => `apps/${n}`) };
   if (s.leftCordoned && existing && s.workers[0]?.stage === 'joined') {
     b.editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
-    options.interrupted = { nodesLeftCordoned: ['w-1'] };
+    options.interrupted = { ...options.interrupted, nodesLeftCordoned: ['w-1'] };
   }
   return { desired, snapshot: b.build(), options };
 }

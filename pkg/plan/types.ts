@@ -117,6 +117,8 @@ export interface PlanOptions {
 export interface InterruptedRuns {
   /** Nodes a run of ours cordoned and did not uncordon (nor delete). */
   nodesLeftCordoned: string[];
+  /** Helm releases (`namespace/name`) a run of ours was running helm on when it was interrupted. */
+  helmReleases?: string[];
 }
 
 /** One object an addon renders, as the planner compares it with the live one. */

@@ -120,8 +120,12 @@ function helmReleaseShapes(hr: HelmRelease, path: string, out: Issues): void {
 }
 
 export function validateHelmReleases(c: KubeOneCluster, out: Issues): void {
+  const seen = new Map<string, number>();
   (c.helmReleases ?? []).forEach((hr, i) => {
     const path = joinPath('helmReleases', i);
+    const key = `${hr.namespace ?? ''}/${hr.releaseName ?? ''}`;
+    if (hr.releaseName && hr.namespace && seen.has(key)) out.add(joinPath(path, 'releaseName'), `release ${key} is already helmReleases[${seen.get(key)}]`);
+    else seen.set(key, i);
     if (!hr.chart && !hr.chartURL) out.add(joinPath(path, 'chart'), 'chart or chartURL is required');
     if (hr.auth && !!hr.auth.username !== !!hr.auth.password) out.add(joinPath(path, 'auth'), 'username and password must be given together');
     if (!hr.namespace) out.add(joinPath(path, 'namespace'), 'namespace is required');

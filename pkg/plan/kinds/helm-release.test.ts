@@ -14,7 +14,7 @@ import type { Plan } from '../types.js';
 const NOW = { now: '2026-11-25T00:00:00Z' };
 const helmIds = (plan: Plan): string[] => plan.actions.filter((a) => a.kind.endsWith('helm-release')).map((a) => a.id);
 
-function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefined, opts: { addons?: boolean } = {}): Plan {
+function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefined, opts: { addons?: boolean; interrupted?: string[] } = {}): Plan {
   const want = desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], workers: ['w-1'], ...(opts.addons ? { addons: [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }])] } : {}) });
   want.helmReleases = releases;
   const b = new SnapshotBuilder();
@@ -23,7 +23,7 @@ function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefin
   b.editKube((k) => {
     if (live) k.helmReleases = live;
   });
-  return computePlan(want, b.build(), NOW);
+  return computePlan(want, b.build(), { ...NOW, ...(opts.interrupted ? { interrupted: { nodesLeftCordoned: [], helmReleases: opts.interrupted } } : {}) });
 }
 
 const web = (opts: Partial<DesiredHelmRelease> & { chartVersion?: string } = {}) => desiredRelease('web', { values: { replicas: 1 }, ...opts });
@@ -113,6 +113,24 @@ describe('planner: helm releases', () => {
     const p = plan([web({ chartVersion: '1.1.0' })], [liveWeb({ status: 'pending-upgrade', revision: 3 })]);
     expect(p.actions).to.deep.equal([]);
     expect(p.refusals.map((r) => [r.rule, r.message])).to.deep.equal([['release-pending', 'helm release apps/web is pending-upgrade (revision 3): a helm operation on it is running or was interrupted']]);
+  });
+
+  it('repairs a release an interrupted run of ours left pending: rollback or uninstall, then upgrade', () => {
+    const upgrading = plan([web({ chartVersion: '1.1.0' })], [liveWeb({ status: 'pending-upgrade', revision: 3 })], { interrupted: ['apps/web'] });
+    expect(upgrading.refusals).to.deep.equal([]);
+    expect(upgrading.actions.map((a) => [a.id, a.title, a.reason, a.steps.map((st) => st.op)])).to.deep.equal([
+      [
+        'upgrade-helm-release:apps/web',
+        'repair helm release apps/web',
+        'an interrupted kubeone run left revision 3 pending-upgrade: roll back to the previous revision, then install web 1.1.0 (helmReleases[0])',
+        ['helm.release.rollback', 'helm.release.apply'],
+      ],
+    ]);
+    const installing = plan([web()], [liveWeb({ status: 'pending-install' })], { interrupted: ['apps/web'] });
+    expect(installing.actions.map((a) => a.steps.map((st) => st.op))).to.deep.equal([['helm.release.uninstall', 'helm.release.apply']]);
+    // Not ours (no label), or not our interrupted run: someone else's operation, refused.
+    expect(plan([web()], [liveWeb({ status: 'pending-upgrade', managed: false })], { interrupted: ['apps/web'] }).refusals.map((r) => r.rule)).to.deep.equal(['release-pending']);
+    expect(plan([web()], [liveWeb({ status: 'pending-upgrade' })], { interrupted: ['apps/other'] }).refusals.map((r) => r.rule)).to.deep.equal(['release-pending']);
   });
 
   it('plans nothing, with a warning, when the releases were not read', () => {

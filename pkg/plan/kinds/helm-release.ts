@@ -59,6 +59,10 @@ function planRelease(ctx: PlanContext, r: DesiredHelmRelease, live: HelmReleaseF
     };
   }
   const id = idOf('upgrade-helm-release', r);
+  if (PENDING_STATUSES.has(live.status) && live.managed && ctx.options.interrupted?.helmReleases?.includes(releaseKey(r))) {
+    if (chartError !== undefined) return refuseUnavailable(ctx, r, id, chartError), null;
+    return recoverPending(r, live, base);
+  }
   if (PENDING_STATUSES.has(live.status)) {
     ctx.b.refuse(
       {
@@ -89,6 +93,29 @@ function planRelease(ctx: PlanContext, r: DesiredHelmRelease, live: HelmReleaseF
     reason: `${reasons.join('; ')} (helmReleases[${r.index}])`,
     steps: [applyStep(r)],
     ...withValuesDiff(valuesDiff),
+  };
+}
+
+/**
+ * A release an interrupted run of ours left pending (the journal says our helm step on it
+ * never ended): helm refuses to touch it until the pending operation is ended, so it is
+ * rolled back to its previous revision (a pending upgrade or rollback) or uninstalled (a
+ * pending install, or an uninstall that did not finish), then upgraded to the manifest.
+ */
+function recoverPending(r: DesiredHelmRelease, live: HelmReleaseFacts, base: { hosts: never[]; dependsOn: string[] }): ActionDraft<HelmKind> {
+  const rollback = live.status === 'pending-upgrade' || live.status === 'pending-rollback';
+  const params = { release: r.name, namespace: r.namespace };
+  const end = rollback
+    ? step('helm.release.rollback', undefined, `helm rollback ${releaseKey(r)} (ends the interrupted ${live.status.replace('pending-', '')})`, params)
+    : step('helm.release.uninstall', undefined, `helm uninstall ${releaseKey(r)} (ends the interrupted ${live.status === 'uninstalling' ? 'uninstall' : 'install'})`, params);
+  return {
+    ...base,
+    kind: 'upgrade-helm-release',
+    id: idOf('upgrade-helm-release', r),
+    title: `repair helm release ${releaseKey(r)}`,
+    reason: `an interrupted kubeone run left revision ${live.revision} ${live.status}: ${rollback ? 'roll back to the previous revision' : 'uninstall it'}, then install ${chartPhrase(r)} (helmReleases[${r.index}])`,
+    steps: [end, applyStep(r)],
+    ...withValuesDiff(diffValues(rollback ? live.values : {}, r.valuesView)),
   };
 }
 
