@@ -23,13 +23,13 @@ export interface ClusterAccess {
 
 export interface HelmClient {
   /** `helm show chart`: the chart the release would install. No cluster needed. */
-  showChart(release: DesiredHelmRelease, signal?: AbortSignal): Promise<ResolvedChart>;
+  showChart(release: DesiredHelmRelease): Promise<ResolvedChart>;
   /** `helm upgrade --install` of the release, through the cluster access. */
-  upgradeInstall(release: DesiredHelmRelease, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
+  upgradeInstall(release: DesiredHelmRelease, cluster: () => Promise<ClusterAccess>): Promise<void>;
   /** `helm uninstall`. */
-  uninstall(name: string, namespace: string, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
+  uninstall(name: string, namespace: string, cluster: () => Promise<ClusterAccess>): Promise<void>;
   /** `helm rollback` to the previous revision. */
-  rollback(name: string, namespace: string, cluster: () => Promise<ClusterAccess>, signal?: AbortSignal): Promise<void>;
+  rollback(name: string, namespace: string, cluster: () => Promise<ClusterAccess>): Promise<void>;
 }
 
 /** A helm failure: names the release, carries helm's message; never retried by the executor. */
@@ -75,9 +75,11 @@ function helmMessage(stderr: string, stdout: string): string {
 export function helmClient(options: HelmClientOptions = {}): HelmClient {
   const binary = options.binary ?? 'helm';
 
-  function run(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs: number; signal?: AbortSignal; what: string; secrets: SecretSet }): Promise<string> {
+  function run(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs: number; what: string; secrets: SecretSet }): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(binary, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
+      // Its own process group: a Ctrl-C at the terminal reaches kubeone only, which lets running
+      // steps finish (docs/commands.md), helm included. The timeout still ends it.
+      const child = spawn(binary, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let size = 0;
@@ -99,7 +101,7 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         if (code === 0) return resolve(stdout);
-        if (signal) return fail(`helm was stopped (${signal}) after ${Math.round(opts.timeoutMs / 1000)} s or by the run's cancellation`);
+        if (signal) return fail(`helm was stopped (${signal}) after ${Math.round(opts.timeoutMs / 1000)} s`);
         fail(helmMessage(stderr, stdout) || `helm exited with code ${code}`);
       });
       child.stdin.on('error', () => undefined);
@@ -109,8 +111,8 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
 
   let major: Promise<HelmMajor> | undefined;
   /** The client's major version, asked once (`helm version --short`). */
-  function helmMajor(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<HelmMajor> {
-    major ??= run(['version', '--short'], { env, timeoutMs: SHOW_TIMEOUT_MS, signal, what: 'helm version', secrets: new SecretSet() }).then((text) => {
+  function helmMajor(env: NodeJS.ProcessEnv): Promise<HelmMajor> {
+    major ??= run(['version', '--short'], { env, timeoutMs: SHOW_TIMEOUT_MS, what: 'helm version', secrets: new SecretSet() }).then((text) => {
       const found = helmMajorOf(text);
       if (found === null) throw new HelmError(`helm ${text.trim()} (${binary}) is too old: helmReleases need helm 3.13 or newer`);
       return found;
@@ -131,7 +133,7 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
   }
 
   /** Runs commands in order; the last one's output is the result. */
-  async function runAll(commands: HelmCommand[], opts: { env: NodeJS.ProcessEnv; timeoutMs: number; signal?: AbortSignal; what: string; secrets: SecretSet }): Promise<string> {
+  async function runAll(commands: HelmCommand[], opts: { env: NodeJS.ProcessEnv; timeoutMs: number; what: string; secrets: SecretSet }): Promise<string> {
     let output = '';
     for (const [i, command] of commands.entries()) {
       const last = i === commands.length - 1;
@@ -141,19 +143,19 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
   }
 
   return {
-    showChart: (r, signal) =>
+    showChart: (r) =>
       session(r, async (dir, secrets) => {
         const what = `helm release ${r.namespace}/${r.name}: ${describeSource(r.source)}${r.version ? ` version ${r.version}` : ''}`;
-        const text = await runAll(showChartCommands(r), { env: helmEnv(dir, usesRegistryLogin(r)), timeoutMs: SHOW_TIMEOUT_MS, signal, what, secrets });
+        const text = await runAll(showChartCommands(r), { env: helmEnv(dir, usesRegistryLogin(r)), timeoutMs: SHOW_TIMEOUT_MS, what, secrets });
         const meta = parseYaml(text) as { name?: unknown; version?: unknown } | null;
         if (typeof meta?.name !== 'string' || typeof meta.version !== 'string') throw new HelmError(`${what}: helm show chart printed no chart name and version`);
         return { name: meta.name, version: meta.version };
       }),
 
-    upgradeInstall: (r, cluster, signal) =>
+    upgradeInstall: (r, cluster) =>
       session(r, async (dir, secrets) => {
         const env = helmEnv(dir, usesRegistryLogin(r));
-        const version = await helmMajor(env, signal);
+        const version = await helmMajor(env);
         const values = join(dir, 'values.json');
         writePrivateFile(values, JSON.stringify(r.values));
         const access = await cluster();
@@ -161,14 +163,14 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
           const kubeconfig = join(dir, 'kubeconfig');
           writePrivateFile(kubeconfig, access.kubeconfig);
           const timeoutMs = Number((parseGoDuration(r.timeout) ?? 300_000_000_000n) / 1_000_000n) + FETCH_SLACK_MS;
-          await runAll(upgradeCommands(r, { kubeconfig, values }, version), { env, timeoutMs, signal, what: `helm release ${r.namespace}/${r.name}`, secrets });
+          await runAll(upgradeCommands(r, { kubeconfig, values }, version), { env, timeoutMs, what: `helm release ${r.namespace}/${r.name}`, secrets });
         } finally {
           await access.close();
         }
       }),
 
-    uninstall: (name, namespace, cluster, signal) => onRelease(uninstallArgs, name, namespace, cluster, signal),
-    rollback: (name, namespace, cluster, signal) => onRelease(rollbackArgs, name, namespace, cluster, signal),
+    uninstall: (name, namespace, cluster) => onRelease(uninstallArgs, name, namespace, cluster),
+    rollback: (name, namespace, cluster) => onRelease(rollbackArgs, name, namespace, cluster),
   };
 
   /** A command on an existing release (uninstall, rollback) through the cluster access. */
@@ -177,16 +179,15 @@ export function helmClient(options: HelmClientOptions = {}): HelmClient {
     name: string,
     namespace: string,
     cluster: () => Promise<ClusterAccess>,
-    signal?: AbortSignal,
   ): Promise<void> {
     return session(null, async (dir, secrets) => {
       const env = helmEnv(dir, false);
-      const version = await helmMajor(env, signal);
+      const version = await helmMajor(env);
       const access = await cluster();
       try {
         const kubeconfig = join(dir, 'kubeconfig');
         writePrivateFile(kubeconfig, access.kubeconfig);
-        await run(args(name, namespace, kubeconfig, version), { env, timeoutMs: 300_000 + FETCH_SLACK_MS, signal, what: `helm release ${namespace}/${name}`, secrets });
+        await run(args(name, namespace, kubeconfig, version), { env, timeoutMs: 300_000 + FETCH_SLACK_MS, what: `helm release ${namespace}/${name}`, secrets });
       } finally {
         await access.close();
       }

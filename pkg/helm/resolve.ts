@@ -8,13 +8,13 @@ import type { DesiredHelmRelease } from './types.js';
 /** helm processes at once: each may download a repository index. */
 const CONCURRENCY = 4;
 
-export async function resolveCharts(releases: DesiredHelmRelease[], helm: HelmClient, signal?: AbortSignal): Promise<void> {
+export async function resolveCharts(releases: DesiredHelmRelease[], helm: HelmClient): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < releases.length) {
       const r = releases[next++]!;
       try {
-        r.chart = await helm.showChart(r, signal);
+        r.chart = await helm.showChart(r);
       } catch (error) {
         r.chart = { error: error instanceof Error ? error.message : String(error) };
       }

@@ -45,11 +45,11 @@ export const helmReleaseApply = defineOp<HelmReleaseParams>({
   params: HELM_RELEASE_PARAMS,
   changes: 'cluster',
   marksInflight: false,
-  async run({ deps, signal }, params) {
+  async run({ deps }, params) {
     const release = desiredRelease(deps.desired, params);
     if (!release) throw new PreconditionError(`helm.release.apply: ${params.namespace}/${params.release} is not a release of the manifest`);
     const helm = helmOf(deps);
-    await helm.client.upgradeInstall(release, helm.cluster, signal);
+    await helm.client.upgradeInstall(release, helm.cluster);
   },
   stillDone: ({ snapshot, desired }, params) => {
     const release = desiredRelease(desired, params);

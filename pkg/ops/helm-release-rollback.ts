@@ -9,9 +9,9 @@ export const helmReleaseRollback = defineOp<HelmReleaseParams>({
   params: HELM_RELEASE_PARAMS,
   changes: 'cluster',
   marksInflight: false,
-  async run({ deps, signal }, { release, namespace }) {
+  async run({ deps }, { release, namespace }) {
     const helm = helmOf(deps);
-    await helm.client.rollback(release, namespace, helm.cluster, signal);
+    await helm.client.rollback(release, namespace, helm.cluster);
   },
   // Its effect: the release is no longer pending.
   stillDone: ({ snapshot }, params) => liveRelease(snapshot.state.kube?.helmReleases, params)?.status === 'deployed',

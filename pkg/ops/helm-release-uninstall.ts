@@ -8,9 +8,9 @@ export const helmReleaseUninstall = defineOp<HelmReleaseParams>({
   params: HELM_RELEASE_PARAMS,
   changes: 'cluster',
   marksInflight: false,
-  async run({ deps, signal }, { release, namespace }) {
+  async run({ deps }, { release, namespace }) {
     const helm = helmOf(deps);
-    await helm.client.uninstall(release, namespace, helm.cluster, signal);
+    await helm.client.uninstall(release, namespace, helm.cluster);
   },
   stillDone: ({ snapshot }, params) => liveRelease(snapshot.state.kube?.helmReleases, params) === undefined,
   model(world, params) {
