@@ -71,10 +71,12 @@ const scenarioArb = fc.record({
   /** The journal says a killed run left the first worker cordoned (and it still is). */
   leftCordoned: fc.boolean(),
   helmWanted: fc.subarray(['a', 'b', 'c']),
-  /** Releases kubeone installed earlier ('d' has left the manifest). */
+  /** Live releases ('d' has left the manifest; kubeone's when helmRecorded). */
   helmLive: fc.subarray(['a', 'b', 'd']),
   /** pending-*: an interrupted run of ours left the releases so (the journal says). */
   helmVariant: fc.constantFrom('same', 'version', 'values', 'failed', 'pending-upgrade', 'pending-install'),
+  /** The ownership record names the live releases (else, without the manifest naming them, they are someone else's: left alone). */
+  helmRecorded: fc.boolean(),
   pruneImages: fc.boolean(),
   /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
   request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
@@ -188,6 +190,7 @@ function build(s: Scenario) {
     });
     b.addonObjects(COREDNS_PATCH);
     if (s.addonsRecorded) for (const n of s.addonsLive) record.addons[n] = renderAddon(n, s.addonVariant).objects.map(objectKey);
+    if (s.helmRecorded) record.helmReleases = s.helmLive.map((n) => `apps/${n}`);
     b.editKube((k) => (k.ownership = record));
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {

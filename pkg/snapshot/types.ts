@@ -185,6 +185,8 @@ export interface OwnershipRecord {
   };
   /** Node name -> label and annotation keys and taints (`key:effect`) applied from the manifest. */
   nodes: Record<string, { labels: string[]; annotations: string[]; taints: string[] }>;
+  /** Helm releases (`<namespace>/<release>`) of the manifest kubeone installed or found as the manifest asks; absent: none. */
+  helmReleases?: string[];
 }
 
 export interface ClusterFacts {

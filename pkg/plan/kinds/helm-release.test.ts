@@ -3,6 +3,7 @@
 // cannot be found or a helm operation is pending, and values diffs without secrets.
 import { expect } from 'chai';
 import { desiredRelease, liveRelease } from '../../helm/testing/releases.js';
+import { emptyRecord } from '../../ownership/record.js';
 import type { DesiredHelmRelease } from '../../helm/types.js';
 import type { HelmReleaseFacts } from '../../snapshot/types.js';
 import { renderPlanJson } from '../../views/plan-json.js';
@@ -14,7 +15,7 @@ import type { Plan } from '../types.js';
 const NOW = { now: '2026-11-25T00:00:00Z' };
 const helmIds = (plan: Plan): string[] => plan.actions.filter((a) => a.kind.endsWith('helm-release')).map((a) => a.id);
 
-function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefined, opts: { addons?: boolean; interrupted?: string[] } = {}): Plan {
+function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefined, opts: { addons?: boolean; interrupted?: string[]; recorded?: string[] } = {}): Plan {
   const want = desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], workers: ['w-1'], ...(opts.addons ? { addons: [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }])] } : {}) });
   want.helmReleases = releases;
   const b = new SnapshotBuilder();
@@ -22,6 +23,8 @@ function plan(releases: DesiredHelmRelease[], live: HelmReleaseFacts[] | undefin
   b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() });
   b.editKube((k) => {
     if (live) k.helmReleases = live;
+    // The ownership record naming these releases (and nothing else: the record action then rewrites it).
+    if (opts.recorded) k.ownership = { ...emptyRecord(), helmReleases: opts.recorded };
   });
   return computePlan(want, b.build(), { ...NOW, ...(opts.interrupted ? { interrupted: { nodesLeftCordoned: [], helmReleases: opts.interrupted } } : {}) });
 }
@@ -78,14 +81,37 @@ describe('planner: helm releases', () => {
     expect(renderPlanHuman(fresh, { verbose: true })).to.include('add /db {"password":"[REDACTED]","host":"db.apps"}');
   });
 
-  it('uninstalls releases kubeone installed that left the manifest, last; leaves the others alone and lists them', () => {
-    const p = plan([web()], [liveWeb(), liveRelease('old', { chartVersion: '2.0.0' }), liveRelease('theirs', { namespace: 'other', managed: false })]);
-    expect(p.actions.map((a) => [a.id, a.change])).to.deep.equal([['uninstall-helm-release:apps/old', '-']]);
-    expect(p.actions[0]!.reason).to.equal('release old in namespace apps (old 2.0.0) was installed by kubeone (kubeone.k8c.io/released-by-kubeone) and is no longer in helmReleases');
-    expect(p.warnings).to.deep.equal(['helm releases kubeone did not install are left alone: other/theirs (theirs 1.0.0)']);
-    const both = plan([web({ chartVersion: '1.1.0' })], [liveWeb(), liveRelease('old')]);
+  it('uninstalls releases the ownership record names that left the manifest, last; leaves the others alone and lists them', () => {
+    // As the probe lists them: by namespace, then name.
+    const live = [liveRelease('old', { chartVersion: '2.0.0' }), liveWeb(), liveRelease('kubeones', { namespace: 'legacy' }), liveRelease('theirs', { namespace: 'other', managed: false })];
+    const p = plan([web()], live, { recorded: ['apps/web', 'apps/old'] });
+    expect(helmIds(p).map((id) => [id, p.actions.find((a) => a.id === id)!.change])).to.deep.equal([['uninstall-helm-release:apps/old', '-']]);
+    expect(p.actions[0]!.reason).to.equal('release old in namespace apps (old 2.0.0) is kubeone\'s (ConfigMap kube-system/kubeone-ownership) and is no longer in helmReleases');
+    // KubeOne's label alone (legacy/kubeones) does not make a release this tool's: listed, left alone.
+    expect(p.warnings).to.deep.equal([
+      "helm releases kubeone did not install are left alone: legacy/kubeones (kubeones 1.0.0, labelled kubeone.k8c.io/released-by-kubeone: KubeOne's?), other/theirs (theirs 1.0.0); `helm uninstall -n NAMESPACE RELEASE` removes one",
+    ]);
+    // The record is written after the uninstall, without the release.
+    const record = p.actions.find((a) => a.kind === 'record-ownership')!;
+    expect(record.dependsOn).to.include('uninstall-helm-release:apps/old');
+    expect((record.steps[0]!.params as { record: { helmReleases?: string[] } }).record.helmReleases).to.deep.equal(['apps/web']);
+    const both = plan([web({ chartVersion: '1.1.0' })], [liveWeb(), liveRelease('old')], { recorded: ['apps/old'] });
     expect(helmIds(both)).to.deep.equal(['upgrade-helm-release:apps/web', 'uninstall-helm-release:apps/old']);
     expect(both.actions[1]!.dependsOn).to.deep.equal(['upgrade-helm-release:apps/web']);
+    // No record (a cluster another tool built, or a record that could not be read): nothing is uninstalled.
+    expect(helmIds(plan([web()], live))).to.deep.equal([]);
+  });
+
+  it('records the releases kubeone installs or upgrades, not those it finds as the manifest asks', () => {
+    const recordOf = (p: Plan) => (p.actions.find((a) => a.kind === 'record-ownership')?.steps[0]!.params as { record: { helmReleases?: string[] } } | undefined)?.record.helmReleases;
+    const p = plan([web({ chartVersion: '1.1.0' }), desiredRelease('db', { index: 1 }), desiredRelease('cache', { index: 2 })], [liveWeb(), liveRelease('cache')], { recorded: [] });
+    expect(recordOf(p)).to.deep.equal(['apps/db', 'apps/web']);
+    const record = p.actions.find((a) => a.kind === 'record-ownership')!;
+    expect(record.dependsOn).to.include.members(['upgrade-helm-release:apps/web', 'install-helm-release:apps/db']);
+    expect(record.reason).to.include('helm release(s) +2 (apps/db, apps/web)');
+    // A recorded release that someone else uninstalled leaves the record; a release that is not read keeps its entry.
+    expect(recordOf(plan([web()], [liveWeb()], { recorded: ['apps/web', 'apps/gone'] }))).to.deep.equal(['apps/web']);
+    expect(recordOf(plan([web()], undefined, { recorded: ['apps/web', 'apps/gone'] }))).to.deep.equal(['apps/gone', 'apps/web']);
   });
 
   it('a release of the manifest that someone else installed is taken over only when it must change', () => {

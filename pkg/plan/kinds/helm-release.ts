@@ -1,13 +1,15 @@
 // Helm releases (helmReleases): installed when missing, upgraded when the chart, its version,
-// the values or a failed last operation say so, uninstalled when this tool installed them
-// (their storage carries the released-by-kubeone label) and the manifest no longer lists
-// them. Releases it never installed are left alone and listed. All after the addons (the CNI
+// the values or a failed last operation say so, uninstalled when the ownership record
+// (kube-system/kubeone-ownership) names them and the manifest no longer lists them. Releases
+// the record does not name (someone else's, or KubeOne's: its released-by-kubeone label alone
+// does not make a release this tool's) are left alone and listed. All after the addons (the CNI
 // and the core addons first, as KubeOne), one at a time in manifest order (a release may need
 // the CRDs of an earlier one), uninstalls last.
 import { PENDING_STATUSES, releaseDrift, releaseKey, wantedChart } from '../../helm/compare.js';
 import { describeSource, RELEASED_BY_KUBEONE, type DesiredHelmRelease } from '../../helm/types.js';
 import { diffValues } from '../../helm/values.js';
-import type { HelmReleaseFacts } from '../../snapshot/types.js';
+import { OWNERSHIP_REF } from '../../ownership/record.js';
+import type { HelmReleaseFacts, OwnershipRecord } from '../../snapshot/types.js';
 import type { PlanContext } from '../context.js';
 import type { ActionDraft, Stage } from '../kind.js';
 import type { ValuesChange } from '../types.js';
@@ -148,11 +150,12 @@ export const helmReleases: Stage<HelmKind> = {
       chain(planRelease(ctx, r, current, after), idOf(current ? 'upgrade-helm-release' : 'install-helm-release', r));
     }
     const wanted = new Set(desired.map(releaseKey));
+    const recorded = new Set(ctx.kube?.ownership?.helmReleases ?? []);
     const foreign: string[] = [];
     for (const l of live) {
       if (wanted.has(releaseKey(l))) continue;
-      if (!l.managed) {
-        foreign.push(`${releaseKey(l)} (${l.chart} ${l.chartVersion})`);
+      if (!recorded.has(releaseKey(l))) {
+        foreign.push(`${releaseKey(l)} (${l.chart} ${l.chartVersion}${l.managed ? `, labelled ${RELEASED_BY_KUBEONE}: KubeOne's?` : ''})`);
         continue;
       }
       const id = idOf('uninstall-helm-release', l);
@@ -162,14 +165,35 @@ export const helmReleases: Stage<HelmKind> = {
           id,
           hosts: [],
           title: `uninstall helm release ${releaseKey(l)}`,
-          reason: `release ${l.name} in namespace ${l.namespace} (${l.chart} ${l.chartVersion}) was installed by kubeone (${RELEASED_BY_KUBEONE}) and is no longer in helmReleases`,
+          reason: `release ${l.name} in namespace ${l.namespace} (${l.chart} ${l.chartVersion}) is kubeone's (${OWNERSHIP_REF}) and is no longer in helmReleases`,
           dependsOn: after,
           steps: [step('helm.release.uninstall', undefined, `helm uninstall ${releaseKey(l)}`, { release: l.name, namespace: l.namespace })],
         },
         id,
       );
     }
-    if (foreign.length > 0) ctx.b.warn(`helm releases kubeone did not install are left alone: ${foreign.join(', ')}`);
+    if (foreign.length > 0) ctx.b.warn(`helm releases kubeone did not install are left alone: ${foreign.join(', ')}; \`helm uninstall -n NAMESPACE RELEASE\` removes one`);
     return drafts;
   },
 };
+
+/** The release a helm action is about (`<namespace>/<release>`, the tail of its id). */
+const releaseOfAction = (id: string): string => id.slice(id.indexOf(':') + 1);
+
+/**
+ * The Helm releases the ownership record names once this plan has run: those it installs or
+ * upgrades (a release someone else installed becomes kubeone's when kubeone upgrades it), and
+ * the recorded ones that still exist and are not uninstalled now. A release of the manifest
+ * kubeone finds as the manifest asks and never touches is not recorded: kubeone did not
+ * install it, so leaving the manifest does not uninstall it. Releases not read, or not
+ * evaluated: the record's entries stay.
+ */
+export function recordedReleases(ctx: PlanContext, old: OwnershipRecord): string[] {
+  const live = ctx.kube === null ? [] : ctx.kube.helmReleases;
+  if (ctx.desired.helmReleases === undefined || live === undefined) return [...(old.helmReleases ?? [])];
+  const liveKeys = new Set(live.map(releaseKey));
+  const applied = [...ctx.b.planned('install-helm-release'), ...ctx.b.planned('upgrade-helm-release')].map((a) => releaseOfAction(a.id));
+  const uninstalled = new Set(ctx.b.planned('uninstall-helm-release').map((a) => releaseOfAction(a.id)));
+  const kept = (old.helmReleases ?? []).filter((k) => liveKeys.has(k) && !uninstalled.has(k));
+  return [...new Set([...applied, ...kept])];
+}
