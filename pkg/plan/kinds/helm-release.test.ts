@@ -118,6 +118,11 @@ describe('planner: helm releases', () => {
     expect(plan([web()], [liveWeb({ managed: false })]).actions).to.deep.equal([]);
     const p = plan([web({ chartVersion: '1.1.0' })], [liveWeb({ managed: false })]);
     expect(p.actions[0]!.reason).to.include('it was not installed by kubeone (no kubeone.k8c.io/released-by-kubeone label) and is taken over');
+    // KubeOne's label without kubeone's record: taken over too, and said so; a recorded release is simply upgraded.
+    const kubeones = plan([web({ chartVersion: '1.1.0' })], [liveWeb()], { recorded: [] }).actions.find((a) => a.kind === 'upgrade-helm-release')!;
+    expect(kubeones.reason).to.include("it carries the kubeone.k8c.io/released-by-kubeone label but ConfigMap kube-system/kubeone-ownership does not name it (KubeOne's?): it is taken over");
+    const ours = plan([web({ chartVersion: '1.1.0' })], [liveWeb()], { recorded: ['apps/web'] }).actions.find((a) => a.kind === 'upgrade-helm-release')!;
+    expect(ours.reason).to.equal('chart web is at version 1.0.0, the manifest asks for 1.1.0 (helmReleases[0])');
   });
 
   it('refuses what needs a chart helm could not find, and what waits for it; only warns when nothing needs it', () => {

@@ -87,6 +87,10 @@ function planRelease(ctx: PlanContext, r: DesiredHelmRelease, live: HelmReleaseF
   const valuesDiff = diffValues(live.values, r.valuesView);
   if (drift.valuesChanged && valuesDiff.length === 0) reasons[reasons.indexOf('its values differ from the manifest\'s')] = 'its values differ from the manifest\'s in redacted (secret) values';
   if (!live.managed) reasons.push(`it was not installed by kubeone (no ${RELEASED_BY_KUBEONE} label) and is taken over`);
+  else if (ctx.kube?.ownership !== undefined && !ctx.kube.ownership?.helmReleases?.includes(releaseKey(r))) {
+    // KubeOne's label, but not kubeone's record: a release KubeOne installed, from now on kubeone's.
+    reasons.push(`it carries the ${RELEASED_BY_KUBEONE} label but ${OWNERSHIP_REF} does not name it (KubeOne's?): it is taken over`);
+  }
   return {
     ...base,
     kind: 'upgrade-helm-release',
