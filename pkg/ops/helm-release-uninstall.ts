@@ -1,5 +1,6 @@
 // helm.release.uninstall: `helm uninstall` of a release this tool installed that the manifest
-// no longer lists (the planner only plans it for releases carrying the released-by-kubeone label).
+// no longer lists (the planner plans it only for releases the ownership record names), or the
+// first step of repairing an install an interrupted run of ours left pending.
 import { HELM_RELEASE_PARAMS, type HelmReleaseParams, helmOf, liveRelease } from './helm-release-apply.js';
 import { defineOp } from './types.js';
 
