@@ -192,12 +192,13 @@ describe('kubeone CLI', () => {
     expect(JSON.parse(res.stdout).$schema).to.equal('https://json-schema.org/draft/2020-12/schema');
   });
 
-  it('version prints JSON; completion prints bash and zsh scripts', async () => {
+  it('version prints JSON; completion prints bash, zsh and fish scripts', async () => {
     const v = JSON.parse((await kubeone('version')).stdout);
     expect(v.kubeone.gitVersion).to.match(/^v\d+\.\d+\.\d+/);
     expect((await kubeone('completion', 'bash')).stdout).to.include('complete -o default -F _kubeone_completions kubeone');
     expect((await kubeone('completion', 'zsh')).stdout).to.include('#compdef kubeone');
-    expect((await kubeone('completion', 'fish')).code).to.equal(1);
+    expect((await kubeone('completion', 'fish')).stdout).to.include("complete -c kubeone -f -a '(__kubeone_complete)'");
+    expect((await kubeone('completion', 'tcsh')).code).to.equal(1);
   });
 
   it('unlock never calls a cluster "not locked" when its control planes did not answer', async () => {

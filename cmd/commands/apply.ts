@@ -2,14 +2,16 @@
 //               [--force-install] [--prune-images] [PLANFILE]
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
 import path from 'node:path';
+import type { Argv } from 'yargs';
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
+import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHelmOption, withHostOptions } from './executor-options.js';
 import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 import { applyRequests, type ApplyRequestArgs, withApplyRequestFlags } from './apply-requests.js';
 
-interface ApplyArgs extends HostCommandArgs, ApplyRequestArgs {
+export interface ApplyArgs extends HostCommandArgs, ApplyRequestArgs {
   planfile?: string;
   yes: boolean;
   parallelism: number;
@@ -23,35 +25,45 @@ export function defaultBackupPath(manifestPath: string, clusterName: string): st
   return path.join(dir, `${clusterName}.tar.gz`);
 }
 
+export const APPLY_EXIT_CODES =
+  'Exit codes: 0 converged; 1 refused plan, stale plan file, lock held, not confirmed, failed step or a plan not empty after the run; 15 configuration error or a plan file that differs; 13/14/16 SSH errors.';
+
 export const applyCommand: CommandFactory = (ctx) => ({
   command: 'apply [planfile]',
   describe: 'Converge the hosts to the manifest: probe, plan, confirm, execute, verify',
   builder: (y) =>
-    withApplyRequestFlags(
-      withHelmOption(withHostOptions(y))
-        .positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })
-        .option('yes', { alias: ['y', 'auto-approve'], type: 'boolean', default: false, describe: 'do not ask for confirmation' })
-        .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once (control planes always one at a time)' })
-        .option('backup', {
-          alias: 'b',
-          type: 'string',
-          describe: 'PKI backup tarball (mode 0600) written after a successful run; default <manifest dir>/<cluster name>.tar.gz; --no-backup skips it',
-        }),
-    ).epilog('Exit codes: 0 converged; 1 refused plan, stale plan file, lock held, not confirmed, failed step or a plan not empty after the run; 15 configuration error or a plan file that differs; 13/14/16 SSH errors.'),
-  handler: hostHandler<ApplyArgs>(ctx, async (args) => {
-    if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-    if (args.backup === '') throw new Error('--backup needs a path (or --no-backup to skip the backup)');
-    const requests = applyRequests(args);
-    const backup = args.backup;
-    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
-      manifestPath: args.manifest,
-      yes: args.yes,
-      parallelism: args.parallelism,
-      ...(args.planfile ? { planFile: args.planfile } : {}),
-      ...(backup === false ? {} : { backupPath: backup ? backup : (loaded) => defaultBackupPath(args.manifest, loaded.cluster.name ?? 'kubeone') }),
-      ...requests,
-      command: `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`,
-      signal: interruptSignal(),
-    });
-  }),
+    withApplyOptions(withHelmOption(withHostOptions(y)).positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })).epilog(APPLY_EXIT_CODES),
+  handler: hostHandler<ApplyArgs>(ctx, async (args) => runApply(collaboratorsFor(ctx, args), args, `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`)),
 });
+
+/** The options apply shares with `kubeone local`. */
+export function withApplyOptions<T>(y: Argv<T>) {
+  return withApplyRequestFlags(
+    y
+      .option('yes', { alias: ['y', 'auto-approve'], type: 'boolean', default: false, describe: 'do not ask for confirmation' })
+      .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once (control planes always one at a time)' })
+      .option('backup', {
+        alias: 'b',
+        type: 'string',
+        describe: 'PKI backup tarball (mode 0600) written after a successful run; default <manifest dir>/<cluster name>.tar.gz; --no-backup skips it',
+      }),
+  );
+}
+
+/** The apply flow with these options; `kubeone local` runs it with its own collaborators. */
+export async function runApply(collaborators: Collaborators, args: ApplyArgs, command: string): Promise<void> {
+  if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
+  if (args.backup === '') throw new Error('--backup needs a path (or --no-backup to skip the backup)');
+  const requests = applyRequests(args);
+  const backup = args.backup;
+  await runApplyFlow(collaborators, terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
+    manifestPath: args.manifest,
+    yes: args.yes,
+    parallelism: args.parallelism,
+    ...(args.planfile ? { planFile: args.planfile } : {}),
+    ...(backup === false ? {} : { backupPath: backup ? backup : (loaded) => defaultBackupPath(args.manifest, loaded.cluster.name ?? 'kubeone') }),
+    ...requests,
+    command,
+    signal: interruptSignal(),
+  });
+}

@@ -22,11 +22,27 @@ _kubeone() {
 if [[ "$(basename -- \${(%):-%x})" != "_kubeone" ]]; then compdef _kubeone kubeone; fi
 `;
 
+// Fish asks the same way; `commandline -opc` gives the words before the cursor, `-ct` the one being typed.
+const FISH = `# kubeone fish completion: kubeone completion fish | source
+function __kubeone_complete
+    set -l words (commandline -opc) (commandline -ct)
+    set -e words[1]
+    kubeone --get-yargs-completions $words 2>/dev/null
+end
+complete -c kubeone -f -a '(__kubeone_complete)'
+`;
+
+const SCRIPTS = { bash: BASH, zsh: ZSH, fish: FISH } as const;
+
 export const completionCommand: CommandFactory = (ctx) => ({
   command: 'completion <shell>',
-  describe: 'Print a shell completion script (bash or zsh)',
-  builder: (y) => y.positional('shell', { choices: ['bash', 'zsh'] as const, demandOption: true }),
-  handler: ctx.run<{ shell?: string }>((argv) => {
-    ctx.print(argv.shell === 'zsh' ? ZSH : BASH);
+  describe: 'Print a shell completion script (bash, zsh or fish). Exit codes: 0; 1 for another shell',
+  builder: (y) =>
+    y
+      .positional('shell', { choices: ['bash', 'zsh', 'fish'] as const, demandOption: true })
+      .example('source <(kubeone completion bash)', 'bash (zsh the same)')
+      .example('kubeone completion fish | source', 'fish'),
+  handler: ctx.run<{ shell: keyof typeof SCRIPTS }>((argv) => {
+    ctx.print(SCRIPTS[argv.shell]);
   }),
 });

@@ -22,6 +22,8 @@ export interface WiringOptions {
   probeContext: (loaded: LoadedCluster) => ProbeCommandContext;
   /** --helm-binary: the helm client (default `helm` on PATH). */
   helmBinary?: string;
+  /** Another transport than SSH (kubeone local: this machine's shell). */
+  createPool?: Collaborators['createPool'];
 }
 
 export function realCollaborators(options: WiringOptions): Collaborators {
@@ -31,7 +33,7 @@ export function realCollaborators(options: WiringOptions): Collaborators {
   const renderer = clusterRenderer();
   return {
     loadCluster: () => options.load(),
-    createPool: (loaded) => createSshPool(poolOptions(options.probeContext(loaded))),
+    createPool: options.createPool ?? ((loaded) => createSshPool(poolOptions(options.probeContext(loaded)))),
     probe: (loaded, pool) =>
       probe({
         loaded,

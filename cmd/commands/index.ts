@@ -14,7 +14,10 @@ import { certificatesCommand } from './certificates.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { etcdCommand } from './etcd.js';
+import { initCommand } from './init.js';
 import { kubeconfigCommand } from './kubeconfig.js';
+import { localCommand } from './local.js';
+import { mirrorImagesCommand } from './mirror-images.js';
 import { planCommand } from './plan.js';
 import { proxyCommand } from './proxy.js';
 import { type ProbeCommandDeps, probeContext } from './probe-flags.js';
@@ -80,6 +83,9 @@ export const commands: CommandFactory[] = [
   proxyCommand,
   unlockCommand,
   addonsListCommand,
+  mirrorImagesCommand,
+  initCommand,
+  localCommand,
   versionCommand,
   completionCommand,
 ];

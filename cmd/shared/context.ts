@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { ConfigError, formatIssue } from '../../pkg/api/errors.js';
-import { loadCluster } from '../../pkg/api/load.js';
+import { loadCluster, type LoadOptions } from '../../pkg/api/load.js';
 import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
@@ -43,8 +43,9 @@ export class CliContext {
   }
 
   /** Loads, defaults and validates the manifest named by -m/-t/-c; logs its warnings. */
-  async loadCluster(argv: GlobalArgs): Promise<LoadedCluster> {
+  async loadCluster(argv: GlobalArgs, overrides: Pick<LoadOptions, 'text' | 'transform'> = {}): Promise<LoadedCluster> {
     const loaded = await loadCluster({
+      ...overrides,
       manifestPath: argv.manifest,
       ...(argv.tfjson ? { tfjson: argv.tfjson } : {}),
       ...(argv.credentials ? { credentialsPath: argv.credentials } : {}),

@@ -6,7 +6,7 @@
 //   local .kubeone/ directory gone -> `delete: true` removes exactly that addon, and a `key-`
 //   label is removed, in one apply that converges -> an upgrade over two minors in one apply
 //   exits 0 and leaves an empty plan, KubeOne's flags still in place.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -78,7 +78,11 @@ describe('adopting a cluster KubeOne built: nothing of its is deleted or strippe
     expect((await onCp('ls /home/kubeone/kubeone/cfg')).split(/\s+/)).to.include.members(['control_plane_full_0.yaml', 'control_plane_0.yaml']);
     expect((await fleet.exec('worker-1', 'ls /home/kubeone/kubeone/cfg')).stdout.split(/\s+/)).to.include('worker_1.yaml');
     for (const node of ['cp-1', 'worker-1']) expect((await nodeLabels(node))[KUBEONE_NODE_LABEL], node).to.equal('debian');
-    expect(createHash('sha256').update(readFileSync(k1.pkiBackup)).digest('hex'), 'the PKI backup tarball').to.equal(backupHash);
+    // KubeOne's PKI backup is never overwritten: it stays byte-identical, at its path or moved aside to <path>.<UTC time>.
+    const backups = readdirSync(path.dirname(k1.pkiBackup))
+      .filter((f) => f === path.basename(k1.pkiBackup) || f.startsWith(`${path.basename(k1.pkiBackup)}.`))
+      .map((f) => createHash('sha256').update(readFileSync(path.join(path.dirname(k1.pkiBackup), f))).digest('hex'));
+    expect(backups, "KubeOne's PKI backup tarball").to.include(backupHash);
   };
 
   before(async function () {

@@ -4,9 +4,11 @@
 // host); kubeconfig generate (subject read with openssl, used by the real kubectl); proxy (the
 // real kubectl through it, to a name only the control plane resolves); apply --force-install
 // and --force-upgrade at the same version; a new apiEndpoint name, then certificates status
-// and certificates renew (new start dates on the host, the name in the certificate).
+// and certificates renew (new start dates on the host, the name in the certificate); the
+// drift-detection image built from the Dockerfile (hack/build-image.sh) run with docker run.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -15,7 +17,7 @@ import { parse, stringify } from 'yaml';
 
 import { journalPath, readJournal } from '../../pkg/journal/journal.js';
 import type { Plan } from '../../pkg/plan/types.js';
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, startFleet } from '../fleet/index.js';
 import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
@@ -77,7 +79,7 @@ describe('day-2 commands through the CLI on one control plane', function () {
     await k1('apply', '-y');
     expect(statSync(backup).mode & 0o777).to.equal(0o600);
     const { stdout } = await run('tar', ['-tzf', backup]);
-    expect(stdout.split('\n')).to.include('pki/ca.key').and.include('pki/etcd/ca.key');
+    expect(stdout.split('\n')).to.include('etc/kubernetes/pki/ca.key').and.include('etc/kubernetes/pki/etcd/ca.key');
     // A converged cluster: --no-backup writes none, --backup FILE writes it there.
     rmSync(backup);
     await k1('apply', '-y', '--no-backup');
@@ -227,5 +229,44 @@ describe('day-2 commands through the CLI on one control plane', function () {
     // Renewed and verified: nothing left for apply.
     const plan = await kubeone(['plan', '-m', manifestPath, '--detailed-exitcode'], dir);
     expect(plan.code, plan.stdout).to.equal(0);
+  });
+
+  it('the drift-detection image (Dockerfile, hack/build-image.sh) run with docker run: exit 0 converged, 2 on drift, the metrics file written', async () => {
+    const tag = `kubeone:e2e-${process.pid}`;
+    // As the CronJob mounts them: the manifest naming the mounted key, known_hosts, a writable metrics directory.
+    const etc = mkdtempSync(path.join(tmpdir(), 'kubeone-drift-'));
+    try {
+      await run('bash', [path.join(REPO_ROOT, 'hack', 'build-image.sh'), tag], { timeout: 600_000 });
+      const mounted = structuredClone(manifest);
+      for (const h of mounted.controlPlane.hosts as Manifest[]) h.sshPrivateKeyFile = '/etc/kubeone/ssh/id';
+      writeFileSync(path.join(etc, 'kubeone.yaml'), stringify(mounted));
+      mkdirSync(path.join(etc, 'ssh'));
+      copyFileSync(fleet.keyPath, path.join(etc, 'ssh', 'id'));
+      copyFileSync(path.join(dir, '.kubeone', manifest.name, 'known_hosts'), path.join(etc, 'known_hosts'));
+      mkdirSync(path.join(etc, 'metrics'));
+      // The image runs as 65534, as in the CronJob.
+      for (const f of ['', 'kubeone.yaml', 'ssh', 'ssh/id', 'known_hosts', 'metrics']) chownSync(path.join(etc, f), 65534, 65534);
+      const bundles = path.dirname(KUBESIM_BUNDLE_TEMPLATE);
+      const check = () =>
+        run('docker', ['run', '--rm', '--network', 'host', '-v', `${etc}:/etc/kubeone`, '-v', `${bundles}:${bundles}:ro`, tag,
+          'plan', '--detailed-exitcode', '-o', 'json', '-m', '/etc/kubeone/kubeone.yaml', '--known-hosts', '/etc/kubeone/known_hosts', '--metrics-file', '/etc/kubeone/metrics/kubeone.prom'],
+        { timeout: 300_000 }).then(() => 0, (e: { code?: number; stdout?: string; stderr?: string }) => {
+          if (typeof e.code !== 'number') throw e;
+          return e.code === 2 ? 2 : Promise.reject(new Error(`exit ${e.code}: ${e.stdout}\n${e.stderr}`));
+        });
+      const metric = (name: string): number => Number(new RegExp(`^${name}\\{cluster="${manifest.name}"\\} (\\S+)$`, 'm').exec(readFileSync(path.join(etc, 'metrics', 'kubeone.prom'), 'utf8'))?.[1]);
+
+      expect(await check(), 'converged').to.equal(0);
+      expect(metric('kubeone_plan_pending_actions_total')).to.equal(0);
+      expect(metric('kubeone_plan_failed')).to.equal(0);
+
+      await onHost("echo '# edited by hand' >> /etc/containerd/config.toml");
+      expect(await check(), 'drift').to.equal(2);
+      expect(metric('kubeone_plan_pending_actions_total')).to.be.greaterThan(0);
+      expect(metric('kubeone_unreachable_hosts')).to.equal(0);
+    } finally {
+      rmSync(etc, { recursive: true, force: true });
+      await run('docker', ['rmi', '-f', tag]).catch(() => undefined);
+    }
   });
 });

@@ -185,10 +185,32 @@ export function resolveImage(name: string, kubernetesVersion: string, overwriteR
   }
   for (const [constraint, image] of Object.entries(table)) {
     if (!checkConstraints(parseConstraints(constraint), version)) continue;
-    const ref = normalizeReference(image);
-    return `${overwriteRegistry || ref.domain}/${ref.path}:${ref.tag}`;
+    return withRegistry(image, overwriteRegistry);
   }
   return '';
+}
+
+/** A table reference as Resolver.Get returns it: normalized, digest dropped, registry overwritten when one is given. */
+export function withRegistry(image: string, overwriteRegistry: string): string {
+  const ref = normalizeReference(image);
+  return `${overwriteRegistry || ref.domain}/${ref.path}:${ref.tag}`;
+}
+
+/** KubeOne's base resources (its baseResources()); every other entry of the table is optional. */
+const BASE_IMAGE_NAMES: ReadonlySet<string> = new Set(['CalicoCNI', 'CalicoController', 'CalicoNode', 'DNSNodeCache', 'Flannel', 'MachineController', 'MetricsServer', 'OperatingSystemManager']);
+
+export type ImageClass = 'base' | 'optional';
+
+export interface ImageEntry {
+  name: string;
+  class: ImageClass;
+  /** Kubernetes version constraint -> image reference. */
+  byVersion: Readonly<Record<string, string>>;
+}
+
+/** Every entry of the table with its class: what `config images list` and `mirror-images` read. */
+export function imageEntries(): ImageEntry[] {
+  return Object.entries(KUBEONE_IMAGES).map(([name, byVersion]) => ({ name, class: BASE_IMAGE_NAMES.has(name) ? 'base' : 'optional', byVersion }));
 }
 
 /** kubeadm's pause image with the registry KubeOne gives it (`.InternalImages.Get "PauseImage"`). */

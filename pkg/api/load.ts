@@ -26,6 +26,10 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Where '-' reads from; process.stdin when not given. */
   stdin?: NodeJS.ReadableStream;
+  /** The manifest's text when there is no file (kubeone local without a manifest); manifestPath still names where state is kept. */
+  text?: string;
+  /** Rewrites the manifest as written, before defaults and validation (kubeone local makes any manifest an all-in-one cluster). */
+  transform?: (cluster: KubeOneCluster) => KubeOneCluster;
 }
 
 async function readTerraform(tfjson: string, stdin: NodeJS.ReadableStream | undefined): Promise<{ outputs: unknown; file: string } | Issue[]> {
@@ -99,7 +103,7 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
   const manifestPath = fromStdin ? '<stdin>' : resolve(options.manifestPath);
   const displayName = fromStdin ? '<stdin>' : options.manifestPath;
   const baseDir = fromStdin ? process.cwd() : dirname(manifestPath);
-  const text = fromStdin ? await readStdin(options.stdin) : await readTextFile(options.manifestPath, 'manifest');
+  const text = options.text ?? (fromStdin ? await readStdin(options.stdin) : await readTextFile(options.manifestPath, 'manifest'));
 
   const parsed = parseManifest(text, displayName);
   // parsed.issues (enum, range) are found again by validate() on the merged cluster.
@@ -116,6 +120,8 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
       issues.push(...merged.issues);
     }
   }
+
+  if (options.transform) cluster = options.transform(cluster);
 
   // On the manifest as written: a default KubeOne applies never counts as asking for a feature.
   issues.push(...unsupportedFields(cluster), ...removedFeatures(cluster));

@@ -89,8 +89,10 @@ async function writeBackup(leader: import('../ssh/types.js').HostTransport, path
     ui.info(`No PKI backup written: ${leader.host} has no cluster CA yet`);
     return;
   }
-  await backupPki(leader, path);
-  ui.info(`PKI backup written to ${path} (mode 0600)`);
+  const outcome = await backupPki(leader, path);
+  if (!outcome.written) ui.info(`PKI backup ${path} is current`);
+  else if (outcome.movedAside) ui.info(`PKI backup written to ${path} (mode 0600); the different file that was there is kept as ${outcome.movedAside}`);
+  else ui.info(`PKI backup written to ${path} (mode 0600)`);
 }
 
 export async function runApplyFlow(c: Collaborators, ui: FlowUi, opts: FlowOptions): Promise<ExecuteSummary | null> {

@@ -1,9 +1,19 @@
 // PKI backup (KubeOne's --backup): a gzipped tarball of the cluster CA material read from
-// the leader, written locally with mode 0600. A minimal ustar writer: no dependency needed.
-import { writeFileSync, chmodSync } from 'node:fs';
+// the leader, written locally with mode 0600, the files under KubeOne's archive paths
+// (etc/kubernetes/pki/...). A minimal ustar writer: no dependency needed.
+//
+// The bytes depend only on the CA material (fixed mtime, gzip without a timestamp), so a
+// converged cluster leaves the file alone. A different file already at the path (an
+// earlier CA, or KubeOne's own backup of the cluster) is never overwritten: it is moved
+// aside to <path>.<UTC time> first, so no backup is ever lost.
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { HostTransport } from '../ssh/types.js';
 import { SHARED_PKI } from '../ops/pki.js';
+
+const PKI_DIR = '/etc/kubernetes/pki';
+/** Entries carry this mtime so that equal CA material gives equal bytes. */
+const FIXED_MTIME = 0;
 
 function header(name: string, size: number, mtime: number): Buffer {
   const h = Buffer.alloc(512, 0);
@@ -25,7 +35,7 @@ function header(name: string, size: number, mtime: number): Buffer {
   return h;
 }
 
-export function tarGz(entries: { name: string; content: Buffer }[], mtime = Math.floor(Date.now() / 1000)): Buffer {
+export function tarGz(entries: { name: string; content: Buffer }[], mtime = FIXED_MTIME): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
     parts.push(header(e.name, e.content.length, mtime), e.content);
@@ -36,10 +46,30 @@ export function tarGz(entries: { name: string; content: Buffer }[], mtime = Math
   return gzipSync(Buffer.concat(parts));
 }
 
-export async function backupPki(leader: HostTransport, outPath: string): Promise<string[]> {
+/** The archive path of a file under /etc/kubernetes/pki, as KubeOne names it (absolute path without the leading slash). */
+export function archivePathOf(pkiFile: string): string {
+  return `${PKI_DIR.slice(1)}/${pkiFile}`;
+}
+
+export type BackupOutcome =
+  | { written: false; reason: 'unchanged' }
+  | { written: true; movedAside?: string };
+
+function utcStamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export async function backupPki(leader: HostTransport, outPath: string, now: Date = new Date()): Promise<BackupOutcome> {
   const entries: { name: string; content: Buffer }[] = [];
-  for (const file of SHARED_PKI) entries.push({ name: `pki/${file}`, content: await leader.readFile(`/etc/kubernetes/pki/${file}`) });
-  writeFileSync(outPath, tarGz(entries), { mode: 0o600 });
+  for (const file of SHARED_PKI) entries.push({ name: archivePathOf(file), content: await leader.readFile(`${PKI_DIR}/${file}`) });
+  const archive = tarGz(entries);
+  let movedAside: string | undefined;
+  if (existsSync(outPath) && statSync(outPath).size > 0) {
+    if (readFileSync(outPath).equals(archive)) return { written: false, reason: 'unchanged' };
+    movedAside = `${outPath}.${utcStamp(now)}`;
+    renameSync(outPath, movedAside);
+  }
+  writeFileSync(outPath, archive, { mode: 0o600 });
   chmodSync(outPath, 0o600);
-  return entries.map((e) => e.name);
+  return movedAside ? { written: true, movedAside } : { written: true };
 }

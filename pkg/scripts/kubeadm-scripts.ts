@@ -176,6 +176,27 @@ export function renderCertsRenew(reissueApiserverFrom?: string): string {
   ]);
 }
 
+/** The kubelet's health endpoint (KubeletConfiguration healthzBindAddress/healthzPort defaults). */
+const KUBELET_HEALTHZ = 'http://127.0.0.1:10248/healthz';
+/** The local kube-apiserver (KubeOne leaves localAPIEndpoint.bindPort at kubeadm's 6443). */
+const LOCAL_APISERVER_LIVEZ = 'https://127.0.0.1:6443/livez';
+
+/**
+ * Restart the kubelet and return once it is healthy again, and on a control plane once the
+ * local kube-apiserver serves: the next action (or the user, once apply returns) may talk to
+ * the API through this node. A real kubelet leaves running static pods alone, so the second
+ * wait normally returns at once.
+ */
 export function renderKubeletRestart(): string {
-  return renderScript(['sudo systemctl daemon-reload', 'sudo systemctl restart kubelet']);
+  // The kubelet must answer 200; any HTTP answer shows the apiserver serves (it may refuse anonymous requests).
+  const waitFor = (url: string, what: string, seconds: number, failOnHttpError: boolean): string[] => [
+    `for _ in $(seq ${seconds}); do curl --noproxy '*' -ks${failOnHttpError ? 'f' : ''} -o /dev/null --max-time 2 ${url} && break; sleep 1; done`,
+    `curl --noproxy '*' -ks${failOnHttpError ? 'f' : ''} -o /dev/null --max-time 2 ${url} || { echo "${what} not healthy ${seconds}s after the kubelet restart (${url})" >&2; exit 1; }`,
+  ];
+  return renderScript(
+    ['sudo systemctl daemon-reload', 'sudo systemctl restart kubelet'],
+    // A kubelet that has not joined yet (no kubelet.conf) restarts in a loop until kubeadm runs: nothing to wait for.
+    ['if sudo test -f /etc/kubernetes/kubelet.conf; then', ...waitFor(KUBELET_HEALTHZ, 'kubelet', 120, true).map((l) => `  ${l}`), 'fi'],
+    ['if sudo test -f /etc/kubernetes/manifests/kube-apiserver.yaml; then', ...waitFor(LOCAL_APISERVER_LIVEZ, 'kube-apiserver', 180, false).map((l) => `  ${l}`), 'fi'],
+  );
 }

@@ -109,21 +109,7 @@ export class SshTransport implements HostTransport {
 
   /** Streams content to a private temp file, then installs it as root beside the target and renames it over the target. */
   private async install(remotePath: string, content: Buffer | Readable, opts: WriteOptions, timeoutMs?: number): Promise<void> {
-    if (!path.posix.isAbsolute(remotePath)) throw new SshError(this.host, 'commandFailed', `refusing to write a relative path: ${remotePath}`);
-    const mode = (opts.mode ?? 0o644).toString(8).padStart(4, '0');
-    const [owner, group] = (opts.owner ?? 'root:root').split(':');
-    const staged = `${remotePath}.kubeone-${randomBytes(4).toString('hex')}`;
-    const s = this.sudo;
-    const script = [
-      'set -e',
-      't=$(mktemp)',
-      `trap 'rm -f "$t"' EXIT`,
-      'cat > "$t"',
-      `${s}mkdir -p ${shq(path.posix.dirname(remotePath))}`,
-      `${s}install -m ${mode} -o ${shq(owner!)} -g ${shq(group ?? owner!)} "$t" ${shq(staged)}`,
-      `${s}mv -f ${shq(staged)} ${shq(remotePath)}`,
-    ].join('\n');
-    const raw = await this.execRaw(`sh -c ${shq(script)}`, content, timeoutMs);
+    const raw = await this.execRaw(installCommand(this.host, remotePath, opts, this.sudo), content, timeoutMs);
     checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
   }
 
@@ -150,8 +136,29 @@ export class SshTransport implements HostTransport {
   }
 }
 
+/**
+ * The command that installs its standard input as `remotePath` (mode, owner) through `sudo`:
+ * a private temp file, installed beside the target, renamed over it. Shared by every transport.
+ */
+export function installCommand(host: string, remotePath: string, opts: WriteOptions, sudo: string): string {
+  if (!path.posix.isAbsolute(remotePath)) throw new SshError(host, 'commandFailed', `refusing to write a relative path: ${remotePath}`);
+  const mode = (opts.mode ?? 0o644).toString(8).padStart(4, '0');
+  const [owner, group] = (opts.owner ?? 'root:root').split(':');
+  const staged = `${remotePath}.kubeone-${randomBytes(4).toString('hex')}`;
+  const script = [
+    'set -e',
+    't=$(mktemp)',
+    `trap 'rm -f "$t"' EXIT`,
+    'cat > "$t"',
+    `${sudo}mkdir -p ${shq(path.posix.dirname(remotePath))}`,
+    `${sudo}install -m ${mode} -o ${shq(owner!)} -g ${shq(group ?? owner!)} "$t" ${shq(staged)}`,
+    `${sudo}mv -f ${shq(staged)} ${shq(remotePath)}`,
+  ].join('\n');
+  return `sh -c ${shq(script)}`;
+}
+
 /** The first line of a command, shortened: commands may carry scripts, never secrets (those go through stdin). */
-function summarize(command: string): string {
+export function summarize(command: string): string {
   const first = command.split('\n')[0]!;
   return first.length > 80 ? `${first.slice(0, 77)}...` : first;
 }
