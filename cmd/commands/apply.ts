@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import type { CommandFactory } from '../shared/context.js';
-import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHelmOption, withHostOptions } from './executor-options.js';
 import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { interruptSignal, terminalUi } from './terminal-ui.js';
 import { applyRequests, type ApplyRequestArgs, withApplyRequestFlags } from './apply-requests.js';
@@ -32,7 +32,7 @@ export const applyCommand: CommandFactory = (ctx) => ({
   command: 'apply [planfile]',
   describe: 'Converge the hosts to the manifest: probe, plan, confirm, execute, verify',
   builder: (y) =>
-    withApplyOptions(withHostOptions(y).positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })).epilog(APPLY_EXIT_CODES),
+    withApplyOptions(withHelmOption(withHostOptions(y)).positional('planfile', { type: 'string', describe: 'a plan saved with `kubeone plan --out` (refused when stale)' })).epilog(APPLY_EXIT_CODES),
   handler: hostHandler<ApplyArgs>(ctx, async (args) => runApply(collaboratorsFor(ctx, args), args, `kubeone apply${args.planfile ? ` ${args.planfile}` : ''}`)),
 });
 

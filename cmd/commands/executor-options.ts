@@ -8,16 +8,25 @@ import type { GlobalArgs } from '../shared/global-flags.js';
 import { realCollaborators } from './executor-wiring.js';
 import { type ProbeFlags, probeContext, withProbeFlags } from './probe-flags.js';
 
-export type HostCommandArgs = GlobalArgs & ProbeFlags;
+export type HostCommandArgs = GlobalArgs & ProbeFlags & { 'helm-binary'?: string };
 
 export function withHostOptions<T>(y: Argv<T>): Argv<T & HostCommandArgs> {
   return withProbeFlags(y) as unknown as Argv<T & HostCommandArgs>;
 }
 
+/** plan and apply: the helm client the helmReleases are resolved and installed with. */
+export function withHelmOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('helm-binary', { type: 'string', describe: 'the helm client for helmReleases (default: helm on PATH)' }) as unknown as Argv<T>;
+}
+
 /** The real collaborators, loading the manifest through the CLI context (so -t and -c work). */
 export function collaboratorsFor(ctx: CliContext, args: HostCommandArgs): Collaborators {
   const logger = ctx.logger(args);
-  return realCollaborators({ load: () => ctx.loadCluster(args), probeContext: (loaded) => probeContext(loaded, args, logger) });
+  return realCollaborators({
+    load: () => ctx.loadCluster(args),
+    probeContext: (loaded) => probeContext(loaded, args, logger),
+    ...(args['helm-binary'] ? { helmBinary: args['helm-binary'] } : {}),
+  });
 }
 
 export const wantsJson = (args: HostCommandArgs): boolean => args['log-format'] === 'json' || (args as { output?: string }).output === 'json';

@@ -7,6 +7,7 @@ import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from '../../pkg/addons/apply.js';
 import { clusterRenderer, completeAddon } from '../../pkg/addons/cluster-render.js';
 import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
+import { helmClient } from '../../pkg/helm/client.js';
 import { createTunnelledKubeConfig } from '../../pkg/kube/index.js';
 import { computePlan } from '../../pkg/plan/index.js';
 import { poolOptions, type ProbeCommandContext } from '../../pkg/probe/commands.js';
@@ -19,6 +20,8 @@ export interface WiringOptions {
   load: () => Promise<LoadedCluster>;
   /** Pool settings beyond the manifest (concurrency, known_hosts, accepted host keys). */
   probeContext: (loaded: LoadedCluster) => ProbeCommandContext;
+  /** --helm-binary: the helm client (default `helm` on PATH). */
+  helmBinary?: string;
   /** Another transport than SSH (kubeone local: this machine's shell). */
   createPool?: Collaborators['createPool'];
 }
@@ -42,6 +45,7 @@ export function realCollaborators(options: WiringOptions): Collaborators {
     manifestHash: (loaded) => manifestHash(loaded.cluster),
     computePlan,
     createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
+    helm: helmClient(options.helmBinary ? { binary: options.helmBinary } : {}),
     addons: {
       apply: async (kc, addon, leader) => {
         await applyAddonObjects(kc as KubeConfig, await completeAddon(addon, leader));

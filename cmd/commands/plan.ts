@@ -13,7 +13,7 @@ import { renderPlanHuman } from '../../pkg/views/plan-human.js';
 import { renderPlanJson } from '../../pkg/views/plan-json.js';
 import { detailedExitCode } from '../../pkg/views/plan-view.js';
 import type { CommandFactory } from '../shared/context.js';
-import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
+import { collaboratorsFor, type HostCommandArgs, hostHandler, withHelmOption, withHostOptions } from './executor-options.js';
 
 interface PlanArgs extends HostCommandArgs {
   out?: string;
@@ -27,7 +27,7 @@ export const planCommand: CommandFactory = (ctx) => ({
   command: 'plan',
   describe: 'Show the actions apply would run, each with its reason (changes nothing)',
   builder: (y) =>
-    withHostOptions(y)
+    withHelmOption(withHostOptions(y))
       .option('out', { type: 'string', describe: 'save the plan as JSON for `kubeone apply FILE`' })
       .option('snapshot', { type: 'string', describe: 'plan against a saved snapshot (`kubeone snapshot -o FILE`) instead of probing the hosts' })
       .option('metrics-file', { type: 'string', describe: 'write drift metrics in Prometheus textfile format to this path (written atomically)' })

@@ -6,6 +6,7 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
+import { realHelm } from '../../pkg/helm/testing/real-helm.js';
 import { docker, listByLabels } from './docker.js';
 import { Fleet, FLEET_STATE_FILE } from './fleet.js';
 import { removeNetwork } from './network.js';
@@ -58,6 +59,7 @@ async function describe(fleet: Fleet, headline: string): Promise<void> {
   console.log(`manifest:  ${fleet.manifestPath}`);
   console.log(`ssh key:   ${fleet.keyPath}`);
   console.log(`next:      npx kubeone plan -m ${shown(fleet.manifestPath)}`);
+  console.log(`helm:      ${realHelm()} (for helmReleases: --helm-binary, or put it on PATH)`);
   console.log(`ssh:       ${sshCommand(fleet, example)}`);
   console.log(`teardown:  npm run sandbox -- down --dir ${shown(fleet.dir)}`);
 }

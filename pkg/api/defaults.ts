@@ -1,4 +1,5 @@
 import * as d from './defaults-values.js';
+import { isZeroDuration } from './duration.js';
 import { ipFamilyHasIPv4, ipFamilyHasIPv6, providerName } from './provider.js';
 import type { HostConfig, KubeOneCluster, NodeSet } from './types.js';
 
@@ -24,7 +25,8 @@ export function applyDefaults(input: KubeOneCluster): KubeOneCluster {
   c.operatingSystemManager = { ...c.operatingSystemManager, deploy: c.operatingSystemManager?.deploy ?? c.machineController.deploy };
   for (const hr of c.helmReleases ?? []) {
     if (!hr.releaseName && hr.chart) hr.releaseName = hr.chart;
-    if (!hr.timeout) hr.timeout = d.DEFAULT_HELM_TIMEOUT;
+    // KubeOne: a zero timeout is the default one.
+    if (!hr.timeout || isZeroDuration(hr.timeout)) hr.timeout = d.DEFAULT_HELM_TIMEOUT;
   }
   c.systemPackages = { configureRepositories: c.systemPackages?.configureRepositories ?? true };
   defaultFeatures(c);

@@ -13,6 +13,8 @@ import { computeDesired } from '../desired/index.js';
 import { renderControlPlaneFiles } from '../kubeadm/control-plane-files.js';
 import { kubeletUnitFilesFor } from '../desired/host-files.js';
 import { renderInitFile, renderJoinFile, renderKubeletConfigFile } from '../kubeadm/render-files.js';
+import { showChartCommands, upgradeCommands } from '../helm/args.js';
+import { desiredHelmReleases } from '../helm/desired.js';
 import { computePlan } from '../plan/index.js';
 import { SnapshotBuilder } from '../plan/testing/snapshot-builder.js';
 import { bundleFileName, expandBinariesTemplate, renderBundleInstall, renderPackageInstall, DEFAULT_PACKAGE_REPOSITORY } from '../scripts/binaries.js';
@@ -65,6 +67,7 @@ writeFileSync(
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: custom\n  namespace: kube-system\ndata:\n  value: "{{ .Params.VALUE }}"\n',
 );
 mkdirSync(join(work, 'addons', 'other'), { recursive: true });
+writeFileSync(join(work, 'values.yaml'), 'replicas: 3\n');
 writeFileSync(join(work, 'addons', 'other', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other-{{ "x" }}\n  namespace: kube-system\n');
 // The control-plane features' files (two of each, so that a changed path changes the output) and a CA bundle.
 const CA_PEM = readFileSync(new URL('../ops/testing/testdata/ca.crt', import.meta.url), 'utf8');
@@ -157,6 +160,9 @@ const CONSUMERS = {
     const now = { now: '2026-01-01T00:00:00Z' };
     return JSON.stringify([computePlan(desired, fresh.build(), now), computePlan(desired, converged.build(), now)]);
   },
+  /** The helm commands of each release (their arguments and stdin) and the values helm gets. */
+  helm: async (l: LoadedCluster) =>
+    JSON.stringify((await desiredHelmReleases(l)).map((r) => [upgradeCommands(r, { kubeconfig: 'kubeconfig', values: 'values.json' }), showChartCommands(r), r.values])),
 };
 type Consumer = keyof typeof CONSUMERS;
 
@@ -247,11 +253,6 @@ const dynamicWorkerCases = Object.fromEntries(
     'providerSpec.overwriteCloudConfig',
   ].map((leaf) => [`dynamicWorkers[].${leaf}`, refused((c) => (c.dynamicWorkers = [{ name: 'pool', replicas: 1 }]), { at: 'dynamicWorkers' })]),
 );
-const helmCases = Object.fromEntries(
-  ['chart', 'repoURL', 'chartURL', 'version', 'releaseName', 'namespace', 'wait', 'insecure', 'timeout', 'values[].valuesFile', 'values[].inline', 'auth.username', 'auth.password'].map(
-    (leaf) => [`helmReleases[].${leaf}`, refused((c) => (c.helmReleases = [{ chart: 'x', repoURL: 'https://charts.example', namespace: 'x' }]), { at: 'helmReleases' })],
-  ),
-);
 const provider = (name: string, spec: Record<string, unknown> = {}): Mutate => (c) => (c.cloudProvider = { [name]: spec } as KubeOneCluster['cloudProvider']);
 const providerCases: Record<string, Case> = {
   ...Object.fromEntries(['aws', 'azure', 'digitalocean', 'gce', 'nutanix', 'equinixmetal', 'vsphere'].map((p) => [`cloudProvider.${p}`, refused(provider(p))])),
@@ -290,6 +291,27 @@ const oidcCases = Object.fromEntries(
 );
 const auditOn: Mutate = (c) => deep(c, ['features', 'staticAuditLog'], { enable: true, config: { policyFilePath: 'audit-1.yaml' } });
 const customAddons: Mutate = (c) => (c.addons = { path: './addons', addons: [{ name: 'custom', params: { VALUE: 'a' } }] });
+
+const helmRelease: Mutate = (c) => (c.helmReleases = [{ chart: 'x', repoURL: 'https://charts.example', namespace: 'x' }]);
+const helmAuth: Mutate = (c) => {
+  helmRelease(c);
+  c.helmReleases![0]!.auth = { username: 'u', password: 'secret-1' };
+};
+const helmCases: Record<string, Case> = {
+  'helmReleases[].chart': used('helm', set('helmReleases.0.chart', 'y'), helmRelease),
+  'helmReleases[].repoURL': used('helm', set('helmReleases.0.repoURL', 'https://other.example'), helmRelease),
+  'helmReleases[].chartURL': used('helm', (c) => Object.assign(c.helmReleases![0]!, { chartURL: 'oci://registry.example/charts/x', releaseName: 'x' }), helmRelease),
+  'helmReleases[].version': used('helm', set('helmReleases.0.version', '1.2.3'), helmRelease),
+  'helmReleases[].releaseName': used('helm', set('helmReleases.0.releaseName', 'other'), helmRelease),
+  'helmReleases[].namespace': used('helm', set('helmReleases.0.namespace', 'other'), helmRelease),
+  'helmReleases[].wait': used('helm', set('helmReleases.0.wait', true), helmRelease),
+  'helmReleases[].insecure': used('helm', set('helmReleases.0.insecure', true), helmRelease),
+  'helmReleases[].timeout': used('helm', set('helmReleases.0.timeout', '10m'), helmRelease),
+  'helmReleases[].values[].valuesFile': used('helm', set('helmReleases.0.values', [{ valuesFile: './values.yaml' }]), helmRelease),
+  'helmReleases[].values[].inline': used('helm', set('helmReleases.0.values', [{ inline: { replicas: 2 } }]), helmRelease),
+  'helmReleases[].auth.username': used('helm', set('helmReleases.0.auth.username', 'v'), helmAuth),
+  'helmReleases[].auth.password': used('helm', set('helmReleases.0.auth.password', 'secret-2'), helmAuth),
+};
 
 const CASES: Record<string, Case> = {
   apiVersion: used('load', set('apiVersion', 'kubeone.k8c.io/v1beta1')),
@@ -438,7 +460,8 @@ describe('every manifest field is acted on or refused (schemas/kubeonecluster-v1
         return;
       }
       expect((await verdict(after)).issues, 'a consumed value must be accepted').to.deep.equal([]);
-      const changed = c.by.filter((name) => CONSUMERS[name](loadedOf(after)) !== CONSUMERS[name](loadedOf(before)));
+      const changed: Consumer[] = [];
+      for (const name of c.by) if ((await CONSUMERS[name](loadedOf(after))) !== (await CONSUMERS[name](loadedOf(before)))) changed.push(name);
       expect(changed, `${c.by.join(', ')} output unchanged`).to.deep.equal(c.by);
     });
   }

@@ -2,6 +2,7 @@
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
 import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
+import type { DesiredHelmRelease } from '../helm/types.js';
 import { addonDeletions } from '../addons/selection.js';
 import { desiredEncryption } from '../encryption/desired.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
@@ -28,6 +29,8 @@ export interface DesiredOptions {
   live?: Pick<ClusterFacts, 'clusterConfiguration' | 'ownership'> | null;
   /** pkg/api's manifestHash; the local canonical-JSON fallback is used until it is wired. */
   manifestHash?: (loaded: LoadedCluster) => string;
+  /** The manifest's Helm releases (pkg/helm desiredHelmReleases, charts resolved); absent: not evaluated. */
+  helmReleases?: DesiredHelmRelease[];
 }
 
 /**
@@ -61,6 +64,7 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
     addonDeletions: addonDeletions(named.cluster),
     addons,
     encryption: desiredEncryption(named.cluster),
+    ...(opts.helmReleases ? { helmReleases: opts.helmReleases } : {}),
   };
 }
 

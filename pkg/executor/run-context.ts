@@ -6,6 +6,7 @@ import type { LoadedCluster } from '../api/types.js';
 import { hostNamed } from '../api/former-host.js';
 import { journalPath, JournalWriter, readJournal } from '../journal/journal.js';
 import { interruptedActions } from '../journal/resume.js';
+import { openLocalApiTunnel } from '../kube/local-tunnel.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import type { OpDeps } from '../ops/context.js';
 import { PreconditionError } from '../ops/errors.js';
@@ -56,7 +57,7 @@ export function buildRunContext(args: {
   plan: Plan;
   actions: Action[];
   pool: TransportPool;
-  collaborators: Pick<Collaborators, 'createTunnelledKubeConfig' | 'addons'>;
+  collaborators: Pick<Collaborators, 'createTunnelledKubeConfig' | 'addons' | 'helm'>;
   parallelism: number;
   listeners: Listener[];
   signal: AbortSignal;
@@ -67,16 +68,26 @@ export function buildRunContext(args: {
   const secrets = new Set<string>();
   const leader = leaderOf(desired, snapshot);
   let cached: { kubeConfig: unknown; api: KubeApi } | null = null;
-  async function client() {
-    if (cached) return cached;
+  /** The leader's connection and admin.conf (read when first needed; it stays in memory). */
+  async function apiAccess() {
     if (!leader) throw new PreconditionError('no control plane to reach the Kubernetes API through');
     const t = await transport(leader);
     const adminConf = (await t.readFile('/etc/kubernetes/admin.conf')).toString('utf8');
     const host = loaded.hosts.find((h) => h.name === leader)!;
     // The leader's own apiserver, at the port it binds (not the load balancer's apiEndpoint.port).
-    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, host.config.privateAddress || host.config.publicAddress || '127.0.0.1', APISERVER_BIND_PORT);
+    return { t, adminConf, apiHost: host.config.privateAddress || host.config.publicAddress || '127.0.0.1', apiPort: APISERVER_BIND_PORT };
+  }
+  async function client() {
+    if (cached) return cached;
+    const { t, adminConf, apiHost, apiPort } = await apiAccess();
+    const kubeConfig = await collaborators.createTunnelledKubeConfig(t, adminConf, apiHost, apiPort);
     cached = { kubeConfig, api: clientNodeKubeApi(kubeConfig as import('@kubernetes/client-node').KubeConfig) };
     return cached;
+  }
+  /** For a local helm process: a kubeconfig through the leader's tunnel, open while it runs. */
+  async function localApi() {
+    const { t, adminConf, apiHost, apiPort } = await apiAccess();
+    return openLocalApiTunnel(t, adminConf, apiHost, apiPort);
   }
   const deps: OpDeps = {
     loaded,
@@ -87,6 +98,7 @@ export function buildRunContext(args: {
     secrets,
     clock: systemClock,
     addons: collaborators.addons,
+    ...(collaborators.helm ? { helm: { client: collaborators.helm, cluster: localApi } } : {}),
     kubeConfig: async () => (await client()).kubeConfig,
     kube: async () => (await client()).api,
   };

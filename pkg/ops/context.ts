@@ -12,6 +12,7 @@ import { shq } from '../scripts/shell.js';
 import type { HostFacts, Snapshot } from '../snapshot/types.js';
 import { type HostTransport, SshError } from '../ssh/types.js';
 import { PreconditionError } from './errors.js';
+import type { ClusterAccess, HelmClient } from '../helm/client.js';
 import type { KubeApi } from './kube-api.js';
 
 /** Applies/prunes addon objects; implemented by pkg/addons/apply.ts (applyAddonObjects / pruneAddonObjects). */
@@ -36,6 +37,8 @@ export interface OpDeps {
   /** The client-node KubeConfig the addon applier takes. */
   kubeConfig(): Promise<unknown>;
   addons: AddonApplier;
+  /** The helm client and a temporary kubeconfig through the leader's tunnel; absent when no helm is wired. */
+  helm?: { client: HelmClient; cluster: () => Promise<ClusterAccess> };
   clock: Clock;
   /** Secrets created during the run (join tokens), for redaction. */
   secrets: Set<string>;

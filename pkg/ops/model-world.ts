@@ -104,6 +104,7 @@ export class ModelWorld {
       components: {},
       clusterConfiguration: structuredClone(this.desired.clusterConfiguration),
       addonObjects: [],
+      helmReleases: [],
     };
     this.addNode(h);
     this.addMember(h);

@@ -55,6 +55,7 @@ const PARAMS: JSONSchemaType<OwnershipRecordParams> = {
             properties: { labels: NAMES, annotations: NAMES, taints: NAMES },
           },
         },
+        helmReleases: OPTIONAL_NAMES,
       },
     },
   },

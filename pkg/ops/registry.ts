@@ -8,6 +8,9 @@ import { encryptionConfigRemove } from './encryption-config-remove.js';
 import { encryptionConfigWrite } from './encryption-config-write.js';
 import { encryptionSecretsRewrite } from './encryption-secrets-rewrite.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
+import { helmReleaseApply } from './helm-release-apply.js';
+import { helmReleaseRollback } from './helm-release-rollback.js';
+import { helmReleaseUninstall } from './helm-release-uninstall.js';
 import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
 import { hostContainerdConfigure } from './host-containerd-configure.js';
@@ -69,6 +72,9 @@ export const OPS = {
   'etcd.member.remove': etcdMemberRemove,
   'addon.apply': addonApply,
   'addon.prune': addonPrune,
+  'helm.release.apply': helmReleaseApply,
+  'helm.release.uninstall': helmReleaseUninstall,
+  'helm.release.rollback': helmReleaseRollback,
   'ownership.record': ownershipRecordOp,
 } as const;
 

@@ -1,5 +1,5 @@
 // The ownership record: what this tool applied to a cluster (addon objects, control-plane
-// flags, volumes and files, Node labels, annotations and taints), kept in the cluster itself
+// flags, volumes and files, Node labels, annotations and taints, Helm releases), kept in the cluster itself
 // (ConfigMap kube-system/kubeone-ownership) so that it survives a lost local .kubeone/
 // directory and reads the same from any machine. Whatever is not in it belongs to someone
 // else (KubeOne, a user, another controller) and is never deleted or stripped without an
@@ -49,6 +49,8 @@ export function canonicalRecord(record: OwnershipRecord): OwnershipRecord {
       (n) => ({ labels: sortedUnique(n.labels), annotations: sortedUnique(n.annotations), taints: sortedUnique(n.taints) }),
       (n) => n.labels.length + n.annotations.length + n.taints.length > 0,
     ),
+    // Only when there are some: records written before releases were recorded stay byte-identical.
+    ...(record.helmReleases?.length ? { helmReleases: sortedUnique(record.helmReleases) } : {}),
   };
 }
 
@@ -70,7 +72,8 @@ export function sameRecord(a: OwnershipRecord | null | undefined, b: OwnershipRe
     sameMap(components(x.controlPlane.flags), components(y.controlPlane.flags), sameList) &&
     sameMap(components(x.controlPlane.volumes), components(y.controlPlane.volumes), sameList) &&
     sameList(x.controlPlane.files, y.controlPlane.files) &&
-    sameMap(x.nodes, y.nodes, (n, m) => sameList(n.labels, m.labels) && sameList(n.annotations, m.annotations) && sameList(n.taints, m.taints))
+    sameMap(x.nodes, y.nodes, (n, m) => sameList(n.labels, m.labels) && sameList(n.annotations, m.annotations) && sameList(n.taints, m.taints)) &&
+    sameList(x.helmReleases ?? [], y.helmReleases ?? [])
   );
 }
 

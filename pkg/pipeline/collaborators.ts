@@ -6,6 +6,7 @@ import type { DesiredState, Plan, PlanOptions, RenderedAddon } from '../plan/typ
 import type { Snapshot } from '../snapshot/types.js';
 import type { HostTransport } from '../ssh/types.js';
 import type { AddonApplier } from '../ops/context.js';
+import type { HelmClient } from '../helm/client.js';
 
 export interface TransportPool {
   get(host: ResolvedHost): Promise<HostTransport>;
@@ -24,4 +25,6 @@ export interface Collaborators {
   /** pkg/kube createTunnelledKubeConfig: a client-node KubeConfig whose connections go through `transport`. */
   createTunnelledKubeConfig(transport: HostTransport, adminConf: string, apiHost: string, apiPort: number): Promise<unknown>;
   addons: AddonApplier;
+  /** The helm client (helm on PATH or --helm-binary): resolves charts when planning, runs the helm steps. Absent: charts are not resolved and helm steps fail. */
+  helm?: HelmClient;
 }

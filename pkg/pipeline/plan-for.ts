@@ -3,8 +3,11 @@
 // itself stays pure and gets everything as input, the journal's repair facts included.
 import type { LoadedCluster } from '../api/types.js';
 import { computeDesired } from '../desired/index.js';
+import { desiredHelmReleases } from '../helm/desired.js';
+import { resolveCharts } from '../helm/resolve.js';
 import { journalPath, readJournal } from '../journal/journal.js';
-import { nodesLeftCordoned } from '../journal/resume.js';
+import { interruptedActions, nodesLeftCordoned } from '../journal/resume.js';
+import { helmReleasesInFlight } from '../helm/interrupted.js';
 import { cordonEffectOf } from '../ops/registry.js';
 import type { DesiredState, InterruptedRuns, Plan, PlanOptions } from '../plan/types.js';
 import { type OsFamily, osFamily } from '../scripts/os-family.js';
@@ -35,16 +38,20 @@ function osFamilies(loaded: LoadedCluster, snapshot: Snapshot): Record<string, O
 /** What the local journal says earlier runs left behind. */
 export function interruptedRuns(loaded: LoadedCluster): InterruptedRuns {
   const records = readJournal(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
-  return { nodesLeftCordoned: nodesLeftCordoned(records, cordonEffectOf) };
+  return { nodesLeftCordoned: nodesLeftCordoned(records, cordonEffectOf), helmReleases: helmReleasesInFlight(interruptedActions(records)) };
 }
 
 export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot: Snapshot, req: PlanRequest = {}): Promise<{ desired: DesiredState; plan: Plan }> {
   const addons = req.reset ? [] : await c.renderAddons(loaded, snapshot);
+  // Reset uninstalls nothing one by one: the cluster goes as a whole.
+  const helmReleases = req.reset ? undefined : await desiredHelmReleases(loaded);
+  if (helmReleases && c.helm) await resolveCharts(helmReleases, c.helm);
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),
     facts: snapshot.state.hosts,
     live: snapshot.state.kube,
     ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
+    ...(helmReleases ? { helmReleases } : {}),
   });
   const options: PlanOptions = {
     now: new Date().toISOString(),

@@ -49,7 +49,7 @@ export function planSchema(): Record<string, unknown> {
         additionalProperties: false,
         required: ['id', 'kind', 'change', 'hosts', 'title', 'reason', 'dependsOn', 'disruptive', 'serial', 'steps'],
         properties: {
-          id: { ...ACTION_ID, description: '<kind>:<host>[:<version>] or apply-addon:<name>; stable across runs.' },
+          id: { ...ACTION_ID, description: '<kind>:<host>[:<version>], apply-addon:<name> or <kind>:<namespace>/<release>; stable across runs.' },
           kind: { enum: [...ACTION_KINDS] },
           change: { $ref: '#/definitions/change' },
           hosts: { type: 'array', items: NAME },
@@ -60,6 +60,22 @@ export function planSchema(): Record<string, unknown> {
           serial: { type: 'boolean' },
           steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
           objects: { type: 'array', items: { $ref: '#/definitions/objectDiff' } },
+          valuesDiff: {
+            type: 'array',
+            items: { $ref: '#/definitions/patchOperation' },
+            description: 'Helm release actions: the values from live to desired, secrets redacted.',
+          },
+        },
+      },
+      patchOperation: {
+        type: 'object',
+        required: ['op', 'path'],
+        additionalProperties: false,
+        properties: {
+          op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
+          path: { type: 'string' },
+          value: {},
+          from: { type: 'string' },
         },
       },
       step: {
@@ -86,20 +102,7 @@ export function planSchema(): Record<string, unknown> {
           namespace: { type: 'string' },
           name: { type: 'string', minLength: 1 },
           change: { $ref: '#/definitions/change' },
-          patch: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['op', 'path'],
-              additionalProperties: false,
-              properties: {
-                op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
-                path: { type: 'string' },
-                value: {},
-                from: { type: 'string' },
-              },
-            },
-          },
+          patch: { type: 'array', items: { $ref: '#/definitions/patchOperation' } },
         },
       },
       refusal: {

@@ -4,7 +4,7 @@
 // PlanBuilder: a later stage sees what earlier ones planned or refused, and that is the only
 // state they share.
 import type { PlanContext } from './context.js';
-import type { ChangeSymbol, ObjectDiff, Step } from './types.js';
+import type { ChangeSymbol, ObjectDiff, Step, ValuesChange } from './types.js';
 
 /**
  * create: no cluster yet, a leader to init on. reconcile: the cluster answers and etcd has
@@ -35,6 +35,7 @@ export interface ActionDraft<K extends string = string> {
   /** Ids of actions it waits for; ids that are neither planned nor refused before it are dropped. */
   dependsOn?: string[];
   objects?: ObjectDiff[];
+  valuesDiff?: ValuesChange[];
   /** Where one action of the kind differs from the declaration (the module says why). */
   change?: ChangeSymbol;
   serial?: boolean;

@@ -11,6 +11,7 @@ import { emptyRecord } from '../ownership/record.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { computePlan } from './index.js';
 import { ACTION_KINDS } from './stages.js';
+import { desiredRelease, liveRelease } from '../helm/testing/releases.js';
 import { applyPlan } from './testing/apply-plan.js';
 import {
   addon,
@@ -89,6 +90,13 @@ const scenarioArb = fc.record({
   /** cp-1's audit policy changed after its apiserver started. */
   stale: fc.boolean(),
   podNodeSelector: fc.constantFrom('off', 'on', 'done'),
+  helmWanted: fc.subarray(['a', 'b', 'c']),
+  /** Live releases ('d' has left the manifest; kubeone's when helmRecorded). */
+  helmLive: fc.subarray(['a', 'b', 'd']),
+  /** pending-*: an interrupted run of ours left the releases so (the journal says). */
+  helmVariant: fc.constantFrom('same', 'version', 'values', 'failed', 'pending-upgrade', 'pending-install'),
+  /** The ownership record names the live releases (else, without the manifest naming them, they are someone else's: left alone). */
+  helmRecorded: fc.boolean(),
   pruneImages: fc.boolean(),
   /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
   request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
@@ -104,7 +112,7 @@ function expectSafeOrder(plan: Plan): void {
     return plan.actions[position.get(from)!].dependsOn.some((d) => reaches(d, to, seen));
   };
   for (const a of plan.actions) for (const d of a.dependsOn) expect(position.get(d)!, `${a.id} after ${d}`).to.be.lessThan(position.get(a.id)!);
-  const upgrades = plan.actions.filter((a) => a.kind.startsWith('upgrade-'));
+  const upgrades = plan.actions.filter((a) => a.kind === 'upgrade-control-plane' || a.kind === 'upgrade-worker');
   for (const a of upgrades) {
     const version = a.id.split(':')[2];
     // kubeadm's rule: every control plane of a version before any worker of it, and versions in order.
@@ -120,6 +128,11 @@ function expectSafeOrder(plan: Plan): void {
     const list = serialCp.filter((a) => a.kind === kind);
     for (let i = 1; i < list.length; i++) expect(reaches(list[i].id, list[i - 1].id), `${list[i].id} waits for ${list[i - 1].id}`).to.equal(true);
   }
+  // Helm releases after every addon, one at a time in manifest order, uninstalls last.
+  const helm = plan.actions.filter((a) => a.kind.endsWith('-helm-release'));
+  for (const a of helm) for (const addon of plan.actions.filter((x) => x.kind === 'apply-addon')) expect(reaches(a.id, addon.id), `${a.id} waits for ${addon.id}`).to.equal(true);
+  for (let i = 1; i < helm.length; i++) expect(reaches(helm[i].id, helm[i - 1].id), `${helm[i].id} waits for ${helm[i - 1].id}`).to.equal(true);
+  expect(helm.map((a) => a.kind === 'uninstall-helm-release'), 'uninstalls last').to.deep.equal([...helm.map((a) => a.kind === 'uninstall-helm-release')].sort());
   for (const a of plan.actions.filter((x) => x.kind === 'join-control-plane' || x.kind === 'join-worker')) {
     const removal = plan.actions.find((x) => (x.kind === 'remove-etcd-member' || x.kind === 'remove-node') && x.hosts[0] === a.hosts[0]);
     if (removal) expect(reaches(a.id, removal.id), `${a.id} waits for ${removal.id}`).to.equal(true);
@@ -152,6 +165,7 @@ function build(s: Scenario) {
     // coredns-patch: its Deployment is kubeadm's, written again by every kubeadm upgrade apply.
     addons: [...s.addonsWanted.map((n) => renderAddon(n, 'v1')), COREDNS_PATCH],
   });
+  desired.helmReleases = s.helmWanted.map((n, index) => desiredRelease(n, { index, values: { replicas: 1 } }));
   desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
   const record = emptyRecord();
   const b = new SnapshotBuilder();
@@ -207,8 +221,17 @@ function build(s: Scenario) {
       if (s.podNodeSelector === 'done') k.kubeSystemNodeSelector = '';
     });
     for (const n of s.addonsLive) b.addonObjects(renderAddon(n, s.addonVariant));
+    b.editKube((k) => {
+      const v = s.helmVariant;
+      k.helmReleases = [
+        ...s.helmLive.map((n) => liveRelease(n, { chartVersion: v === 'version' ? '0.9.0' : '1.0.0', config: { replicas: v === 'values' ? 2 : 1 }, status: ['failed', 'pending-upgrade', 'pending-install'].includes(v) ? v : 'deployed' })),
+        // Installed by someone else: never touched.
+        liveRelease('other', { managed: false }),
+      ];
+    });
     b.addonObjects(COREDNS_PATCH);
     if (s.addonsRecorded) for (const n of s.addonsLive) record.addons[n] = renderAddon(n, s.addonVariant).objects.map(objectKey);
+    if (s.helmRecorded) record.helmReleases = s.helmLive.map((n) => `apps/${n}`);
     b.editKube((k) => (k.ownership = record));
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
@@ -224,9 +247,10 @@ function build(s: Scenario) {
     }
   }
   const options: PlanOptions = { ...OPTIONS, pruneImages: s.pruneImages, ...(enc.rotate ? { rotateEncryptionKey: true } : {}) };
+  if (existing && s.helmVariant.startsWith('pending-')) options.interrupted = { nodesLeftCordoned: [], helmReleases: s.helmLive.map((n) => `apps/${n}`) };
   if (s.leftCordoned && existing && s.workers[0]?.stage === 'joined') {
     b.editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
-    options.interrupted = { nodesLeftCordoned: ['w-1'] };
+    options.interrupted = { ...options.interrupted, nodesLeftCordoned: ['w-1'] };
   }
   const snapshot = b.build();
   // As computeDesired: the live flags that are not kubeone's stay in the uploaded configuration.
@@ -309,14 +333,16 @@ describe('planner model: plan, apply, plan again', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         if (!s.existing || s.workers.length === 0) return;
-        const { desired, snapshot } = build({ ...s, leftCordoned: false, workers: [{ ...s.workers[0], stage: 'joined' }, ...s.workers.slice(1)] });
+        // The build's options: they carry the journal's facts (an interrupted helm run) the snapshot goes with.
+        const { desired, snapshot, options } = build({ ...s, leftCordoned: false, workers: [{ ...s.workers[0], stage: 'joined' }, ...s.workers.slice(1)] });
         const w1 = snapshot.state.hosts.find((h) => h.name === 'w-1')!;
         for (const key of Object.keys(w1)) if (!['name', 'id', 'role', 'address', 'privateAddress'].includes(key)) delete (w1 as unknown as Record<string, unknown>)[key];
         Object.assign(w1, { reachable: false, error: { kind: 'timeout', message: 'ssh: timed out' } });
-        const plan = computePlan(desired, snapshot, OPTIONS);
+        const plan = computePlan(desired, snapshot, options);
         expect(plan.actions.filter((a) => a.hosts.includes('w-1'))).to.deep.equal([]);
         const after = applyPlan(plan, snapshot, desired);
-        const again = computePlan(desired, after, OPTIONS);
+        // --rotate-encryption-key is a one-time request: the plan after the run goes without it.
+        const again = computePlan(desired, after, { ...options, rotateEncryptionKey: false });
         expect(again.actions.map((a) => a.id)).to.deep.equal([]);
         expect(again.refusals.map((r) => `${r.rule} ${r.hosts.join(',')}`)).to.deep.equal(['unreachable w-1']);
       }),

@@ -21,6 +21,7 @@ import { rewriteSecrets } from './kinds/rewrite-secrets.js';
 import { updateEncryptionConfig } from './kinds/update-encryption-config.js';
 import { configureContainerRuntime } from './kinds/configure-container-runtime.js';
 import { configureKubelet } from './kinds/configure-kubelet.js';
+import { helmReleases } from './kinds/helm-release.js';
 import { initControlPlane } from './kinds/init-control-plane.js';
 import { installBinaries } from './kinds/install-binaries.js';
 import { installContainerRuntime } from './kinds/install-container-runtime.js';
@@ -75,6 +76,7 @@ export const STAGES = [
   notReadyNodes,
   applyAddon,
   pruneAddon,
+  helmReleases, // after the addons, in manifest order; uninstalls last
   uncordonRepair, // Nodes an interrupted run left cordoned
   recordOwnership, // what kubeone applied, in the cluster: the next plans prune and strip only that
 ] as const;

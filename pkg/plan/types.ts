@@ -65,6 +65,16 @@ export interface Action {
   steps: Step[];
   /** Addon actions: the objects created/changed/deleted. */
   objects?: ObjectDiff[];
+  /** Helm release actions: the release's values from live to desired (RFC 6902), secrets redacted. */
+  valuesDiff?: ValuesChange[];
+}
+
+/** One change of Helm values (fast-json-patch operation) between two redacted views. */
+export interface ValuesChange {
+  op: string;
+  path: string;
+  value?: unknown;
+  from?: string;
 }
 
 export interface Refusal {
@@ -120,6 +130,8 @@ export interface PlanOptions {
 export interface InterruptedRuns {
   /** Nodes a run of ours cordoned and did not uncordon (nor delete). */
   nodesLeftCordoned: string[];
+  /** Helm releases (`namespace/name`) a run of ours was running helm on when it was interrupted. */
+  helmReleases?: string[];
 }
 
 /** One object an addon renders, as the planner compares it with the live one. */
@@ -163,10 +175,12 @@ export interface DesiredState {
   addons: RenderedAddon[] | null;
   /** Encryption at rest as the manifest asks it (no key material); absent means off. */
   encryption?: import('../encryption/desired.js').DesiredEncryption;
+  /** The Helm releases of the manifest (pkg/helm desiredHelmReleases); absent when not evaluated. Values stay in memory. */
+  helmReleases?: import('../helm/types.js').DesiredHelmRelease[];
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */
-export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption'] as const;
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption', 'chart-unavailable', 'release-pending'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
 export interface ObjectRef {

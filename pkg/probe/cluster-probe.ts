@@ -9,7 +9,7 @@ import type { ResolvedHost } from '../api/types.js';
 import type { KubeClient } from '../kube/leader.js';
 import { ENCRYPTION_RECORD_NAME, parseRewriteRecord } from '../encryption/record.js';
 import { NODE_SELECTOR_ANNOTATION } from '../kubeadm/control-plane-files.js';
-import type { AddonObjectFacts, ClusterFacts, EncryptionRewriteRecord, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import type { AddonObjectFacts, ClusterFacts, EncryptionRewriteRecord, EtcdMemberFacts, HelmReleaseFacts, NodeFacts } from '../snapshot/types.js';
 import { OWNERSHIP_CONFIGMAP, OWNERSHIP_KEY, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, parseRecord } from '../ownership/record.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
@@ -145,10 +145,15 @@ export function compareStrings(a: string, b: string): number {
  */
 export type AddonObjectLister = (kubeConfig: KubeClient['kubeConfig'], leader: { readFile(path: string): Promise<Buffer> }) => Promise<AddonObjectFacts[]>;
 
+/** Reads the Helm releases of every namespace (pkg/helm listHelmReleases fits). */
+export type HelmReleaseLister = (core: KubeClient['core']) => Promise<HelmReleaseFacts[]>;
+
 export interface ClusterProbeOptions {
   hosts: HostProbeResult[];
   /** Lists and hashes the live addon objects (probe() passes one built from the rendered addons). */
   listAddonObjects: AddonObjectLister;
+  /** Reads the Helm releases; without it ClusterFacts.helmReleases stays absent (not read). */
+  listHelmReleases?: HelmReleaseLister;
   pool: Pick<SshPool, 'get'>;
   apiserverPort?: number;
   logger: Logger;
@@ -214,6 +219,14 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     facts.addonObjects = addons;
     if (rewrite) facts.encryptionRewrite = rewrite;
     if (nodeSelector !== null) facts.kubeSystemNodeSelector = nodeSelector;
+    if (options.listHelmReleases) {
+      // A failure here leaves the releases unread (the planner then plans none), not the rest.
+      try {
+        facts.helmReleases = await options.listHelmReleases(client.core);
+      } catch (error) {
+        errors.push(`reading helm releases through ${client.host}: ${(error as Error).message}`);
+      }
+    }
   } catch (error) {
     errors.push(`reading the cluster through ${client.host}: ${(error as Error).message}`);
   } finally {

@@ -7,7 +7,7 @@ import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot, SnapshotState } from '../snapshot/types.js';
 import { type Logger, silentLogger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
-import { type AddonObjectLister, clusterInitialized, probeCluster } from './cluster-probe.js';
+import { type AddonObjectLister, clusterInitialized, type HelmReleaseLister, probeCluster } from './cluster-probe.js';
 import { probeHost } from './host-probe.js';
 import { renderHostScript } from './host-script.js';
 
@@ -27,6 +27,8 @@ export interface ProbeOptions {
    * that already rendered the addons pass a lister over those instances.
    */
   listAddonObjects?: AddonObjectLister;
+  /** How Helm releases are read. Default: pkg/helm's lister, values views kept for the manifest's releases only. */
+  listHelmReleases?: HelmReleaseLister;
   /** Tool name and version for meta.tool. */
   tool?: string;
 }
@@ -42,7 +44,14 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
     if (nodeName !== '') h.facts.nodeName = nodeName;
   }
   const kube = clusterInitialized(hosts)
-    ? await probeCluster({ hosts, pool: options.pool, apiserverPort: options.apiserverPort, logger, listAddonObjects: options.listAddonObjects ?? renderingLister(options.loaded) })
+    ? await probeCluster({
+        hosts,
+        pool: options.pool,
+        apiserverPort: options.apiserverPort,
+        logger,
+        listAddonObjects: options.listAddonObjects ?? renderingLister(options.loaded),
+        listHelmReleases: options.listHelmReleases ?? helmLister(options.loaded),
+      })
     : null;
   // Hosts taken out of the manifest whose Nodes remain: probed so the plan can reset them.
   const former = await Promise.all(
@@ -64,6 +73,22 @@ function renderingLister(loaded: LoadedCluster): AddonObjectLister {
   };
 }
 
+/** The manifest's releases keep their values view (redacted with the manifest's secrets); others keep only the hash. */
+function helmLister(loaded: LoadedCluster): HelmReleaseLister {
+  return async (core) => {
+    const [{ listHelmReleases }, { desiredHelmReleases }, { collectSecrets }] = await Promise.all([
+      import('../helm/release-storage.js'),
+      import('../helm/desired.js'),
+      import('../api/redact.js'),
+    ]);
+    // Reading the desired releases registers the secrets of their values files too, so both
+    // sides of a values diff are masked alike.
+    const desired = await desiredHelmReleases(loaded);
+    const showValuesOf = new Set(desired.map((r) => `${r.namespace}/${r.name}`));
+    return listHelmReleases(core, { mask: collectSecrets(loaded), showValuesOf });
+  };
+}
+
 export { DEFAULT_MANAGED_PATHS, renderHostScript } from './host-script.js';
 export { parseHostOutput } from './host-facts.js';
-export type { AddonObjectLister } from './cluster-probe.js';
+export type { AddonObjectLister, HelmReleaseLister } from './cluster-probe.js';

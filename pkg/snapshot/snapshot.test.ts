@@ -6,6 +6,9 @@ import { expect } from 'chai';
 
 import { canonicalJson } from '../api/canonical-json.js';
 import { buildSnapshot, hashState, loadSnapshotFile, serializeSnapshot, validateSnapshot } from './snapshot.js';
+import { liveRelease } from '../helm/testing/releases.js';
+import { emptyRecord } from '../ownership/record.js';
+import { SnapshotBuilder } from '../plan/testing/snapshot-builder.js';
 import type { SnapshotState } from './types.js';
 
 const state: SnapshotState = {
@@ -40,6 +43,20 @@ describe('pkg/snapshot', () => {
     const extra = JSON.parse(JSON.stringify(snapshot));
     extra.state.hosts[0].privateKey = 'nope';
     expect(validateSnapshot(extra).errors.join()).to.contain('additional properties');
+  });
+
+  it('validates the Helm releases of the cluster and those of the ownership record', () => {
+    const b = new SnapshotBuilder();
+    b.convergedHost('cp-1', 'controlPlane', { version: '1.35.1' }).cluster({ leader: 'cp-1' });
+    b.editKube((k) => {
+      k.helmReleases = [liveRelease('web', { config: { db: { password: '[REDACTED]' } } })];
+      k.ownership = { ...emptyRecord(), helmReleases: ['apps/web'] };
+    });
+    const snapshot = b.build();
+    expect(validateSnapshot(snapshot)).to.deep.equal({ valid: true, errors: [] });
+    const noHash = JSON.parse(JSON.stringify(snapshot));
+    delete noHash.state.kube.helmReleases[0].valuesHash;
+    expect(validateSnapshot(noHash).errors.join()).to.contain("must have required property 'valuesHash'");
   });
 
   it('serializes stably and loads back', () => {

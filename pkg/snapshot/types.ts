@@ -160,6 +160,29 @@ export interface AddonObjectFacts {
   object?: Record<string, unknown>;
 }
 
+/**
+ * A Helm release as its latest revision's storage Secret records it (`helm.sh/release.v1`).
+ * Values appear only as a hash and a redacted view (pkg/helm/values.ts viewOfValues).
+ */
+export interface HelmReleaseFacts {
+  name: string;
+  namespace: string;
+  /** The latest revision's number. */
+  revision: number;
+  /** helm's status of that revision: deployed, failed, pending-install, pending-upgrade, pending-rollback, uninstalling, ... */
+  status: string;
+  /** The chart's own name and version (Chart.yaml). */
+  chart: string;
+  chartVersion: string;
+  appVersion: string;
+  /** sha256 of the canonical JSON of the user-supplied values (helm's stored config). */
+  valuesHash: string;
+  /** Those values with secrets masked. */
+  values: Record<string, unknown>;
+  /** The revision carries the label kubeone.k8c.io/released-by-kubeone: this tool (or KubeOne) installed it. */
+  managed: boolean;
+}
+
 export const OWNERSHIP_FORMAT = 'kubeone.ownership/v1';
 
 /** Names of the kubeadm ClusterConfiguration components whose flags and volumes are recorded. */
@@ -183,6 +206,8 @@ export interface OwnershipRecord {
   };
   /** Node name -> label and annotation keys and taints (`key:effect`) applied from the manifest. */
   nodes: Record<string, { labels: string[]; annotations: string[]; taints: string[] }>;
+  /** Helm releases (`<namespace>/<release>`) of the manifest kubeone installed or found as the manifest asks; absent: none. */
+  helmReleases?: string[];
 }
 
 export interface ClusterFacts {
@@ -196,6 +221,8 @@ export interface ClusterFacts {
   /** kube-system/kubeadm-config ClusterConfiguration (parsed), or null. */
   clusterConfiguration: Record<string, unknown> | null;
   addonObjects: AddonObjectFacts[];
+  /** Helm releases in every namespace, by namespace then name; absent when they were not read. */
+  helmReleases?: HelmReleaseFacts[];
   /**
    * When the running kube-apiserver and kube-controller-manager of each host started
    * (their mirror pods' container start, ISO 8601): component -> host -> time.

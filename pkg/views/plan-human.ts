@@ -51,6 +51,10 @@ function renderAction(a: Action, verbose: boolean, paint: Paint): string[] {
   out.push(paint('dim', `      id: ${a.id}${a.dependsOn.length > 0 ? `, after: ${a.dependsOn.join(', ')}` : ''}`));
   a.steps.forEach((s, i) => out.push(paint('dim', `      ${i + 1}. ${s.description}`)));
   for (const diff of a.objects ?? []) out.push(...renderObjectDiff(diff, paint));
+  if (a.valuesDiff?.length) {
+    out.push(paint('dim', '      values (secrets redacted):'));
+    for (const op of a.valuesDiff) out.push(`          ${op.op} ${op.path}${op.op === 'remove' ? '' : ` ${JSON.stringify(op.value ?? op.from)}`}`);
+  }
   return out;
 }
 

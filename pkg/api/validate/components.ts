@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { posix } from 'node:path';
 import { parseEncryptionConfiguration } from '../../encryption/config.js';
 import { DecodeError, decodeYaml } from '../decode.js';
-import type { KubeOneCluster } from '../types.js';
+import type { HelmRelease, KubeOneCluster } from '../types.js';
+import { httpUrlProblem, localPathProblem } from './shapes.js';
 import { validateIPFamily } from './network.js';
 import { Issues, isGoDuration, joinPath } from './util.js';
 
@@ -100,14 +101,56 @@ function validateEncryptionProviders(ep: NonNullable<KubeOneCluster['features']>
   for (const problem of parseEncryptionConfiguration(ep.customEncryptionConfiguration).problems) out.add(path, problem);
 }
 
+/** helm's rule for release names: a lower-case DNS-1123 subdomain of at most 53 characters. */
+const HELM_RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * The values helm receives as arguments (each its own argument, `--flag=value`, names after
+ * `--`): shapes helm would refuse anyway, or that could not be a name, refused here first.
+ */
+function helmReleaseShapes(hr: HelmRelease, path: string, out: Issues): void {
+  const at = (field: string) => joinPath(path, field);
+  const name = hr.releaseName ?? '';
+  if (name && (name.length > 53 || !HELM_RELEASE_NAME.test(name))) {
+    const defaulted = !hr.releaseName || hr.releaseName === hr.chart ? ' (releaseName defaults to chart: set releaseName)' : '';
+    out.add(at('releaseName'), `${JSON.stringify(name)} is not a helm release name (lower-case letters, digits, "-" and ".", at most 53 characters)${defaulted}`);
+  }
+  if (hr.namespace && (hr.namespace.length > 63 || !DNS1123_LABEL.test(hr.namespace))) out.add(at('namespace'), `${JSON.stringify(hr.namespace)} is not a namespace name (a DNS-1123 label)`);
+  if (hr.repoURL) {
+    const problem = httpUrlProblem(hr.repoURL);
+    if (problem) out.add(at('repoURL'), `${JSON.stringify(hr.repoURL)} ${problem}`);
+  }
+  if (hr.chartURL) {
+    const oci = hr.chartURL.startsWith('oci://');
+    const problem = httpUrlProblem(oci ? `https://${hr.chartURL.slice('oci://'.length)}` : hr.chartURL);
+    if (problem) out.add(at('chartURL'), `${JSON.stringify(hr.chartURL)} ${problem.replace('an http:// or https://', 'an http://, https:// or oci://')}`);
+  }
+  if (hr.chart && !hr.chartURL) {
+    if (hr.repoURL && !CHART_NAME.test(hr.chart)) out.add(at('chart'), `${JSON.stringify(hr.chart)} is not a chart name in a repository (letters, digits, ".", "_", "-")`);
+    const problem = hr.repoURL ? null : localPathProblem(hr.chart);
+    if (problem) out.add(at('chart'), problem);
+  }
+  if (hr.version && (CONTROL.test(hr.version) || hr.version.startsWith('-') || hr.version.length > 128)) out.add(at('version'), `${JSON.stringify(hr.version)} is not a chart version or version constraint`);
+  if (hr.auth?.username && CONTROL.test(hr.auth.username)) out.add(at('auth.username'), 'must not contain control characters');
+}
+
 export function validateHelmReleases(c: KubeOneCluster, out: Issues): void {
+  const seen = new Map<string, number>();
   (c.helmReleases ?? []).forEach((hr, i) => {
     const path = joinPath('helmReleases', i);
+    const key = `${hr.namespace ?? ''}/${hr.releaseName ?? ''}`;
+    if (hr.releaseName && hr.namespace && seen.has(key)) out.add(joinPath(path, 'releaseName'), `release ${key} is already helmReleases[${seen.get(key)}]`);
+    else seen.set(key, i);
     if (!hr.chart && !hr.chartURL) out.add(joinPath(path, 'chart'), 'chart or chartURL is required');
     if (hr.auth && !!hr.auth.username !== !!hr.auth.password) out.add(joinPath(path, 'auth'), 'username and password must be given together');
     if (!hr.namespace) out.add(joinPath(path, 'namespace'), 'namespace is required');
     if (hr.chartURL && !hr.releaseName) out.add(joinPath(path, 'releaseName'), 'releaseName is required with chartURL');
     if (hr.timeout && !isGoDuration(hr.timeout)) out.add(joinPath(path, 'timeout'), `${JSON.stringify(hr.timeout)} is not a duration (e.g. 5m)`);
+    helmReleaseShapes(hr, path, out);
     (hr.values ?? []).forEach((v, j) => {
       if (typeof v.inline === 'string') {
         try {

@@ -46,7 +46,7 @@ const WHY = {
   encryptedResources: 'this tool rewrites Secrets and ConfigMaps after every change of the encryption configuration; other resources would keep their old ciphertext',
   cloud: "KubeOne deploys the provider's cloud-controller-manager and CSI driver, without which the nodes of an external cloud provider never become schedulable",
   machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
-  helm: 'KubeOne installs the Helm releases',
+  helmUrlAuth: 'helm takes credentials for a direct chart URL only on its command line, where every local user can read them; use repoURL and chart, or an oci:// chartURL',
   nodeSets: 'KubeOne creates the control-plane machines of a nodeSet through the cloud provider',
   sshCert: 'SSH certificate authentication',
   imageMaximumGCAge: 'the kubelet has no flag for it, and per-host settings travel as kubelet flags (KubeOne drops it silently)',
@@ -89,7 +89,9 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   r.refuseSet(c.operatingSystemManager, 'operatingSystemManager', WHY.machines);
 
   refuseUnrewrittenResources(c, r);
-  if (isSet(c.helmReleases)) r.refuse('helmReleases', WHY.helm);
+  (c.helmReleases ?? []).forEach((hr, i) => {
+    if (hr.chartURL && !hr.chartURL.startsWith('oci://') && isSet(hr.auth)) r.refuse(joinPath(joinPath('helmReleases', i), 'auth'), WHY.helmUrlAuth);
+  });
   return r.issues;
 }
 

@@ -2,7 +2,7 @@
 // reconfigurations, Node metadata, addons), the in-cluster ownership record is written with what
 // the cluster then holds of kubeone's: the objects of the addons it renders, the control-plane
 // flags and volumes it renders, the files it writes on control planes, the labels, annotations
-// and taints it applies. The next plans prune and strip only what the record names. This stage
+// and taints it applies, the Helm releases of the manifest. The next plans prune and strip only what the record names. This stage
 // also warns about the live flags and volumes kept because they are not kubeone's.
 import { objectKey } from '../../addons/normalize.js';
 import { PATCH_ADDONS } from '../../addons/patch-addons.js';
@@ -12,6 +12,7 @@ import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, canonicalRecor
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { ActionKind } from '../types.js';
+import { recordedReleases } from './helm-release.js';
 import { metadataCandidates, nodeOwnership } from './sync-node-metadata.js';
 import { nodeNameOf, step } from './steps.js';
 
@@ -27,6 +28,9 @@ const RECORDED_KINDS: readonly ActionKind[] = [
   'sync-node-metadata',
   'apply-addon',
   'prune-addon',
+  'install-helm-release',
+  'upgrade-helm-release',
+  'uninstall-helm-release',
 ];
 
 /** The record once this plan has run. */
@@ -66,6 +70,7 @@ export function desiredRecord(ctx: PlanContext): OwnershipRecord {
     const name = nodeNameOf(host);
     if (!synced.has(host.name) && old.nodes[name]) record.nodes[name] = structuredClone(old.nodes[name]);
   }
+  record.helmReleases = recordedReleases(ctx, old);
   return canonicalRecord(record);
 }
 
@@ -85,6 +90,7 @@ function describeChange(before: OwnershipRecord | null, after: OwnershipRecord):
     ['control-plane volume(s)', entries(b.controlPlane.volumes), entries(after.controlPlane.volumes)],
     ['control-plane file(s)', entries({ '': b.controlPlane.files }), entries({ '': after.controlPlane.files })],
     ['Node label(s), annotation(s) and taint(s)', entries(nodeMap(b)), entries(nodeMap(after))],
+    ['helm release(s)', entries({ '': b.helmReleases ?? [] }), entries({ '': after.helmReleases ?? [] })],
   ];
   const show = (list: string[]) => list.slice(0, 4).join(', ') + (list.length > 4 ? ` and ${list.length - 4} more` : '');
   const lines: string[] = [];
