@@ -54,10 +54,25 @@ function diffMap(
 
 const taintKey = (t: { key: string; value?: string; effect: string }): string => `${t.key}=${t.value ?? ''}:${t.effect}`;
 
-function needed(host: HostView): MetadataChange | null {
+/**
+ * Taints that controllers put on and take off, never the manifest: the cloud-controller-manager
+ * removes `node.cloudprovider.kubernetes.io/uninitialized` (which the kubelet sets with
+ * --cloud-provider=external) once it has initialized the Node, and the node lifecycle
+ * controller owns `node.kubernetes.io/*` (not-ready, unreachable, ...). They are neither
+ * compared nor removed.
+ */
+export function isControllerTaint(key: string): boolean {
+  return key === 'node.cloudprovider.kubernetes.io/uninitialized' || key.startsWith('node.kubernetes.io/');
+}
+
+/** KubeOne's annotateNodes: on KubeVirt, the infra namespace its CSI node driver reads. */
+const KUBEVIRT_NAMESPACE_ANNOTATION = 'cluster.x-k8s.io/cluster-namespace';
+
+function needed(host: HostView, infraNamespace: string | undefined): MetadataChange | null {
   const node = host.node;
   const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
   const want = { labels: host.config.labels ?? {}, annotations: { ...(host.config.annotations ?? {}) } };
+  if (infraNamespace) want.annotations[KUBEVIRT_NAMESPACE_ANNOTATION] = infraNamespace;
   const name = nodeNameOf(host);
   const change: MetadataChange = { labels: {}, annotations: {}, reasons: [] };
   const managedLabels = keysOf(live.annotations[MANAGED_LABELS]);
@@ -76,10 +91,12 @@ function needed(host: HostView): MetadataChange | null {
   }
   const taints = host.config.taints;
   if (Array.isArray(taints) && node) {
-    const have = live.taints.map(taintKey).sort().join(' ');
+    const have = live.taints.filter((t) => !isControllerTaint(t.key)).map(taintKey).sort().join(' ');
     const wantTaints = taints.map(taintKey).sort().join(' ');
     if (have !== wantTaints) {
-      change.taints = taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
+      // The op replaces the list: the controllers' taints are sent back as they are.
+      const kept = live.taints.filter((t) => isControllerTaint(t.key) && !taints.some((w) => w.key === t.key && w.effect === t.effect));
+      change.taints = [...taints, ...kept].map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
       change.reasons.push(`taints on ${name} are [${have}], the manifest sets [${wantTaints}]`);
     }
   }
@@ -120,7 +137,7 @@ export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
   kinds: { 'sync-node-metadata': { change: '~', serial: false, disruptive: false } },
   plan: (ctx) =>
     candidates(ctx).flatMap(({ host, after }) => {
-      const change = needed(host);
+      const change = needed(host, ctx.desired.cluster.cluster.cloudProvider?.kubevirt?.infraNamespace);
       if (change === null) return [];
       return {
         kind: 'sync-node-metadata' as const,
