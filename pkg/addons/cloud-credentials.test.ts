@@ -58,7 +58,7 @@ describe('credential Secrets (credentials.Ensure)', () => {
     const ex = PROVIDER_EXAMPLES.openstack;
     const got = secrets(credentialObjects(cluster(ex.cloudProvider, { machineController: { deploy: false } }), { file: ex.credentials, env: {} }));
     expect(got[CLOUD_CONFIG_SECRET]!['cloud-config']).to.contain('password = "example-openstack-password"\n').and.contain('auth-url = "https://keystone.example:5000/v3"');
-    expect(got['kubeone-ccm-credentials']).to.include({ OS_PASSWORD: 'example-openstack-password', OS_REGION_NAME: 'RegionOne' });
+    expect(got['kubeone-ccm-credentials']).to.include({ OS_PASSWORD: 'example-openstack-password', OS_REGION_NAME: 'os-region-1' });
   });
 
   it('aws: the generated cloud-config ([global] KubernetesClusterID)', () => {

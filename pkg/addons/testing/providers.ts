@@ -1,5 +1,6 @@
 // Example settings and credentials for every cloud provider KubeOne supports, as its docs
-// describe them (the values are made up): what tests render, plan and apply.
+// describe them (the values are made up): what tests render, plan and apply. Every value of the
+// credentials is masked wherever it appears in output, so none is an ordinary word.
 import type { CloudProviderSpec, ProviderName } from '../../api/types.js';
 
 export interface ProviderExample {
@@ -64,7 +65,7 @@ export const PROVIDER_EXAMPLES: Record<Exclude<ProviderName, 'none'>, ProviderEx
   },
   nutanix: {
     cloudProvider: { nutanix: {} },
-    credentials: { NUTANIX_ENDPOINT: 'prism.example', NUTANIX_PORT: '9440', NUTANIX_USERNAME: 'admin', NUTANIX_PASSWORD: 'example-nutanix-password' },
+    credentials: { NUTANIX_ENDPOINT: 'prism.example', NUTANIX_PORT: '9440', NUTANIX_USERNAME: 'prism-user-1', NUTANIX_PASSWORD: 'example-nutanix-password' },
     addons: ['cloud-credentials', 'csi-nutanix', 'csi-external-snapshotter', 'ccm-nutanix'],
   },
   openstack: {
@@ -72,12 +73,12 @@ export const PROVIDER_EXAMPLES: Record<Exclude<ProviderName, 'none'>, ProviderEx
       openstack: {},
       cloudConfig: '[Global]\nauth-url = "{{ .Credentials.OS_AUTH_URL }}"\nusername = "{{ .Credentials.OS_USERNAME }}"\npassword = "{{ .Credentials.OS_PASSWORD }}"\ntenant-name = "{{ .Credentials.OS_TENANT_NAME }}"\ndomain-name = "{{ .Credentials.OS_DOMAIN_NAME }}"\nregion = "{{ .Credentials.OS_REGION_NAME }}"\n\n[LoadBalancer]\nfloating-network-id = "example-floating-network"\n',
     },
-    credentials: { OS_AUTH_URL: 'https://keystone.example:5000/v3', OS_USERNAME: 'kubeone', OS_PASSWORD: 'example-openstack-password', OS_DOMAIN_NAME: 'Default', OS_REGION_NAME: 'RegionOne', OS_TENANT_NAME: 'kubeone' },
+    credentials: { OS_AUTH_URL: 'https://keystone.example:5000/v3', OS_USERNAME: 'os-user-1', OS_PASSWORD: 'example-openstack-password', OS_DOMAIN_NAME: 'os-domain-1', OS_REGION_NAME: 'os-region-1', OS_TENANT_NAME: 'os-project-1' },
     addons: ['cloud-credentials', 'csi-openstack-cinder', 'csi-external-snapshotter', 'ccm-openstack'],
   },
   vmwareCloudDirector: {
     cloudProvider: { vmwareCloudDirector: { vApp: 'kubeone-vapp', storageProfile: 'Fast' } },
-    credentials: { VCD_USER: 'kubeone', VCD_PASSWORD: 'example-vcd-password', VCD_ORG: 'example-org', VCD_URL: 'https://vcd.example/api', VCD_VDC: 'example-vdc' },
+    credentials: { VCD_USER: 'vcd-user-1', VCD_PASSWORD: 'example-vcd-password', VCD_ORG: 'example-org', VCD_URL: 'https://vcd.example/api', VCD_VDC: 'example-vdc' },
     addons: ['cloud-credentials', 'csi-vmware-cloud-director', 'csi-external-snapshotter'],
   },
   vsphere: {
