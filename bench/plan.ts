@@ -1,5 +1,6 @@
 // npm run bench -- plan: planner time and peak memory on synthetic 5,000-host snapshots
-// (converged; one minor behind). Targets: < 200 ms and < 200 MB each.
+// (converged; one minor behind), every Node with a label and a taint kubeone manages and the
+// ownership record naming them. Targets: < 200 ms and < 200 MB each.
 // Each scenario runs in its own child process so peak RSS is not shared between them.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { computePlan } from '../pkg/plan/index.js';
+import { applyPlan } from '../pkg/plan/testing/apply-plan.js';
 import { clusterConfiguration, desiredState, SnapshotBuilder, addon } from '../pkg/plan/testing/snapshot-builder.js';
 import { renderPlanJson } from '../pkg/views/plan-json.js';
 
@@ -31,17 +33,28 @@ interface Result {
   heapGrowthMB: number;
 }
 
-function fixture(scenario: Scenario) {
+export function fixture(scenario: Scenario) {
   const cps = Array.from({ length: CONTROL_PLANES }, (_, i) => `cp-${i + 1}`);
   const workers = Array.from({ length: HOSTS - CONTROL_PLANES }, (_, i) => `w-${String(i + 1).padStart(4, '0')}`);
   const addons = [addon('cni', [{ kind: 'ConfigMap', name: 'cni' }, { kind: 'Deployment', name: 'cni' }])];
-  const desired = desiredState({ version: '1.35.1', controlPlanes: cps, workers, addons });
-  const live = scenario === 'converged' ? '1.35.1' : '1.34.3';
-  const b = new SnapshotBuilder('bench');
-  for (const h of cps) b.convergedHost(h, 'controlPlane', { version: live });
-  for (const h of workers) b.convergedHost(h, 'staticWorker', { version: live });
-  b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() }).addonObjects(addons[0]);
-  return { desired, snapshot: b.build() };
+  // Every worker has a label and a taint from the manifest: kubeone's ownership record names them all.
+  const hostConfig = Object.fromEntries(workers.map((w) => [w, { labels: { pool: 'general' }, taints: [{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }] }]));
+  const desired = desiredState({ version: '1.35.1', controlPlanes: cps, workers, addons, hostConfig });
+  const build = (live: string) => {
+    const b = new SnapshotBuilder('bench');
+    for (const h of cps) b.convergedHost(h, 'controlPlane', { version: live });
+    for (const h of workers) b.convergedHost(h, 'staticWorker', { version: live, labels: { pool: 'general' } });
+    b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() }).addonObjects(addons[0]);
+    return b.editKube((k) => {
+      k.ownership = null;
+      for (const n of k.nodes) if (n.name.startsWith('w-')) n.taints = [{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }];
+    });
+  };
+  // The record as the first apply writes it.
+  const converged = build('1.35.1').build();
+  const { ownership } = applyPlan(computePlan(desired, converged, { now: '2026-11-25T00:00:00Z' }), converged, desired).state.kube!;
+  const snapshot = build(scenario === 'converged' ? '1.35.1' : '1.34.3').editKube((k) => (k.ownership = ownership)).build();
+  return { desired, snapshot };
 }
 
 function measure(scenario: Scenario, file: string): Result {

@@ -4,32 +4,20 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSyn
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { SnapshotBuilder } from '../pkg/plan/testing/snapshot-builder.js';
 import { runCli } from './cli.js';
+import { type CliResult, runCliCaptured } from './testing/run-cli.js';
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
 
 async function kubeone(...args: string[]): Promise<Result> {
-  return kubeoneWithStdin(undefined, ...args);
+  return runCliCaptured(args);
 }
 
 async function kubeoneWithStdin(input: string | undefined, ...args: string[]): Promise<Result> {
-  const stdin = input === undefined ? undefined : Readable.from([Buffer.from(input)]);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await runCli(args, { stdout, stderr, env: {}, ...(stdin ? { stdin } : {}) });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
+  return runCliCaptured(args, input === undefined ? {} : { stdin: input });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeone-cli-'));

@@ -4,7 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import type { RenderedAddon } from '../../pkg/plan/types.js';
-import type { AddonObjectFacts } from '../../pkg/snapshot/types.js';
+import type { AddonObjectFacts, OwnershipRecord } from '../../pkg/snapshot/types.js';
 import { formatAddonJson, formatAddonTable, listAddons } from '../../pkg/addons/list.js';
 import { renderAddons } from '../../pkg/addons/render.js';
 import { type ProbeFlags, withProbeFlags } from './probe-flags.js';
@@ -17,7 +17,11 @@ export interface AddonsCommandDeps {
    * listAddonObjects); called only with --live. Returns the addons rendered for the live
    * cluster too (as plan renders them: the cluster exists, certificates signed by its CA).
    */
-  liveAddonObjects?(loaded: LoadedCluster, rendered: RenderedAddon[], flags: ProbeFlags): Promise<{ rendered: RenderedAddon[]; live: AddonObjectFacts[] }>;
+  liveAddonObjects?(
+    loaded: LoadedCluster,
+    rendered: RenderedAddon[],
+    flags: ProbeFlags,
+  ): Promise<{ rendered: RenderedAddon[]; live: AddonObjectFacts[]; ownership?: OwnershipRecord | null }>;
   write?(text: string): void;
 }
 
@@ -39,11 +43,12 @@ export function addonsCommand(deps: AddonsCommandDeps): CommandModule {
       const loaded = await deps.loadCluster(args as unknown as Record<string, unknown>);
       let rendered = renderAddons({ loaded });
       let live: AddonObjectFacts[] | null = null;
+      let ownership: OwnershipRecord | null | undefined;
       if (args.live) {
         if (!deps.liveAddonObjects) throw new Error('--live: no cluster connection available in this build');
-        ({ rendered, live } = await deps.liveAddonObjects(loaded, rendered, args));
+        ({ rendered, live, ownership } = await deps.liveAddonObjects(loaded, rendered, args));
       }
-      const entries = listAddons({ loaded, rendered, live });
+      const entries = listAddons({ loaded, rendered, live, ownership });
       write(args.output === 'json' ? formatAddonJson(entries) : formatAddonTable(entries));
     },
   };

@@ -6,13 +6,17 @@ import { kubeClientFromLeader } from '../../pkg/kube/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
 import { SshError } from '../../pkg/ssh/types.js';
 import { poolOptions } from '../../pkg/probe/commands.js';
+import { readOwnershipRecord } from '../../pkg/probe/cluster-probe.js';
 import type { CommandFactory } from '../shared/context.js';
 import { addonsCommand } from './addons.js';
 import { applyCommand } from './apply.js';
+import { certificatesCommand } from './certificates.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
+import { etcdCommand } from './etcd.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { planCommand } from './plan.js';
+import { proxyCommand } from './proxy.js';
 import { type ProbeCommandDeps, probeContext } from './probe-flags.js';
 import { resetCommand } from './reset.js';
 import { makeSnapshotCommand } from './snapshot.js';
@@ -46,7 +50,8 @@ const addonsListCommand: CommandFactory = (ctx) =>
               // As plan renders them: the cluster exists, and certificates are signed by its CA.
               const leader = { readFile: async (path: string) => (await pool.get(host)).readFile(path) };
               const rendered = await clusterRenderer().render(loaded, { clusterExists: true, leader });
-              return { rendered, live: await listAddonObjects(client.kubeConfig, rendered) };
+              const { ownership } = await readOwnershipRecord(client);
+              return { rendered, live: await listAddonObjects(client.kubeConfig, rendered), ownership };
             } finally {
               client.close();
             }
@@ -70,6 +75,9 @@ export const commands: CommandFactory[] = [
   statusCommand,
   snapshotCommand,
   kubeconfigCommand,
+  certificatesCommand,
+  etcdCommand,
+  proxyCommand,
   unlockCommand,
   addonsListCommand,
   versionCommand,

@@ -24,7 +24,10 @@ export interface Io {
 export class CliContext {
   exitCode = 0;
   readonly io: Io;
+  /** Standard output unmasked, for binary output the user asked for (`etcd snapshot -`): masking would corrupt it. */
+  readonly rawStdout: NodeJS.WritableStream;
   constructor(io: Io) {
+    this.rawStdout = io.stdout;
     // Everything a command writes is masked by the secrets of the manifest it loaded: the last
     // wall behind the structural redaction of dumps, plans and snapshots.
     clearRegisteredSecrets();

@@ -142,7 +142,8 @@ export interface HostRun {
 /** Probe, then run host-level actions with the real executor (journaled, markers, resume). Host ops only: no Kubernetes API. */
 export async function runOnHosts(loaded: LoadedCluster, pool: TransportPool, run: HostRun = {}): Promise<{ actions: Action[]; summary: ExecuteSummary }> {
   const snapshot = await probeHosts(loaded, pool);
-  const desired = computeDesired(loaded, []);
+  // With the hosts' facts, as the apply flow does: the containerd config format follows the installed major.
+  const desired = computeDesired(loaded, [], { facts: snapshot.state.hosts });
   const actions = run.actions ? run.actions(snapshot) : pendingHostActions(loaded, snapshot, desired);
   const plan: Plan = { formatVersion: 'kubeone.plan/v1', snapshotHash: snapshot.hash, manifestHash: desired.manifestHash, actions, refusals: [], warnings: [] };
   const lock = run.lock ? await acquireLock(await transportFor(loaded, pool)(lockHost(loaded, snapshot, desired)), newLockInfo(run.lock)) : null;

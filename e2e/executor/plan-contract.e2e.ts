@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { computeDesired } from '../../pkg/desired/index.js';
 import { computePlan } from '../../pkg/plan/index.js';
+import type { Snapshot } from '../../pkg/snapshot/types.js';
 import { fakeBundle, loadFleetManifest, probeHosts, runOnHosts, sshPool, useFleet } from './helpers.js';
 
 const HOST_KINDS = new Set(['install-prerequisites', 'install-container-runtime', 'install-binaries', 'configure-container-runtime']);
@@ -16,17 +17,19 @@ describe('executor runs the planner host-preparation actions', function () {
     const loaded = loadFleetManifest(fleet().manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
     const pool = sshPool(loaded);
     try {
-      const desired = computeDesired(loaded, []);
+      // With the hosts' facts, as the apply flow does: the containerd config format follows the installed major.
+      const desiredFor = (snapshot: Snapshot) => computeDesired(loaded, [], { facts: snapshot.state.hosts });
       const { actions, summary } = await runOnHosts(loaded, pool, {
         actions: (snapshot) => {
-          const plan = computePlan(desired, snapshot, { now: new Date().toISOString() });
+          const plan = computePlan(desiredFor(snapshot), snapshot, { now: new Date().toISOString() });
           expect(plan.refusals).to.deep.equal([]);
           return plan.actions.filter((a) => HOST_KINDS.has(a.kind));
         },
       });
       expect(actions.length).to.be.greaterThan(0);
       expect(summary.failed, JSON.stringify(summary.failed)).to.deep.equal([]);
-      const again = computePlan(desired, await probeHosts(loaded, pool), { now: new Date().toISOString() });
+      const after = await probeHosts(loaded, pool);
+      const again = computePlan(desiredFor(after), after, { now: new Date().toISOString() });
       const left = again.actions.filter((a) => HOST_KINDS.has(a.kind)).map((a) => `${a.id}: ${a.reason}`);
       expect(left).to.deep.equal([]);
     } finally {

@@ -14,7 +14,10 @@ import type { OpDefinition } from '../ops/types.js';
 import { addonSteps } from '../plan/kinds/apply-addon.js';
 import type { Action, ObjectRef, RenderedAddon } from '../plan/types.js';
 import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from './apply.js';
-import { diffAddons } from './diff.js';
+import { addonOwnership, diffAddons } from './diff.js';
+import { objectKey } from './normalize.js';
+import { PATCH_ADDONS } from './patch-addons.js';
+import { emptyRecord } from '../ownership/record.js';
 import { nodeFiles } from './files.js';
 import { renderAddons } from './render.js';
 import { loadedCluster, memoryFiles } from './testing/fixtures.js';
@@ -59,7 +62,11 @@ describe('addons on the simulated apiserver', function () {
     await cluster?.stop();
   });
 
-  /** What apply does for the addons: the planner's steps for each changed addon, run by their ops. */
+  /** The ownership record as apply leaves it (pkg/plan record-ownership): the objects of the addons it rendered. */
+  const record = emptyRecord();
+  const owned = () => addonOwnership(record);
+
+  /** What apply does for the addons: the planner's steps for each changed addon, run by their ops, then the record. */
   const syncAddons = async (kubeConfig: k8s.KubeConfig, rendered: RenderedAddon[]) => {
     const applied: ObjectRef[] = [];
     const pruned: ObjectRef[] = [];
@@ -71,18 +78,19 @@ describe('addons on the simulated apiserver', function () {
         prune: async (_kc: unknown, objects: (ObjectRef & { addon: string })[]) => void pruned.push(...(await pruneAddonObjects(kubeConfig, objects)).deleted),
       },
     } as unknown as OpDeps;
-    for (const d of diffAddons(rendered, await listAddonObjects(kubeConfig, rendered)).filter((x) => x.change !== null)) {
+    for (const d of diffAddons(rendered, await listAddonObjects(kubeConfig, rendered), owned()).filter((x) => x.change !== null)) {
       for (const step of addonSteps(d.addon, d.objects)) {
         const run = { deps, step, action: {} as Action, runId: 'sim', signal: new AbortController().signal };
         await (OPS[step.op] as OpDefinition<unknown>).run(run, step.params);
       }
     }
+    record.addons = Object.fromEntries(rendered.filter((a) => !PATCH_ADDONS.has(a.name)).map((a) => [a.name, a.objects.map(objectKey)]));
     return { applied, pruned };
   };
 
   const pending = async (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) => {
     const rendered = render(o, files, credentials);
-    return diffAddons(rendered, await listAddonObjects(kc, rendered)).filter((d) => d.change !== null);
+    return diffAddons(rendered, await listAddonObjects(kc, rendered), owned()).filter((d) => d.change !== null);
   };
 
   it('installs canal, metrics-server, nodelocaldns and patches CoreDNS; a second run changes nothing', async () => {

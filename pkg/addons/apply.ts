@@ -8,7 +8,7 @@ import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRen
 import { registeredSecrets } from '../log/redact.js';
 import { fullObject, maskCredentials, SENSITIVE } from './render.js';
 import { PATCH_ADDONS } from './patch-addons.js';
-import { RETIRED_OBJECTS } from './cloud-credentials.js';
+import { RETIRED_OBJECTS, isRetired } from './cloud-credentials.js';
 
 export const FIELD_MANAGER = 'kubeone';
 
@@ -223,11 +223,6 @@ export async function listAddonObjects(kubeConfig: KubeConfig, rendered: readonl
     }
   }
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-}
-
-/** Whether `o` is an object `addon` retires by name (RETIRED_OBJECTS). */
-function isRetired(addon: string, o: ObjectRef): boolean {
-  return (RETIRED_OBJECTS[addon] ?? []).some((r) => objectKey(r) === objectKey(o));
 }
 
 /** A one-line error text; API errors carry a Status body whose message is the useful part. */

@@ -9,7 +9,7 @@ import type { KubeOneCluster } from '../api/types.js';
 import { providerName } from '../api/provider.js';
 import type { ObjectRef } from '../plan/types.js';
 import { type CredentialSource, type CredentialsType, SECRET_NAMES, providerCredentials } from './credentials-data.js';
-import type { KubeObject } from './normalize.js';
+import { type KubeObject, objectKey } from './normalize.js';
 import { renderTemplate, withBuiltins } from './template/index.js';
 import { GoStruct, stringMap } from './template/values.js';
 
@@ -27,6 +27,14 @@ export const LEGACY_CREDENTIALS_SECRET: ObjectRef = { apiVersion: 'v1', kind: 'S
  * them without one): the probe reads them by name, the planner shows their deletion.
  */
 export const RETIRED_OBJECTS: Readonly<Record<string, readonly ObjectRef[]>> = { [CREDENTIALS_ADDON]: [LEGACY_CREDENTIALS_SECRET] };
+
+/**
+ * Whether `o` is an object `addon` retires by name (RETIRED_OBJECTS): a deliberate, named
+ * deletion as KubeOne's, the one exception to "prune only what kubeone applied".
+ */
+export function isRetired(addon: string, o: ObjectRef): boolean {
+  return (RETIRED_OBJECTS[addon] ?? []).some((r) => objectKey(r) === objectKey(o));
+}
 
 /** Whether KubeOne's credentials.Ensure runs for this (defaulted) cluster. */
 export function credentialsAddonSelected(cluster: KubeOneCluster): boolean {

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import type { RenderedAddon } from '../plan/types.js';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import { liveFacts } from './apply.js';
-import { diffAddons } from './diff.js';
-import { formatAddonDiffs } from './format.js';
+import { addonOwnership, compareAddons, diffAddons } from './diff.js';
+import { describeUnmanaged, formatAddonDiffs } from './format.js';
+import { objectKey } from './normalize.js';
+import { emptyRecord } from '../ownership/record.js';
 import { fullObject, renderAddons } from './render.js';
 import { loadedCluster } from './testing/fixtures.js';
 import type { KubeObject } from './normalize.js';
@@ -61,14 +63,60 @@ describe('diffAddons', () => {
     expect(diffAddons(rendered, live).filter((d) => d.change !== null)).to.deep.equal([]);
   });
 
-  it('prunes objects no longer rendered and whole addons removed from the manifest', () => {
+  /** A record naming every rendered object (kubeone applied them) and `extra` ones. */
+  const recordOf = (addons: RenderedAddon[], extra: Record<string, string[]> = {}) => {
+    const record = emptyRecord();
+    for (const a of addons) record.addons[a.name] = a.objects.map(objectKey);
+    for (const [addon, keys] of Object.entries(extra)) record.addons[addon] = [...(record.addons[addon] ?? []), ...keys];
+    return record;
+  };
+  const extra: AddonObjectFacts = { addon: 'cni-canal', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'old', hash: 'h' };
+
+  it('prunes the objects kubeone applied that are no longer rendered, and the addons kubeone applied that are no longer enabled', () => {
     const live = liveOf(rendered);
     const without = renderAddons({ loaded: loadedCluster({ features: { metricsServer: { enable: false } } }) });
-    const extra: AddonObjectFacts = { addon: 'cni-canal', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'old', hash: 'h' };
-    const d = diffAddons(without, [...live, extra]).filter((x) => x.change !== null);
+    const owned = addonOwnership(recordOf(rendered, { 'cni-canal': [objectKey(extra)] }));
+    const { diffs, unmanaged } = compareAddons(without, [...live, extra], owned);
+    const d = diffs.filter((x) => x.change !== null);
     expect(d.map((x) => `${x.change} ${x.addon}`)).to.deep.equal(['~ cni-canal', '- metrics-server']);
     expect(d[0]!.objects).to.deep.equal([{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'old', change: '-' }]);
     expect(d[1]!.objects.every((o) => o.change === '-')).to.equal(true);
+    expect(unmanaged).to.deep.equal([]);
+  });
+
+  it('leaves alone the labelled objects kubeone did not apply (no record: KubeOne built the cluster), and lists them', () => {
+    const live = liveOf(rendered);
+    const without = renderAddons({ loaded: loadedCluster({ features: { metricsServer: { enable: false } } }) });
+    for (const ownership of [addonOwnership(null), addonOwnership(recordOf(without))]) {
+      const { diffs, unmanaged } = compareAddons(without, [...live, extra], ownership);
+      expect(diffs.flatMap((x) => x.objects).filter((o) => o.change === '-'), 'nothing pruned').to.deep.equal([]);
+      expect(unmanaged.map((u) => `${u.addon} ${u.rendered} ${u.objects.length}`)).to.deep.equal([
+        'cni-canal true 1',
+        `metrics-server false ${rendered.find((a) => a.name === 'metrics-server')!.objects.length}`,
+      ]);
+      expect(describeUnmanaged(unmanaged[1]!)).to.match(/^unmanaged: \d+ object\(s\) labelled kubeone\.io\/addon=metrics-server \(.+\) are not rendered from the manifest and were not applied by kubeone; they are left alone\. To delete addon metrics-server, add \{name: "metrics-server", delete: true\} to addons\.addons$/);
+      expect(describeUnmanaged(unmanaged[0]!)).to.contain('ConfigMap kube-system/old').and.contain('delete them with kubectl');
+    }
+  });
+
+  it('deletes every labelled object of an addon the manifest deletes, owned or not', () => {
+    const live = liveOf(rendered);
+    const without = renderAddons({ loaded: loadedCluster({ features: { metricsServer: { enable: false } } }) });
+    const { diffs, unmanaged } = compareAddons(without, [...live, extra], addonOwnership(null, ['metrics-server']));
+    expect(diffs.filter((x) => x.change !== null).map((x) => `${x.change} ${x.addon}`)).to.deep.equal(['- metrics-server']);
+    expect(unmanaged.map((u) => u.addon)).to.deep.equal(['cni-canal']);
+  });
+
+  it('deletes KubeOne\'s legacy cloud-provider-credentials Secret by name while cloud-credentials is rendered, without any ownership record; never otherwise', () => {
+    const legacy: AddonObjectFacts = { ...liveFacts({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cloud-provider-credentials', namespace: 'kube-system' } }, undefined), addon: 'cloud-credentials' };
+    const credentials: RenderedAddon = { name: 'cloud-credentials', source: 'embedded', objects: [] };
+    const { diffs, unmanaged } = compareAddons([credentials], [legacy], addonOwnership(null));
+    expect(diffs.find((d) => d.addon === 'cloud-credentials')!.objects).to.deep.equal([{ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: 'cloud-provider-credentials', change: '-' }]);
+    expect(unmanaged).to.deep.equal([]);
+    // Any other unlabelled-by-us object of that addon, or the same Secret without the addon rendered: left alone.
+    const other = { ...legacy, name: 'someone-elses' };
+    expect(compareAddons([credentials], [other], addonOwnership(null)).unmanaged.map((u) => u.objects.map((o) => o.name))).to.deep.equal([['someone-elses']]);
+    expect(compareAddons([], [legacy], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
   });
 
   it('never prunes the CoreDNS patch target', () => {

@@ -1,9 +1,9 @@
 // Human rendering of addon diffs for `kubeone plan` (-v adds field-level operations).
 import type { ObjectDiff } from '../plan/types.js';
-import type { AddonDiff } from './diff.js';
+import type { AddonDiff, UnmanagedAddon } from './diff.js';
 import { displayName } from './selection.js';
 
-function objectName(o: ObjectDiff): string {
+function objectName(o: Pick<ObjectDiff, 'kind' | 'namespace' | 'name'>): string {
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
@@ -30,4 +30,16 @@ export function formatAddonDiffs(diffs: AddonDiff[], opts: { verbose?: boolean; 
     }
   }
   return lines;
+}
+
+/**
+ * One line per addon whose live objects this tool leaves alone (not rendered, not applied by
+ * it), with how to remove them. The plan shows these as warnings.
+ */
+export function describeUnmanaged(u: UnmanagedAddon): string {
+  const names = u.objects.slice(0, 5).map(objectName).join(', ') + (u.objects.length > 5 ? ` and ${u.objects.length - 5} more` : '');
+  const label = `kubeone.io/addon=${u.addon}`;
+  const what = `unmanaged: ${u.objects.length} object(s) labelled ${label} (${names}) are not rendered from the manifest and were not applied by kubeone`;
+  if (u.rendered) return `${what}; they are left alone (delete them with kubectl if addon ${displayName(u.addon)} no longer needs them)`;
+  return `${what}; they are left alone. To delete addon ${displayName(u.addon)}, add {name: ${JSON.stringify(u.addon)}, delete: true} to addons.addons`;
 }

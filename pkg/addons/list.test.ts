@@ -6,6 +6,7 @@ import { fullObject, renderAddons } from './render.js';
 import { EMBEDDED_ADDONS } from './selection.js';
 import { loadedCluster, memoryFiles } from './testing/fixtures.js';
 import { PROVIDER_EXAMPLES } from './testing/providers.js';
+import { emptyRecord } from '../ownership/record.js';
 
 describe('listAddons', () => {
   const files = memoryFiles({ '/cluster/addons/metrics-server/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, namespace: kube-system}\n', '/cluster/addons/mine/y.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "y"}\n' }, nodeFiles);
@@ -48,8 +49,13 @@ describe('listAddons', () => {
     expect(byName['cni-cilium']).to.equal('installed');
     expect(byName.mine).to.equal('drifted');
     expect(listAddons({ loaded, rendered, live, files }).find((e) => e.name === 'mine')!.reason).to.equal('objects differ (0+ 1~ 0-)');
-    expect(byName['cni-canal']).to.equal('delete');
+    // No ownership record: the live canal is someone else's (KubeOne built the cluster).
+    expect(byName['cni-canal']).to.equal('unmanaged');
     expect(byName['cni-weavenet']).to.equal('inactive');
+    // kubeone applied it (the record names it): pruned.
+    const ownership = { ...emptyRecord(), addons: { 'cni-canal': ['apps/DaemonSet/kube-system/canal'] } };
+    const owned = listAddons({ loaded, rendered, live, files, ownership }).find((e) => e.name === 'cni-canal')!;
+    expect(`${owned.status}: ${owned.reason}`).to.equal('delete: no longer in the manifest; kubeone applied its objects and prunes them');
   });
 
   describe('cloud providers (KubeOne\'s ensureCSIAddons and ensureCCMAddons)', () => {

@@ -4,14 +4,14 @@
 import { isAbsolute, join } from 'node:path';
 import type { LoadedCluster } from '../api/types.js';
 import type { RenderedAddon } from '../plan/types.js';
-import type { AddonObjectFacts } from '../snapshot/types.js';
-import { diffAddons } from './diff.js';
+import type { AddonObjectFacts, OwnershipRecord } from '../snapshot/types.js';
+import { addonOwnership, diffAddons } from './diff.js';
 import { nodeFiles, scanCustomAddons, type AddonFiles } from './files.js';
-import { EMBEDDED_ADDONS, ROOT_ADDON, displayName, isEmbedded, selectAddons } from './selection.js';
+import { EMBEDDED_ADDONS, ROOT_ADDON, addonDeletions, displayName, isEmbedded, selectAddons } from './selection.js';
 
 export { displayName };
 
-export type AddonStatus = 'install' | 'installed' | 'drifted' | 'inactive' | 'delete';
+export type AddonStatus = 'install' | 'installed' | 'drifted' | 'inactive' | 'delete' | 'unmanaged';
 
 export interface AddonListEntry {
   name: string;
@@ -31,6 +31,8 @@ export interface ListAddonsInput {
   rendered: RenderedAddon[];
   /** Live labelled objects; null when the cluster was not asked. */
   live: AddonObjectFacts[] | null;
+  /** The cluster's ownership record (with `live`): which live objects kubeone applied. */
+  ownership?: OwnershipRecord | null;
   files?: AddonFiles;
 }
 
@@ -41,7 +43,9 @@ export function listAddons(input: ListAddonsInput): AddonListEntry[] {
   const customPath = path ? (isAbsolute(path) ? path : join(loaded.baseDir, path)) : undefined;
   const custom = scanCustomAddons(files, customPath);
   const selection = selectAddons(loaded.cluster, custom.dirs, custom.rootFiles);
-  const diffs = live ? diffAddons(rendered, live) : [];
+  const deletions = addonDeletions(loaded.cluster);
+  const ownership = addonOwnership(input.ownership, deletions.map((d) => d.name));
+  const diffs = live ? diffAddons(rendered, live, ownership) : [];
   const liveCount = (name: string): number => live?.filter((o) => o.addon === name).length ?? 0;
 
   const names = [...new Set([...EMBEDDED_ADDONS, ...custom.dirs, ...selection.selected.map((s) => s.name), ...(live ?? []).map((o) => o.addon)])];
@@ -60,8 +64,13 @@ export function listAddons(input: ListAddonsInput): AddonListEntry[] {
       return { ...base, status: creating ? 'install' : 'drifted', reason: creating ? chosen.reason : `objects differ (${counts})`, objects };
     }
     const n = liveCount(name);
-    if (selection.deleted.includes(name)) return { ...base, status: 'delete', reason: 'delete: true in addons.addons', objects: n };
-    if (n > 0) return { ...base, status: 'delete', reason: 'no longer in the manifest; its labelled objects are pruned', objects: n };
+    const deletion = deletions.find((d) => d.name === name);
+    if (deletion) return { ...base, status: 'delete', reason: deletion.reason, objects: n };
+    if (n > 0) {
+      const pruned = diffs.find((d) => d.addon === name)?.objects.length ?? 0;
+      if (pruned > 0) return { ...base, status: 'delete', reason: 'no longer in the manifest; kubeone applied its objects and prunes them', objects: n };
+      return { ...base, status: 'unmanaged', reason: `labelled kubeone.io/addon=${name} but not applied by kubeone: left alone (delete: true in addons.addons removes it)`, objects: n };
+    }
     return { ...base, status: 'inactive', reason: inactiveReason(name), objects: 0 };
   });
   return entries.sort((a, b) => a.name.localeCompare(b.name));

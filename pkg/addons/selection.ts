@@ -92,6 +92,25 @@ export interface AddonSelection {
   deleted: string[];
 }
 
+export interface AddonDeletion {
+  name: string;
+  /** The manifest field that asks for it. */
+  reason: string;
+}
+
+/**
+ * Addons the manifest asks to delete, whoever applied them: `delete: true` in addons.addons,
+ * and, as KubeOne cleans them up on every apply, coredns-pdb and nodelocaldns when their
+ * feature is explicitly turned off.
+ */
+export function addonDeletions(cluster: KubeOneCluster): AddonDeletion[] {
+  const out: AddonDeletion[] = (cluster.addons?.addons ?? []).flatMap((a, i) => (a.delete && a.name ? [{ name: a.name, reason: `addons.addons[${i}] has delete: true` }] : []));
+  const f = cluster.features;
+  if (f?.coreDNS?.deployPodDisruptionBudget === false) out.push({ name: 'coredns-pdb', reason: 'features.coreDNS.deployPodDisruptionBudget is false' });
+  if (f?.nodeLocalDNS?.deploy === false) out.push({ name: 'nodelocaldns', reason: 'features.nodeLocalDNS.deploy is false' });
+  return out.filter((d, i) => out.findIndex((x) => x.name === d.name) === i);
+}
+
 export function isEmbedded(name: string): boolean {
   return (EMBEDDED_ADDONS as readonly string[]).includes(name);
 }

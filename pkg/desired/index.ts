@@ -2,11 +2,13 @@
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
 import { withNodeNames } from '../api/node-names.js';
 import type { LoadedCluster } from '../api/types.js';
+import { addonDeletions } from '../addons/selection.js';
 import { renderClusterConfiguration } from '../kubeadm/cluster-configuration.js';
+import { withUnownedLiveSettings } from '../ownership/control-plane.js';
 import type { DesiredState, RenderedAddon } from '../plan/types.js';
 import { containerdMajorOf } from '../scripts/containerd-config.js';
 import type { OsFamily } from '../scripts/os-family.js';
-import type { HostFacts } from '../snapshot/types.js';
+import type { ClusterFacts, HostFacts } from '../snapshot/types.js';
 import { fallbackManifestHash, sha256Hex } from './canonical-hash.js';
 import { managedFilesFor } from './host-files.js';
 
@@ -18,6 +20,11 @@ export interface DesiredOptions {
    * manifest are named after their machines) and the installed containerd (its config format).
    */
   facts?: readonly HostFacts[];
+  /**
+   * The cluster as probed: its kubeadm-config and ownership record decide which live
+   * control-plane flags the uploaded configuration keeps (pkg/ownership).
+   */
+  live?: Pick<ClusterFacts, 'clusterConfiguration' | 'ownership'> | null;
   /** pkg/api's manifestHash; the local canonical-JSON fallback is used until it is wired. */
   manifestHash?: (loaded: LoadedCluster) => string;
 }
@@ -43,11 +50,14 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
     for (const file of managedFilesFor(named, host, opts.osFamilies?.[host.name], major)) files[file.path] = sha256Hex(file.content);
     managedFiles[host.name] = files;
   }
+  const merged = withUnownedLiveSettings(renderClusterConfiguration(named.cluster, named.hosts), opts.live?.clusterConfiguration, opts.live?.ownership, named.cluster);
   return {
     cluster: named,
     manifestHash: opts.manifestHash ? opts.manifestHash(loaded) : fallbackManifestHash(loaded.cluster),
     managedFiles,
-    clusterConfiguration: renderClusterConfiguration(named.cluster, named.hosts),
+    clusterConfiguration: merged.clusterConfiguration,
+    keptSettings: merged.kept,
+    addonDeletions: addonDeletions(named.cluster),
     addons,
   };
 }

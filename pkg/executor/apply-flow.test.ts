@@ -149,3 +149,45 @@ describe('apply flow: repairs are planner input', () => {
     expect(seen.at(-1)).to.deep.equal([]);
   });
 });
+
+describe('apply flow: one-time requests and the PKI backup', () => {
+  it('a request (--force-upgrade, certificates renew) shapes the plan that runs; the check afterwards is planned without it', async () => {
+    const w = world();
+    const seenOptions: Record<string, unknown>[] = [];
+    const compute = w.c.computePlan;
+    w.c.computePlan = (desired, snapshot, options) => {
+      seenOptions.push({ ...options });
+      return compute(desired, snapshot, options);
+    };
+    await runApplyFlow(w.c, w.ui(true), { ...w.opts, planOptions: { pruneImages: true }, requests: { forceUpgrade: true } });
+    expect(seenOptions.map((o) => [o.forceUpgrade, o.pruneImages])).to.deep.equal([
+      [true, true],
+      [undefined, true],
+    ]);
+  });
+
+  it('a run limited to some kinds (certificates renew, --no-init) leaves no checkpoint: earlier runs stay visible to apply', async () => {
+    const w = world();
+    await runApplyFlow(w.c, w.ui(true), { ...w.opts, planOptions: { only: ['install-prerequisites'] } });
+    expect(readJournal(journalPath(w.dir, 'demo')).filter((r) => r.actionId === '*')).to.deep.equal([]);
+    const v = world();
+    await runApplyFlow(v.c, v.ui(true), v.opts);
+    expect(readJournal(journalPath(v.dir, 'demo')).filter((r) => r.actionId === '*')).to.have.length(1);
+  });
+
+  it('writes the backup where the function of the loaded manifest says, 0600, once the leader has a CA; says so when it has none', async () => {
+    const { statSync, existsSync } = await import('node:fs');
+    const w = world();
+    const path = join(w.dir, 'demo.tar.gz');
+    const backupPath = (loaded: { cluster: { name?: string } }) => join(w.dir, `${loaded.cluster.name}.tar.gz`);
+    await runApplyFlow(w.c, w.ui(true), { ...w.opts, backupPath });
+    expect(existsSync(path)).to.equal(false);
+    expect(w.out.join('\n')).to.contain('No PKI backup written: cp-1 has no cluster CA yet');
+
+    const { SHARED_PKI } = await import('../ops/pki.js');
+    for (const f of SHARED_PKI) w.transports.get('cp-1')!.files.set(`/etc/kubernetes/pki/${f}`, { content: Buffer.from(`content of ${f}`) });
+    await runApplyFlow(w.c, w.ui(true), { ...w.opts, backupPath });
+    expect(statSync(path).mode & 0o777).to.equal(0o600);
+    expect(w.out.join('\n')).to.contain(`PKI backup written to ${path} (mode 0600)`);
+  });
+});

@@ -38,11 +38,16 @@ export interface FlowOptions {
   /** reset: plan the removal of everything. */
   reset?: boolean;
   removeBinaries?: boolean;
-  /** Write a PKI backup tarball here after a successful run. */
-  backupPath?: string;
+  /** Write a PKI backup tarball here after a successful run (a function: the path from the loaded manifest). */
+  backupPath?: string | ((loaded: LoadedCluster) => string);
   command: string;
   signal: AbortSignal;
   planOptions?: Partial<PlanOptions>;
+  /**
+   * One-time requests (`--force-upgrade`, `--force-install`, `certificates renew`): they shape
+   * the plan that runs, and the plan after the run, which must be empty, is made without them.
+   */
+  requests?: Partial<PlanOptions>;
 }
 
 export class FlowError extends Error {
@@ -78,6 +83,16 @@ function describeSummary(s: ExecuteSummary): string {
   return lines.join('\n');
 }
 
+/** The PKI backup, once the cluster has a CA (`apply --no-init` installs no cluster: nothing to back up). */
+async function writeBackup(leader: import('../ssh/types.js').HostTransport, path: string, ui: FlowUi): Promise<void> {
+  if ((await leader.exec('sudo test -f /etc/kubernetes/pki/ca.key')).code !== 0) {
+    ui.info(`No PKI backup written: ${leader.host} has no cluster CA yet`);
+    return;
+  }
+  await backupPki(leader, path);
+  ui.info(`PKI backup written to ${path} (mode 0600)`);
+}
+
 export async function runApplyFlow(c: Collaborators, ui: FlowUi, opts: FlowOptions): Promise<ExecuteSummary | null> {
   const loaded = await c.loadCluster(opts.manifestPath, opts.credentialsPath);
   // A saved plan is checked before anything else: a malformed one is refused before any connection.
@@ -92,7 +107,8 @@ export async function runApplyFlow(c: Collaborators, ui: FlowUi, opts: FlowOptio
 
 async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, loaded: LoadedCluster, pool: TransportPool, saved: Plan | null) {
   const snapshot = await c.probe(loaded, pool);
-  const { desired, plan } = await planFor(c, loaded, snapshot, opts);
+  const { desired, plan } = await planFor(c, loaded, snapshot, { ...opts, planOptions: { ...opts.planOptions, ...opts.requests } });
+  const backupPath = typeof opts.backupPath === 'function' ? opts.backupPath(loaded) : opts.backupPath;
   // What runs is always the plan computed now; a saved plan only confirms it, action for action.
   if (saved) verifySavedPlan(saved, plan, opts.planFile!);
   if (plan.refusals.length > 0) {
@@ -104,10 +120,7 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   if (actions.length === 0) {
     ui.info('No changes. The cluster matches the manifest.');
     const leader = leaderOf(desired, snapshot);
-    if (opts.backupPath && leader && !opts.reset) {
-      await backupPki(await transportFor(loaded, pool)(leader), opts.backupPath);
-      ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
-    }
+    if (backupPath && leader && !opts.reset) await writeBackup(await transportFor(loaded, pool)(leader), backupPath, ui);
     return null;
   }
   ui.showPlan(plan);
@@ -125,10 +138,9 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
   try {
     summary = await execute(actions, ctx.options);
     if (summary.failed.length === 0) await clearLeftoverMarkers(snapshot, transport, ui);
-    if (opts.backupPath && summary.failed.length === 0 && !opts.reset) {
+    if (backupPath && summary.failed.length === 0 && !opts.reset) {
       const leader = ctx.deps.leader ?? lockOn.host;
-      await backupPki(await transport(leader), opts.backupPath);
-      ui.info(`PKI backup written to ${opts.backupPath} (mode 0600)`);
+      await writeBackup(await transport(leader), backupPath, ui);
     }
   } finally {
     ctx.close();
@@ -149,10 +161,14 @@ async function applyWithPool(c: Collaborators, ui: FlowUi, opts: FlowOptions, lo
       summary,
     );
   }
-  // Verified: nothing in the journal before this point needs resuming.
-  const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
-  checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
-  checkpoint.close();
+  // Verified: nothing in the journal before this point needs resuming. Not after a run limited
+  // to some kinds (certificates renew, apply --no-init): it verified only those, and what the
+  // journal says about earlier runs (Nodes left cordoned) is still for apply to repair.
+  if (!opts.planOptions?.only) {
+    const checkpoint = new JournalWriter(journalPath(loaded.baseDir, loaded.cluster.name ?? 'default'));
+    checkpoint.append({ ts: new Date().toISOString(), runId: ctx.options.runId, planHash: after.hash, actionId: CHECKPOINT_ACTION, stepId: '', event: 'finished' });
+    checkpoint.close();
+  }
   ui.info(`Done: ${summary.completed.length} action(s), ${summary.stepsRun} step(s) run, ${summary.stepsSkipped} skipped as already done, in ${(summary.durationMs / 1000).toFixed(1)}s.`);
   return summary;
 }

@@ -5,7 +5,7 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 
-import type { ResolvedHost } from '../api/types.js';
+import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import type { SshPool } from '../ssh/pool.js';
 import { createTunnelledKubeConfig, type TunnelledKubeConfig } from './tunnel-client.js';
@@ -21,6 +21,16 @@ export interface KubeClient {
   /** The host the API is reached through. */
   host: string;
   close(): void;
+}
+
+/**
+ * The control planes in the order commands that need only one try them (etcd, kubeconfig
+ * generate, proxy): the one marked isLeader (defaulting marks the first), then the others in
+ * manifest order.
+ */
+export function controlPlanesLeaderFirst(loaded: LoadedCluster): ResolvedHost[] {
+  const cps = loaded.hosts.filter((h) => h.role === 'controlPlane');
+  return [...cps.filter((h) => h.config.isLeader), ...cps.filter((h) => !h.config.isLeader)];
 }
 
 /** The address a control plane's own apiserver serves on (kubeadm's advertise address). */

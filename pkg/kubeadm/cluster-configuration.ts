@@ -19,6 +19,31 @@ export function toExtraArgs(flags: Record<string, string>): ExtraArgs {
     .map((name) => ({ name, value: flags[name]! }));
 }
 
+/** kubeadm v1beta4 lists `{name, value}` (a name may repeat); v1beta3 uses a map. Both become a map. */
+export function normalizeExtraArgs(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      if (item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
+        const { name, value } = item as { name: string; value?: unknown };
+        const text = String(value ?? '');
+        out[name] = name in out ? `${out[name]},${text}` : text;
+      }
+    }
+  } else if (raw && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw)) out[k] = String(v ?? '');
+  }
+  return out;
+}
+
+/** Where each control-plane component's flags and extra volumes sit in a ClusterConfiguration. */
+export const COMPONENT_PATHS = {
+  apiServer: { label: 'apiServer', args: ['apiServer', 'extraArgs'], volumes: ['apiServer', 'extraVolumes'] },
+  controllerManager: { label: 'controllerManager', args: ['controllerManager', 'extraArgs'], volumes: ['controllerManager', 'extraVolumes'] },
+  scheduler: { label: 'scheduler', args: ['scheduler', 'extraArgs'], volumes: ['scheduler', 'extraVolumes'] },
+  etcd: { label: 'etcd.local', args: ['etcd', 'local', 'extraArgs'], volumes: null },
+} as const;
+
 function parseFeatureGates(value: string | undefined): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const part of (value ?? '').split(',')) {

@@ -15,12 +15,16 @@ export function toYamlDocuments(docs: Record<string, unknown>[]): string {
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
-/** ~/kubeone/cfg/init.yaml for a control plane (the leader inits from it). */
-export function renderInitFile(loaded: LoadedCluster, host: ResolvedHost): string {
+/**
+ * ~/kubeone/cfg/init.yaml for a control plane (the leader inits from it; a reconfiguration
+ * uploads its ClusterConfiguration). `clusterConfiguration` replaces the rendered one: the
+ * executor passes the desired one, which keeps the live flags that are not this tool's.
+ */
+export function renderInitFile(loaded: LoadedCluster, host: ResolvedHost, clusterConfiguration?: Record<string, unknown>): string {
   const { cluster, hosts } = loaded;
   return toYamlDocuments([
     renderInitConfiguration(cluster, host),
-    renderClusterConfiguration(cluster, hosts),
+    clusterConfiguration ?? renderClusterConfiguration(cluster, hosts),
     renderKubeletConfiguration(cluster),
     renderKubeProxyConfiguration(cluster),
   ]);
@@ -40,8 +44,8 @@ export function renderKubeletConfigFile(loaded: LoadedCluster): string {
 }
 
 /** Files kubeadm.config.render uploads, keyed by path relative to the login user's home. */
-export function renderKubeadmConfigFiles(loaded: LoadedCluster, host: ResolvedHost): Record<string, string> {
-  if (host.role === 'controlPlane') return { 'kubeone/cfg/init.yaml': renderInitFile(loaded, host) };
+export function renderKubeadmConfigFiles(loaded: LoadedCluster, host: ResolvedHost, clusterConfiguration?: Record<string, unknown>): Record<string, string> {
+  if (host.role === 'controlPlane') return { 'kubeone/cfg/init.yaml': renderInitFile(loaded, host, clusterConfiguration) };
   return { 'kubeone/cfg/kubelet.yaml': renderKubeletConfigFile(loaded) };
 }
 

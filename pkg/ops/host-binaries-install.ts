@@ -20,13 +20,15 @@ import { defineOp } from './types.js';
 export interface BinariesInstallParams {
   version: string;
   components: KubeComponent[];
+  /** apply --force-install: install again even when the host has them at the version. */
+  force?: boolean;
 }
 
 const PARAMS: JSONSchemaType<BinariesInstallParams> = {
   type: 'object',
   additionalProperties: false,
   required: ['version', 'components'],
-  properties: { version: VERSION, components: COMPONENTS },
+  properties: { version: VERSION, components: COMPONENTS, force: { type: 'boolean', nullable: true } },
 };
 
 function localSha256(path: string): Promise<string> {
@@ -44,7 +46,7 @@ export const hostBinariesInstall = defineOp<BinariesInstallParams>({
   params: PARAMS,
   changes: 'host',
   marksInflight: true,
-  async run({ deps, step }, { version, components }) {
+  async run({ deps, step }, { version, components, force }) {
     const { host, t } = await stepHost(deps, step.host);
     const family = familyOf(deps, host);
     const arch = archOf(deps, host);
@@ -57,17 +59,17 @@ export const hostBinariesInstall = defineOp<BinariesInstallParams>({
         const want = await localSha256(local);
         const have = await t.exec(`sudo sha256sum ${shq(remoteTarball)} 2>/dev/null | cut -d' ' -f1`);
         if (have.stdout.trim() !== want) await t.upload(local, remoteTarball, { mode: 0o600 });
-        await runScript(t, renderBundleInstall(family, { version, arch, components, remoteTarball }), 'install kube binaries from bundle');
+        await runScript(t, renderBundleInstall(family, { version, arch, components, remoteTarball, force }), 'install kube binaries from bundle');
       } else {
         const url = expandBinariesTemplate(source.bundle.url!, version, arch);
-        await runScript(t, renderBundleInstall(family, { version, arch, components, remoteTarball, url }), 'install kube binaries from bundle URL');
+        await runScript(t, renderBundleInstall(family, { version, arch, components, remoteTarball, url, force }), 'install kube binaries from bundle URL');
       }
       return;
     }
     const repositoryUrl = source?.packageRepository?.url || DEFAULT_PACKAGE_REPOSITORY;
     // systemPackages.configureRepositories: false leaves the host's package sources alone.
     const configureRepository = deps.loaded.cluster.systemPackages?.configureRepositories ?? true;
-    await runScript(t, renderPackageInstall(family, { version, arch, components, repositoryUrl, configureRepository }), 'install kube packages');
+    await runScript(t, renderPackageInstall(family, { version, arch, components, repositoryUrl, configureRepository, force }), 'install kube packages');
   },
   stillDone: ({ host }, { version, components }) => components.every((c) => host?.[c]?.version === version),
   model(world, { version, components }, host) {

@@ -31,6 +31,8 @@ export interface KubeApi {
   /** CertificateSigningRequests (for the kubelet serving certificates kubeone approves). */
   listCsrs(): Promise<CsrView[]>;
   approveCsr(name: string, reason: string): Promise<void>;
+  /** Creates the ConfigMap or replaces its data (and labels). */
+  putConfigMap(namespace: string, name: string, data: Record<string, string>, labels?: Record<string, string>): Promise<void>;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -124,6 +126,18 @@ export function clientNodeKubeApi(kc: k8s.KubeConfig): KubeApi {
           finished: has('Denied') || has('Failed'),
         };
       });
+    },
+    async putConfigMap(namespace, name, data, labels = {}) {
+      const body: k8s.V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data };
+      try {
+        const live = await core.readNamespacedConfigMap({ name, namespace });
+        body.metadata!.resourceVersion = live.metadata?.resourceVersion;
+        body.metadata!.labels = { ...(live.metadata?.labels ?? {}), ...labels };
+        await core.replaceNamespacedConfigMap({ name, namespace, body });
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        await core.createNamespacedConfigMap({ namespace, body });
+      }
     },
     async approveCsr(name, reason) {
       const csr = await certificates.readCertificateSigningRequest({ name });

@@ -1,17 +1,33 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
+// kubeadm's addon phase writes CoreDNS and kube-proxy again (pkg/addons/kubeadm-objects.ts).
+import { rewrittenByKubeadmUpgrade } from '../addons/kubeadm-objects.js';
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
-import { runScript, stepHost } from './context.js';
-import { VERSION_PARAMS, type VersionParams } from './params.js';
+import type { JSONSchemaType } from 'ajv';
+import { runScript, sha256, stepHost } from './context.js';
+import { VERSION } from './params.js';
 import { defineOp } from './types.js';
 
-export const kubeadmUpgradeApply = defineOp<VersionParams>({
+export interface UpgradeApplyParams {
+  version: string;
+  /** apply --force-upgrade: run even when the control plane is at the version already. */
+  force?: boolean;
+}
+
+const PARAMS: JSONSchemaType<UpgradeApplyParams> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: { version: VERSION, force: { type: 'boolean', nullable: true } },
+};
+
+export const kubeadmUpgradeApply = defineOp<UpgradeApplyParams>({
   summary: 'kubeadm upgrade apply on the leader',
-  params: VERSION_PARAMS,
+  params: PARAMS,
   changes: 'host',
   marksInflight: true,
-  async run({ deps, step }, { version }) {
+  async run({ deps, step }, { version, force }) {
     const { t } = await stepHost(deps, step.host);
-    await runScript(t, renderUpgradeApply(version), 'kubeadm upgrade apply');
+    await runScript(t, renderUpgradeApply(version, force === true), 'kubeadm upgrade apply');
   },
   stillDone: ({ host }, { version }) => host?.staticPods?.['kube-apiserver'] === version,
   model(world, { version }, host) {
@@ -20,5 +36,9 @@ export const kubeadmUpgradeApply = defineOp<VersionParams>({
     for (const pod of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) h.staticPods![pod] = version;
     // kubeadm upgrade renews the certificates of the control plane it upgrades.
     h.certsEarliestExpiry = world.renewedExpiry;
+    // What addons applied on top of kubeadm's CoreDNS and kube-proxy objects is gone.
+    for (const o of world.kube?.addonObjects ?? []) {
+      if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });
+    }
   },
 });

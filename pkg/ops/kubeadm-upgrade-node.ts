@@ -11,13 +11,15 @@ export interface UpgradeNodeParams {
   version: string;
   /** Same version: re-render the static pods from the new ClusterConfiguration. */
   reconfigure?: boolean;
+  /** apply --force-upgrade: run even when the control plane is at the version already. */
+  force?: boolean;
 }
 
 const PARAMS: JSONSchemaType<UpgradeNodeParams> = {
   type: 'object',
   additionalProperties: false,
   required: ['version'],
-  properties: { version: VERSION, reconfigure: { type: 'boolean', nullable: true } },
+  properties: { version: VERSION, reconfigure: { type: 'boolean', nullable: true }, force: { type: 'boolean', nullable: true } },
 };
 
 export const kubeadmUpgradeNode = defineOp<UpgradeNodeParams>({
@@ -25,13 +27,13 @@ export const kubeadmUpgradeNode = defineOp<UpgradeNodeParams>({
   params: PARAMS,
   changes: 'host',
   marksInflight: true,
-  async run({ deps, step }, { version, reconfigure }) {
+  async run({ deps, step }, { version, reconfigure, force }) {
     const { host, t } = await stepHost(deps, step.host);
     if (reconfigure && host.role === 'controlPlane') {
       await runScript(t, renderReconfigureControlPlane(`${await homeOf(t)}/kubeone/cfg/init.yaml`), 'reconfigure the control plane');
       return;
     }
-    await runScript(t, renderUpgradeNode(version, host.role === 'controlPlane'), 'kubeadm upgrade node');
+    await runScript(t, renderUpgradeNode(version, host.role === 'controlPlane', force === true), 'kubeadm upgrade node');
   },
   // kubeadm upgrade node guards itself (it does nothing at the version): the journal is trusted.
   stillDone: () => true,

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { type FileGroup, fileGroupOf } from '../desired/file-groups.js';
 import type { DesiredState } from '../plan/types.js';
+import { certSANsOf } from '../kubeadm/cluster-configuration.js';
+import { sanEntry } from '../kubeadm/cert-sans.js';
 import { nodeNameOf } from '../kubeadm/node-configuration.js';
 import type { ClusterFacts, HostFacts, NodeFacts } from '../snapshot/types.js';
 
@@ -88,6 +90,8 @@ export class ModelWorld {
     h.adminConf = true;
     h.staticPods = { 'kube-apiserver': version, 'kube-controller-manager': version, 'kube-scheduler': version, etcd: '3.6.4-0' };
     h.certsEarliestExpiry = this.renewedExpiry;
+    // kubeadm issues the serving certificate with the configuration's certSANs.
+    h.apiserverSans = certSANsOf(this.desired.cluster.cluster, this.desired.cluster.hosts).map(sanEntry).sort();
   }
 
   private addNode(h: HostFacts): void {

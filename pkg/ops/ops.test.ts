@@ -15,6 +15,7 @@ import type { OpDeps } from './context.js';
 import { memberIdDecimal } from './etcd-member-remove.js';
 import type { CsrView } from '../kube/kubelet-serving-csr.js';
 import type { KubeApi, NodeView, PodRef } from './kube-api.js';
+import { emptyRecord, parseRecord } from '../ownership/record.js';
 import { caCertHash } from './pki.js';
 import { OPS, STEP_OPS } from './registry.js';
 import { FakeTransport } from './testing/fake-transport.js';
@@ -82,7 +83,7 @@ describe('step ops', () => {
     }
     expect(STEP_OPS.filter((op) => OPS[op].params === null)).to.deep.equal([
       'host.prerequisites', 'host.containerd.install', 'host.containerd.configure', 'host.kubelet.configure', 'host.kubelet.restart',
-      'kubeadm.config.render', 'kubeadm.reset', 'kubeadm.certs.renew',
+      'host.images.prune', 'kubeadm.config.render', 'kubeadm.config.upload', 'kubeadm.reset',
     ]);
   });
 
@@ -181,6 +182,7 @@ describe('step ops', () => {
       deleteNode: async () => undefined,
       listCsrs: async () => [],
       approveCsr: async () => undefined,
+      putConfigMap: async () => undefined,
     };
     const { run } = setup(kube);
     await run(action('u', { steps: [step('node.drain', 'worker-1', { node: 'worker-1' })] }));
@@ -244,6 +246,40 @@ describe('step ops', () => {
     const { run } = setup(kube);
     await run(action('sync', { steps: [step('node.metadata', 'worker-1', { node: 'worker-1', labels: { a: '1', 'old-': '' }, annotations: {} })] }));
     expect(patches).to.deep.equal([{ labels: { a: '1', old: null }, annotations: {} }]);
+  });
+
+  it('node.metadata sets and removes taints on the live list, keeping the taints others set', async () => {
+    const node: NodeView = {
+      name: 'worker-1', unschedulable: false, ready: true, labels: {}, annotations: {},
+      taints: [{ key: 'theirs', effect: 'NoSchedule' }, { key: 'old', effect: 'NoExecute' }, { key: 'dedicated', value: 'web', effect: 'NoSchedule' }],
+    };
+    const patches: { taints?: unknown }[] = [];
+    const kube = { getNode: async () => node, patchNode: async (_n: string, p: { taints?: unknown }) => void patches.push(p) } as unknown as KubeApi;
+    const { run } = setup(kube);
+    const params = { node: 'worker-1', labels: {}, annotations: {}, taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }], removeTaints: [{ key: 'old', effect: 'NoExecute' }] };
+    await run(action('sync', { steps: [step('node.metadata', 'worker-1', params)] }));
+    expect(patches[0]!.taints).to.deep.equal([{ key: 'theirs', effect: 'NoSchedule' }, { key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
+  });
+
+  it('kubeadm.config.render uploads the desired ClusterConfiguration: the live flags that are not kubeone\'s stay', async () => {
+    const { transports, deps, run } = setup();
+    const cc = deps.desired.clusterConfiguration as { apiServer: { extraArgs: { name: string; value: string }[] } };
+    cc.apiServer.extraArgs.push({ name: 'encryption-provider-config', value: '/etc/kubernetes/encryption-providers/encryption-providers.yaml' });
+    await run(action('reconfigure-control-plane:cp-1', { steps: [step('kubeadm.config.render', 'cp-1')] }));
+    const written = [...transports.get('cp-1')!.files.entries()].find(([path]) => path.endsWith('/kubeone/cfg/init.yaml'))![1].content.toString();
+    expect(written).to.contain('name: encryption-provider-config').and.contain('value: /etc/kubernetes/encryption-providers/encryption-providers.yaml');
+  });
+
+  it('ownership.record writes the record into kube-system/kubeone-ownership', async () => {
+    const puts: unknown[][] = [];
+    const kube = { putConfigMap: async (...args: unknown[]) => void puts.push(args) } as unknown as KubeApi;
+    const { run } = setup(kube);
+    const record = { ...emptyRecord(), nodes: { 'worker-1': { labels: ['zone'], annotations: [], taints: [] } } };
+    await run(action('record-ownership:kube-system/kubeone-ownership', { steps: [step('ownership.record', undefined, { record })] }));
+    expect(puts).to.have.length(1);
+    const [namespace, name, data, labels] = puts[0]! as [string, string, Record<string, string>, Record<string, string>];
+    expect([namespace, name, labels]).to.deep.equal(['kube-system', 'kubeone-ownership', { 'app.kubernetes.io/managed-by': 'kubeone' }]);
+    expect(parseRecord(data['record.json']!).record).to.deep.equal(record);
   });
 
   it('kubeadm init failing halfway is retried by the one retry layer (the script resets first)', async () => {

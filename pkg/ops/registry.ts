@@ -8,11 +8,13 @@ import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
 import { hostContainerdConfigure } from './host-containerd-configure.js';
 import { hostContainerdInstall } from './host-containerd-install.js';
+import { hostImagesPrune } from './host-images-prune.js';
 import { hostKubeletConfigure } from './host-kubelet-configure.js';
 import { hostKubeletRestart } from './host-kubelet-restart.js';
 import { hostPrerequisites } from './host-prerequisites.js';
 import { kubeadmCertsRenew } from './kubeadm-certs-renew.js';
 import { kubeadmConfigRender } from './kubeadm-config-render.js';
+import { kubeadmConfigUpload } from './kubeadm-config-upload.js';
 import { kubeadmInit } from './kubeadm-init.js';
 import { kubeadmJoin } from './kubeadm-join.js';
 import { kubeadmReset } from './kubeadm-reset.js';
@@ -24,6 +26,7 @@ import { nodeDrain } from './node-drain.js';
 import { nodeMetadata } from './node-metadata.js';
 import { nodeUncordon } from './node-uncordon.js';
 import { nodeWaitReady } from './node-wait-ready.js';
+import { ownershipRecordOp } from './ownership-record.js';
 import { pkiDistribute } from './pki-distribute.js';
 import type { OpDefinition, ParamsOf } from './types.js';
 
@@ -35,7 +38,9 @@ export const OPS = {
   'host.binaries.remove': hostBinariesRemove,
   'host.kubelet.configure': hostKubeletConfigure,
   'host.kubelet.restart': hostKubeletRestart,
+  'host.images.prune': hostImagesPrune,
   'kubeadm.config.render': kubeadmConfigRender,
+  'kubeadm.config.upload': kubeadmConfigUpload,
   'kubeadm.init': kubeadmInit,
   'kubeadm.join': kubeadmJoin,
   'kubeadm.upgrade.apply': kubeadmUpgradeApply,
@@ -52,6 +57,7 @@ export const OPS = {
   'etcd.member.remove': etcdMemberRemove,
   'addon.apply': addonApply,
   'addon.prune': addonPrune,
+  'ownership.record': ownershipRecordOp,
 } as const;
 
 export type StepOp = keyof typeof OPS;

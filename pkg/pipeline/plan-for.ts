@@ -43,6 +43,7 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
   const desired = computeDesired(loaded, addons, {
     osFamilies: osFamilies(loaded, snapshot),
     facts: snapshot.state.hosts,
+    live: snapshot.state.kube,
     ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
   });
   const options: PlanOptions = {

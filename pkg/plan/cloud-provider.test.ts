@@ -7,6 +7,7 @@ import { computePlan } from './index.js';
 import type { PlanOptions, RenderedAddon } from './types.js';
 import { clusterConfiguration, desiredState, SnapshotBuilder } from './testing/snapshot-builder.js';
 import { addon } from './testing/desired-builder.js';
+import { emptyRecord } from '../ownership/record.js';
 
 const NOW: PlanOptions = { now: '2026-11-25T00:00:00Z' };
 const UNINITIALIZED = { key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' };
@@ -31,26 +32,32 @@ describe('plan with an external cloud provider', () => {
     expect(computePlan(desired(), b.build(), NOW).actions.map((a) => a.id)).to.deep.equal([]);
   });
 
-  it('a taint change keeps the controllers\' taints in the list the op writes', () => {
+  it('a taint change adds the manifest\'s taint and leaves the controllers\' taints in place', () => {
     const b = converged().editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.taints = [UNINITIALIZED]));
     const plan = computePlan(desired({ 'w-1': { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } }), b.build(), NOW);
-    expect(plan.actions.map((a) => a.id)).to.deep.equal(['sync-node-metadata:w-1']);
-    expect(plan.actions[0]!.steps[0]!.params).to.deep.include({ taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, UNINITIALIZED] });
-    expect(plan.actions[0]!.reason).to.equal('taints on w-1 are [], the manifest sets [dedicated=db:NoSchedule]');
+    const ids = plan.actions.map((a) => a.id).filter((id) => id !== 'record-ownership');
+    expect(ids).to.deep.equal(['sync-node-metadata:w-1']);
+    const params = plan.actions.find((a) => a.id === 'sync-node-metadata:w-1')!.steps[0]!.params as { taints: unknown[]; removeTaints?: unknown[] };
+    expect(params.taints).to.deep.equal([{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
+    expect(params.removeTaints ?? []).to.deep.equal([]);
   });
 
-  it('a taint the tool once set is still removed when the manifest drops it', () => {
-    const b = converged().editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.taints = [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, UNINITIALIZED]));
+  it('a taint the tool once set (ownership record) is removed when the manifest drops it; the uninitialized taint stays', () => {
+    const b = converged().editKube((k) => {
+      k.nodes.find((n) => n.name === 'w-1')!.taints = [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, UNINITIALIZED];
+      k.ownership = { ...emptyRecord(), nodes: { 'w-1': { labels: [], annotations: [], taints: ['dedicated:NoSchedule'] } } };
+    });
     const plan = computePlan(desired(), b.build(), NOW);
-    expect(plan.actions[0]!.steps[0]!.params).to.deep.include({ taints: [UNINITIALIZED] });
+    const params = plan.actions.find((a) => a.id === 'sync-node-metadata:w-1')!.steps[0]!.params as { removeTaints: unknown[] };
+    expect(params.removeTaints).to.deep.equal([{ key: 'dedicated', effect: 'NoSchedule' }]);
   });
 
   it('KubeVirt: every Node is annotated with the infra namespace (its CSI node driver reads it), as KubeOne', () => {
     const want = desired();
     want.cluster.cluster.cloudProvider = { kubevirt: { infraNamespace: 'tenant-a' }, external: true };
     const plan = computePlan(want, converged().build(), NOW);
-    expect(plan.actions.map((a) => a.id)).to.deep.equal(['sync-node-metadata:cp-1', 'sync-node-metadata:w-1']);
-    expect(plan.actions[1]!.steps[0]!.params).to.deep.include({ annotations: { 'cluster.x-k8s.io/cluster-namespace': 'tenant-a', 'kubeone.k8c.io/managed-annotations': 'cluster.x-k8s.io/cluster-namespace' } });
+    expect(plan.actions.map((a) => a.id).filter((id) => id !== 'record-ownership')).to.deep.equal(['sync-node-metadata:cp-1', 'sync-node-metadata:w-1']);
+    expect(plan.actions.find((a) => a.id === 'sync-node-metadata:w-1')!.steps[0]!.params).to.deep.include({ annotations: { 'cluster.x-k8s.io/cluster-namespace': 'tenant-a' } });
   });
 });
 

@@ -4,7 +4,7 @@
 import { buildContext } from './context.js';
 import type { Stage } from './kind.js';
 import { STAGES } from './stages.js';
-import { PLAN_FORMAT, type DesiredState, type Plan, type PlanOptions } from './types.js';
+import { type ActionKind, PLAN_FORMAT, type DesiredState, type Plan, type PlanOptions } from './types.js';
 import type { Snapshot } from '../snapshot/types.js';
 
 export { canonicalJson } from '../api/canonical-json.js';
@@ -17,6 +17,7 @@ export function computePlan(desired: DesiredState, snapshot: Snapshot, options: 
   const onControlPlane = (host: string): boolean => ctx.byName.get(host)?.role === 'controlPlane';
   for (const stage of STAGES as readonly Stage<string>[]) {
     if (!stage.when.includes(ctx.mode)) continue;
+    if (options.only && Object.keys(stage.kinds).length > 0 && !Object.keys(stage.kinds).some((k) => options.only!.includes(k as ActionKind))) continue;
     for (const draft of stage.plan(ctx)) {
       const declaration = stage.kinds[draft.kind];
       if (!declaration) throw new Error(`planner bug: stage "${stage.name}" planned ${draft.id}, a kind it does not declare`);

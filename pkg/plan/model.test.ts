@@ -4,7 +4,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
+import { objectKey } from '../addons/normalize.js';
 import { STEP_OPS } from '../ops/registry.js';
+import { withUnownedLiveSettings } from '../ownership/control-plane.js';
+import { emptyRecord } from '../ownership/record.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { computePlan } from './index.js';
 import { ACTION_KINDS } from './stages.js';
@@ -37,9 +40,15 @@ const hostArb = fc.record({
   atDesired: fc.boolean(),
   containerdDrift: fc.boolean(),
   kubeletDrift: fc.boolean(),
-  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }),
-  liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }),
+  labels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'b', tier: 'x' }, { 'zone-': '', tier: 'x' }),
+  liveLabels: fc.constantFrom<Record<string, string> | undefined>(undefined, { zone: 'a' }, { zone: 'a', team: 'theirs' }),
+  /** How the live labels' ownership is known: the ownership record, an earlier kubeone's annotation, or not at all (someone else's). */
+  labelOwner: fc.constantFrom<'record' | 'legacy' | 'none'>('record', 'legacy', 'none'),
+  taints: fc.constantFrom<{ key: string; value?: string; effect: string }[] | undefined>(undefined, [], [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]),
+  liveTaints: fc.constantFrom<{ key: string; value?: string; effect: string }[]>([], [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }], [{ key: 'theirs', effect: 'NoExecute' }]),
   certsSoon: fc.boolean(),
+  /** The apiserver certificate lacks the API endpoint's name (control planes). */
+  sanDrift: fc.boolean(),
 });
 
 const scenarioArb = fc.record({
@@ -54,8 +63,15 @@ const scenarioArb = fc.record({
   addonsWanted: fc.subarray(['a', 'b', 'c']),
   addonsLive: fc.subarray(['a', 'b', 'd']),
   addonVariant: fc.constantFrom('v1', 'v2'),
+  /** The ownership record names the live addon objects (else they are someone else's: left alone). */
+  addonsRecorded: fc.boolean(),
+  /** The live kubeadm-config has a flag the manifest does not render: kubeone's before (recorded), or someone else's. */
+  liveOnlyFlag: fc.constantFrom<'none' | 'owned' | 'unowned'>('none', 'owned', 'unowned'),
   /** The journal says a killed run left the first worker cordoned (and it still is). */
   leftCordoned: fc.boolean(),
+  pruneImages: fc.boolean(),
+  /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
+  request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -101,18 +117,22 @@ function build(s: Scenario) {
   const clusterVersion = VERSIONS[Math.max(0, s.desiredIndex - s.behind)];
   const cpNames = s.cps.map((_, i) => `cp-${i + 1}`);
   const workerNames = s.workers.map((_, i) => `w-${i + 1}`);
-  const hostConfig: Record<string, { labels?: Record<string, string> }> = {};
+  const hostConfig: Record<string, { labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[] }> = {};
   [...s.cps, ...s.workers].forEach((h, i) => {
-    if (h.labels) hostConfig[[...cpNames, ...workerNames][i]] = { labels: h.labels };
+    hostConfig[[...cpNames, ...workerNames][i]] = { ...(h.labels ? { labels: h.labels } : {}), ...(h.taints ? { taints: h.taints } : {}) };
   });
+  const rendered = clusterConfiguration({ 'audit-log-maxage': '30' });
   const desired = desiredState({
     version,
     controlPlanes: cpNames,
     workers: workerNames,
     hostConfig,
-    clusterConfiguration: clusterConfiguration({ 'audit-log-maxage': '30' }),
-    addons: s.addonsWanted.map((n) => renderAddon(n, 'v1')),
+    clusterConfiguration: rendered,
+    // coredns-patch: its Deployment is kubeadm's, written again by every kubeadm upgrade apply.
+    addons: [...s.addonsWanted.map((n) => renderAddon(n, 'v1')), COREDNS_PATCH],
   });
+  desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
+  const record = emptyRecord();
   const b = new SnapshotBuilder();
   const existing = s.existing;
   const describe = (name: string, role: 'controlPlane' | 'staticWorker', h: Scenario['cps'][number], isLeader: boolean) => {
@@ -129,17 +149,26 @@ function build(s: Scenario) {
       x.joined().files(standardFiles(name));
       if (h.kubeletDrift) x.files({ [KUBELET_CONFIG]: sha256('old kubelet config') });
       if (role === 'controlPlane') x.controlPlane(v, h.certsSoon ? '2026-12-20T00:00:00Z' : '2027-11-01T00:00:00Z');
+      if (role === 'controlPlane' && h.sanDrift) x.facts.apiserverSans = ['DNS:kubernetes', 'IP:10.96.0.1'];
     });
     if (stage === 'joined') {
-      b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: h.liveLabels ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {} });
+      const legacy = h.liveLabels && h.labelOwner === 'legacy';
+      b.node(name, { version: v, labels: { ...(h.liveLabels ?? {}) }, annotations: legacy ? { 'kubeone.k8c.io/managed-labels': 'zone' } : {}, taints: structuredClone(h.liveTaints) });
+      if (h.liveLabels && h.labelOwner === 'record') record.nodes[name] = { labels: ['zone'], annotations: [], taints: h.liveTaints.filter((t) => t.key === 'dedicated').map((t) => `${t.key}:${t.effect}`) };
       if (role === 'controlPlane') b.etcdMember(name);
     }
   };
   cpNames.forEach((n, i) => describe(n, 'controlPlane', s.cps[i], i === 0));
   workerNames.forEach((n, i) => describe(n, 'staticWorker', s.workers[i], false));
   if (existing) {
-    b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration(s.flagDrift ? {} : { 'audit-log-maxage': '30' }) });
+    const liveFlags: Record<string, string> = s.flagDrift ? {} : { 'audit-log-maxage': '30' };
+    if (s.liveOnlyFlag !== 'none') liveFlags['oidc-issuer-url'] = 'https://idp.example';
+    if (s.liveOnlyFlag === 'owned') record.controlPlane.flags.apiServer = ['audit-log-maxage', 'oidc-issuer-url'];
+    b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration(liveFlags) });
     for (const n of s.addonsLive) b.addonObjects(renderAddon(n, s.addonVariant));
+    b.addonObjects(COREDNS_PATCH);
+    if (s.addonsRecorded) for (const n of s.addonsLive) record.addons[n] = renderAddon(n, s.addonVariant).objects.map(objectKey);
+    b.editKube((k) => (k.ownership = record));
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
       b.editKube((k) => {
@@ -153,13 +182,20 @@ function build(s: Scenario) {
       b.editKube((k) => (k.nodes.find((n) => n.name === 'old-1')!.host = null));
     }
   }
-  const options: PlanOptions = { ...OPTIONS };
+  const options: PlanOptions = { ...OPTIONS, pruneImages: s.pruneImages };
   if (s.leftCordoned && existing && s.workers[0]?.stage === 'joined') {
     b.editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.unschedulable = true));
     options.interrupted = { nodesLeftCordoned: ['w-1'] };
   }
-  return { desired, snapshot: b.build(), options };
+  const snapshot = b.build();
+  // As computeDesired: the live flags that are not kubeone's stay in the uploaded configuration.
+  const merged = withUnownedLiveSettings(rendered, snapshot.state.kube?.clusterConfiguration, snapshot.state.kube?.ownership, desired.cluster.cluster);
+  desired.clusterConfiguration = merged.clusterConfiguration;
+  desired.keptSettings = merged.kept;
+  return { desired, snapshot, options };
 }
+
+const COREDNS_PATCH = addon('coredns-patch', [{ kind: 'Deployment', name: 'coredns' }]);
 
 /** Ops the model tests ran, across all of them: every op of the registry must be exercised. */
 const opsSeen = new Set<string>();
@@ -170,7 +206,7 @@ describe('planner model: plan, apply, plan again', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { desired, snapshot, options } = build(s);
-        const plan = computePlan(desired, snapshot, options);
+        const plan = computePlan(desired, snapshot, s.request ? { ...options, [s.request]: true } : options);
         expect(plan.refusals, JSON.stringify(plan.refusals)).to.deep.equal([]);
         for (const a of plan.actions) kindsSeen.add(a.kind);
         expectSafeOrder(plan);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { computePlan } from './index.js';
-import type { Plan, PlanOptions } from './types.js';
+import type { Plan, PlanOptions, RenderedAddon } from './types.js';
+import { objectKey } from '../addons/normalize.js';
+import { emptyRecord } from '../ownership/record.js';
 import {
   addon,
   clusterConfiguration,
@@ -33,6 +35,11 @@ function converged(version = '1.35.1', hosts = [...CPS, ...WORKERS]): SnapshotBu
   const b = new SnapshotBuilder();
   for (const h of hosts) b.convergedHost(h, CPS.includes(h) ? 'controlPlane' : 'staticWorker', { version });
   return b.cluster({ leader: 'cp-1', clusterConfiguration: clusterConfiguration() });
+}
+
+/** An ownership record naming every object of `addons` (kubeone applied them). */
+function recordOf(addons: RenderedAddon[]) {
+  return { ...emptyRecord(), addons: Object.fromEntries(addons.map((a) => [a.name, a.objects.map(objectKey)])) };
 }
 
 /** Dependencies always point backwards in the output order and to planned actions. */
@@ -86,6 +93,7 @@ describe('computePlan', () => {
       'install-binaries:w-1:1.35.1',
       'init-control-plane:cp-1',
       'join-worker:w-1',
+      'record-ownership:kube-system/kubeone-ownership',
     ]);
     expect(action(plan, 'install-binaries:w-1:1.35.1').reason).to.equal('no kubeadm, no kubelet, no kubectl on w-1, versions.kubernetes is 1.35.1');
   });
@@ -374,13 +382,30 @@ describe('computePlan', () => {
     expect(plan.actions[1].dependsOn).to.deep.equal(['reconfigure-control-plane:cp-1']);
   });
 
+  it('upgrade with control-plane flag drift: the leader stores the ClusterConfiguration before kubeadm upgrade apply, no second restart', () => {
+    const want = desired({ clusterConfiguration: clusterConfiguration({ 'oidc-issuer-url': 'https://idp' }) });
+    const plan = computePlan(want, converged('1.34.3').build(), NOW);
+    expectTopological(plan);
+    const leaderOps = action(plan, 'upgrade-control-plane:cp-1:1.35.1').steps.map((s) => s.op);
+    expect(leaderOps.indexOf('kubeadm.config.upload')).to.be.greaterThan(leaderOps.indexOf('kubeadm.config.render'));
+    expect(leaderOps.indexOf('kubeadm.config.upload')).to.be.lessThan(leaderOps.indexOf('kubeadm.upgrade.apply'));
+    expect(action(plan, 'upgrade-control-plane:cp-1:1.35.1').reason).to.contain('kube-system/kubeadm-config gets the manifest');
+    expect(action(plan, 'upgrade-control-plane:cp-2:1.35.1').steps.map((s) => s.op)).not.to.include('kubeadm.config.upload');
+    expect(ids(plan).filter((id) => id.startsWith('reconfigure-control-plane'))).to.deep.equal([]);
+    // Through an intermediate minor, only the upgrade to the manifest's version stores it.
+    const twoMinors = computePlan(desired({ version: '1.36.0' }), converged('1.34.3').build(), { ...NOW, intermediateVersions: { '1.35': '1.35.1' } });
+    expect(action(twoMinors, 'upgrade-control-plane:cp-1:1.35.1').steps.map((s) => s.op)).not.to.include('kubeadm.config.upload');
+    expect(action(twoMinors, 'upgrade-control-plane:cp-1:1.36.0').steps.map((s) => s.op)).to.include('kubeadm.config.upload');
+  });
+
   it('addon drift: changed object, deleted object, extra live object, addon removed from the manifest', () => {
     const live = addon('cni', [{ kind: 'ConfigMap', name: 'a' }, { kind: 'ConfigMap', name: 'b' }, { kind: 'ConfigMap', name: 'gone' }]);
     const old = addon('metrics', [{ kind: 'Deployment', name: 'metrics-server' }]);
     const want = addon('cni', [{ kind: 'ConfigMap', name: 'a', variant: 'v2' }, { kind: 'ConfigMap', name: 'b' }, { kind: 'ConfigMap', name: 'new' }]);
-    const b = converged().addonObjects(live).addonObjects(old);
+    // kubeone applied both addons (the ownership record names their objects).
+    const b = converged().addonObjects(live).addonObjects(old).editKube((k) => (k.ownership = recordOf([live, old])));
     const plan = computePlan(desired({ addons: [want] }), b.build(), NOW);
-    expect(ids(plan)).to.deep.equal(['apply-addon:cni', 'prune-addon:metrics']);
+    expect(ids(plan)).to.deep.equal(['apply-addon:cni', 'prune-addon:metrics', 'record-ownership:kube-system/kubeone-ownership']);
     const cni = action(plan, 'apply-addon:cni');
     expect(cni.change).to.equal('~');
     expect(cni.objects!.map((o) => `${o.change} ${o.name}`)).to.deep.equal(['~ a', '+ new', '- gone']);
@@ -422,17 +447,23 @@ describe('computePlan', () => {
     const want = desired({ hostConfig: { 'w-1': { labels: { zone: 'a' } } } });
     const first = computePlan(want, converged().build(), NOW);
     expect(ids(first)).to.deep.equal(['sync-node-metadata:w-1']);
-    expect(first.actions[0].steps[0].params).to.deep.equal({
-      node: 'w-1',
-      labels: { zone: 'a' },
-      annotations: { 'kubeone.k8c.io/managed-labels': 'zone' },
+    expect(first.actions[0].steps[0].params).to.deep.equal({ node: 'w-1', labels: { zone: 'a' }, annotations: {} });
+    // kubeone set zone before: the record says so, or (an earlier kubeone) its annotation on the Node.
+    const recorded = converged().editKube((k) => {
+      k.nodes.find((x) => x.name === 'w-1')!.labels.zone = 'a';
+      k.ownership = { ...emptyRecord(), nodes: { 'w-1': { labels: ['zone'], annotations: [], taints: [] } } };
     });
-    const b = converged().editKube((k) => {
+    expect(computePlan(desired(), recorded.build(), NOW).actions.find((a) => a.kind === 'sync-node-metadata')!.steps[0].params).to.deep.equal({
+      node: 'w-1',
+      labels: { 'zone-': '' },
+      annotations: {},
+    });
+    const legacy = converged().editKube((k) => {
       const n = k.nodes.find((x) => x.name === 'w-1')!;
       n.labels.zone = 'a';
       n.annotations['kubeone.k8c.io/managed-labels'] = 'zone';
     });
-    const second = computePlan(desired(), b.build(), NOW);
+    const second = computePlan(desired(), legacy.build(), NOW);
     expect(second.actions[0].steps[0].params).to.deep.equal({
       node: 'w-1',
       labels: { 'zone-': '' },

@@ -19,6 +19,7 @@ import { joinControlPlane } from './kinds/join-control-plane.js';
 import { joinWorker } from './kinds/join-worker.js';
 import { pruneAddon } from './kinds/prune-addon.js';
 import { reconfigureControlPlane } from './kinds/reconfigure-control-plane.js';
+import { recordOwnership } from './kinds/record-ownership.js';
 import { removeEtcdMember } from './kinds/remove-etcd-member.js';
 import { removeNode } from './kinds/remove-node.js';
 import { renewCertificates } from './kinds/renew-certificates.js';
@@ -52,6 +53,7 @@ export const STAGES = [
   applyAddon,
   pruneAddon,
   uncordonRepair, // Nodes an interrupted run left cordoned
+  recordOwnership, // what kubeone applied, in the cluster: the next plans prune and strip only that
 ] as const;
 
 /** Every kind of action the planner can emit. */

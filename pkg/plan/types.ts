@@ -90,8 +90,19 @@ export interface PlanOptions {
   workerBatchSize?: number;
   /** Renew control-plane certificates expiring within this many days (default 90). */
   certRenewalDays?: number;
-  /** Force a certificate renewal regardless of expiry. */
+  /** Renew the control-plane certificates regardless of expiry (`kubeone certificates renew`; a one-time request). */
   renewCertificates?: boolean;
+  /** Upgrade every joined host even at the desired version (`apply --force-upgrade`; a one-time request). */
+  forceUpgrade?: boolean;
+  /** Install the kube binaries again on hosts at the desired version (`apply --force-install`; a one-time request). */
+  forceInstall?: boolean;
+  /** Remove unused container images from each host after its upgrade (`apply --prune-images`). */
+  pruneImages?: boolean;
+  /**
+   * Plan only the stages of these kinds (check stages always run): a command that does one
+   * part of apply (`certificates renew`, `apply --no-init`) and nothing else.
+   */
+  only?: readonly ActionKind[];
   /** The point in time certificate expiry is compared with (ISO 8601); passed in so the planner stays pure. */
   now: string;
   /** Patch version to use for an intermediate minor of a multi-minor upgrade, e.g. { '1.35': '1.35.1' }. */
@@ -137,8 +148,15 @@ export interface DesiredState {
   manifestHash: string;
   /** host name -> path -> sha256 of every file the tool renders onto that host. */
   managedFiles: Record<string, Record<string, string>>;
-  /** The ClusterConfiguration the tool would upload (kubeadm.k8s.io/v1beta4), for control-plane flag drift. */
+  /**
+   * The ClusterConfiguration the tool would upload (kubeadm.k8s.io/v1beta4), for control-plane
+   * flag drift: the rendered one plus the live flags and volumes it keeps (`keptSettings`).
+   */
   clusterConfiguration: Record<string, unknown>;
+  /** Live control-plane flags and volumes the manifest does not render but that stay: not this tool's (pkg/ownership). */
+  keptSettings?: import('../ownership/control-plane.js').KeptSetting[];
+  /** Addons the manifest deletes, whoever applied them (pkg/addons addonDeletions). */
+  addonDeletions?: { name: string; reason: string }[];
   /** Rendered addons; null when addons were not evaluated (e.g. no cluster yet is still evaluated: [] means none). */
   addons: RenderedAddon[] | null;
 }

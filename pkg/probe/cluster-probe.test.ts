@@ -7,6 +7,7 @@ import { expect } from 'chai';
 
 import type { ResolvedHost } from '../api/types.js';
 import { listAddonObjects } from '../addons/apply.js';
+import { emptyRecord, serializeRecord } from '../ownership/record.js';
 import { TestPki } from '../kube/testing/test-pki.js';
 import { buildSnapshot, validateSnapshot } from '../snapshot/snapshot.js';
 import type { HostTransport } from '../ssh/types.js';
@@ -20,6 +21,9 @@ const json = (res: import('node:http').ServerResponse, body: unknown) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(body));
 };
+
+/** The ownership record the fake apiserver serves (null: no ConfigMap). */
+let ownershipText: string | null = null;
 
 function routes(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
   const url = new URL(req.url ?? '/', 'https://x');
@@ -42,6 +46,9 @@ function routes(req: import('node:http').IncomingMessage, res: import('node:http
   }
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeadm-config') {
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeadm-config' }, data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.1\n' } });
+  }
+  if (p === '/api/v1/namespaces/kube-system/configmaps/kubeone-ownership' && ownershipText !== null) {
+    return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-ownership' }, data: { 'record.json': ownershipText } });
   }
   if (p === '/apis') return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
   if (p === '/api/v1') {
@@ -127,6 +134,8 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect(kube.nodes[0]!.taints).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
     expect(kube.components).to.deep.equal({ 'kube-apiserver': { 'cp-1': '1.35.1' } });
     expect(kube.clusterConfiguration).to.deep.include({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.1' });
+    expect(kube.ownership).to.equal(null);
+    expect(kube).to.not.have.property('ownershipError');
     expect(kube.etcdMembers.map((m) => [m.id, m.name, m.host, m.healthy])).to.deep.equal([['1', 'cp-1', 'cp-1', true], ['2', 'old-cp', null, null]]);
     expect(kube.addonObjects.map((o) => [o.addon, o.kind, o.name])).to.deep.equal([['cni', 'ConfigMap', 'cni-configmap'], ['cni', 'Secret', 'cni-secret']]);
     const secret = kube.addonObjects[1]!;
@@ -139,6 +148,23 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect(again.addonObjects.map((o) => o.hash)).to.deep.equal(kube.addonObjects.map((o) => o.hash));
     const snapshot = buildSnapshot({ cluster: 'c', hosts: hosts().map((h) => h.facts), kube }, { tool: 't', probedAt: '2026-01-01T00:00:00Z', durationMs: 1 });
     expect(validateSnapshot(snapshot)).to.deep.equal({ valid: true, errors: [] });
+  });
+
+  it('reads the ownership record; one that is not valid reads as none, with the reason', async () => {
+    const pool = { get: async (h: ResolvedHost) => transport(h.name) };
+    const probeOnce = () => probeCluster({ hosts: hosts(), pool, apiserverPort: port, logger: { debug() {}, info() {}, warn() {} }, listAddonObjects: (kc) => listAddonObjects(kc, []) });
+    const record = { ...emptyRecord(), addons: { cni: ['/ConfigMap/kube-system/cni-configmap'] } };
+    try {
+      ownershipText = serializeRecord(record);
+      expect(await probeOnce()).to.deep.include({ ownership: record });
+      ownershipText = '{"formatVersion": "kubeone.ownership/v1", "addons": 7}';
+      const bad = await probeOnce();
+      expect(bad.ownership).to.equal(null);
+      expect(bad.ownershipError).to.match(/^ConfigMap kube-system\/kubeone-ownership: \/: must have required property/);
+      expect(bad.error).to.equal(undefined);
+    } finally {
+      ownershipText = null;
+    }
   });
 
   it('records the error when no apiserver answers through the tunnel', async () => {

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ResolvedHost } from '../api/types.js';
 import type { KubeClient } from '../kube/leader.js';
 import type { AddonObjectFacts, ClusterFacts, EtcdMemberFacts, NodeFacts } from '../snapshot/types.js';
+import { OWNERSHIP_CONFIGMAP, OWNERSHIP_KEY, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, parseRecord } from '../ownership/record.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { imageTag } from './host-facts.js';
@@ -87,6 +88,21 @@ async function clusterConfiguration(client: KubeClient): Promise<Record<string, 
   }
 }
 
+/** The ownership record (null: none); unreadable or invalid: null with the reason. */
+export async function readOwnershipRecord(client: KubeClient): Promise<Pick<ClusterFacts, 'ownership' | 'ownershipError'>> {
+  let text: string | undefined;
+  try {
+    const cm = await client.core.readNamespacedConfigMap({ name: OWNERSHIP_CONFIGMAP, namespace: OWNERSHIP_NAMESPACE });
+    text = cm.data?.[OWNERSHIP_KEY];
+  } catch (error) {
+    if (/404|not found/i.test(String((error as Error).message))) return { ownership: null };
+    throw error;
+  }
+  if (text === undefined) return { ownership: null, ownershipError: `${OWNERSHIP_REF} has no ${OWNERSHIP_KEY}` };
+  const parsed = parseRecord(text);
+  return parsed.record ? { ownership: parsed.record } : { ownership: null, ownershipError: parsed.error };
+}
+
 /** Code-unit order: locale-independent, so snapshots sort the same everywhere. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -153,13 +169,15 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   try {
     const nodes = await client.core.listNode();
     facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
-    const [comps, config, addons] = await Promise.all([
+    const [comps, config, owned, addons] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
+      readOwnershipRecord(client),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
     ]);
     facts.components = comps;
     facts.clusterConfiguration = config;
+    Object.assign(facts, owned);
     facts.addonObjects = addons;
   } catch (error) {
     errors.push(`reading the cluster through ${client.host}: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 // Interprets the host script's raw output (string leaves) as HostFacts, plus the few
 // extras the cluster probe needs (local apiserver /healthz, etcd's view of its members).
+import { parseOpensslSans } from '../kubeadm/cert-sans.js';
 import type { ResolvedHost } from '../api/types.js';
 import type { ComponentFacts, FileFacts, HostFacts, UnitActiveState, UnitFacts } from '../snapshot/types.js';
 import { CONTAINERD_CONFIG, KUBELET_CONFIG, KUBELET_FLAGS, managedPathList } from './host-script.js';
@@ -215,6 +216,7 @@ export function parseHostOutput(host: ResolvedHost, raw: RawHostOutput, managedP
     staticPods: sortedRecord(staticPods),
     certsEarliestExpiry: expiries[0] ?? '',
     certs: sortedRecord(certs),
+    ...(text(raw, 'apiserverSans') ? { apiserverSans: parseOpensslSans(text(raw, 'apiserverSans')) } : {}),
     managedFiles: files,
     inflight: parseInflight(text(raw, 'inflight')),
     lock: parseLock(text(raw, 'lock')),

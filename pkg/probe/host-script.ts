@@ -8,7 +8,7 @@
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import { shq } from '../scripts/shell.js';
 
-export const HOST_SCRIPT_VERSION = 4;
+export const HOST_SCRIPT_VERSION = 5;
 
 export const DEFAULT_MANAGED_PATHS = [
   '/etc/containerd/config.toml',
@@ -129,6 +129,9 @@ if [ -d /etc/kubernetes/pki ] && have openssl; then
       f=/etc/kubernetes/pki/$c
       [ -f "$f" ] && printf '%s\\t%s\\n' "$c" "$(openssl x509 -noout -enddate -in "$f" 2>/dev/null)"
     done > "$tmp/certs"
+    # The serving certificate's names (renewal re-issues it when apiEndpoint names are missing).
+    f=/etc/kubernetes/pki/apiserver.crt
+    if [ -f "$f" ]; then openssl x509 -noout -ext subjectAltName -in "$f" 2>/dev/null | tail -n +2 > "$tmp/apiserverSans"; fi
   ) &
 fi
 
@@ -222,7 +225,7 @@ if [ -n "$tmp" ] && [ -f "$tmp/certs" ]; then
   while IFS=$'\\t' read -r c d; do certs+="$c"$'\\t'"\${d#notAfter=}"$'\\n'; done < "$tmp/certs"
 fi
 put_map certs "$certs"
-for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn; do
+for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn apiserverSans; do
   V=; [ -n "$tmp" ] && slurp "$tmp/$k"; put "$k" "$V"
 done
 local IFS=,

@@ -20,6 +20,8 @@ export interface BinariesInstallOptions {
   version: string;
   components: KubeComponent[];
   arch: string;
+  /** apply --force-install: install again even when the installed ones are at the version. */
+  force?: boolean;
 }
 
 const KUBE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -105,7 +107,7 @@ export function renderBundleInstall(
     'kubelet_changed=0',
     `sudo mkdir -p ${binDir}`,
     `for component in ${opts.components.join(' ')}; do`,
-    `  if ! sudo cmp -s "$work/kubernetes/node/bin/$component" "${binDir}/$component"; then`,
+    `  if ${opts.force ? 'true' : `! sudo cmp -s "$work/kubernetes/node/bin/$component" "${binDir}/$component"`}; then`,
     `    sudo install -m 0755 "$work/kubernetes/node/bin/$component" "${binDir}/$component.kubeone-new"`,
     `    sudo mv -f "${binDir}/$component.kubeone-new" "${binDir}/$component"`,
     '    if [ "$component" = kubelet ]; then kubelet_changed=1; fi',
@@ -160,12 +162,14 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
       'wanted=()',
       `for pkg in ${pkgs.join(' ')}; do`,
       `  current=$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null || true)`,
-      `  case "$current" in ${version}-*) ;; *) wanted+=("$pkg="${version}"-*"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi ;; esac`,
+      opts.force
+        ? `  wanted+=("$pkg="${version}"-*"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi`
+        : `  case "$current" in ${version}-*) ;; *) wanted+=("$pkg="${version}"-*"); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi ;; esac`,
       'done',
       'if [ ${#wanted[@]} -gt 0 ]; then',
       `  sudo apt-mark unhold ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
-      '  sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --allow-downgrades --allow-change-held-packages "${wanted[@]}" \\',
-      '    || { sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --allow-downgrades --allow-change-held-packages "${wanted[@]}"; }',
+      `  sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y${opts.force ? ' --reinstall' : ''} --allow-downgrades --allow-change-held-packages "\${wanted[@]}" \\`,
+      `    || { sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y${opts.force ? ' --reinstall' : ''} --allow-downgrades --allow-change-held-packages "\${wanted[@]}"; }`,
       'fi',
       `sudo apt-mark hold ${pkgs.join(' ')} >/dev/null`,
       'if ! systemctl is-enabled --quiet kubelet; then sudo systemctl enable kubelet; fi',
@@ -189,11 +193,12 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
     'wanted=()',
     `for pkg in ${pkgs.join(' ')}; do`,
     `  current=$(rpm -q --qf '%{VERSION}' "$pkg" 2>/dev/null || true)`,
-    `  if [ "$current" != ${version} ]; then wanted+=("$pkg-"${version}); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi; fi`,
+    `  if ${opts.force ? 'true' : `[ "$current" != ${version} ]`}; then wanted+=("$pkg-"${version}); if [ "$pkg" = kubelet ]; then kubelet_changed=1; fi; fi`,
     'done',
     'if [ ${#wanted[@]} -gt 0 ]; then',
     `  sudo "$pm" versionlock delete ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
-    `  sudo "$pm" install -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}"`,
+    // --force-install: reinstall what is there at the version; install what is not.
+    `  ${opts.force ? `sudo "$pm" reinstall -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}" || ` : ''}sudo "$pm" install -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}"`,
     `  sudo "$pm" versionlock add ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
     'fi',
     'if ! systemctl is-enabled --quiet kubelet; then sudo systemctl enable kubelet; fi',

@@ -86,20 +86,30 @@ function apiserverAtVersion(version: string): string {
   return `sudo grep -q ${shq(`kube-apiserver:v${version}`)} /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null`;
 }
 
-export function renderUpgradeApply(version: string): string {
+/** `force` (apply --force-upgrade): the upgrade runs at the version it is at, as KubeOne's flag does. */
+export function renderUpgradeApply(version: string, force = false): string {
+  checkVersionAndArch(version, 'amd64');
   return renderScript([
-    `if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`,
+    ...(force ? [] : [`if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`]),
     `sudo kubeadm upgrade apply --yes ${shq(`v${version}`)}`,
     RESTRICT_PKI_CERTS,
   ]);
 }
 
 /** Control planes: guarded by the apiserver image; workers: kubeadm upgrade node is itself idempotent. */
-export function renderUpgradeNode(version: string, controlPlane: boolean): string {
-  const guard = controlPlane
+export function renderUpgradeNode(version: string, controlPlane: boolean, force = false): string {
+  const guard = controlPlane && !force
     ? [`if ${apiserverAtVersion(version)}; then echo ${shq(`control plane already at v${version}`)}; exit 0; fi`]
     : [];
   return renderScript([...guard, 'sudo kubeadm upgrade node', RESTRICT_PKI_CERTS]);
+}
+
+/** Unused container images (apply --prune-images, after an upgrade), through crictl as KubeOne does. */
+export function renderPruneImages(): string {
+  return renderScript([
+    'if ! command -v crictl >/dev/null; then echo "crictl is not installed: unused images cannot be pruned (install cri-tools)" >&2; exit 1; fi',
+    'sudo crictl rmi --prune',
+  ]);
 }
 
 /**
@@ -108,10 +118,21 @@ export function renderUpgradeNode(version: string, controlPlane: boolean): strin
  * Both commands are idempotent, so no guard.
  */
 export function renderReconfigureControlPlane(configPath: string = KUBEADM_INIT_CONFIG): string {
-  return renderScript([
-    `sudo kubeadm init phase upload-config kubeadm --config=${shq(configPath)}`,
-    'sudo kubeadm upgrade node',
-  ]);
+  return renderScript([uploadClusterConfigurationLine(configPath), 'sudo kubeadm upgrade node']);
+}
+
+function uploadClusterConfigurationLine(configPath: string): string {
+  return `sudo kubeadm init phase upload-config kubeadm --config=${shq(configPath)}`;
+}
+
+/**
+ * Before `kubeadm upgrade apply` to the manifest's version: store our ClusterConfiguration in
+ * kube-system/kubeadm-config (as KubeOne does before it upgrades the leader), so the upgrade
+ * renders the static pods with the flags of the new version instead of the old ones, and no
+ * second restart of every control plane is needed afterwards. Idempotent.
+ */
+export function renderUploadClusterConfiguration(configPath: string = KUBEADM_INIT_CONFIG): string {
+  return renderScript([uploadClusterConfigurationLine(configPath)]);
 }
 
 export function renderKubeadmReset(): string {
@@ -125,8 +146,14 @@ export function renderKubeadmReset(): string {
   ]);
 }
 
-/** Renews every certificate, then restarts the static pods so they load them. */
-export function renderCertsRenew(): string {
+/**
+ * Renews every certificate, then restarts the static pods so they load them. With
+ * `reissueApiserverFrom` (an InitConfiguration + ClusterConfiguration file), the apiserver's
+ * serving certificate is issued anew from it first, as KubeOne does when apiEndpoint names are
+ * missing from it: `kubeadm certs renew` keeps a certificate's names, only a new one gets the
+ * manifest's certSANs. (Issued after the renewal, so that the renewal cannot undo it.)
+ */
+export function renderCertsRenew(reissueApiserverFrom?: string): string {
   const parked = '/etc/kubernetes/tmp/kubeone-restart';
   const moveAll = (from: string, to: string) =>
     `sudo find ${from} -maxdepth 1 -name '*.yaml' -exec mv -t ${to} {} +`;
@@ -134,6 +161,12 @@ export function renderCertsRenew(): string {
     // An interrupted earlier run may have parked the manifests: put them back first.
     `if sudo test -d ${parked}; then ${moveAll(parked, '/etc/kubernetes/manifests')}; fi`,
     'sudo kubeadm certs renew all',
+    ...(reissueApiserverFrom
+      ? [
+          'sudo rm -f /etc/kubernetes/pki/apiserver.crt /etc/kubernetes/pki/apiserver.key',
+          `sudo kubeadm init phase certs apiserver --config=${shq(reissueApiserverFrom)}`,
+        ]
+      : []),
     RESTRICT_PKI_CERTS,
     `sudo mkdir -p ${parked}`,
     moveAll('/etc/kubernetes/manifests', parked),

@@ -25,10 +25,12 @@ export function serializeSnapshot(snapshot: Snapshot): string {
   return `${JSON.stringify(JSON.parse(canonicalJson(snapshot)), null, 2)}\n`;
 }
 
-let validator: ValidateFunction | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function schemaValidator(): ValidateFunction {
-  if (validator) return validator;
+/** The whole snapshot schema, or one of its definitions (`definition`), compiled once. */
+function schemaValidator(definition?: string): ValidateFunction {
+  const known = validators.get(definition ?? '');
+  if (known) return known;
   // ajv and ajv-formats are CommonJS; their default export shapes differ between bundlers.
   const require = createRequire(import.meta.url);
   const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): ValidateFunction } };
@@ -36,8 +38,17 @@ function schemaValidator(): ValidateFunction {
   // The first error only: a hostile file with a million unknown keys would otherwise make a million errors.
   const ajv = new AjvModule.default({ allErrors: false, strict: true });
   addFormats.default(ajv);
-  validator = ajv.compile(snapshotSchema as object);
+  const schema = definition === undefined ? snapshotSchema : { definitions: snapshotSchema.definitions, allOf: [{ $ref: `#/definitions/${definition}` }] };
+  const validator = ajv.compile(schema as object);
+  validators.set(definition ?? '', validator);
   return validator;
+}
+
+/** Validates a value against one definition of schemas/snapshot-v1.json (e.g. `ownership`). */
+export function validateDefinition(definition: string, json: unknown): SnapshotValidation {
+  const validate = schemaValidator(definition);
+  if (validate(json)) return { valid: true, errors: [] };
+  return { valid: false, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`) };
 }
 
 export interface SnapshotValidation {

@@ -91,6 +91,8 @@ export interface HostFacts {
   certsEarliestExpiry?: string;
   /** Per cert file name -> notAfter ISO (control planes). */
   certs?: Record<string, string>;
+  /** Names of /etc/kubernetes/pki/apiserver.crt: `DNS:<lower-case name>` and `IP:<canonical address>`, sorted (control planes). */
+  apiserverSans?: string[];
   /** Files the tool renders onto the host, path -> facts (configs the plan compares against the desired render). */
   managedFiles?: Record<string, FileFacts>;
   /** In-flight marker left by an interrupted executor step on this host, if any. */
@@ -137,6 +139,31 @@ export interface AddonObjectFacts {
   object?: Record<string, unknown>;
 }
 
+export const OWNERSHIP_FORMAT = 'kubeone.ownership/v1';
+
+/** Names of the kubeadm ClusterConfiguration components whose flags and volumes are recorded. */
+export type ControlPlaneComponent = 'apiServer' | 'controllerManager' | 'scheduler' | 'etcd';
+
+/**
+ * The in-cluster record of what this tool applied (ConfigMap kube-system/kubeone-ownership),
+ * written in the same apply as what it records. Only names: no values, no secrets.
+ */
+export interface OwnershipRecord {
+  formatVersion: typeof OWNERSHIP_FORMAT;
+  /** Addon name -> keys (pkg/addons objectKey: group/Kind/namespace/name) of the objects applied. */
+  addons: Record<string, string[]>;
+  controlPlane: {
+    /** Component -> names of the flags (extraArgs) rendered into kube-system/kubeadm-config. */
+    flags: Partial<Record<ControlPlaneComponent, string[]>>;
+    /** Component -> names of the extraVolumes rendered. */
+    volumes: Partial<Record<ControlPlaneComponent, string[]>>;
+    /** Paths of the files written onto control-plane hosts. */
+    files: string[];
+  };
+  /** Node name -> label and annotation keys and taints (`key:effect`) applied from the manifest. */
+  nodes: Record<string, { labels: string[]; annotations: string[]; taints: string[] }>;
+}
+
 export interface ClusterFacts {
   /** Name of the host whose apiserver answered first (the leader); null when none answers. */
   leader: string | null;
@@ -148,6 +175,14 @@ export interface ClusterFacts {
   /** kube-system/kubeadm-config ClusterConfiguration (parsed), or null. */
   clusterConfiguration: Record<string, unknown> | null;
   addonObjects: AddonObjectFacts[];
+  /**
+   * What this tool applied, as recorded in the cluster (pkg/ownership): null when there is no
+   * record (a cluster another tool built, or one from before the record existed). Absent in
+   * snapshots saved before the record existed, which reads the same as null.
+   */
+  ownership?: OwnershipRecord | null;
+  /** The record exists but could not be read (then ownership is null and the record is left as it is). */
+  ownershipError?: string;
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
 }

@@ -1,9 +1,12 @@
 // apply-addon: each rendered addon is compared object by object with the live objects
 // (pkg/addons/diff.ts, the same engine `addons list --live` uses). New objects are created,
 // changed ones updated (with a JSON patch for `plan -v`), live objects no longer rendered are
-// pruned in the same action. Addons are applied once the control plane is up: after the
-// init of a new cluster, after the control-plane upgrades of an existing one.
-import { type AddonDiff, diffAddons } from '../../addons/diff.js';
+// pruned in the same action when kubeone applied them (the ownership record). Addons are
+// applied once the control plane is up: after the init of a new cluster, after the
+// control-plane upgrades of an existing one. `kubeadm upgrade apply` writes CoreDNS and
+// kube-proxy again, so the objects an addon sets on them are applied again after it.
+import { type AddonDiff, type UnmanagedAddon, addonOwnership, compareAddons } from '../../addons/diff.js';
+import { rewrittenByKubeadmUpgrade } from '../../addons/kubeadm-objects.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { ObjectDiff, ObjectRef, RenderedAddon, Step } from '../types.js';
@@ -16,17 +19,46 @@ export const idOf = (name: string): string => `apply-addon:${name}`;
 const refOf = (o: ObjectRef): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name });
 const label = (o: ObjectRef): string => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
-const diffsByContext = new WeakMap<PlanContext, AddonDiff[]>();
+const diffsByContext = new WeakMap<PlanContext, { diffs: AddonDiff[]; unmanaged: UnmanagedAddon[] }>();
+
+function compared(ctx: PlanContext): { diffs: AddonDiff[]; unmanaged: UnmanagedAddon[] } | null {
+  if (ctx.desired.addons === null) return null;
+  let result = diffsByContext.get(ctx);
+  if (!result) {
+    const ownership = addonOwnership(ctx.kube?.ownership, (ctx.desired.addonDeletions ?? []).map((d) => d.name));
+    result = compareAddons(ctx.desired.addons, ctx.kube?.addonObjects ?? [], ownership);
+    diffsByContext.set(ctx, result);
+  }
+  return result;
+}
 
 /** Rendered addons against the live objects, once per plan; null when the addons were not rendered. */
 export function addonDiffs(ctx: PlanContext): AddonDiff[] | null {
-  if (ctx.desired.addons === null) return null;
-  let diffs = diffsByContext.get(ctx);
-  if (!diffs) {
-    diffs = diffAddons(ctx.desired.addons, ctx.kube?.addonObjects ?? []);
-    diffsByContext.set(ctx, diffs);
-  }
-  return diffs;
+  return compared(ctx)?.diffs ?? null;
+}
+
+/** Live labelled objects this tool neither renders nor applied: left alone (the plan lists them). */
+export function unmanagedAddons(ctx: PlanContext): UnmanagedAddon[] {
+  return compared(ctx)?.unmanaged ?? [];
+}
+
+/** The plan runs `kubeadm upgrade apply`, which writes CoreDNS and kube-proxy again. */
+function kubeadmUpgradeApplyPlanned(ctx: PlanContext): boolean {
+  return ctx.b.planned('upgrade-control-plane').some((a) => a.steps.some((s) => s.op === 'kubeadm.upgrade.apply'));
+}
+
+/**
+ * The rendered objects `kubeadm upgrade apply` writes again that the diff found converged:
+ * after the upgrade they differ, so they are applied again (the whole addon is applied).
+ */
+function rewrittenByUpgrade(ctx: PlanContext, diff: AddonDiff): ObjectDiff[] {
+  if (!kubeadmUpgradeApplyPlanned(ctx)) return [];
+  const addon = ctx.desired.addons!.find((a) => a.name === diff.addon);
+  const live = new Set((ctx.kube?.addonObjects ?? []).map((o) => `${o.kind}/${o.namespace}/${o.name}`));
+  return (addon?.objects ?? [])
+    .filter((o) => rewrittenByKubeadmUpgrade(o) && live.has(`${o.kind}/${o.namespace}/${o.name}`))
+    .filter((o) => !diff.objects.some((d) => d.kind === o.kind && d.namespace === o.namespace && d.name === o.name))
+    .map((o) => ({ ...refOf(o), change: '~' as const }));
 }
 
 /** What addon actions wait for: the cluster's control plane at the desired version. */
@@ -102,25 +134,30 @@ export const applyAddon: ActionKindModule<'apply-addon'> = {
     const live = ctx.kube?.addonObjects ?? [];
     const after = addonsAfter(ctx);
     const needs = crdDependencies(ctx.desired.addons!);
-    const changed = diffs.filter((d) => d.source !== undefined && d.change !== null);
-    const order = dependencyOrder(changed.map((d) => d.addon), needs);
+    const changed = diffs
+      .filter((d) => d.source !== undefined)
+      .map((d) => ({ d, again: rewrittenByUpgrade(ctx, d) }))
+      .filter(({ d, again }) => d.change !== null || again.length > 0);
+    const order = dependencyOrder(changed.map(({ d }) => d.addon), needs);
     return changed
-      .sort((a, b) => order.indexOf(a.addon) - order.indexOf(b.addon))
-      .map((d) => {
+      .sort((a, b) => order.indexOf(a.d.addon) - order.indexOf(b.d.addon))
+      .map(({ d, again }) => {
         const rendered = ctx.desired.addons!.find((a) => a.name === d.addon)!;
         // None of its objects live yet: an installation, not a change.
         const fresh = !live.some((o) => o.addon === d.addon);
+        const objects = [...d.objects, ...again];
+        const reasons = [summarize(d.objects), again.length > 0 ? `kubeadm upgrade apply writes ${again.map(label).join(', ')} again: applied again after the upgrade` : ''].filter(Boolean);
         return {
           kind: 'apply-addon' as const,
           id: idOf(d.addon),
           ...(fresh ? { change: '+' as const } : {}),
           hosts: [],
           title: `${fresh ? 'install' : 'update'} addon ${d.addon}`,
-          reason: fresh ? `addon ${d.addon} is enabled in the manifest and none of its ${rendered.objects.length} object(s) exist` : summarize(d.objects),
+          reason: fresh ? `addon ${d.addon} is enabled in the manifest and none of its ${rendered.objects.length} object(s) exist` : reasons.join('; '),
           // The addons whose CRDs it needs are applied first (when they change in this plan).
           dependsOn: [...after, ...(needs.get(d.addon) ?? []).map(idOf)],
-          steps: addonSteps(d.addon, d.objects),
-          objects: d.objects,
+          steps: addonSteps(d.addon, objects),
+          objects,
         };
       });
   },

@@ -13,12 +13,15 @@ export const idOf = (host: string, version: string): string => `install-binaries
 
 type Draft = ActionDraft<'install-binaries'>;
 
+const FORCED = 'installing the binaries again was requested (--force-install)';
+
 /** A host about to init or join: every binary at the desired version. */
 function forJoin(ctx: PlanContext, host: HostView): Draft | null {
   const wrong = ALL_COMPONENTS.filter((c) => host.binaries[c] !== ctx.version);
-  if (wrong.length === 0) return null;
-  const found = wrong.map((c) => (host.binaries[c] ? `${c} ${host.binaries[c]}` : `no ${c}`)).join(', ');
-  const step = installBinariesStep(host.name, ctx.version, ALL_COMPONENTS);
+  const force = ctx.options.forceInstall === true;
+  if (wrong.length === 0 && !force) return null;
+  const found = wrong.length === 0 ? `${FORCED}, they are at ${ctx.version}` : wrong.map((c) => (host.binaries[c] ? `${c} ${host.binaries[c]}` : `no ${c}`)).join(', ');
+  const step = installBinariesStep(host.name, ctx.version, ALL_COMPONENTS, undefined, force);
   step.description += ` from the ${ctx.desired.cluster.cluster.kubernetesBinaries?.bundle ? 'binaries bundle' : 'package repository'}`;
   return {
     kind: 'install-binaries',
@@ -31,9 +34,23 @@ function forJoin(ctx: PlanContext, host: HostView): Draft | null {
   };
 }
 
-/** A joined host at the desired version: put back the kubeadm or kubectl that went missing (the kubelet is the upgrades' business). */
+/**
+ * A joined host at the desired version: put back the kubeadm or kubectl that went missing (the
+ * kubelet is the upgrades' business); with --force-install, all three again.
+ */
 function missingTools(ctx: PlanContext, host: HostView): Draft | null {
   if (!host.reachable || !host.joined || host.version !== ctx.version) return null;
+  if (ctx.options.forceInstall === true) {
+    return {
+      kind: 'install-binaries',
+      id: idOf(host.name, ctx.version),
+      change: '~',
+      hosts: [host.name],
+      title: `install kubeadm, kubelet, kubectl ${ctx.version} again on ${host.name}`,
+      reason: `${FORCED} on ${host.name}`,
+      steps: [installBinariesStep(host.name, ctx.version, ALL_COMPONENTS, undefined, true)],
+    };
+  }
   const wrong = (['kubeadm', 'kubectl'] as const).filter((c) => host.binaries[c] !== ctx.version);
   if (wrong.length === 0) return null;
   const found = wrong.map((c) => (host.binaries[c] ? `${c} ${host.binaries[c]}` : `no ${c}`)).join(', ');

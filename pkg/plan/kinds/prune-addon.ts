@@ -1,7 +1,11 @@
-// prune-addon: an addon that has live objects but is no longer enabled in the manifest is
-// deleted as a whole (patch addons, whose objects belong to someone else, never are).
+// prune-addon: an addon no longer enabled in the manifest loses the live objects kubeone
+// applied (the ownership record names them); an addon the manifest deletes (`delete: true`,
+// or coredns-pdb / nodelocaldns with their feature turned off, as KubeOne does) loses every
+// object labelled with it. Patch addons, whose objects belong to kubeadm, never do. Labelled
+// objects kubeone neither renders nor applied are left alone and listed as warnings.
+import { describeUnmanaged } from '../../addons/format.js';
 import type { ActionKindModule } from '../kind.js';
-import { addonDiffs, addonSteps, addonsAfter } from './apply-addon.js';
+import { addonDiffs, addonSteps, addonsAfter, unmanagedAddons } from './apply-addon.js';
 
 export const idOf = (name: string): string => `prune-addon:${name}`;
 
@@ -12,18 +16,25 @@ export const pruneAddon: ActionKindModule<'prune-addon'> = {
   plan(ctx) {
     const diffs = addonDiffs(ctx);
     if (diffs === null) return [];
+    for (const u of unmanagedAddons(ctx)) ctx.b.warn(describeUnmanaged(u));
     const after = addonsAfter(ctx);
+    const deletions = ctx.desired.addonDeletions ?? [];
     return diffs
       .filter((d) => d.source === undefined)
-      .map((d) => ({
-        kind: 'prune-addon' as const,
-        id: idOf(d.addon),
-        hosts: [],
-        title: `delete addon ${d.addon}`,
-        reason: `addon ${d.addon} has ${d.objects.length} live object(s) but is not enabled in the manifest (addons / features)`,
-        dependsOn: after,
-        steps: addonSteps(d.addon, d.objects),
-        objects: d.objects,
-      }));
+      .map((d) => {
+        const deletion = deletions.find((x) => x.name === d.addon);
+        return {
+          kind: 'prune-addon' as const,
+          id: idOf(d.addon),
+          hosts: [],
+          title: `delete addon ${d.addon}`,
+          reason: deletion
+            ? `${deletion.reason}: its ${d.objects.length} live object(s) labelled kubeone.io/addon=${d.addon} are deleted`
+            : `addon ${d.addon} is no longer enabled in the manifest (addons / features); kubeone applied its ${d.objects.length} live object(s) (ownership record)`,
+          dependsOn: after,
+          steps: addonSteps(d.addon, d.objects),
+          objects: d.objects,
+        };
+      });
   },
 };

@@ -1,6 +1,7 @@
 // reconfigure-control-plane: apiserver / controller-manager / scheduler / etcd flags in the
 // manifest differ from the ClusterConfiguration stored in the cluster. Each control plane
 // re-renders its static pods, one at a time, leader first.
+import { COMPONENT_PATHS, normalizeExtraArgs } from '../../kubeadm/cluster-configuration.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
@@ -8,33 +9,14 @@ import type { Step } from '../types.js';
 import * as configureKubelet from './configure-kubelet.js';
 import { joinOf } from './join-of.js';
 import { step } from './steps.js';
-import { finalControlPlaneUpgrade, lastUpgradeOf } from './upgrade.js';
+import { finalControlPlaneUpgrade, lastUpgradeOf, upgradeUploadsConfig } from './upgrade.js';
 
-const COMPONENTS: [label: string, path: string[]][] = [
-  ['apiServer.extraArgs', ['apiServer', 'extraArgs']],
-  ['controllerManager.extraArgs', ['controllerManager', 'extraArgs']],
-  ['scheduler.extraArgs', ['scheduler', 'extraArgs']],
-  ['etcd.local.extraArgs', ['etcd', 'local', 'extraArgs']],
-];
+// Flags compared per component (pkg/kubeadm COMPONENT_PATHS).
+const COMPONENTS: [label: string, path: readonly string[]][] = Object.values(COMPONENT_PATHS).map((c) => [`${c.label}.extraArgs`, c.args]);
 
-/** kubeadm v1beta4 lists `{name, value}` (a name may repeat); v1beta3 uses a map. Both become a map. */
-export function normalizeExtraArgs(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(raw)) {
-    for (const item of raw) {
-      if (item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
-        const { name, value } = item as { name: string; value?: unknown };
-        const text = String(value ?? '');
-        out[name] = name in out ? `${out[name]},${text}` : text;
-      }
-    }
-  } else if (raw && typeof raw === 'object') {
-    for (const [k, v] of Object.entries(raw)) out[k] = String(v ?? '');
-  }
-  return out;
-}
+export { normalizeExtraArgs };
 
-function dig(obj: Record<string, unknown> | null, path: string[]): unknown {
+function dig(obj: Record<string, unknown> | null, path: readonly string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   return cur;
@@ -87,7 +69,11 @@ export const reconfigureControlPlane: ActionKindModule<'reconfigure-control-plan
     if (drift.length === 0) return [];
     const out: ActionDraft<'reconfigure-control-plane'>[] = [];
     let previous: string[] = [];
-    for (const host of controlPlanesInCluster(ctx)) {
+    // An upgrade that stores the new ClusterConfiguration first renders the control planes it
+    // upgrades, and every later join, with the new flags: only the others are re-rendered.
+    const uploaded = upgradeUploadsConfig(ctx);
+    const hosts = controlPlanesInCluster(ctx).filter((h) => !uploaded || (lastUpgradeOf(ctx, h) === undefined && joinOf(ctx, h) === undefined));
+    for (const host of hosts) {
       out.push({
         kind: 'reconfigure-control-plane',
         id: idOf(host.name),

@@ -1,17 +1,21 @@
 // renew-certificates: control-plane certificates expiring within the renewal window (default
-// 90 days, measured from options.now so the planner stays pure), or on request.
+// 90 days, measured from options.now so the planner stays pure), an apiserver certificate
+// lacking a name the manifest gives the API endpoint (apiEndpoint.host, alternativeNames), or
+// on request (`kubeone certificates renew`). One control plane at a time; the kubelet's pending
+// serving certificate requests are approved afterwards, as KubeOne does.
+import { certSANsOf } from '../../kubeadm/cluster-configuration.js';
+import { missingSans } from '../../kubeadm/cert-sans.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
+import type { Step } from '../types.js';
 import { controlPlanesInCluster } from './reconfigure-control-plane.js';
-import { step } from './steps.js';
+import { nodeNameOf, step } from './steps.js';
 import { lastUpgradeOf } from './upgrade.js';
 
 const DAY_MS = 86_400_000;
 
-function needed(ctx: PlanContext, host: HostView): string | null {
-  if (!host.reachable || !host.cpInitialized) return null;
-  if (ctx.options.renewCertificates) return `certificate renewal was requested (--renew-certificates)`;
+function expiring(ctx: PlanContext, host: HostView): string | null {
   const expiry = host.facts?.certsEarliestExpiry ?? '';
   if (expiry === '') return null;
   const days = ctx.options.certRenewalDays ?? 90;
@@ -28,6 +32,23 @@ function needed(ctx: PlanContext, host: HostView): string | null {
   return `${soonest ?? 'a certificate'} on ${host.name} ${when} (${expiry}), the renewal window is ${days} days`;
 }
 
+/** Names the manifest gives the API endpoint that the host's apiserver certificate lacks ([] when unknown). */
+export function missingApiserverNames(ctx: PlanContext, host: HostView): string[] {
+  const present = host.facts?.apiserverSans;
+  if (present === undefined) return [];
+  return missingSans(certSANsOf(ctx.desired.cluster.cluster, ctx.desired.cluster.hosts), present);
+}
+
+function reasons(ctx: PlanContext, host: HostView, missing: string[]): string[] {
+  if (!host.reachable || !host.cpInitialized) return [];
+  const out: string[] = [];
+  if (ctx.options.renewCertificates) out.push('certificate renewal was requested (kubeone certificates renew)');
+  const soon = expiring(ctx, host);
+  if (soon) out.push(soon);
+  if (missing.length > 0) out.push(`apiserver.crt on ${host.name} does not name ${missing.join(', ')} (apiEndpoint)`);
+  return out;
+}
+
 export const idOf = (host: string): string => `renew-certificates:${host}`;
 
 export const renewCertificates: ActionKindModule<'renew-certificates'> = {
@@ -41,17 +62,28 @@ export const renewCertificates: ActionKindModule<'renew-certificates'> = {
     const cps = controlPlanesInCluster(ctx);
     let previous = ctx.b.planned('reconfigure-control-plane').slice(-1).map((a) => a.id);
     const out: ActionDraft<'renew-certificates'>[] = [];
-    for (const host of cps.filter((h) => stays.has(h) && lastUpgradeOf(ctx, h) === undefined)) {
-      const reason = needed(ctx, host);
-      if (reason === null) continue;
+    for (const host of cps.filter((h) => stays.has(h))) {
+      const missing = missingApiserverNames(ctx, host);
+      // An upgrade renews the certificates but keeps the serving certificate's names.
+      if (lastUpgradeOf(ctx, host) !== undefined && missing.length === 0) continue;
+      const why = reasons(ctx, host, missing);
+      if (why.length === 0) continue;
+      const node = nodeNameOf(host);
+      const steps: Step[] = [
+        ...(missing.length > 0 ? [step('kubeadm.config.render', host.name, `render the kubeadm configuration for ${host.name}`)] : []),
+        step('kubeadm.certs.renew', host.name, `kubeadm certs renew all${missing.length > 0 ? ' and a new apiserver certificate' : ''} on ${host.name}, restart the control-plane components`, {
+          reissueApiserver: missing.length > 0,
+        }),
+        step('node.waitReady', host.name, `wait for node ${node} to be Ready and approve its kubelet serving certificate request`, { node, ready: true }),
+      ];
       out.push({
         kind: 'renew-certificates',
         id: idOf(host.name),
         hosts: [host.name],
         title: `renew the control-plane certificates on ${host.name}`,
-        reason,
-        dependsOn: previous,
-        steps: [step('kubeadm.certs.renew', host.name, `kubeadm certs renew all on ${host.name} and restart the control-plane components`)],
+        reason: why.join('; '),
+        dependsOn: [...previous, ...[lastUpgradeOf(ctx, host)].filter((id): id is string => id !== undefined)],
+        steps,
       });
       previous = [idOf(host.name)];
     }

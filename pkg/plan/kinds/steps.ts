@@ -19,12 +19,13 @@ export function step<Op extends StepOp>(
   return s as unknown as Step;
 }
 
-export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string): Step {
+/** `force` (apply --force-install): installed again even when the host has them at the version. */
+export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string, force = false): Step {
   return step(
     'host.binaries.install',
     host,
-    `install ${components.join(', ')} ${version} on ${host}`,
-    { version, components: [...components] },
+    `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ${host}`,
+    { version, components: [...components], ...(force ? { force: true } : {}) },
     discriminator,
   );
 }

@@ -1,16 +1,23 @@
 // sync-node-metadata: labels, annotations and taints of a host's Node follow the manifest.
-// Only keys the tool set before are removed: their names are kept in an annotation.
-import type { Taint } from '../../api/types.js';
-import type { PlanContext } from '../context.js';
+// kubeone manages only what the manifest lists: a key set there is set, a `key-` entry (as
+// kubectl and KubeOne write it) removes that key, and a key or taint kubeone applied before
+// (the in-cluster ownership record names it) that the manifest no longer lists is removed.
+// Everything else on the Node (set by KubeOne, kubeadm, a user or a controller) is left alone.
 import type { HostView } from '../host-state.js';
+import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
+import { taintId } from '../../ownership/record.js';
 import { joinOf } from './join-of.js';
 import { nodeNameOf, step } from './steps.js';
 import { interruptedUpgradeOf } from './upgrade.js';
 
-export const MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
-export const MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
+/**
+ * Bookkeeping annotations of earlier kubeone versions (the keys they set), replaced by the
+ * ownership record: read as owned keys, then removed from the Node.
+ */
+export const LEGACY_MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
+export const LEGACY_MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
 
 /**
  * A Node that an interrupted kubeone upgrade cordoned (its in-flight marker names an upgrade
@@ -20,13 +27,41 @@ export function cordonedByInterruptedUpgrade(host: HostView): boolean {
   return host.node?.unschedulable === true && interruptedUpgradeOf(host);
 }
 
+type NodeTaint = NonNullable<StepParamsByOp['node.metadata']['taints']>[number];
+
 export interface MetadataChange {
   uncordon?: boolean;
   /** key -> value to set; `key-` -> '' to remove. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  taints?: Taint[];
+  /** Taints to have (replacing a live one of the same key and effect). */
+  taints: NodeTaint[];
+  /** Taints to remove (key and effect). */
+  removeTaints: { key: string; effect: string }[];
   reasons: string[];
+}
+
+/** What the manifest says about one map (labels or annotations): keys to set, keys to remove (`key-`). */
+export function splitManifestMap(map: Record<string, string> | undefined): { set: Record<string, string>; remove: string[] } {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const [key, value] of Object.entries(map ?? {})) {
+    if (key.endsWith('-')) remove.push(key.slice(0, -1));
+    else set[key] = value;
+  }
+  return { set, remove };
+}
+
+const taintsOf = (host: HostView): NodeTaint[] =>
+  (Array.isArray(host.config.taints) ? host.config.taints : []).map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect }));
+
+/** The record's entry for a host's Node once its metadata follows the manifest. */
+export function nodeOwnership(host: HostView): { labels: string[]; annotations: string[]; taints: string[] } {
+  return {
+    labels: Object.keys(splitManifestMap(host.config.labels).set).sort(),
+    annotations: Object.keys(splitManifestMap(host.config.annotations).set).sort(),
+    taints: taintsOf(host).map(taintId).sort(),
+  };
 }
 
 const keysOf = (value: string | undefined): string[] => (value ? value.split(',').filter(Boolean) : []);
@@ -35,85 +70,81 @@ function diffMap(
   kind: string,
   node: string,
   live: Record<string, string>,
-  want: Record<string, string>,
-  managed: string[],
+  manifest: Record<string, string> | undefined,
+  owned: string[],
   out: Record<string, string>,
   reasons: string[],
 ): void {
-  for (const key of Object.keys(want).sort()) {
-    if (live[key] === want[key]) continue;
-    out[key] = want[key];
-    reasons.push(key in live ? `${kind} ${key}=${live[key]} on ${node}, the manifest sets ${want[key]}` : `${kind} ${key} missing on ${node}`);
+  const { set, remove } = splitManifestMap(manifest);
+  for (const key of Object.keys(set).sort()) {
+    if (live[key] === set[key]) continue;
+    out[key] = set[key]!;
+    reasons.push(key in live ? `${kind} ${key}=${live[key]} on ${node}, the manifest sets ${set[key]}` : `${kind} ${key} missing on ${node}`);
   }
-  for (const key of managed.filter((k) => !(k in want)).sort()) {
+  for (const key of [...remove].sort()) {
+    if (!(key in live) || key in set) continue;
+    out[`${key}-`] = '';
+    reasons.push(`${kind} ${key} on ${node}: the manifest removes it (${key}-)`);
+  }
+  for (const key of [...new Set(owned)].filter((k) => !(k in set) && !remove.includes(k)).sort()) {
     if (!(key in live)) continue;
     out[`${key}-`] = '';
     reasons.push(`${kind} ${key} on ${node} was set by kubeone and is no longer in the manifest`);
   }
 }
 
-const taintKey = (t: { key: string; value?: string; effect: string }): string => `${t.key}=${t.value ?? ''}:${t.effect}`;
-
-/**
- * Taints that controllers put on and take off, never the manifest: the cloud-controller-manager
- * removes `node.cloudprovider.kubernetes.io/uninitialized` (which the kubelet sets with
- * --cloud-provider=external) once it has initialized the Node, and the node lifecycle
- * controller owns `node.kubernetes.io/*` (not-ready, unreachable, ...). They are neither
- * compared nor removed.
- */
-export function isControllerTaint(key: string): boolean {
-  return key === 'node.cloudprovider.kubernetes.io/uninitialized' || key.startsWith('node.kubernetes.io/');
-}
+const sameTaint = (a: { key: string; effect: string }, b: { key: string; effect: string }): boolean => a.key === b.key && a.effect === b.effect;
 
 /** KubeOne's annotateNodes: on KubeVirt, the infra namespace its CSI node driver reads. */
 const KUBEVIRT_NAMESPACE_ANNOTATION = 'cluster.x-k8s.io/cluster-namespace';
 
-function needed(host: HostView, infraNamespace: string | undefined): MetadataChange | null {
+function needed(ctx: PlanContext, host: HostView): MetadataChange | null {
   const node = host.node;
-  const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
-  const want = { labels: host.config.labels ?? {}, annotations: { ...(host.config.annotations ?? {}) } };
-  if (infraNamespace) want.annotations[KUBEVIRT_NAMESPACE_ANNOTATION] = infraNamespace;
   const name = nodeNameOf(host);
-  const change: MetadataChange = { labels: {}, annotations: {}, reasons: [] };
-  const managedLabels = keysOf(live.annotations[MANAGED_LABELS]);
-  const managedAnnotations = keysOf(live.annotations[MANAGED_ANNOTATIONS]);
-  diffMap('label', name, live.labels, want.labels, managedLabels, change.labels, change.reasons);
-  diffMap('annotation', name, live.annotations, want.annotations, managedAnnotations, change.annotations, change.reasons);
-  // Bookkeeping: which keys are ours, so that removing one from the manifest removes it from the Node.
-  const bookkeeping: [string, string[]][] = [
-    [MANAGED_LABELS, Object.keys(want.labels).sort()],
-    [MANAGED_ANNOTATIONS, Object.keys(want.annotations).sort()],
-  ];
-  for (const [key, keys] of bookkeeping) {
-    const value = keys.join(',');
-    if (value === '' && key in live.annotations) change.annotations[`${key}-`] = '';
-    else if (value !== '' && live.annotations[key] !== value) change.annotations[key] = value;
+  const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
+  const record = ctx.kube?.ownership?.nodes[name];
+  const change: MetadataChange = { labels: {}, annotations: {}, taints: [], removeTaints: [], reasons: [] };
+  diffMap('label', name, live.labels, host.config.labels, [...(record?.labels ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_LABELS])], change.labels, change.reasons);
+  const infraNamespace = ctx.desired.cluster.cluster.cloudProvider?.kubevirt?.infraNamespace;
+  const annotations = infraNamespace ? { ...(host.config.annotations ?? {}), [KUBEVIRT_NAMESPACE_ANNOTATION]: infraNamespace } : host.config.annotations;
+  diffMap('annotation', name, live.annotations, annotations, [...(record?.annotations ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_ANNOTATIONS])], change.annotations, change.reasons);
+  for (const legacy of [LEGACY_MANAGED_LABELS, LEGACY_MANAGED_ANNOTATIONS]) {
+    if (!(legacy in live.annotations) || legacy in change.annotations) continue;
+    change.annotations[`${legacy}-`] = '';
+    change.reasons.push(`annotation ${legacy} on ${name} is the bookkeeping of an earlier kubeone, now kept in the ownership record`);
   }
-  const taints = host.config.taints;
-  if (Array.isArray(taints) && node) {
-    const have = live.taints.filter((t) => !isControllerTaint(t.key)).map(taintKey).sort().join(' ');
-    const wantTaints = taints.map(taintKey).sort().join(' ');
-    if (have !== wantTaints) {
-      // The op replaces the list: the controllers' taints are sent back as they are.
-      const kept = live.taints.filter((t) => isControllerTaint(t.key) && !taints.some((w) => w.key === t.key && w.effect === t.effect));
-      change.taints = [...taints, ...kept].map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
-      change.reasons.push(`taints on ${name} are [${have}], the manifest sets [${wantTaints}]`);
+  // Controllers' taints (the CCM's uninitialized, node.kubernetes.io/*) are never touched:
+  // only taints the manifest lists or kubeone applied are compared.
+  if (node) {
+    const want = taintsOf(host);
+    for (const t of want) {
+      const have = live.taints.find((l) => sameTaint(l, t));
+      if (have && (have.value ?? '') === (t.value ?? '')) continue;
+      change.taints.push(t);
+      change.reasons.push(have ? `taint ${taintId(t)} on ${name} has value ${have.value ?? '""'}, the manifest sets ${t.value ?? '""'}` : `taint ${t.key}${t.value ? `=${t.value}` : ''}:${t.effect} missing on ${name}`);
+    }
+    for (const id of record?.taints ?? []) {
+      const i = id.lastIndexOf(':');
+      const owned = { key: id.slice(0, i), effect: id.slice(i + 1) };
+      if (want.some((t) => sameTaint(t, owned)) || !live.taints.some((l) => sameTaint(l, owned))) continue;
+      change.removeTaints.push(owned);
+      change.reasons.push(`taint ${id} on ${name} was set by kubeone and is no longer in the manifest`);
     }
   }
   if (cordonedByInterruptedUpgrade(host)) {
     change.uncordon = true;
     change.reasons.push(`Node ${name} is still cordoned by the interrupted ${host.facts!.inflight!.actionId}`);
   }
-  const empty = change.reasons.length === 0 && Object.keys(change.annotations).length === 0;
-  return empty ? null : change;
+  return change.reasons.length === 0 ? null : change;
 }
 
 function steps(host: HostView, change: MetadataChange): Step[] {
   const node = nodeNameOf(host);
   const params: StepParamsByOp['node.metadata'] = { node, labels: change.labels, annotations: change.annotations };
-  if (change.taints) params.taints = change.taints;
+  if (change.taints.length > 0) params.taints = change.taints;
+  if (change.removeTaints.length > 0) params.removeTaints = change.removeTaints;
   const out: Step[] = [];
-  const metadataChanges = Object.keys(change.labels).length + Object.keys(change.annotations).length + (change.taints ? 1 : 0);
+  const metadataChanges = Object.keys(change.labels).length + Object.keys(change.annotations).length + change.taints.length + change.removeTaints.length;
   if (metadataChanges > 0) out.push(step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params));
   if (change.uncordon) out.push(step('node.uncordon', host.name, `uncordon node ${node}`, { node }));
   return out;
@@ -121,14 +152,20 @@ function steps(host: HostView, change: MetadataChange): Step[] {
 
 export const idOf = (host: string): string => `sync-node-metadata:${host}`;
 
-/** Hosts that join in this plan (after their join) and, in an existing cluster, the hosts that stay. */
-function candidates(ctx: PlanContext): { host: HostView; after: string[] }[] {
+const candidatesByContext = new WeakMap<PlanContext, { host: HostView; after: string[] }[]>();
+
+/** Hosts that join in this plan (after their join) and, in an existing cluster, the reachable hosts that stay (once per plan). */
+export function metadataCandidates(ctx: PlanContext): { host: HostView; after: string[] }[] {
+  const known = candidatesByContext.get(ctx);
+  if (known) return known;
   const stays = new Set(ctx.staying);
-  return ctx.hosts.flatMap((host) => {
+  const candidates = ctx.hosts.flatMap((host) => {
     const join = joinOf(ctx, host);
     if (join !== undefined) return ctx.mode === 'reconcile' && !host.reachable ? [] : [{ host, after: [join] }];
     return ctx.mode === 'reconcile' && host.reachable && stays.has(host) ? [{ host, after: [] }] : [];
   });
+  candidatesByContext.set(ctx, candidates);
+  return candidates;
 }
 
 export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
@@ -136,15 +173,15 @@ export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
   when: ['create', 'reconcile'],
   kinds: { 'sync-node-metadata': { change: '~', serial: false, disruptive: false } },
   plan: (ctx) =>
-    candidates(ctx).flatMap(({ host, after }) => {
-      const change = needed(host, ctx.desired.cluster.cluster.cloudProvider?.kubevirt?.infraNamespace);
+    metadataCandidates(ctx).flatMap(({ host, after }) => {
+      const change = needed(ctx, host);
       if (change === null) return [];
       return {
         kind: 'sync-node-metadata' as const,
         id: idOf(host.name),
         hosts: [host.name],
         title: `update the metadata of node ${nodeNameOf(host)}`,
-        reason: change.reasons.length > 0 ? change.reasons.join('; ') : `record which labels and annotations kubeone manages on ${nodeNameOf(host)}`,
+        reason: change.reasons.join('; '),
         dependsOn: after,
         steps: steps(host, change),
       };

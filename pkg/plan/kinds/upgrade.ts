@@ -17,21 +17,35 @@ type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 const MAX_APISERVER_SKEW = 1;
 const MAX_KUBELET_SKEW = 3;
 
-export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node'): Step[] {
+/**
+ * `force`: the host is at the version already (apply --force-upgrade); `pruneImages`: its last
+ * upgrade of the plan; `uploadConfig`: the leader's upgrade to the manifest's version first
+ * stores our ClusterConfiguration (KubeOne uploads it before upgrading the leader), so kubeadm
+ * renders the control planes with that version's flags right away.
+ */
+export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node', extra: { force?: boolean; pruneImages?: boolean; uploadConfig?: boolean } = {}): Step[] {
   const node = nodeNameOf(host);
   const h = host.name;
+  const force = extra.force ? { force: true } : {};
   return [
     step('node.cordon', h, `cordon node ${node}`, { node }),
     step('node.drain', h, `drain node ${node}`, { node }),
     installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
+    ...(extra.uploadConfig
+      ? [
+          step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
+          step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
+        ]
+      : []),
     how === 'apply'
-      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version })
-      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version }),
+      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version, ...force })
+      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version, ...force }),
     installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
     step('node.uncordon', h, `uncordon node ${node}`, { node }),
+    ...(extra.pruneImages ? [step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`)] : []),
   ];
 }
 
@@ -43,6 +57,11 @@ export const idOf = (host: HostView, version: string): string => `${kindOf(host)
 export function finalControlPlaneUpgrade(ctx: PlanContext): string[] {
   const last = ctx.b.planned('upgrade-control-plane').filter((a) => a.id === `upgrade-control-plane:${a.hosts[0]}:${ctx.version}`).at(-1);
   return last ? [last.id] : [];
+}
+
+/** Whether this plan stores the manifest's ClusterConfiguration as part of the leader's upgrade to its version. */
+export function upgradeUploadsConfig(ctx: PlanContext): boolean {
+  return ctx.b.planned('upgrade-control-plane').some((a) => a.steps.some((s) => s.op === 'kubeadm.config.upload'));
 }
 
 /** The in-flight marker on the host names an upgrade of that host: a run died in the middle of it. */
@@ -87,7 +106,10 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
     });
   }
   if (newer.some((h) => h.role === 'controlPlane')) return drafts;
-  const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0);
+  // apply --force-upgrade: hosts at the version go through the upgrade too (KubeOne's workaround
+  // for settings only an upgrade rewrites; here mostly to renew certificates and restart everything).
+  const forced = (h: HostView): boolean => ctx.options.forceUpgrade === true && compareVersions(h.version, ctx.version) === 0;
+  const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0 || forced(h));
   if (behind.length === 0) return drafts;
 
   // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
@@ -101,15 +123,17 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
   const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
     const id = idOf(h, version);
+    const uploadConfig = how === 'apply' && version === ctx.version;
+    const extra = { force: forced(h), pruneImages: ctx.options.pruneImages === true && version === ctx.version, uploadConfig };
     drafts.push({
       kind: kindOf(h),
       id,
       hosts: [h.name],
       title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
-      reason,
+      reason: uploadConfig ? `${reason}; kube-system/kubeadm-config gets the manifest's ClusterConfiguration first` : reason,
       // Host-level fixes on the same host (prerequisites, containerd config) go first.
       dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
-      steps: upgradeSteps(h, version, how),
+      steps: upgradeSteps(h, version, how, extra),
     });
     return id;
   };
@@ -132,8 +156,9 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
       break;
     }
     const stepReason = path.length > 1 ? `; step ${i + 1} of ${path.length} on the path ${path.join(' -> ')} (kubeadm upgrades one minor at a time)` : '';
-    const reasonFor = (h: HostView): string => `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
-    const needs = (h: HostView): boolean => h.reachable && compareVersions(current.get(h.name)!, target) < 0;
+    const reasonFor = (h: HostView): string =>
+      forced(h) ? `kubelet ${h.version} on ${h.name} is at versions.kubernetes; an upgrade was requested (--force-upgrade)` : `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
+    const needs = (h: HostView): boolean => h.reachable && (compareVersions(current.get(h.name)!, target) < 0 || (forced(h) && target === ctx.version));
 
     // Control planes: the leader runs `upgrade apply` (when it still needs this version), then one at a time.
     let prevCp = previous;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kubeone probe v4: read-only; prints one JSON object of string leaves.
+# kubeone probe v5: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
 # machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
 # name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
@@ -65,6 +65,9 @@ if [ -d /etc/kubernetes/pki ] && have openssl; then
       f=/etc/kubernetes/pki/$c
       [ -f "$f" ] && printf '%s\t%s\n' "$c" "$(openssl x509 -noout -enddate -in "$f" 2>/dev/null)"
     done > "$tmp/certs"
+    # The serving certificate's names (renewal re-issues it when apiEndpoint names are missing).
+    f=/etc/kubernetes/pki/apiserver.crt
+    if [ -f "$f" ]; then openssl x509 -noout -ext subjectAltName -in "$f" 2>/dev/null | tail -n +2 > "$tmp/apiserverSans"; fi
   ) &
 fi
 
@@ -158,7 +161,7 @@ if [ -n "$tmp" ] && [ -f "$tmp/certs" ]; then
   while IFS=$'\t' read -r c d; do certs+="$c"$'\t'"${d#notAfter=}"$'\n'; done < "$tmp/certs"
 fi
 put_map certs "$certs"
-for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn; do
+for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn apiserverSans; do
   V=; [ -n "$tmp" ] && slurp "$tmp/$k"; put "$k" "$V"
 done
 local IFS=,

@@ -147,7 +147,12 @@ export async function upgradeApply(opts: { version?: string; yes: boolean; force
   const target = parseVersion(opts.version);
   if (!target) throw new KubeadmError(`[upgrade/version] FATAL: the --version argument is invalid: unable to parse version "${opts.version}"`, 'preflight');
   out('[preflight] Running pre-flight checks.');
-  const s = await readCluster(opts.kubeconfig);
+  const stored = await readCluster(opts.kubeconfig);
+  // As kubeadm: `upgrade apply` takes the cluster's version from the API server (discovery),
+  // not from the stored ClusterConfiguration, which may already name the target (KubeOne
+  // uploads the new configuration before it upgrades the leader).
+  const served = parseVersion(String((await stored.client.get('/version'))?.gitVersion ?? ''));
+  const s = served ? { ...stored, clusterVersion: served } : stored;
   try {
     const kubeadm = parseVersion(bakedVersion())!;
     out(`[upgrade] Running cluster health checks`);

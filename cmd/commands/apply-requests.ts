@@ -1,0 +1,50 @@
+// apply's flags that change what the plan does (KubeOne's): --no-init, --force-install,
+// --force-upgrade, --prune-images. A force flag is a one-time request: it shapes the plan that
+// runs, and the check after the run (a fresh plan must be empty) is made without it.
+import type { Argv } from 'yargs';
+import { KubeOneError, ExitCode } from '../../pkg/errors/exit-codes.js';
+import type { FlowOptions } from '../../pkg/executor/apply-flow.js';
+import type { ActionKind } from '../../pkg/plan/types.js';
+
+export interface ApplyRequestArgs {
+  /** false with --no-init. */
+  init: boolean;
+  'force-install': boolean;
+  'force-upgrade': boolean;
+  'prune-images': boolean;
+  planfile?: string;
+}
+
+/** What `apply --no-init` plans: the host preparation KubeOne's WithBinariesOnly runs, no kubeadm. */
+export const NO_INIT_KINDS: readonly ActionKind[] = ['install-prerequisites', 'install-container-runtime', 'install-binaries', 'configure-container-runtime'];
+
+export function withApplyRequestFlags<T>(y: Argv<T>): Argv<T & ApplyRequestArgs> {
+  return y
+    .option('init', { type: 'boolean', default: true, describe: '--no-init: only prepare the hosts (prerequisites, containerd, kubeadm/kubelet/kubectl); no kubeadm init or join' })
+    .option('force-install', { type: 'boolean', default: false, describe: 'install kubeadm, kubelet and kubectl again on every host at versions.kubernetes (dangerous: restarts the kubelets)' })
+    .option('force-upgrade', { type: 'boolean', default: false, describe: 'run the upgrade (drain, kubeadm upgrade, kubelet restart, uncordon) on every host even at versions.kubernetes; renews the control-plane certificates' })
+    .option('prune-images', { type: 'boolean', default: false, describe: 'after a host is upgraded, remove its unused container images (crictl rmi --prune)' }) as unknown as Argv<T & ApplyRequestArgs>;
+}
+
+/** The flow options of the flags; bad combinations fail before anything connects (exit 1). */
+export function applyRequests(args: ApplyRequestArgs): Pick<FlowOptions, 'planOptions' | 'requests'> {
+  const forced = [args['force-install'] && '--force-install', args['force-upgrade'] && '--force-upgrade', !args.init && '--no-init'].filter((f): f is string => typeof f === 'string');
+  if (args.planfile && forced.length > 0) {
+    throw new KubeOneError(`a saved plan runs as it was planned: ${forced.join(', ')} cannot be combined with PLANFILE (plan without a saved file instead)`, ExitCode.default);
+  }
+  if (!args.init && (args['force-upgrade'] || args['prune-images'])) {
+    throw new KubeOneError(`--no-init prepares the hosts only: it cannot be combined with ${args['force-upgrade'] ? '--force-upgrade' : '--prune-images'}`, ExitCode.default);
+  }
+  const requests = {
+    ...(args['force-upgrade'] ? { forceUpgrade: true } : {}),
+    ...(args['force-install'] ? { forceInstall: true } : {}),
+  };
+  const planOptions = {
+    ...(args.init ? {} : { only: NO_INIT_KINDS }),
+    ...(args['prune-images'] ? { pruneImages: true } : {}),
+  };
+  return {
+    ...(Object.keys(planOptions).length > 0 ? { planOptions } : {}),
+    ...(Object.keys(requests).length > 0 ? { requests } : {}),
+  };
+}
