@@ -12,8 +12,19 @@ export interface ApplyRequestArgs {
   'force-install': boolean;
   'force-upgrade': boolean;
   'prune-images': boolean;
+  'create-machine-deployments': boolean;
+  'upgrade-machine-deployments': boolean;
   planfile?: string;
 }
+
+/**
+ * KubeOne's flags for machine-controller's MachineDeployments, which kubeone does not deploy
+ * yet (dynamicWorkers is refused when the manifest is loaded): --create-machine-deployments
+ * (default true) has nothing to create, as with KubeOne on a manifest without dynamicWorkers;
+ * --upgrade-machine-deployments would change MachineDeployments already in the cluster, so it
+ * is refused rather than ignored.
+ */
+export const MACHINE_DEPLOYMENTS_UNSUPPORTED = 'not supported yet: --upgrade-machine-deployments (kubeone does not manage machine-controller\'s MachineDeployments yet; set spec.template.spec.versions.kubelet on them with kubectl)';
 
 /** What `apply --no-init` plans: the host preparation KubeOne's WithBinariesOnly runs, no kubeadm. */
 export const NO_INIT_KINDS: readonly ActionKind[] = ['install-prerequisites', 'install-container-runtime', 'install-binaries', 'configure-container-runtime'];
@@ -23,11 +34,14 @@ export function withApplyRequestFlags<T>(y: Argv<T>): Argv<T & ApplyRequestArgs>
     .option('init', { type: 'boolean', default: true, describe: '--no-init: only prepare the hosts (prerequisites, containerd, kubeadm/kubelet/kubectl); no kubeadm init or join' })
     .option('force-install', { type: 'boolean', default: false, describe: 'install kubeadm, kubelet and kubectl again on every host at versions.kubernetes (dangerous: restarts the kubelets)' })
     .option('force-upgrade', { type: 'boolean', default: false, describe: 'run the upgrade (drain, kubeadm upgrade, kubelet restart, uncordon) on every host even at versions.kubernetes; renews the control-plane certificates' })
-    .option('prune-images', { type: 'boolean', default: false, describe: 'after a host is upgraded, remove its unused container images (crictl rmi --prune)' }) as unknown as Argv<T & ApplyRequestArgs>;
+    .option('prune-images', { type: 'boolean', default: false, describe: 'after a host is upgraded, remove its unused container images (crictl rmi --prune)' })
+    .option('create-machine-deployments', { type: 'boolean', default: true, describe: 'create the MachineDeployments of dynamicWorkers on first install (dynamicWorkers is not supported yet: nothing to create)' })
+    .option('upgrade-machine-deployments', { type: 'boolean', default: false, describe: 'not supported yet (exit 15): set the kubelet version of the MachineDeployments' }) as unknown as Argv<T & ApplyRequestArgs>;
 }
 
 /** The flow options of the flags; bad combinations fail before anything connects (exit 1). */
 export function applyRequests(args: ApplyRequestArgs): Pick<FlowOptions, 'planOptions' | 'requests'> {
+  if (args['upgrade-machine-deployments']) throw new KubeOneError(MACHINE_DEPLOYMENTS_UNSUPPORTED, ExitCode.config);
   const forced = [args['force-install'] && '--force-install', args['force-upgrade'] && '--force-upgrade', !args.init && '--no-init'].filter((f): f is string => typeof f === 'string');
   if (args.planfile && forced.length > 0) {
     throw new KubeOneError(`a saved plan runs as it was planned: ${forced.join(', ')} cannot be combined with PLANFILE (plan without a saved file instead)`, ExitCode.default);

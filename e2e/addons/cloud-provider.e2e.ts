@@ -5,8 +5,10 @@
 // default StorageClass and VolumeSnapshotClass. Read back with the real kubectl; the apiserver
 // validates the custom resources against the CRDs' schemas. A second plan is empty; the Secret
 // old KubeOne versions wrote is deleted by name; a new password rolls the CCM. No credential
-// value is ever printed. (The other providers are rendered, planned and applied to the
-// simulated apiserver in cmd/cloud-providers.test.ts and e2e/kubesim/apiserver/structural-schema.test.ts.)
+// value is ever printed. reset then removes the LoadBalancer Service and the claim first (the
+// test plays the CSI driver's part), then the host. (The other providers are rendered, planned
+// and applied to the simulated apiserver in cmd/cloud-providers.test.ts and
+// e2e/kubesim/apiserver/structural-schema.test.ts.)
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -151,6 +153,39 @@ describe('OpenStack external CCM and Cinder CSI on a sandbox cluster, read with 
     expect(plan.stdout + plan.stderr).to.not.contain('e2e-rotated-password-7730');
     await k1(0, 'apply', '-y');
     expect((await kubeone(['plan', '-m', manifestPath, '-c', credentialsPath, '--detailed-exitcode'], dir)).code).to.equal(0);
+  });
+
+  it('reset removes the LoadBalancer Services and the volumes first (--remove-lb-services, --remove-volumes: KubeOne\'s defaults), then the hosts', async () => {
+    const apply = async (o: Obj): Promise<void> => {
+      const file = path.join(dir, `${o.kind}-${o.metadata.name}.yaml`);
+      writeFileSync(file, stringify(o));
+      await run('kubectl', ['--kubeconfig', kubeconfigPath, 'apply', '-f', file], { timeout: 60_000 });
+    };
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'web' } } });
+    await apply({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pvc-e2e', annotations: { 'pv.kubernetes.io/provisioned-by': 'cinder.csi.openstack.org' } }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'cinder-csi', csi: { driver: 'cinder.csi.openstack.org', volumeHandle: 'e2e' } } });
+    await apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'cinder-csi', volumeName: 'pvc-e2e', resources: { requests: { storage: '1Gi' } } } });
+    // This sandbox has no OpenStack: the test plays the Cinder CSI driver's part and deletes the
+    // volume once its claim is gone (the CCM has no load balancer to release).
+    let stop = false;
+    const csi = (async () => {
+      while (!stop) {
+        const claims = await kubectl('get', 'pvc', '-A').catch(() => null);
+        if (claims && claims.items.length === 0) {
+          await run('kubectl', ['--kubeconfig', kubeconfigPath, 'delete', 'pv', 'pvc-e2e', '--ignore-not-found']).catch(() => undefined);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    try {
+      const reset = await k1(0, 'reset', '-y');
+      // In the plan: the load balancers, then the claims, then the host.
+      expect(reset.stdout, reset.stdout).to.match(/delete 1 Service\(s\) of type LoadBalancer[\s\S]*delete 1 PersistentVolumeClaim\(s\)[\s\S]*\breset (?!removes)\S+/);
+    } finally {
+      stop = true;
+      await csi;
+    }
+    expect((await fleet.exec('cp-1', 'test -e /etc/kubernetes/kubelet.conf')).exitCode).to.not.equal(0);
   });
 
   it('never printed a credential value', () => {

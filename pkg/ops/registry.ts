@@ -3,6 +3,8 @@
 // writes for an op missing here, or with params of the wrong shape, fails `npm run typecheck`.
 import { addonApply } from './addon-apply.js';
 import { addonPrune } from './addon-prune.js';
+import { clusterLoadBalancersRemove } from './cluster-load-balancers-remove.js';
+import { clusterVolumesRemove } from './cluster-volumes-remove.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
 import { hostBinariesInstall } from './host-binaries-install.js';
 import { hostBinariesRemove } from './host-binaries-remove.js';
@@ -58,6 +60,8 @@ export const OPS = {
   'addon.apply': addonApply,
   'addon.prune': addonPrune,
   'ownership.record': ownershipRecordOp,
+  'cluster.loadBalancers.remove': clusterLoadBalancersRemove,
+  'cluster.volumes.remove': clusterVolumesRemove,
 } as const;
 
 export type StepOp = keyof typeof OPS;
