@@ -5,7 +5,8 @@
 // the cloud controllers have released what they made. When a deletion fails the webhook is
 // removed again, so the cluster can create such objects once more.
 import * as k8s from '@kubernetes/client-node';
-import { isDynamicUnretained, isLoadBalancer } from '../probe/cloud-resources.js';
+import { statusOf } from '../addons/kube-client.js';
+import { isDynamicUnretained, isLoadBalancer, nsName } from '../probe/cloud-resources.js';
 import type { Clock } from '../ops/context.js';
 
 /** KubeOne's name for the webhook that stops the creation of `resources` while they are removed. */
@@ -25,13 +26,6 @@ export interface CleanupOptions {
   timeoutMs?: number;
   /** Progress lines (what is deleted, what is awaited). */
   log?: (line: string) => void;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown };
-  if (typeof e?.code === 'number') return e.code;
-  if (typeof e?.statusCode === 'number') return e.statusCode;
-  return undefined;
 }
 
 const ignoreNotFound = (error: unknown): void => {
@@ -86,8 +80,6 @@ async function waitUntil(what: string, done: () => Promise<string[]>, o: Cleanup
     await o.clock.sleep(POLL_MS, o.signal);
   }
 }
-
-const nsName = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** Deletes every Service of type LoadBalancer and waits until none is left (their cloud load balancers released). */
 export async function removeLoadBalancerServices(kc: k8s.KubeConfig, o: CleanupOptions): Promise<void> {

@@ -8,7 +8,8 @@ import type { CloudResourceFacts } from '../snapshot/types.js';
 /** The annotation a provisioner sets on the PersistentVolumes it made (KubeOne's test of "dynamically provisioned"). */
 export const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
-const nsName = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+/** `namespace/name`, as the facts and the messages name objects. */
+export const nsName = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export const isLoadBalancer = (s: V1Service): boolean => s.spec?.type === 'LoadBalancer';
