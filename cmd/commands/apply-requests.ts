@@ -14,8 +14,19 @@ export interface ApplyRequestArgs {
   'force-upgrade': boolean;
   'prune-images': boolean;
   'rotate-encryption-key': boolean;
+  'create-machine-deployments': boolean;
+  'upgrade-machine-deployments': boolean;
   planfile?: string;
 }
+
+/**
+ * KubeOne's flags for machine-controller's MachineDeployments, which kubeone does not deploy
+ * yet (dynamicWorkers is refused when the manifest is loaded): --create-machine-deployments
+ * (default true) has nothing to create, as with KubeOne on a manifest without dynamicWorkers;
+ * --upgrade-machine-deployments would change MachineDeployments already in the cluster, so it
+ * is refused rather than ignored.
+ */
+export const MACHINE_DEPLOYMENTS_UNSUPPORTED = 'not supported yet: --upgrade-machine-deployments (kubeone does not manage machine-controller\'s MachineDeployments yet; set spec.template.spec.versions.kubelet on them with kubectl)';
 
 /** What `apply --no-init` plans: the host preparation KubeOne's WithBinariesOnly runs, no kubeadm. */
 export const NO_INIT_KINDS: readonly ActionKind[] = ['install-prerequisites', 'install-container-runtime', 'install-binaries', 'configure-container-runtime'];
@@ -26,11 +37,14 @@ export function withApplyRequestFlags<T>(y: Argv<T>): Argv<T & ApplyRequestArgs>
     .option('force-install', { type: 'boolean', default: false, describe: 'install kubeadm, kubelet and kubectl again on every host at versions.kubernetes (dangerous: restarts the kubelets)' })
     .option('force-upgrade', { type: 'boolean', default: false, describe: 'run the upgrade (drain, kubeadm upgrade, kubelet restart, uncordon) on every host even at versions.kubernetes; renews the control-plane certificates' })
     .option('prune-images', { type: 'boolean', default: false, describe: 'after a host is upgraded, remove its unused container images (crictl rmi --prune)' })
-    .option('rotate-encryption-key', { type: 'boolean', default: false, describe: 'rotate the key of the generated encryption configuration, and nothing else (needs --force-upgrade, as KubeOne)' }) as unknown as Argv<T & ApplyRequestArgs>;
+    .option('rotate-encryption-key', { type: 'boolean', default: false, describe: 'rotate the key of the generated encryption configuration, and nothing else (needs --force-upgrade, as KubeOne)' })
+    .option('create-machine-deployments', { type: 'boolean', default: true, describe: 'create the MachineDeployments of dynamicWorkers on first install (dynamicWorkers is not supported yet: nothing to create)' })
+    .option('upgrade-machine-deployments', { type: 'boolean', default: false, describe: 'not supported yet (exit 15): set the kubelet version of the MachineDeployments' }) as unknown as Argv<T & ApplyRequestArgs>;
 }
 
 /** The flow options of the flags; bad combinations fail before anything connects (exit 1). */
 export function applyRequests(args: ApplyRequestArgs): Pick<FlowOptions, 'planOptions' | 'requests'> {
+  if (args['upgrade-machine-deployments']) throw new KubeOneError(MACHINE_DEPLOYMENTS_UNSUPPORTED, ExitCode.config);
   // KubeOne's rule (runApplyRotateKey): a configuration error, checked before anything is read.
   if (args['rotate-encryption-key'] && !args['force-upgrade']) throw new KubeOneError('rotating encryption keys requires the --force-upgrade flag', ExitCode.config);
   if (args['rotate-encryption-key']) {

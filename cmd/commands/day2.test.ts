@@ -63,6 +63,8 @@ describe('day-2 commands: bad arguments', () => {
     [['apply', '-y', '--no-init', '--prune-images'], 1, /cannot be combined with --prune-images/],
     [['apply', '-y', 'plan.json', '--force-install'], 1, /cannot be combined with PLANFILE/],
     [['apply', '-y', '--backup'], 1, /--backup needs a path/],
+    [['apply', '-y', '--upgrade-machine-deployments'], 15, /not supported yet: --upgrade-machine-deployments/],
+    [['reset', '-y', '--destroy-workers'], 15, /not supported yet: --destroy-workers/],
   ];
   for (const [args, code, message] of cases) {
     it(`kubeone ${args.join(' ')} -> exit ${code}`, async () => {
@@ -113,7 +115,7 @@ describe('day-2 commands: bad arguments', () => {
 });
 
 describe('apply flags', () => {
-  const base = { init: true, 'force-install': false, 'force-upgrade': false, 'prune-images': false, 'rotate-encryption-key': false };
+  const base = { init: true, 'force-install': false, 'force-upgrade': false, 'prune-images': false, 'rotate-encryption-key': false, 'create-machine-deployments': true, 'upgrade-machine-deployments': false };
   it('force flags are one-time requests; --no-init and --prune-images shape every plan of the run', () => {
     expect(applyRequests(base)).to.deep.equal({});
     expect(applyRequests({ ...base, 'force-upgrade': true, 'force-install': true })).to.deep.equal({ requests: { forceUpgrade: true, forceInstall: true } });

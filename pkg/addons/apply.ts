@@ -8,6 +8,7 @@ import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRen
 import { registeredSecrets } from '../log/redact.js';
 import { fullObject, maskCredentials, SENSITIVE } from './render.js';
 import { PATCH_ADDONS } from './patch-addons.js';
+import { RETIRED_OBJECTS, isRetired } from './cloud-credentials.js';
 
 export const FIELD_MANAGER = 'kubeone';
 
@@ -108,7 +109,9 @@ export async function pruneAddonObjects(
       throw new Error(`prune ${describe(o)}: ${errorText(e)}`, { cause: e });
     }
     const label = live.metadata?.labels?.[ADDON_LABEL];
-    if (label === undefined || (o.addon !== undefined && label !== o.addon)) {
+    // An object KubeOne retires by name (it never carried a label) is deleted for that addon.
+    const retired = label === undefined && o.addon !== undefined && isRetired(o.addon, o);
+    if (!retired && (label === undefined || (o.addon !== undefined && label !== o.addon))) {
       out.notOurs.push(ref(o));
       continue;
     }
@@ -201,6 +204,19 @@ export async function listAddonObjects(kubeConfig: KubeConfig, rendered: readonl
         const live = (await client.read(header(o))) as unknown as KubeObject;
         const facts = liveFacts({ ...live, apiVersion: o.apiVersion, kind: o.kind }, o);
         found.set(objectKey(o), { ...facts, addon: facts.addon || a.name });
+      } catch (e) {
+        if (statusOf(e) !== 404) throw new Error(`read ${describe(o)}: ${errorText(e)}`, { cause: e });
+      }
+    }
+  }
+  // Objects an addon retires by name (KubeOne created them without a label): read them too.
+  for (const a of rendered) {
+    for (const o of RETIRED_OBJECTS[a.name] ?? []) {
+      if (found.has(objectKey(o))) continue;
+      try {
+        const live = (await client.read(header(o))) as unknown as KubeObject;
+        const facts = liveFacts({ ...live, apiVersion: o.apiVersion, kind: o.kind }, undefined);
+        if (facts.addon === '') found.set(objectKey(o), { ...facts, addon: a.name });
       } catch (e) {
         if (statusOf(e) !== 404) throw new Error(`read ${describe(o)}: ${errorText(e)}`, { cause: e });
       }

@@ -262,3 +262,27 @@ export const SECRET_NAMES = {
   mc: 'kubeone-machine-controller-credentials',
   osm: 'kubeone-operating-system-manager-credentials',
 } as const;
+
+/**
+ * KubeOne's validateCredentials (pkg/cmd/shared.go): the provider's credentials must be found
+ * as plain variables, or for each component under its CCM_/MC_ prefix. The error is the one for
+ * the plain variables. Null when they are found (and always for provider none). Stricter than
+ * KubeOne, which skips machine-controller's when it is not deployed and then fails while
+ * rendering the addons (their data carries the hash of machine-controller's credentials).
+ */
+export function credentialsProblem(cluster: KubeOneCluster, src: CredentialSource): CredentialsError | null {
+  const attempt = (type: CredentialsType): CredentialsError | null => {
+    try {
+      providerCredentials(cluster, src, type);
+      return null;
+    } catch (e) {
+      if (e instanceof CredentialsError) return e;
+      throw e;
+    }
+  };
+  const universal = attempt('');
+  if (!universal) return null;
+  const mc = attempt('MC');
+  const ccm = attempt('CCM');
+  return mc || ccm ? universal : null;
+}

@@ -107,6 +107,18 @@ describe('diffAddons', () => {
     expect(unmanaged.map((u) => u.addon)).to.deep.equal(['cni-canal']);
   });
 
+  it('deletes KubeOne\'s legacy cloud-provider-credentials Secret by name while cloud-credentials is rendered, without any ownership record; never otherwise', () => {
+    const legacy: AddonObjectFacts = { ...liveFacts({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cloud-provider-credentials', namespace: 'kube-system' } }, undefined), addon: 'cloud-credentials' };
+    const credentials: RenderedAddon = { name: 'cloud-credentials', source: 'embedded', objects: [] };
+    const { diffs, unmanaged } = compareAddons([credentials], [legacy], addonOwnership(null));
+    expect(diffs.find((d) => d.addon === 'cloud-credentials')!.objects).to.deep.equal([{ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: 'cloud-provider-credentials', change: '-' }]);
+    expect(unmanaged).to.deep.equal([]);
+    // Any other unlabelled-by-us object of that addon, or the same Secret without the addon rendered: left alone.
+    const other = { ...legacy, name: 'someone-elses' };
+    expect(compareAddons([credentials], [other], addonOwnership(null)).unmanaged.map((u) => u.objects.map((o) => o.name))).to.deep.equal([['someone-elses']]);
+    expect(compareAddons([], [legacy], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
+  });
+
   it('never prunes the CoreDNS patch target', () => {
     const live = liveOf(rendered);
     const d = diffAddons([], live);

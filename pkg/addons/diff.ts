@@ -1,14 +1,16 @@
 // diffAddons: rendered addons against the live labelled objects -> per-addon object changes
 // (+ create, ~ update with RFC 6902 operations, - prune). Pure: used by the planner.
 // A live object no addon renders is pruned only when this tool applied it (the ownership
-// record names it) or when the manifest deletes its addon; any other is unmanaged: left
-// alone and listed, with how to remove it.
+// record names it), when the manifest deletes its addon, or when a rendered addon retires it
+// by name as KubeOne does (RETIRED_OBJECTS); any other is unmanaged: left alone and listed,
+// with how to remove it.
 import jsonpatch from 'fast-json-patch';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import type { OwnershipRecord } from '../snapshot/types.js';
 import type { ChangeSymbol, ObjectDiff, ObjectRef, RenderedAddon, RenderedObject } from '../plan/types.js';
 import { normalizeObject, objectKey, projectLiveOntoRendered, type KubeObject } from './normalize.js';
 import { PATCH_ADDONS } from './patch-addons.js';
+import { isRetired } from './cloud-credentials.js';
 
 export interface AddonDiff {
   addon: string;
@@ -96,6 +98,7 @@ export function compareAddons(
   }
   // Live objects no rendered addon produces any more: pruned when ours or deleted by the
   // manifest (never for patch addons, whose targets are kubeadm's), listed otherwise.
+  const renderedNames = new Set(rendered.map((a) => a.name));
   const prunes = new Map<string, ObjectDiff[]>();
   const unmanaged = new Map<string, ObjectRef[]>();
   for (const l of live) {
@@ -103,7 +106,10 @@ export function compareAddons(
     if (renderedKeys.has(key) || PATCH_ADDONS.has(l.addon)) continue;
     const ref = { apiVersion: l.apiVersion, kind: l.kind, namespace: l.namespace, name: l.name };
     // An object rendered without a namespace was applied into "default" (see find above).
-    const owned = ownership.owns(l.addon, key) || (l.namespace === 'default' && ownership.owns(l.addon, objectKey({ ...l, namespace: '' })));
+    const owned =
+      ownership.owns(l.addon, key) ||
+      (l.namespace === 'default' && ownership.owns(l.addon, objectKey({ ...l, namespace: '' }))) ||
+      (renderedNames.has(l.addon) && isRetired(l.addon, ref));
     if (!ownership.deleted.has(l.addon) && !owned) {
       unmanaged.set(l.addon, [...(unmanaged.get(l.addon) ?? []), ref]);
       continue;
@@ -119,7 +125,6 @@ export function compareAddons(
       existing.change = '~';
     } else out.push({ addon, change: '-', objects: objs });
   }
-  const renderedNames = new Set(rendered.map((a) => a.name));
   return {
     diffs: out,
     unmanaged: [...unmanaged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([addon, objects]) => ({ addon, rendered: renderedNames.has(addon), objects })),

@@ -3,7 +3,9 @@ import { liveFacts } from './apply.js';
 import { nodeFiles } from './files.js';
 import { formatAddonJson, formatAddonTable, listAddons } from './list.js';
 import { fullObject, renderAddons } from './render.js';
+import { EMBEDDED_ADDONS } from './selection.js';
 import { loadedCluster, memoryFiles } from './testing/fixtures.js';
+import { PROVIDER_EXAMPLES } from './testing/providers.js';
 import { emptyRecord } from '../ownership/record.js';
 
 describe('listAddons', () => {
@@ -19,6 +21,7 @@ describe('listAddons', () => {
     const status = Object.fromEntries(entries.map((e) => [e.name, `${e.status}/${e.source}${e.overridesEmbedded ? '*' : ''}`]));
     expect(status).to.deep.equal({
       'ca-bundle': 'inactive/embedded',
+      ...Object.fromEntries(EMBEDDED_ADDONS.filter((a) => /^(ccm|csi)-/.test(a)).map((a) => [a, 'inactive/embedded'])),
       'cni-canal': 'inactive/embedded',
       'cni-cilium': 'install/embedded',
       'cni-weavenet': 'inactive/embedded',
@@ -32,7 +35,8 @@ describe('listAddons', () => {
     const table = formatAddonTable(entries);
     expect(table.split('\n')[0]).to.match(/^NAME\s+SOURCE\s+STATUS\s+OBJECTS\s+REASON$/);
     expect(table).to.contain('custom (overrides embedded)');
-    expect(JSON.parse(formatAddonJson(entries)).addons).to.have.length(10);
+    expect(JSON.parse(formatAddonJson(entries)).addons).to.have.length(EMBEDDED_ADDONS.length + 1);
+    expect(entries.find((e) => e.name === 'ccm-hetzner')!.reason).to.match(/another cloudProvider/);
   });
 
   it('reports installed, drifted and leftover addons against live objects', () => {
@@ -53,5 +57,33 @@ describe('listAddons', () => {
     const ownership = { ...emptyRecord(), addons: { 'cni-canal': ['apps/DaemonSet/kube-system/canal'] } };
     const owned = listAddons({ loaded, rendered, live, files, ownership }).find((e) => e.name === 'cni-canal')!;
     expect(`${owned.status}: ${owned.reason}`).to.equal('delete: no longer in the manifest; kubeone applied its objects and prunes them');
+  });
+
+  describe('cloud providers (KubeOne\'s ensureCSIAddons and ensureCCMAddons)', () => {
+    for (const [provider, example] of Object.entries(PROVIDER_EXAMPLES)) {
+      it(`${provider}: the credential Secrets, its CSI driver with the snapshot controller and its CCM are installed, the others inactive`, () => {
+        const cloud = loadedCluster({ cloudProvider: example.cloudProvider }, example.credentials);
+        const entries = listAddons({ loaded: cloud, rendered: renderAddons({ loaded: cloud, env: {} }), live: null });
+        const installed = entries.filter((e) => e.status === 'install' && /^(ccm|csi)-|^cloud-credentials$/.test(e.name)).map((e) => e.name);
+        expect(installed.sort()).to.deep.equal([...example.addons].sort());
+        for (const e of entries.filter((x) => x.status === 'install' && x.name !== 'cloud-credentials' && /^(ccm|csi)-/.test(x.name))) expect(e.objects, e.name).to.be.greaterThan(0);
+        expect(entries.filter((e) => /^(ccm|csi)-/.test(e.name) && !example.addons.includes(e.name)).every((e) => e.status === 'inactive')).to.equal(true);
+      });
+    }
+
+    it('disableBundledCSIDrivers drops the CSI driver and the snapshot controller; the CCM stays', () => {
+      const example = PROVIDER_EXAMPLES.hetzner;
+      const cloud = loadedCluster({ cloudProvider: { ...example.cloudProvider, disableBundledCSIDrivers: true } }, example.credentials);
+      const status = Object.fromEntries(listAddons({ loaded: cloud, rendered: renderAddons({ loaded: cloud, env: {} }), live: null }).map((e) => [e.name, e.status]));
+      expect(status).to.include({ 'ccm-hetzner': 'install', 'csi-hetzner': 'inactive', 'csi-external-snapshotter': 'inactive', 'cloud-credentials': 'install' });
+    });
+
+    it('secretProviderClassName: no credential Secrets are written (the CCM reads them from the secrets store)', () => {
+      const example = PROVIDER_EXAMPLES.hetzner;
+      const cloud = loadedCluster({ cloudProvider: { ...example.cloudProvider, secretProviderClassName: 'vault' } }, example.credentials);
+      const names = listAddons({ loaded: cloud, rendered: renderAddons({ loaded: cloud, env: {} }), live: null }).map((e) => e.name);
+      expect(names).to.not.include('cloud-credentials');
+      expect(names).to.include('ccm-hetzner');
+    });
   });
 });

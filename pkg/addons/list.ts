@@ -88,7 +88,11 @@ function inactiveReason(name: string): string {
       return 'features.nodeLocalDNS.deploy is false';
     case 'coredns-pdb':
       return 'features.coreDNS.deployPodDisruptionBudget is false';
+    case 'csi-external-snapshotter':
+      return 'no bundled CSI driver (cloudProvider without one, or cloudProvider.disableBundledCSIDrivers)';
     default:
+      if (name.startsWith('ccm-')) return 'for another cloudProvider (or cloudProvider.external is false)';
+      if (name.startsWith('csi-')) return 'for another cloudProvider (or cloudProvider.disableBundledCSIDrivers)';
       return isEmbedded(name) ? 'not listed in addons.addons' : 'not selected';
   }
 }

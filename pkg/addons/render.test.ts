@@ -8,13 +8,23 @@ import { nodeFiles } from './files.js';
 import { fullObject, renderAddons, SENSITIVE } from './render.js';
 import { EMBEDDED_ADDONS } from './selection.js';
 import { loadedCluster, memoryFiles } from './testing/fixtures.js';
+import { PROVIDER_EXAMPLES } from './testing/providers.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
+/** The provider example that selects a CCM or CSI addon (the credentials come with it). */
+function providerOf(addon: string): keyof typeof PROVIDER_EXAMPLES {
+  const found = (Object.keys(PROVIDER_EXAMPLES) as (keyof typeof PROVIDER_EXAMPLES)[]).find((p) => PROVIDER_EXAMPLES[p].addons.includes(addon));
+  if (!found) throw new Error(`no provider example selects ${addon}`);
+  return found;
+}
+const cloud = (addon: string): Partial<KubeOneCluster> => ({ cloudProvider: PROVIDER_EXAMPLES[providerOf(addon)].cloudProvider });
+
 /** The manifest settings that select each embedded addon. */
-const SELECTING: Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster>> = {
+const SELECTING = {
   'ca-bundle': { certificateAuthority: { bundle: '-----BEGIN CERTIFICATE-----\nMIIBgolden\n-----END CERTIFICATE-----\n' } },
+  ...Object.fromEntries(EMBEDDED_ADDONS.filter((a) => /^(ccm|csi)-/.test(a)).map((a) => [a, cloud(a)])),
   'cni-canal': {},
   'cni-cilium': { clusterNetwork: { cni: { cilium: { kubeProxyReplacement: 'strict', enableHubble: true } } } },
   'cni-weavenet': { clusterNetwork: { cni: { weaveNet: { encrypted: true } } } },
@@ -23,10 +33,11 @@ const SELECTING: Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster
   'default-storage-class': { addons: { addons: [{ name: 'default-storage-class' }] } },
   'metrics-server': {},
   nodelocaldns: {},
-};
+} as Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster>>;
 
 function renderOne(name: string, extra: Partial<KubeOneCluster>): string {
-  const loaded = loadedCluster({ ...SELECTING[name as keyof typeof SELECTING], ...extra }, { customSecrets: 'WEAVE_PASSWORD: golden-test-password' });
+  const credentials = /^(ccm|csi)-/.test(name) ? PROVIDER_EXAMPLES[providerOf(name)].credentials : {};
+  const loaded = loadedCluster({ ...SELECTING[name as keyof typeof SELECTING], ...extra }, { customSecrets: 'WEAVE_PASSWORD: golden-test-password', ...credentials });
   const addon = renderAddons({ loaded }).find((a) => a.name === name);
   if (!addon) throw new Error(`${name} not selected`);
   return addon.objects.map((o) => YAML.stringify(fullObject(o), { lineWidth: 0 })).join('---\n');

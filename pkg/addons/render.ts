@@ -8,6 +8,7 @@ import { ExitCode } from '../errors/exit-codes.js';
 import type { SecretSet } from '../log/redact.js';
 import type { RenderedAddon, RenderedObject } from '../plan/types.js';
 import { type ClusterCA } from './certificates.js';
+import { CREDENTIALS_ADDON, CloudConfigError, credentialObjects, withRenderedCloudConfig } from './cloud-credentials.js';
 import { withAddonDefaults } from './config-view.js';
 import { CredentialsError, addonParamsOf, customCredentials } from './credentials-data.js';
 import { ManifestError, parseDocument, splitDocuments } from './documents.js';
@@ -98,7 +99,7 @@ interface RenderContext {
 /** Wraps the errors of one step in AddonRenderError (template errors keep Go's wording). */
 function asRenderError(e: unknown): never {
   if (e instanceof TemplateError || e instanceof AddonRenderError) throw e;
-  if (e instanceof ManifestError || e instanceof AddonFileError || e instanceof CredentialsError) throw new AddonRenderError(e.message);
+  if (e instanceof ManifestError || e instanceof AddonFileError || e instanceof CredentialsError || e instanceof CloudConfigError) throw new AddonRenderError(e.message);
   throw e;
 }
 
@@ -114,12 +115,14 @@ function render(opts: RenderAddonsOptions): RenderedAddon[] {
   const files: AddonFiles = { ...(opts.files ?? nodeFiles), ...(opts.readFile ? { readFile: opts.readFile } : {}) };
   const { loaded } = opts;
   const env = opts.env ?? process.env;
-  const cluster = withAddonDefaults(loaded.cluster);
+  const defaulted = withAddonDefaults(loaded.cluster);
+  const credentialSource = { file: loaded.credentials, env };
+  // Templates see the cloudConfig as KubeOne's credentials step leaves it: rendered with the credentials.
+  const cluster = withRenderedCloudConfig(defaulted, credentialSource);
   const customPath = cluster.addons?.path
     ? isAbsolute(cluster.addons.path) ? cluster.addons.path : join(loaded.baseDir, cluster.addons.path)
     : undefined;
   const custom = scanCustomAddons(files, customPath);
-  const credentialSource = { file: loaded.credentials, env };
   const selection = selectAddons(cluster, custom.dirs, custom.rootFiles, env, addonParamsOf(credentialSource));
   const caBundle = cluster.certificateAuthority?.bundle ?? '';
   const ctx: RenderContext = {
@@ -135,7 +138,9 @@ function render(opts: RenderAddonsOptions): RenderedAddon[] {
   const secrets = collectSecrets(loaded, env);
   secrets.addAll(Object.values(customCredentials(credentialSource)));
   secrets.addAll(Object.values(addonParamsOf(credentialSource)).flatMap((p) => Object.values(p)));
-  const rendered = selection.selected.map((choice) => renderAddon(ctx, choice));
+  const rendered = selection.selected.map((choice) =>
+    choice.name === CREDENTIALS_ADDON ? { name: choice.name, source: choice.source, objects: credentialObjects(defaulted, credentialSource), usedCA: false } : renderAddon(ctx, choice),
+  );
   const out = finish(rendered, secrets);
   // Addons whose templates needed the CA before it existed: rendered again once it does.
   out.forEach((addon, i) => {

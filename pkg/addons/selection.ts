@@ -1,20 +1,72 @@
 // Which addons the manifest asks for, as KubeOne decides it (inventory §5.2, §5.3): the
 // automatic ones from features and the CNI, then the user's list and the custom directory.
 import { ConfigError } from '../api/errors.js';
-import type { KubeOneCluster, StringMap } from '../api/types.js';
+import { providerName } from '../api/provider.js';
+import type { KubeOneCluster, ProviderName, StringMap } from '../api/types.js';
+import { CREDENTIALS_ADDON, credentialsAddonSelected } from './cloud-credentials.js';
 import { withAddonDefaults } from './config-view.js';
 
 export const EMBEDDED_ADDONS = [
   'ca-bundle',
+  'ccm-aws',
+  'ccm-azure',
+  'ccm-digitalocean',
+  'ccm-equinixmetal',
+  'ccm-gcp',
+  'ccm-hetzner',
+  'ccm-kubevirt',
+  'ccm-nutanix',
+  'ccm-openstack',
+  'ccm-vsphere',
   'cni-canal',
   'cni-cilium',
   'cni-weavenet',
   'coredns-patch',
   'coredns-pdb',
+  'csi-aws-ebs',
+  'csi-azuredisk',
+  'csi-azurefile',
+  'csi-digitalocean',
+  'csi-external-snapshotter',
+  'csi-gcp-compute-persistent',
+  'csi-hetzner',
+  'csi-kubevirt',
+  'csi-nutanix',
+  'csi-openstack-cinder',
+  'csi-vmware-cloud-director',
+  'csi-vsphere',
   'default-storage-class',
   'metrics-server',
   'nodelocaldns',
 ] as const;
+
+/** KubeOne's ensureCSIAddons: the CSI drivers of each provider (then csi-external-snapshotter). */
+export const CSI_ADDONS: Readonly<Partial<Record<ProviderName, readonly string[]>>> = {
+  aws: ['csi-aws-ebs'],
+  azure: ['csi-azuredisk', 'csi-azurefile'],
+  gce: ['csi-gcp-compute-persistent'],
+  digitalocean: ['csi-digitalocean'],
+  hetzner: ['csi-hetzner'],
+  kubevirt: ['csi-kubevirt'],
+  nutanix: ['csi-nutanix'],
+  openstack: ['csi-openstack-cinder'],
+  vmwareCloudDirector: ['csi-vmware-cloud-director'],
+  vsphere: ['csi-vsphere'],
+};
+
+/** KubeOne's ensureCCMAddons: the external cloud-controller-manager of each provider. */
+export const CCM_ADDONS: Readonly<Partial<Record<ProviderName, string>>> = {
+  aws: 'ccm-aws',
+  azure: 'ccm-azure',
+  digitalocean: 'ccm-digitalocean',
+  gce: 'ccm-gcp',
+  hetzner: 'ccm-hetzner',
+  kubevirt: 'ccm-kubevirt',
+  nutanix: 'ccm-nutanix',
+  openstack: 'ccm-openstack',
+  vsphere: 'ccm-vsphere',
+  equinixmetal: 'ccm-equinixmetal',
+};
 
 export { PATCH_ADDONS } from './patch-addons.js';
 
@@ -123,6 +175,10 @@ export function selectAddons(
     });
   };
 
+  if (customDirs.includes(CREDENTIALS_ADDON) || listed.some((a) => a.name === CREDENTIALS_ADDON)) {
+    const i = listed.findIndex((a) => a.name === CREDENTIALS_ADDON);
+    throw new ConfigError([{ path: i >= 0 ? `addons.addons[${i}].name` : 'addons.path', message: `${JSON.stringify(CREDENTIALS_ADDON)} is the addon kubeone generates for the cloud credential Secrets: give your addon another name` }]);
+  }
   for (const [i, a] of listed.entries()) {
     // Configuration errors (exit 15); loadCluster finds them first, with their line.
     if (!a.name) throw new ConfigError([{ path: `addons.addons[${i}].name`, message: 'required' }]);
@@ -141,6 +197,16 @@ export function selectAddons(
   if (features.nodeLocalDNS!.deploy && wanted('nodelocaldns')) add('nodelocaldns', 'features.nodeLocalDNS.deploy');
   add('coredns-patch', 'features.coreDNS (replicas, anti-affinity, tolerations)');
   if (c.certificateAuthority?.bundle && wanted('ca-bundle')) add('ca-bundle', 'certificateAuthority.bundle');
+  const provider = providerName(c.cloudProvider);
+  const providerPath = `cloudProvider.${provider ?? 'none'}`;
+  // KubeOne writes these Secrets before it applies any addon (their order here does not matter: addons are applied together).
+  if (credentialsAddonSelected(c)) add(CREDENTIALS_ADDON, `${providerPath}: the credential and cloud-config Secrets (secretProviderClassName unset)`);
+  const csi = (provider && CSI_ADDONS[provider]) ?? [];
+  if (!c.cloudProvider?.disableBundledCSIDrivers && csi.length > 0) {
+    for (const name of [...csi, 'csi-external-snapshotter']) if (wanted(name)) add(name, `${providerPath} (cloudProvider.disableBundledCSIDrivers unset)`);
+  }
+  const ccm = provider && CCM_ADDONS[provider];
+  if (c.cloudProvider?.external && ccm && wanted(ccm)) add(ccm, `${providerPath} with cloudProvider.external`);
   for (const a of listed) if (!a.delete) add(a.name, 'addons.addons');
   for (const dir of [...customDirs].sort()) if (!isEmbedded(dir) && wanted(dir)) add(dir, 'directory in addons.path');
   if (hasRootFiles) add(ROOT_ADDON, 'YAML files at the root of addons.path');

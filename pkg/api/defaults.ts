@@ -172,8 +172,9 @@ function defaultManagedLoadBalancer(c: KubeOneCluster): void {
   } else if (cp.openstack) {
     const lb = ((cp.openstack.controlPlane ??= {}).loadBalancer ??= {});
     lb.name ||= `${name}-kube-apiserver`;
-  } else if (cp.kubevirt) {
-    const lb = ((cp.kubevirt.controlPlane ??= {}).loadBalancer ??= {});
+  } else if (cp.kubevirt?.controlPlane) {
+    // Optional on KubeVirt (KubeOne defaults it only when set): without it apiEndpoint.host is required.
+    const lb = (cp.kubevirt.controlPlane.loadBalancer ??= {});
     lb.name ||= `${name}-kubeapi`;
   }
 }

@@ -1,6 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { CloudConfigError, credentialsAddonSelected, renderCloudConfig } from '../addons/cloud-credentials.js';
+import { credentialsProblem, providerCredentials } from '../addons/credentials-data.js';
 import { embeddedAddonsDir } from '../addons/files.js';
+import { providerName } from './provider.js';
 import { applyCredentials, parseCredentials } from './credentials.js';
 import { readControlPlaneInputs } from './control-plane-inputs.js';
 import { applyDefaults } from './defaults.js';
@@ -150,6 +153,29 @@ export async function loadCluster(options: LoadOptions): Promise<LoadedCluster> 
 
   const controlPlane = await readControlPlaneInputs(cluster, baseDir);
   issues.push(...validate(cluster), ...(await fileIssues(cluster, baseDir)), ...controlPlane.issues);
+  if (issues.length === 0) issues.push(...credentialIssues(cluster, credentials, env, options.credentialsPath));
   if (issues.length > 0) throw new ConfigError(locateIssues(issues, displayName, parsed.positions));
   return { manifestPath, baseDir, cluster, hosts: resolveHosts(cluster), credentials, warnings, controlPlaneInputs: controlPlane.inputs };
+}
+
+/**
+ * The provider's credentials (KubeOne checks them before apply; here before any command acts,
+ * since every plan renders the addons that need them), and the cloudConfig template rendered
+ * with them. Messages name the variables, never their values.
+ */
+function credentialIssues(cluster: KubeOneCluster, credentials: Record<string, string>, env: Record<string, string | undefined>, file: string | undefined): Issue[] {
+  const p = providerName(cluster.cloudProvider);
+  if (!p || p === 'none') return [];
+  const src = { file: credentials, env: env as NodeJS.ProcessEnv };
+  const where = file ? `the credentials file ${file} (-c) or the environment` : 'the environment (or a credentials file given with -c)';
+  const problem = credentialsProblem(cluster, src);
+  if (problem) return [{ path: `cloudProvider.${p}`, message: `${problem.message}: set it in ${where}` }];
+  if (!credentialsAddonSelected(cluster) || !cluster.cloudProvider?.cloudConfig) return [];
+  try {
+    renderCloudConfig(cluster.cloudProvider.cloudConfig, providerCredentials(cluster, src, 'CCM'));
+  } catch (e) {
+    if (!(e instanceof CloudConfigError)) throw e;
+    return [{ path: 'cloudProvider.cloudConfig', message: e.message.replace(/^cloudProvider\.cloudConfig: /, '') }];
+  }
+  return [];
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from './errors.js';
 import { loadCluster } from './load.js';
 import { FULL_TEMPLATE_VALUES, renderTemplate } from './testing/render-template.js';
+import { allExampleCredentials } from '../addons/testing/providers.js';
 
 const REF = '/work/shared/reference/manifests';
 const TF = new URL('./testdata/tf/', import.meta.url).pathname;
@@ -21,7 +22,8 @@ function stage(name: string): string {
 
 async function issuesOf(manifestPath: string, tfjson?: string): Promise<{ path: string; message: string; line?: number }[]> {
   try {
-    await loadCluster({ manifestPath, ...(tfjson ? { tfjson } : {}), env: {} });
+    // Every provider's example credentials in the environment (KubeOne reads them from there too).
+    await loadCluster({ manifestPath, ...(tfjson ? { tfjson } : {}), env: allExampleCredentials() });
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.issues;
@@ -52,19 +54,19 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     expect(has(await issuesOf(join(work, '01-kubeone-config-print-full.yaml')), 'addons.path', /does not exist/)).to.equal(false);
   });
 
-  it('02 cilium: needs tf; invalid standalone (name, provider, hosts); with tf output only the AWS CCM and machines are refused', async () => {
+  it('02 cilium: needs tf; invalid standalone (name, provider, hosts); with tf output only the machines are refused', async () => {
     const path = stage('02-e2e-cilium-kube-proxy-replacement.yaml');
     const alone = await issuesOf(path);
     expect(has(alone, 'name', /no cluster name/)).to.equal(true);
     expect(has(alone, 'cloudProvider', /provider must be specified/)).to.equal(true);
     expect(has(alone, 'controlPlane', /required/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['cloudProvider.aws', 'dynamicWorkers']);
+    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
   });
 
-  it('03 flannel + helm: invalid standalone; with tf output only AWS and machines are refused (the Helm release is accepted)', async () => {
+  it('03 flannel + helm: invalid standalone; with tf output only machines are refused (AWS and the Helm release are accepted)', async () => {
     const path = stage('03-e2e-external-cni-flannel-helm.yaml');
     expect((await issuesOf(path)).length).to.be.greaterThan(0);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['cloudProvider.aws', 'dynamicWorkers']);
+    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
   });
 
   it('04 init golden: v1.24.4 is below 1.34 after trimming v, and no hosts', async () => {
@@ -99,32 +101,27 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     expect(loaded.hosts.map((h) => [h.role, h.name])).to.deep.equal([['controlPlane', '1.2.3.4'], ['staticWorker', '1.2.3.5']]);
   });
 
-  it('07 vsphere: provider section valid but refused (CCM/CSI not supported yet); needs tf for name and hosts', async () => {
+  it('07 vsphere: external CCM and CSI with cloudConfig and csiConfig; needs tf for name and hosts', async () => {
     const path = stage('07-docs-vsphere-external-ccm-csi.yaml');
     const alone = await issuesOf(path);
-    expect(alone.filter((i) => i.path.startsWith('cloudProvider') && !i.message.startsWith('not supported yet'))).to.deep.equal([]);
+    expect(alone.filter((i) => i.path.startsWith('cloudProvider'))).to.deep.equal([]);
     expect(has(alone, 'name', /no cluster name/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'vsphere.json')), [
-      'cloudProvider.vsphere',
-      'cloudProvider.external',
-      'cloudProvider.cloudConfig',
-      'cloudProvider.csiConfig',
-    ]);
+    expect(await issuesOf(path, join(TF, 'vsphere.json'))).to.deep.equal([]);
   });
 
-  it('08 hetzner oidc + static audit: the policy file must exist beside it (KubeOne uploads it); then only Hetzner and machines are refused', async () => {
+  it('08 hetzner oidc + static audit: the policy file must exist beside it (KubeOne uploads it); then only machines are refused', async () => {
     const path = stage('08-docs-hetzner-oidc-static-audit.yaml');
     expect((await issuesOf(path)).length).to.be.greaterThan(0);
     const missing = await issuesOf(path, join(TF, 'hetzner.json'));
     expect(has(missing, 'features.staticAuditLog.config.policyFilePath', /audit-policy\.yaml: no such file/)).to.equal(true);
     writeFileSync(join(work, 'audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'hetzner.json')), ['cloudProvider.hetzner', 'cloudProvider.external', 'dynamicWorkers']);
+    onlyNotSupportedYet(await issuesOf(path, join(TF, 'hetzner.json')), ['dynamicWorkers']);
   });
 
-  it('09 aws mirrors with auth: with tf output only AWS and machines are refused (the mirrors are accepted)', async () => {
+  it('09 aws mirrors with auth: with tf output only the machines are refused (the mirrors are accepted)', async () => {
     const path = stage('09-docs-aws-containerd-mirror-auth.yaml');
     expect(has(await issuesOf(path), 'name', /no cluster name/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['cloudProvider.aws', 'dynamicWorkers']);
+    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
   });
 
   it('10 same machine as CP and static worker: rejected on public, private and hostname', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import schema from '../../schemas/kubeonecluster-v1beta2.json' with { type: 'json' };
 import { renderAddons } from '../addons/render.js';
+import { PROVIDER_EXAMPLES, allExampleCredentials } from '../addons/testing/providers.js';
 import { computeDesired } from '../desired/index.js';
 import { renderControlPlaneFiles } from '../kubeadm/control-plane-files.js';
 import { kubeletUnitFilesFor } from '../desired/host-files.js';
@@ -144,7 +145,7 @@ const CONSUMERS = {
       })
       .join('\n'),
   ssh: (l: LoadedCluster) => JSON.stringify(l.hosts.map((h) => resolveEndpoints(h, l.baseDir, { SSH_AUTH_SOCK: '/run/agent.sock' }))),
-  addons: (l: LoadedCluster) => JSON.stringify(renderAddons({ loaded: l, env: {} })),
+  addons: (l: LoadedCluster) => JSON.stringify(renderAddons({ loaded: l, env: allExampleCredentials() })),
   /** The audit policy, admission files and CA bundle written to the control planes. */
   controlPlaneFiles: (l: LoadedCluster) => JSON.stringify(renderControlPlaneFiles(l)),
   /** The plan for fresh hosts, and for a cluster converged at 1.34.3 (upgrades, node metadata). */
@@ -172,7 +173,8 @@ async function verdict(raw: KubeOneCluster): Promise<{ issues: { path: string; m
   // JSON is YAML whose strings stay strings (a timestamp-looking string would not, unquoted).
   writeFileSync(file, JSON.stringify(raw));
   try {
-    return { issues: [], cluster: (await loadCluster({ manifestPath: file, env: {} })).cluster };
+    // Every provider's example credentials in the environment, as a user of that provider has them.
+    return { issues: [], cluster: (await loadCluster({ manifestPath: file, env: allExampleCredentials() })).cluster };
   } catch (e) {
     if (e instanceof ConfigError) return { issues: e.issues.map(({ path, message }) => ({ path, message })) };
     throw e;
@@ -253,20 +255,33 @@ const dynamicWorkerCases = Object.fromEntries(
     'providerSpec.overwriteCloudConfig',
   ].map((leaf) => [`dynamicWorkers[].${leaf}`, refused((c) => (c.dynamicWorkers = [{ name: 'pool', replicas: 1 }]), { at: 'dynamicWorkers' })]),
 );
-const provider = (name: string, spec: Record<string, unknown> = {}): Mutate => (c) => (c.cloudProvider = { [name]: spec } as KubeOneCluster['cloudProvider']);
+/** The provider as its docs example sets it up (cloudConfig, csiConfig, required fields). */
+const example = (name: keyof typeof PROVIDER_EXAMPLES): Mutate => (c) => (c.cloudProvider = structuredClone(PROVIDER_EXAMPLES[name].cloudProvider));
+const cp = (c: KubeOneCluster): any => c.cloudProvider;
 const providerCases: Record<string, Case> = {
-  ...Object.fromEntries(['aws', 'azure', 'digitalocean', 'gce', 'nutanix', 'equinixmetal', 'vsphere'].map((p) => [`cloudProvider.${p}`, refused(provider(p))])),
+  // Each provider selects its CCM, CSI driver and credential Secrets (addons) instead of none's.
+  ...Object.fromEntries((['aws', 'azure', 'digitalocean', 'gce', 'nutanix', 'equinixmetal', 'vsphere'] as const).map((p) => [`cloudProvider.${p}`, used('addons', example(p))])),
   'cloudProvider.none': used('load', (c) => (c.cloudProvider = {})),
-  'cloudProvider.hetzner.networkID': refused(provider('hetzner', { networkID: 'n' }), { at: 'cloudProvider.hetzner' }),
-  ...Object.fromEntries(['name', 'type', 'location', 'publicIP', 'labels'].map((f) => [`cloudProvider.hetzner.controlPlane.loadBalancer.${f}`, refused(provider('hetzner', { controlPlane: { loadBalancer: { name: 'lb' } } }), { at: 'cloudProvider.hetzner' })])),
-  ...Object.fromEntries(['infraNamespace', 'zoneAndRegionEnabled', 'loadBalancerEnabled', 'controlPlane.loadBalancer.name', 'controlPlane.loadBalancer.serviceType', 'controlPlane.loadBalancer.annotations'].map((f) => [`cloudProvider.kubevirt.${f}`, refused(provider('kubevirt', { infraNamespace: 'ns' }), { at: 'cloudProvider.kubevirt' })])),
-  ...Object.fromEntries(['name', 'poolID'].map((f) => [`cloudProvider.openstack.controlPlane.loadBalancer.${f}`, refused(provider('openstack', { controlPlane: { loadBalancer: { name: 'lb' } } }), { at: 'cloudProvider.openstack' })])),
-  ...Object.fromEntries(['vApp', 'storageProfile'].map((f) => [`cloudProvider.vmwareCloudDirector.${f}`, refused(provider('vmwareCloudDirector', { vApp: 'app' }), { at: 'cloudProvider.vmwareCloudDirector' })])),
-  'cloudProvider.external': refused((c) => (c.cloudProvider!.external = true)),
-  'cloudProvider.disableBundledCSIDrivers': refused((c) => (c.cloudProvider!.disableBundledCSIDrivers = true)),
-  'cloudProvider.cloudConfig': refused((c) => (c.cloudProvider!.cloudConfig = '[global]')),
-  'cloudProvider.csiConfig': refused((c) => (c.cloudProvider!.csiConfig = '[global]')),
-  'cloudProvider.secretProviderClassName': refused((c) => (c.cloudProvider!.secretProviderClassName = 'vault')),
+  'cloudProvider.hetzner.networkID': used('addons', (c) => (cp(c).hetzner.networkID = 'other-net'), example('hetzner')),
+  // The managed control plane's load balancer comes with controlPlane.nodeSets (not supported yet).
+  ...Object.fromEntries(['name', 'type', 'location', 'publicIP', 'labels'].map((f) => [`cloudProvider.hetzner.controlPlane.loadBalancer.${f}`, refused((c) => (cp(c).hetzner.controlPlane = { loadBalancer: { [f]: f === 'publicIP' ? true : f === 'labels' ? { a: 'b' } : f === 'type' ? 'lb11' : 'nbg1' } }), { context: example('hetzner') })])),
+  'cloudProvider.kubevirt.infraNamespace': used('addons', (c) => (cp(c).kubevirt.infraNamespace = 'tenant-b'), example('kubevirt')),
+  'cloudProvider.kubevirt.zoneAndRegionEnabled': used('addons', (c) => (cp(c).kubevirt.zoneAndRegionEnabled = false), example('kubevirt')),
+  'cloudProvider.kubevirt.loadBalancerEnabled': used('addons', (c) => (cp(c).kubevirt.loadBalancerEnabled = false), example('kubevirt')),
+  ...Object.fromEntries(['name', 'serviceType', 'annotations'].map((f) => [`cloudProvider.kubevirt.controlPlane.loadBalancer.${f}`, refused((c) => (cp(c).kubevirt.controlPlane = { loadBalancer: { [f]: f === 'annotations' ? { a: 'b' } : f === 'serviceType' ? 'LoadBalancer' : 'api' } }), { context: example('kubevirt') })])),
+  ...Object.fromEntries(['name', 'poolID'].map((f) => [`cloudProvider.openstack.controlPlane.loadBalancer.${f}`, refused((c) => (cp(c).openstack.controlPlane = { loadBalancer: { name: 'lb', [f]: 'x' } }), { context: example('openstack') })])),
+  'cloudProvider.vmwareCloudDirector.vApp': used('addons', (c) => (cp(c).vmwareCloudDirector.vApp = 'other-vapp'), example('vmwareCloudDirector')),
+  // The storage profile of the default StorageClass (and, in KubeOne, of the dynamic workers' disks).
+  'cloudProvider.vmwareCloudDirector.storageProfile': used('addons', (c) => (cp(c).vmwareCloudDirector.storageProfile = 'Slow'), (c) => {
+    example('vmwareCloudDirector')(c);
+    c.addons = { addons: [{ name: 'default-storage-class' }] };
+  }),
+  // Forced to true for every provider but VMware Cloud Director, which refuses it (as KubeOne).
+  'cloudProvider.external': refused((c) => (cp(c).external = true), { context: example('vmwareCloudDirector') }),
+  'cloudProvider.disableBundledCSIDrivers': used('addons', (c) => (cp(c).disableBundledCSIDrivers = true), example('hetzner')),
+  'cloudProvider.cloudConfig': used('addons', (c) => (cp(c).cloudConfig = '[Global]\nregion = "fsn1"\n'), example('hetzner')),
+  'cloudProvider.csiConfig': used('addons', (c) => (cp(c).csiConfig = '[Global]\ncluster-id = "other"\n'), example('vsphere')),
+  'cloudProvider.secretProviderClassName': used('addons', (c) => (cp(c).secretProviderClassName = 'vault-kubeone'), example('hetzner')),
 };
 
 const registry = (r: Record<string, unknown>): Mutate => (c) => deep(c, ['containerRuntime', 'containerd', 'registries'], { 'quay.io': r });

@@ -55,4 +55,17 @@ describe('applyTerraformOutput', () => {
     const { cluster } = applyTerraformOutput(empty(), { proxy: { value: { http: 'http://p:3128', https: 'http://p:3128', noProxy: '.corp' } } });
     expect(cluster.proxy).to.deep.equal({ http: 'http://p:3128', https: 'http://p:3128', noProxy: '.corp' });
   });
+  it('VMware Cloud Director: vapp_name and storage_profile; the vApp is the cluster name without vapp_name (as KubeOne)', () => {
+    const vcd = (cp: Record<string, unknown>) => applyTerraformOutput({ ...empty(), cloudProvider: { vmwareCloudDirector: {} } }, { kubeone_hosts: { value: { control_plane: { cluster_name: 'vcd-1', ...cp } } } }).cluster.cloudProvider!.vmwareCloudDirector;
+    expect(vcd({ vapp_name: 'apps', storage_profile: 'Fast' })).to.deep.equal({ vApp: 'apps', storageProfile: 'Fast' });
+    expect(vcd({})).to.deep.equal({ vApp: 'vcd-1' });
+    // network_id is Hetzner's only; vapp_name VCD's only.
+    const hz = applyTerraformOutput({ ...empty(), cloudProvider: { hetzner: {} } }, { kubeone_hosts: { value: { control_plane: { vapp_name: 'x', network_id: 'net-1' } } } }).cluster;
+    expect(hz.cloudProvider).to.deep.equal({ hetzner: { networkID: 'net-1' } });
+  });
+  it('takes "packet" as Equinix Metal (KubeOne\'s SetCloudProvider)', () => {
+    const { cluster, issues } = applyTerraformOutput(empty(), { kubeone_hosts: { value: { control_plane: { cloud_provider: 'packet' } } } });
+    expect(issues).to.deep.equal([]);
+    expect(cluster.cloudProvider).to.deep.equal({ equinixmetal: {} });
+  });
 });

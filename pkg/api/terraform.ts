@@ -155,10 +155,12 @@ export function applyTerraformOutput(input: KubeOneCluster, outputs: unknown, fi
     set(c, 'name', r.string(cp.cluster_name, joinPath(base, 'cluster_name')));
     const provider = r.string(cp.cloud_provider, joinPath(base, 'cloud_provider'));
     if (provider) {
-      if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) r.fail(joinPath(base, 'cloud_provider'), `unknown cloud provider ${JSON.stringify(provider)}`);
+      // KubeOne's SetCloudProvider also takes "packet", Equinix Metal's former name.
+      const known = provider === 'packet' ? 'equinixmetal' : provider;
+      if (!(PROVIDER_NAMES as readonly string[]).includes(known)) r.fail(joinPath(base, 'cloud_provider'), `unknown cloud provider ${JSON.stringify(provider)}`);
       else {
         c.cloudProvider ??= {};
-        const p = provider as ProviderName;
+        const p = known as ProviderName;
         if (c.cloudProvider[p] === undefined) (c.cloudProvider as Record<string, unknown>)[p] = {};
       }
     }
@@ -166,8 +168,9 @@ export function applyTerraformOutput(input: KubeOneCluster, outputs: unknown, fi
     if (networkID && c.cloudProvider?.hetzner) c.cloudProvider.hetzner.networkID = networkID;
     const vapp = r.string(cp.vapp_name, joinPath(base, 'vapp_name'));
     const storage = r.string(cp.storage_profile, joinPath(base, 'storage_profile'));
-    if ((vapp || storage) && c.cloudProvider?.vmwareCloudDirector) {
-      set(c.cloudProvider.vmwareCloudDirector, 'vApp', vapp);
+    // As KubeOne: on VMware Cloud Director the vApp is Terraform's vapp_name, else the cluster's name.
+    if (c.cloudProvider?.vmwareCloudDirector) {
+      c.cloudProvider.vmwareCloudDirector.vApp = vapp || c.name;
       set(c.cloudProvider.vmwareCloudDirector, 'storageProfile', storage);
     }
     const list = readHosts(r, cp, base);

@@ -9,6 +9,9 @@ export function collectWarnings(raw: KubeOneCluster): string[] {
   if (raw.cloudProvider?.external === false && p && p !== 'none' && p !== 'vmwareCloudDirector') {
     w.push('cloudProvider.external: false is overridden to true: in-tree cloud providers are no longer supported');
   }
+  if (p && p !== 'none' && raw.machineController?.deploy === undefined) {
+    w.push('machineController.deploy defaults to true for cloud providers (as KubeOne), but machine-controller and operating-system-manager are not deployed yet (only their credential Secrets are written); set machineController.deploy: false to silence this');
+  }
   if (raw.controlPlaneComponents) w.push('controlPlaneComponents is used: overriding control-plane flags is at your own risk');
   if (raw.addons?.globalParams) w.push('addons.globalParams is merged into every addon\'s params here; KubeOne 1.14 ignores it in v1beta2');
   if (raw.caBundle) w.push('caBundle is deprecated: use certificateAuthority.bundle');

@@ -38,6 +38,9 @@ export interface FlowOptions {
   /** reset: plan the removal of everything. */
   reset?: boolean;
   removeBinaries?: boolean;
+  /** reset: delete the LoadBalancer Services / the volumes first (KubeOne's defaults: true). */
+  removeLbServices?: boolean;
+  removeVolumes?: boolean;
   /** Write a PKI backup tarball here after a successful run (a function: the path from the loaded manifest). */
   backupPath?: string | ((loaded: LoadedCluster) => string);
   command: string;

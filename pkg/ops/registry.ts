@@ -7,6 +7,8 @@ import { controlplaneRestart } from './controlplane-restart.js';
 import { encryptionConfigRemove } from './encryption-config-remove.js';
 import { encryptionConfigWrite } from './encryption-config-write.js';
 import { encryptionSecretsRewrite } from './encryption-secrets-rewrite.js';
+import { clusterLoadBalancersRemove } from './cluster-load-balancers-remove.js';
+import { clusterVolumesRemove } from './cluster-volumes-remove.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
 import { helmReleaseApply } from './helm-release-apply.js';
 import { helmReleaseRollback } from './helm-release-rollback.js';
@@ -76,6 +78,8 @@ export const OPS = {
   'helm.release.uninstall': helmReleaseUninstall,
   'helm.release.rollback': helmReleaseRollback,
   'ownership.record': ownershipRecordOp,
+  'cluster.loadBalancers.remove': clusterLoadBalancersRemove,
+  'cluster.volumes.remove': clusterVolumesRemove,
 } as const;
 
 export type StepOp = keyof typeof OPS;

@@ -18,6 +18,9 @@ export interface PlanRequest {
   /** kubeone reset: plan the removal of everything. */
   reset?: boolean;
   removeBinaries?: boolean;
+  /** reset: delete LoadBalancer Services / volumes first (KubeOne's defaults: true). */
+  removeLbServices?: boolean;
+  removeVolumes?: boolean;
   planOptions?: Partial<PlanOptions>;
 }
 
@@ -56,7 +59,7 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
   const options: PlanOptions = {
     now: new Date().toISOString(),
     interrupted: interruptedRuns(loaded),
-    ...(req.reset ? { reset: true, removeBinaries: Boolean(req.removeBinaries) } : {}),
+    ...(req.reset ? { reset: true, removeBinaries: Boolean(req.removeBinaries), removeLbServices: req.removeLbServices !== false, removeVolumes: req.removeVolumes !== false } : {}),
     ...req.planOptions,
   };
   return { desired, plan: c.computePlan(desired, snapshot, options) };

@@ -31,6 +31,7 @@ import { joinWorker } from './kinds/join-worker.js';
 import { pruneAddon } from './kinds/prune-addon.js';
 import { reconfigureControlPlane } from './kinds/reconfigure-control-plane.js';
 import { recordOwnership } from './kinds/record-ownership.js';
+import { removeCloudResources } from './kinds/remove-cloud-resources.js';
 import { removeEtcdMember } from './kinds/remove-etcd-member.js';
 import { removeNode } from './kinds/remove-node.js';
 import { renewCertificates } from './kinds/renew-certificates.js';
@@ -42,6 +43,7 @@ import { writeControlPlaneFiles } from './kinds/write-control-plane-files.js';
 
 export const STAGES = [
   runWarnings, // interrupted runs, held locks, API errors
+  removeCloudResources, // reset: LoadBalancer Services and volumes first, while the API answers
   resetHost, // reset: workers, then control planes, the leader last
   unreachableHosts, // nothing is planned on a host whose state is unknown
   installPrerequisites,

@@ -121,6 +121,10 @@ export interface PlanOptions {
   reset?: boolean;
   /** With reset: also remove the kube binaries. */
   removeBinaries?: boolean;
+  /** With reset: first delete the Services of type LoadBalancer (`--remove-lb-services`). */
+  removeLbServices?: boolean;
+  /** With reset: first delete the PersistentVolumeClaims and wait for their volumes (`--remove-volumes`). */
+  removeVolumes?: boolean;
   /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
   interrupted?: InterruptedRuns;
   /** `apply --rotate-encryption-key`: replace the primary key of the generated encryption configuration. */

@@ -56,6 +56,20 @@ function routes(req: import('node:http').IncomingMessage, res: import('node:http
   if (p === '/api/v1/namespaces/kube-system/configmaps/kubeone-ownership' && ownershipText !== null) {
     return json(res, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'kubeone-ownership' }, data: { 'record.json': ownershipText } });
   }
+  if (p === '/api/v1/services') {
+    return json(res, { kind: 'ServiceList', apiVersion: 'v1', metadata: {}, items: [
+      { metadata: { name: 'kubernetes', namespace: 'default' }, spec: { type: 'ClusterIP' } },
+      { metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'LoadBalancer' } },
+    ] });
+  }
+  if (p === '/api/v1/persistentvolumeclaims') return json(res, { kind: 'PersistentVolumeClaimList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'data', namespace: 'shop' }, spec: {} }] });
+  if (p === '/api/v1/persistentvolumes') {
+    return json(res, { kind: 'PersistentVolumeList', apiVersion: 'v1', metadata: {}, items: [
+      { metadata: { name: 'pvc-1', annotations: { 'pv.kubernetes.io/provisioned-by': 'csi.hetzner.cloud' } }, spec: { persistentVolumeReclaimPolicy: 'Delete' } },
+      { metadata: { name: 'pvc-kept', annotations: { 'pv.kubernetes.io/provisioned-by': 'csi.hetzner.cloud' } }, spec: { persistentVolumeReclaimPolicy: 'Retain' } },
+      { metadata: { name: 'by-hand' }, spec: { persistentVolumeReclaimPolicy: 'Delete' } },
+    ] });
+  }
   if (p === '/apis') return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
   if (p === '/api/v1') {
     return json(res, { kind: 'APIResourceList', groupVersion: 'v1', resources: [
@@ -146,6 +160,7 @@ describe('pkg/probe cluster probe (fake apiserver)', function () {
     expect(kube.clusterConfiguration).to.deep.include({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.1' });
     expect(kube.ownership).to.equal(null);
     expect(kube).to.not.have.property('ownershipError');
+    expect(kube.cloudResources).to.deep.equal({ loadBalancerServices: ['shop/web'], volumeClaims: ['shop/data'], dynamicVolumes: ['pvc-1'] });
     expect(kube.etcdMembers.map((m) => [m.id, m.name, m.host, m.healthy])).to.deep.equal([['1', 'cp-1', 'cp-1', true], ['2', 'old-cp', null, null]]);
     expect(kube.addonObjects.map((o) => [o.addon, o.kind, o.name])).to.deep.equal([['cni', 'ConfigMap', 'cni-configmap'], ['cni', 'Secret', 'cni-secret']]);
     const secret = kube.addonObjects[1]!;

@@ -1,7 +1,8 @@
 // The cluster half of the probe: picks the leader (first control plane whose apiserver
 // answers /healthz), then reads Nodes, control-plane mirror pods, kubeadm-config and addon
-// objects through an SSH tunnel to it. etcd membership and health come from the host
-// script (each control plane asks its local etcd), so they cost no extra round trip.
+// objects, and the cloud resources reset removes first, through an SSH tunnel to it. etcd
+// membership and health come from the host script (each control plane asks its local etcd),
+// so they cost no extra round trip.
 import type { V1Node } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 
@@ -13,6 +14,7 @@ import type { AddonObjectFacts, ClusterFacts, EncryptionRewriteRecord, EtcdMembe
 import { OWNERSHIP_CONFIGMAP, OWNERSHIP_KEY, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, parseRecord } from '../ownership/record.js';
 import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
+import { readCloudResources } from './cloud-resources.js';
 import { imageTag } from './host-facts.js';
 import type { HostProbeResult } from './host-probe.js';
 
@@ -204,10 +206,11 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   try {
     const nodes = await client.core.listNode();
     facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
-    const [comps, config, owned, addons, rewrite, nodeSelector] = await Promise.all([
+    const [comps, config, owned, cloudResources, addons, rewrite, nodeSelector] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
       readOwnershipRecord(client),
+      readCloudResources(client.core),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
       encryptionRewrite(client),
       kubeSystemNodeSelector(client),
@@ -216,6 +219,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     if (Object.keys(comps.started).length > 0) facts.started = comps.started;
     facts.clusterConfiguration = config;
     Object.assign(facts, owned);
+    facts.cloudResources = cloudResources;
     facts.addonObjects = addons;
     if (rewrite) facts.encryptionRewrite = rewrite;
     if (nodeSelector !== null) facts.kubeSystemNodeSelector = nodeSelector;

@@ -210,6 +210,16 @@ export interface OwnershipRecord {
   helmReleases?: string[];
 }
 
+/** `namespace/name` of the objects behind cloud resources (pkg/probe/cloud-resources.ts). */
+export interface CloudResourceFacts {
+  /** Services of type LoadBalancer (each one a cloud load balancer the CCM made). */
+  loadBalancerServices: string[];
+  /** Every PersistentVolumeClaim (KubeOne's reset deletes them all). */
+  volumeClaims: string[];
+  /** PersistentVolumes a provisioner made (pv.kubernetes.io/provisioned-by) with reclaim policy Delete: names. */
+  dynamicVolumes: string[];
+}
+
 export interface ClusterFacts {
   /** Name of the host whose apiserver answered first (the leader); null when none answers. */
   leader: string | null;
@@ -240,6 +250,11 @@ export interface ClusterFacts {
   ownership?: OwnershipRecord | null;
   /** The record exists but could not be read (then ownership is null and the record is left as it is). */
   ownershipError?: string;
+  /**
+   * What lives outside the hosts and `kubeone reset` removes first, as KubeOne does (a cloud
+   * bills for it): absent in snapshots taken before it was read. Names only.
+   */
+  cloudResources?: CloudResourceFacts;
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
 }

@@ -43,6 +43,15 @@ describe('kubelet options', () => {
     expect(o.serverTLSBootstrap).to.equal(true);
   });
 
+  it('--cloud-provider=external registers the Node with the uninitialized taint; in-tree providers are refused', () => {
+    expect(loadKubeletOptions(['--cloud-provider=external', '--register-with-taints=a:NoSchedule']).registerWithTaints).to.deep.equal([
+      { key: 'a', effect: 'NoSchedule' },
+      { key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' },
+    ]);
+    expect(loadKubeletOptions([]).registerWithTaints).to.deep.equal([]);
+    expect(() => loadKubeletOptions(['--cloud-provider=aws'])).to.throw(/built-in cloud providers are disabled/);
+  });
+
   it('fails like the real kubelet without its config file or on an unknown flag', () => {
     expect(() => loadKubeletOptions([`--config=${path.join(dir, 'missing.yaml')}`])).to.throw(/failed to load kubelet config file.*no such file or directory/);
     expect(() => loadKubeletOptions(['--no-such-flag=1'])).to.throw(/unknown flag: --no-such-flag/);

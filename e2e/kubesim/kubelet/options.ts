@@ -88,6 +88,13 @@ export function loadKubeletOptions(argv: string[]): KubeletOptions {
   const hostname = (flagString(a, 'hostname-override') ?? os.hostname()).toLowerCase();
   const nodeIP = flagString(a, 'node-ip')?.split(',')[0] ?? firstHostIPv4() ?? '127.0.0.1';
   const taintFromConfig = Array.isArray(config.registerWithTaints) ? config.registerWithTaints : [];
+  // As the kubelet: the in-tree providers are gone; with an external one the Node registers with
+  // the uninitialized taint, which the cloud-controller-manager removes once it has initialized it.
+  const cloudProvider = flagString(a, 'cloud-provider') ?? '';
+  if (cloudProvider !== '' && cloudProvider !== 'external') {
+    throw new KubeletStartError(`cloud provider "${cloudProvider}" was specified, but built-in cloud providers are disabled. Please set --cloud-provider=external and migrate to an external cloud provider`);
+  }
+  const cloudTaints = cloudProvider === 'external' ? [{ key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' }] : [];
   return {
     kubeconfig: flagString(a, 'kubeconfig') ?? '',
     bootstrapKubeconfig: flagString(a, 'bootstrap-kubeconfig'),
@@ -98,7 +105,7 @@ export function loadKubeletOptions(argv: string[]): KubeletOptions {
     hostname,
     nodeIP,
     nodeLabels: parseLabels(flagString(a, 'node-labels')),
-    registerWithTaints: [...taintFromConfig, ...parseTaints(flagString(a, 'register-with-taints'))],
+    registerWithTaints: [...taintFromConfig, ...parseTaints(flagString(a, 'register-with-taints')), ...cloudTaints],
     staticPodPath: flagString(a, 'pod-manifest-path') ?? config.staticPodPath ?? '',
     certDir: flagString(a, 'cert-dir') ?? '/var/lib/kubelet/pki',
     rotateCertificates: flagBool(a, 'rotate-certificates') || config.rotateCertificates === true,

@@ -39,17 +39,9 @@ export function validateCloudProvider(c: KubeOneCluster, out: Issues): void {
     out.add('cloudProvider.cloudConfig', 'required for aws dual-stack with the external cloud provider');
   }
   const nodeSets = c.controlPlane?.nodeSets?.length ?? 0;
-  if (p === 'hetzner' && nodeSets > 0 && !cp.hetzner?.networkID) {
-    out.add('cloudProvider.hetzner.networkID', 'required when the control plane is managed (controlPlane.nodeSets)');
-  }
-  if (p === 'openstack' && nodeSets > 0 && !cp.openstack?.controlPlane?.loadBalancer?.name) {
-    out.add('cloudProvider.openstack.controlPlane.loadBalancer.name', 'required');
-  }
-  if (p === 'kubevirt') {
-    if (!cp.kubevirt?.infraNamespace) out.add('cloudProvider.kubevirt.infraNamespace', 'required');
-    if (nodeSets > 0 && !cp.kubevirt?.loadBalancerEnabled && !c.apiEndpoint?.host) {
-      out.add('apiEndpoint.host', 'required for kubevirt nodeSets without a load balancer');
-    }
+  validateProviderSpecs(c, out);
+  if (p === 'kubevirt' && nodeSets > 0 && !cp.kubevirt?.controlPlane && !c.apiEndpoint?.host) {
+    out.add('apiEndpoint.host', 'required when the KubeVirt control plane is managed (controlPlane.nodeSets) without cloudProvider.kubevirt.controlPlane (no load balancer provides one)');
   }
   if (nodeSets > 0 && p && p !== 'hetzner' && p !== 'openstack' && p !== 'kubevirt') {
     out.add('controlPlane.nodeSets', 'configured cloud provider does not support managed control plane nodes');
@@ -62,6 +54,52 @@ export function validateCloudProvider(c: KubeOneCluster, out: Issues): void {
   if (cp.csiConfig) {
     if (cp.disableBundledCSIDrivers) out.add('cloudProvider.csiConfig', 'csiConfig cannot be combined with disableBundledCSIDrivers');
     if (p !== 'vsphere') out.add('cloudProvider.csiConfig', 'csiConfig is only supported for vsphere');
+  }
+}
+
+/** Kubernetes' Service types (core/v1 ServiceType). */
+const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A cloud resource name or ID as it goes into addon objects and cloud APIs: one printable line, no quotes or backslashes. */
+// eslint-disable-next-line no-control-regex
+const CLOUD_NAME = /^[^\x00-\x1f\x7f"'`\\]{1,255}$/;
+
+/** KubeOne's per-provider rules (validateHetznerSpec, validateOpenstackSpec, validateKubevirtSpec) and the shapes of the values addons render. */
+function validateProviderSpecs(c: KubeOneCluster, out: Issues): void {
+  const cp = c.cloudProvider ?? {};
+  const name = (value: string | undefined, path: string): void => {
+    if (value !== undefined && value !== '' && !CLOUD_NAME.test(value)) out.add(path, `${JSON.stringify(value)} is not a valid name: one line of at most 255 printable characters without quotes or backslashes`);
+  };
+  if (cp.hetzner) {
+    const h = cp.hetzner;
+    if (h.controlPlane && !h.networkID) out.add('cloudProvider.hetzner.networkID', 'networkID is required when cloudProvider.hetzner.controlPlane is specified');
+    name(h.networkID, 'cloudProvider.hetzner.networkID');
+    const lb = h.controlPlane?.loadBalancer;
+    name(lb?.name, 'cloudProvider.hetzner.controlPlane.loadBalancer.name');
+    if (lb?.type && !/^lb[0-9]+$/.test(lb.type)) out.add('cloudProvider.hetzner.controlPlane.loadBalancer.type', `${JSON.stringify(lb.type)} is not a Hetzner load balancer type (lb11, lb21, lb31, ...)`);
+    if (lb?.location && !/^[a-z][a-z0-9-]{1,30}$/.test(lb.location)) out.add('cloudProvider.hetzner.controlPlane.loadBalancer.location', `${JSON.stringify(lb.location)} is not a Hetzner location (nbg1, fsn1, hel1, ash, ...)`);
+  }
+  if (cp.openstack?.controlPlane) {
+    const lb = cp.openstack.controlPlane.loadBalancer;
+    if (!lb?.name) out.add('cloudProvider.openstack.controlPlane.loadBalancer.name', 'loadBalancer name is required when cloudProvider.openstack.controlPlane is specified');
+    name(lb?.name, 'cloudProvider.openstack.controlPlane.loadBalancer.name');
+    name(lb?.poolID, 'cloudProvider.openstack.controlPlane.loadBalancer.poolID');
+  }
+  if (cp.kubevirt) {
+    const k = cp.kubevirt;
+    if (!k.infraNamespace) out.add('cloudProvider.kubevirt.infraNamespace', 'is required for kubevirt provider');
+    else if (k.infraNamespace.length > 63 || !DNS1123_LABEL.test(k.infraNamespace)) out.add('cloudProvider.kubevirt.infraNamespace', `${JSON.stringify(k.infraNamespace)} is not a namespace name (a DNS-1123 label)`);
+    const lb = k.controlPlane?.loadBalancer;
+    if (lb?.name && (lb.name.length > 63 || !DNS1035_LABEL.test(lb.name))) out.add('cloudProvider.kubevirt.controlPlane.loadBalancer.name', `${JSON.stringify(lb.name)} is not a Service name (a DNS-1035 label: lower case alphanumerics and "-", starting with a letter)`);
+    if (lb?.serviceType && !SERVICE_TYPES.includes(lb.serviceType)) out.add('cloudProvider.kubevirt.controlPlane.loadBalancer.serviceType', `${JSON.stringify(lb.serviceType)} is not a Service type (${SERVICE_TYPES.join(', ')})`);
+  }
+  if (cp.vmwareCloudDirector) {
+    name(cp.vmwareCloudDirector.vApp, 'cloudProvider.vmwareCloudDirector.vApp');
+    name(cp.vmwareCloudDirector.storageProfile, 'cloudProvider.vmwareCloudDirector.storageProfile');
+  }
+  if (cp.secretProviderClassName !== undefined && cp.secretProviderClassName !== '' && !(cp.secretProviderClassName.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(cp.secretProviderClassName))) {
+    out.add('cloudProvider.secretProviderClassName', `${JSON.stringify(cp.secretProviderClassName)} is not a SecretProviderClass name (a DNS-1123 subdomain)`);
   }
 }
 

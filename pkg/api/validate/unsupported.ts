@@ -7,7 +7,7 @@ import { parseEncryptionConfiguration, REWRITABLE_RESOURCES } from '../../encryp
 import { isZeroDuration } from '../duration.js';
 import { joinPath } from '../path.js';
 import type { Issue } from '../errors.js';
-import { PROVIDER_NAMES, type HostConfig, type KubeOneCluster } from '../types.js';
+import type { HostConfig, KubeOneCluster } from '../types.js';
 
 export const NOT_SUPPORTED_YET = 'not supported yet';
 
@@ -44,7 +44,7 @@ class Refusals {
 
 const WHY = {
   encryptedResources: 'this tool rewrites Secrets and ConfigMaps after every change of the encryption configuration; other resources would keep their old ciphertext',
-  cloud: "KubeOne deploys the provider's cloud-controller-manager and CSI driver, without which the nodes of an external cloud provider never become schedulable",
+  managedLoadBalancer: 'KubeOne creates this load balancer for the control-plane machines of controlPlane.nodeSets',
   machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
   helmUrlAuth: 'helm takes credentials for a direct chart URL only on its command line, where every local user can read them; use repoURL and chart, or an oci:// chartURL',
   nodeSets: 'KubeOne creates the control-plane machines of a nodeSet through the cloud provider',
@@ -76,12 +76,10 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   (c.staticWorkers?.hosts ?? []).forEach((h, i) => refuseHost(h, joinPath('staticWorkers.hosts', i), r));
   if (isSet(c.controlPlane?.nodeSets)) r.refuse('controlPlane.nodeSets', WHY.nodeSets);
 
+  // The managed control plane's load balancer is created with the nodeSets' machines (refused above).
   const cp = c.cloudProvider;
-  for (const name of PROVIDER_NAMES) {
-    if (name !== 'none' && cp?.[name] !== undefined) r.refuse(joinPath('cloudProvider', name), WHY.cloud);
-  }
-  for (const field of ['external', 'disableBundledCSIDrivers', 'cloudConfig', 'csiConfig', 'secretProviderClassName'] as const) {
-    if (isSet(cp?.[field])) r.refuse(joinPath('cloudProvider', field), WHY.cloud);
+  for (const name of ['hetzner', 'openstack', 'kubevirt'] as const) {
+    r.refuseSet(cp?.[name]?.controlPlane, joinPath(joinPath('cloudProvider', name), 'controlPlane'), WHY.managedLoadBalancer);
   }
 
   if (isSet(c.dynamicWorkers)) r.refuse('dynamicWorkers', WHY.machines);

@@ -9,7 +9,7 @@ import { type AddonDiff, type UnmanagedAddon, addonOwnership, compareAddons } fr
 import { rewrittenByKubeadmUpgrade } from '../../addons/kubeadm-objects.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
-import type { ObjectDiff, ObjectRef, Step } from '../types.js';
+import type { ObjectDiff, ObjectRef, RenderedAddon, Step } from '../types.js';
 import { initIds } from './init-control-plane.js';
 import { step } from './steps.js';
 import { finalControlPlaneUpgrade } from './upgrade.js';
@@ -86,6 +86,41 @@ function summarize(diffs: ObjectDiff[]): string {
   return parts.join('; ');
 }
 
+/**
+ * For each addon, the other addons whose CustomResourceDefinitions define kinds it renders
+ * (default-storage-class's VolumeSnapshotClasses and csi-external-snapshotter's CRDs): its
+ * objects can only be applied once those kinds are served.
+ */
+export function crdDependencies(addons: readonly RenderedAddon[]): Map<string, string[]> {
+  const owner = new Map<string, string>();
+  for (const a of addons) {
+    for (const o of a.objects) {
+      const spec = (o.object as { spec?: { group?: string; names?: { kind?: string } } } | undefined)?.spec;
+      if (o.kind === 'CustomResourceDefinition' && spec?.group && spec.names?.kind) owner.set(`${spec.group}/${spec.names.kind}`, a.name);
+    }
+  }
+  return new Map(
+    addons.map((a) => {
+      const needs = new Set(a.objects.map((o) => owner.get(`${o.apiVersion.split('/').slice(0, -1).join('/')}/${o.kind}`)).filter((n): n is string => n !== undefined && n !== a.name));
+      return [a.name, [...needs].sort()];
+    }),
+  );
+}
+
+/** Names in an order where every addon comes after the addons it needs (else by name). */
+function dependencyOrder(names: string[], needs: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const dep of needs.get(n) ?? []) if (names.includes(dep)) visit(dep);
+    out.push(n);
+  };
+  for (const n of [...names].sort()) visit(n);
+  return out;
+}
+
 export const applyAddon: ActionKindModule<'apply-addon'> = {
   name: 'install and update addons',
   when: ['create', 'reconcile'],
@@ -98,11 +133,14 @@ export const applyAddon: ActionKindModule<'apply-addon'> = {
     }
     const live = ctx.kube?.addonObjects ?? [];
     const after = addonsAfter(ctx);
-    return diffs
+    const needs = crdDependencies(ctx.desired.addons!);
+    const changed = diffs
       .filter((d) => d.source !== undefined)
       .map((d) => ({ d, again: rewrittenByUpgrade(ctx, d) }))
-      .filter(({ d, again }) => d.change !== null || again.length > 0)
-      .sort((a, b) => (a.d.addon < b.d.addon ? -1 : a.d.addon > b.d.addon ? 1 : 0))
+      .filter(({ d, again }) => d.change !== null || again.length > 0);
+    const order = dependencyOrder(changed.map(({ d }) => d.addon), needs);
+    return changed
+      .sort((a, b) => order.indexOf(a.d.addon) - order.indexOf(b.d.addon))
       .map(({ d, again }) => {
         const rendered = ctx.desired.addons!.find((a) => a.name === d.addon)!;
         // None of its objects live yet: an installation, not a change.
@@ -116,7 +154,8 @@ export const applyAddon: ActionKindModule<'apply-addon'> = {
           hosts: [],
           title: `${fresh ? 'install' : 'update'} addon ${d.addon}`,
           reason: fresh ? `addon ${d.addon} is enabled in the manifest and none of its ${rendered.objects.length} object(s) exist` : reasons.join('; '),
-          dependsOn: after,
+          // The addons whose CRDs it needs are applied first (when they change in this plan).
+          dependsOn: [...after, ...(needs.get(d.addon) ?? []).map(idOf)],
           steps: addonSteps(d.addon, objects),
           objects,
         };

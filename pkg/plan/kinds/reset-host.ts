@@ -1,10 +1,12 @@
 // reset-host: `kubeone reset` plans the removal of everything with the same planner:
-// workers first (in parallel), then the control planes one at a time, the leader last.
+// workers first (in parallel), then the control planes one at a time, the leader last; after
+// the LoadBalancer Services and volumes (remove-cloud-resources.ts).
 import { ALL_COMPONENTS } from '../../scripts/binaries.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import { LB_ID, VOLUMES_ID } from './remove-cloud-resources.js';
 import { step } from './steps.js';
 
 export const idOf = (host: string): string => `reset-host:${host}`;
@@ -67,8 +69,10 @@ export const resetHost: ActionKindModule<'reset-host'> = {
       });
       return idOf(host.name);
     };
-    const workerIds = ctx.workers.flatMap((w) => draft(w, []) ?? []);
-    let previous = workerIds;
+    // After the LoadBalancer Services and volumes are gone (when planned): they need the API.
+    const cleanup = [LB_ID, VOLUMES_ID];
+    const workerIds = ctx.workers.flatMap((w) => draft(w, cleanup) ?? []);
+    let previous = workerIds.length > 0 ? workerIds : cleanup;
     for (const cp of cps) {
       const id = draft(cp, previous);
       if (id) previous = [id];

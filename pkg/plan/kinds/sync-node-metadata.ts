@@ -95,6 +95,9 @@ function diffMap(
 
 const sameTaint = (a: { key: string; effect: string }, b: { key: string; effect: string }): boolean => a.key === b.key && a.effect === b.effect;
 
+/** KubeOne's annotateNodes: on KubeVirt, the infra namespace its CSI node driver reads. */
+const KUBEVIRT_NAMESPACE_ANNOTATION = 'cluster.x-k8s.io/cluster-namespace';
+
 function needed(ctx: PlanContext, host: HostView): MetadataChange | null {
   const node = host.node;
   const name = nodeNameOf(host);
@@ -102,12 +105,16 @@ function needed(ctx: PlanContext, host: HostView): MetadataChange | null {
   const record = ctx.kube?.ownership?.nodes[name];
   const change: MetadataChange = { labels: {}, annotations: {}, taints: [], removeTaints: [], reasons: [] };
   diffMap('label', name, live.labels, host.config.labels, [...(record?.labels ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_LABELS])], change.labels, change.reasons);
-  diffMap('annotation', name, live.annotations, host.config.annotations, [...(record?.annotations ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_ANNOTATIONS])], change.annotations, change.reasons);
+  const infraNamespace = ctx.desired.cluster.cluster.cloudProvider?.kubevirt?.infraNamespace;
+  const annotations = infraNamespace ? { ...(host.config.annotations ?? {}), [KUBEVIRT_NAMESPACE_ANNOTATION]: infraNamespace } : host.config.annotations;
+  diffMap('annotation', name, live.annotations, annotations, [...(record?.annotations ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_ANNOTATIONS])], change.annotations, change.reasons);
   for (const legacy of [LEGACY_MANAGED_LABELS, LEGACY_MANAGED_ANNOTATIONS]) {
     if (!(legacy in live.annotations) || legacy in change.annotations) continue;
     change.annotations[`${legacy}-`] = '';
     change.reasons.push(`annotation ${legacy} on ${name} is the bookkeeping of an earlier kubeone, now kept in the ownership record`);
   }
+  // Controllers' taints (the CCM's uninitialized, node.kubernetes.io/*) are never touched:
+  // only taints the manifest lists or kubeone applied are compared.
   if (node) {
     const want = taintsOf(host);
     for (const t of want) {

@@ -7,6 +7,7 @@ import type { KubeObject } from '../storage/object-store.js';
 import { rfc3339, type AdmissionHook, type RequestContext } from '../handlers/context.js';
 import { ensureNamespaceDefaults } from '../bootstrap.js';
 import { allocateClusterIP, allocateNodePorts, releaseClusterIP } from './service-allocation.js';
+import { isProtectedGroup, prune, structuralProblems, validateAgainstSchema, type FieldError } from './structural-schema.js';
 
 type Obj = Record<string, any>;
 
@@ -204,16 +205,31 @@ function crdStatus(ctx: RequestContext, obj: KubeObject): void {
   };
 }
 
+/** Structural schemas for every version; approval for the protected groups (as the real server). */
+function validateCrd(obj: KubeObject): void {
+  const problems: FieldError[] = [];
+  ((obj.spec?.versions ?? []) as Obj[]).forEach((v, i) => problems.push(...structuralProblems(v.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`)));
+  const group = String(obj.spec?.group ?? '');
+  if (isProtectedGroup(group) && !obj.metadata.annotations?.['api-approved.kubernetes.io']) {
+    problems.push({ field: 'metadata.annotations[api-approved.kubernetes.io]', reason: 'FieldValueRequired', message: 'Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111' });
+  }
+  if (problems.length > 0) throw errors.invalid('CustomResourceDefinition', 'apiextensions.k8s.io', obj.metadata.name, problems);
+}
+
 const crdHook: AdmissionHook = {
   create(ctx, obj) {
     const expected = `${obj.spec?.names?.plural}.${obj.spec?.group}`;
     if (obj.metadata.name !== expected) {
       throw errors.invalid('CustomResourceDefinition', 'apiextensions.k8s.io', obj.metadata.name, [{ field: 'metadata.name', message: `Invalid value: "${obj.metadata.name}": must be spec.names.plural+"."+spec.group` }]);
     }
+    validateCrd(obj);
     crdStatus(ctx, obj);
   },
   update(ctx, _old, obj) {
-    if (ctx.subresource !== 'status') crdStatus(ctx, obj);
+    if (ctx.subresource !== 'status') {
+      validateCrd(obj);
+      crdStatus(ctx, obj);
+    }
   },
   async written(ctx) {
     await ctx.deps.registry.refresh();
@@ -255,6 +271,31 @@ export async function afterDelete(ctx: RequestContext, obj: KubeObject): Promise
   if (ctx.def.group === 'apiextensions.k8s.io' && ctx.def.plural === 'customresourcedefinitions') await ctx.deps.registry.refresh();
 }
 
+/**
+ * Unknown fields of a custom resource are pruned (the server's default), or rejected with
+ * fieldValidation=Strict. Exported for server-side apply, which prunes the applied
+ * configuration before merging it.
+ */
+export function pruneCustomResource(ctx: RequestContext, obj: unknown): void {
+  const removed = prune(obj, ctx.def.schema);
+  if (removed.length > 0 && ctx.query.get('fieldValidation') === 'Strict') {
+    throw errors.badRequest(`strict decoding error: ${removed.map((p) => `unknown field "${p}"`).join(', ')}`);
+  }
+}
+
+function checkCustomResource(ctx: RequestContext, obj: KubeObject): void {
+  pruneCustomResource(ctx, obj);
+  const problems = validateAgainstSchema(obj, ctx.def.schema);
+  if (problems.length > 0) throw errors.invalid(ctx.def.kind, ctx.def.group, obj.metadata.name, problems);
+}
+
+/** Custom resources are checked against their CRD's structural schema. */
+const customResourceHook: AdmissionHook = {
+  create: (ctx, obj) => checkCustomResource(ctx, obj),
+  update: (ctx, _old, obj) => checkCustomResource(ctx, obj),
+};
+
 export function hookFor(ctx: RequestContext): AdmissionHook {
+  if (ctx.def.crdName) return customResourceHook;
   return BUILTIN_HOOKS[`${ctx.def.group}/${ctx.def.plural}`] ?? {};
 }

@@ -1,6 +1,6 @@
 // PATCH: JSON patch, merge patch, strategic merge patch (built-in kinds only, like the
 // real server) and server-side apply (application/apply-patch+yaml).
-import { hookFor } from '../admission/builtin-hooks.js';
+import { hookFor, pruneCustomResource } from '../admission/builtin-hooks.js';
 import { decodeBody } from '../http/body.js';
 import { ApiError, errors } from '../http/status.js';
 import { applyJsonPatch, applyMergePatch, isPlainObject } from '../patch/merge-patch.js';
@@ -80,6 +80,9 @@ async function applyObject(ctx: RequestContext, body: unknown): Promise<HandlerR
       causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
     });
   }
+  // The applied configuration of a custom resource loses its undeclared fields before the merge
+  // (they are owned by nobody), as on the real server.
+  if (def.crdName) pruneCustomResource(ctx, applied);
   const force = ctx.query.get('force') === 'true';
   const mctx = managerContext(ctx, ctx.subresource);
   for (let attempt = 0; attempt < 8; attempt++) {

@@ -80,6 +80,7 @@ export function crdResourceDefs(crd: Crd): ResourceDef[] {
         listType,
         printerColumns: v.additionalPrinterColumns,
         crdName: crd.metadata.name,
+        ...(v.schema?.openAPIV3Schema ? { schema: v.schema.openAPIV3Schema } : {}),
       } satisfies ResourceDef;
     });
 }

@@ -34,6 +34,8 @@ export interface ResourceDef {
   printerColumns?: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number }>;
   /** Set for custom resources. */
   crdName?: string;
+  /** Custom resources: the served version's openAPIV3Schema (pruning and validation). */
+  schema?: Record<string, unknown>;
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
