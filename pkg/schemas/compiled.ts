@@ -4,6 +4,7 @@
 // there is no generated code and the schema is compiled on first use, with the same options.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { AnySchema, Options, ValidateFunction } from 'ajv';
@@ -35,9 +36,22 @@ export type SchemaName = keyof typeof COMPILED_SCHEMAS;
 
 const require = createRequire(import.meta.url);
 
-/** Where the build writes the standalone validator of `name` (CommonJS, as ajv's runtime helpers are). */
-export function generatedValidatorPath(name: SchemaName, dir: string = fileURLToPath(new URL('./generated/', import.meta.url))): string {
-  return `${dir}${dir.endsWith('/') ? '' : '/'}${name}.cjs`;
+/** The standalone validator of `name` in `dir` (CommonJS, as ajv's runtime helpers are). */
+export function generatedValidatorPath(name: SchemaName, dir: string): string {
+  return join(dir, `${name}.cjs`);
+}
+
+/**
+ * dist/validators, where the build writes them: found upward from this module, which is
+ * dist/pkg/schemas/compiled.js or a chunk of the bundled CLI (dist/cmd/bundle/). Not found
+ * from sources (pkg/schemas/), where nothing is generated.
+ */
+function generatedDir(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, 'validators', 'manifest.cjs'))) return join(dir, 'validators');
+  }
+  return undefined;
 }
 
 /** A configured ajv for `name` (ajv and ajv-formats are CommonJS; required, not imported, so they load only here). */
@@ -57,8 +71,8 @@ const validators = new Map<SchemaName, ValidateFunction>();
 export function compiledValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    const generated = generatedValidatorPath(name);
-    validate = existsSync(generated) ? (require(generated) as ValidateFunction) : ajvFor(name).compile(COMPILED_SCHEMAS[name].schema);
+    const dir = generatedDir();
+    validate = dir ? (require(generatedValidatorPath(name, dir)) as ValidateFunction) : ajvFor(name).compile(COMPILED_SCHEMAS[name].schema);
     validators.set(name, validate);
   }
   return validate;
