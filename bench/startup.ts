@@ -30,12 +30,13 @@ function newestSource(dir: string): number {
   }, 0);
 }
 
-/** Builds dist when it is missing or older than a source file: the figures are of the code as it is. */
-function ensureBuilt(): void {
+/** dist/cmd/kubeone.js, built first when missing or older than a source file: the figures are of the code as it is. */
+export function builtCli(): string {
   const built = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
-  if (built > Math.max(newestSource(path.join(REPO, 'cmd')), newestSource(path.join(REPO, 'pkg')))) return;
-  console.error('bench startup: dist is missing or stale, running npm run build');
+  if (built > Math.max(newestSource(path.join(REPO, 'cmd')), newestSource(path.join(REPO, 'pkg')))) return CLI;
+  console.error('bench: dist is missing or older than the sources, running npm run build');
   execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  return CLI;
 }
 
 /** One run of `argv`: bash's `time` (ms resolution) around GNU time (peak RSS) around the command. */
@@ -53,7 +54,7 @@ function measure(argv: string[]): Sample {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A 50-host cluster (3 control planes) not installed yet, as a manifest and a saved snapshot of it. */
-function planFixture(dir: string): { manifest: string; snapshot: string } {
+export function planFixture(dir: string): { manifest: string; snapshot: string } {
   const names = [...['cp-1', 'cp-2', 'cp-3'], ...Array.from({ length: 47 }, (_, i) => `w-${i + 1}`)];
   const host = (name: string, i: number) =>
     `    - { publicAddress: 192.0.2.${i + 1}, privateAddress: 10.0.0.${i + 1}, hostname: ${name}, sshUsername: ops, sshPrivateKeyFile: /nonexistent }`;
@@ -68,7 +69,7 @@ function planFixture(dir: string): { manifest: string; snapshot: string } {
 }
 
 export async function run(): Promise<void> {
-  ensureBuilt();
+  builtCli();
   const dir = mkdtempSync(path.join(tmpdir(), 'kubeone-bench-startup-'));
   try {
     const fifty = planFixture(dir);
