@@ -82,7 +82,7 @@ describe('kubeone CLI', () => {
   it('reports every error of a manifest at once', async () => {
     const res = await kubeone('config', 'validate', '-m', '/work/shared/reference/manifests/05-config-testdata-three-hosts-only.yaml');
     expect(res.code).to.equal(15);
-    expect(res.stderr).to.match(/\(3 errors\)/);
+    expect(res.stderr).to.match(/\(3 errors\)/, res.stderr);
     expect(res.stderr).to.match(/name: no cluster name given/);
     expect(res.stderr).to.match(/:5:3: versions\.kubernetes: kubernetes version 1\.30\.1 is not supported/);
   });

@@ -1,19 +1,19 @@
 // Wires the executor flows (pkg/executor) to the packages that do the I/O: the manifest
 // loader of the CLI context, the SSH pool, the probe, the planner, the tunnelled API client
 // and the addon appliers. One place, so plan, apply, reset and the others see the same
-// cluster the same way.
+// cluster the same way. The Kubernetes client and the probe are imported where they are
+// used: `plan --snapshot` touches no host and loads neither.
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { manifestHash } from '../../pkg/api/manifest-hash.js';
-import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from '../../pkg/addons/apply.js';
 import { clusterRenderer, completeAddon } from '../../pkg/addons/cluster-render.js';
 import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import { helmClient } from '../../pkg/helm/client.js';
-import { createTunnelledKubeConfig } from '../../pkg/kube/index.js';
 import { computePlan } from '../../pkg/plan/index.js';
 import { poolOptions, type ProbeCommandContext } from '../../pkg/probe/commands.js';
-import { probe } from '../../pkg/probe/index.js';
 import { createSshPool } from '../../pkg/ssh/pool.js';
 import type { KubeConfig } from '@kubernetes/client-node';
+
+const addonApply = () => import('../../pkg/addons/apply.js');
 
 export interface WiringOptions {
   /** Loads the manifest the global flags name (-m, -t, -c); the CLI context's loader. */
@@ -34,24 +34,24 @@ export function realCollaborators(options: WiringOptions): Collaborators {
   return {
     loadCluster: () => options.load(),
     createPool: options.createPool ?? ((loaded) => createSshPool(poolOptions(options.probeContext(loaded)))),
-    probe: (loaded, pool) =>
-      probe({
+    probe: async (loaded, pool) =>
+      (await import('../../pkg/probe/index.js')).probe({
         loaded,
         pool,
-        listAddonObjects: async (kc, leader) => listAddonObjects(kc as KubeConfig, await renderer.render(loaded, { clusterExists: true, leader })),
+        listAddonObjects: async (kc, leader) => (await addonApply()).listAddonObjects(kc as KubeConfig, await renderer.render(loaded, { clusterExists: true, leader })),
         logger: options.probeContext(loaded).logger,
       }),
     renderAddons: async (loaded, snapshot) => renderer.render(loaded, { clusterExists: snapshot.state.kube !== null }),
     manifestHash: (loaded) => manifestHash(loaded.cluster),
     computePlan,
-    createTunnelledKubeConfig: async (t, a, h, p) => createTunnelledKubeConfig(t, a, h, p),
+    createTunnelledKubeConfig: async (t, a, h, p) => (await import('../../pkg/kube/index.js')).createTunnelledKubeConfig(t, a, h, p),
     helm: helmClient(options.helmBinary ? { binary: options.helmBinary } : {}),
     addons: {
       apply: async (kc, addon, leader) => {
-        await applyAddonObjects(kc as KubeConfig, await completeAddon(addon, leader));
+        await (await addonApply()).applyAddonObjects(kc as KubeConfig, await completeAddon(addon, leader));
       },
       prune: async (kc, objects) => {
-        await pruneAddonObjects(kc as KubeConfig, objects as never);
+        await (await addonApply()).pruneAddonObjects(kc as KubeConfig, objects as never);
       },
     },
   };

@@ -1,11 +1,9 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { ConfigError, formatIssue } from '../../pkg/api/errors.js';
-import { loadCluster, type LoadOptions } from '../../pkg/api/load.js';
-import { manifestHash } from '../../pkg/api/manifest-hash.js';
+import type { LoadOptions } from '../../pkg/api/load.js';
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { exitCodeOf } from '../../pkg/errors/exit-codes.js';
 import { createLogger, type Logger } from '../../pkg/log/logger.js';
-import { collectSecrets } from '../../pkg/api/redact.js';
 import { clearRegisteredSecrets, redactingStream, redactText, registerSecrets } from '../../pkg/log/redact.js';
 import type { GlobalArgs } from './global-flags.js';
 
@@ -44,6 +42,12 @@ export class CliContext {
 
   /** Loads, defaults and validates the manifest named by -m/-t/-c; logs its warnings. */
   async loadCluster(argv: GlobalArgs, overrides: Pick<LoadOptions, 'text' | 'transform'> = {}): Promise<LoadedCluster> {
+    // Imported here, not at the top: commands without a manifest (version, help) skip them.
+    const [{ loadCluster }, { collectSecrets }, { manifestHash }] = await Promise.all([
+      import('../../pkg/api/load.js'),
+      import('../../pkg/api/redact.js'),
+      import('../../pkg/api/manifest-hash.js'),
+    ]);
     const loaded = await loadCluster({
       ...overrides,
       manifestPath: argv.manifest,

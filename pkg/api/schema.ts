@@ -1,20 +1,11 @@
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import schemaJson from '../../schemas/kubeonecluster-v1beta2.json' with { type: 'json' };
+import { compiledValidator } from '../schemas/compiled.js';
 import type { Issue } from './errors.js';
 import { joinPath } from './path.js';
 
 /** The manifest JSON Schema (draft 2020-12), as shipped in schemas/. */
 export const manifestSchema: object = schemaJson;
-
-// ajv-formats is CommonJS: its default export arrives wrapped depending on the loader.
-type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
-const addFormats: FormatsPlugin =
-  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-addFormats(ajv);
-const validateSchema = ajv.compile(manifestSchema);
 
 // Errors after which the data does not have the declared shape: stop before defaulting.
 const BLOCKING = new Set(['type', 'additionalProperties', 'required', 'const']);
@@ -59,6 +50,7 @@ function describe(data: unknown, e: ErrorObject): Issue {
 
 /** Structural check against the schema, split into blocking (shape) and value-level issues. */
 export function checkStructure(data: unknown): { blocking: Issue[]; nonBlocking: Issue[] } {
+  const validateSchema = compiledValidator('manifest');
   if (validateSchema(data)) return { blocking: [], nonBlocking: [] };
   const blocking: Issue[] = [];
   const nonBlocking: Issue[] = [];

@@ -1,4 +1,5 @@
-import winston from 'winston';
+import { createRequire } from 'node:module';
+import type winston from 'winston';
 import { redactText, redactValue } from './redact.js';
 
 export type LogFormat = 'text' | 'json';
@@ -10,21 +11,29 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-export type Logger = winston.Logger;
+export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
 
 const SPLAT = Symbol.for('splat');
 
+// winston's npm levels, lowest is most severe: what passes `level` is logged.
+const SEVERITY = { error: 0, warn: 1, info: 2, debug: 5 } as const;
+
+/** winston itself (CommonJS), required on the first message logged: most runs log nothing. */
+const loadWinston = (): typeof winston => createRequire(import.meta.url)('winston') as typeof winston;
+
 /** winston format masking secrets in the message and every metadata field. */
-const redaction = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    if (key === 'level') continue;
-    info[key] = redactValue(info[key]);
-  }
-  if (typeof info.message === 'string') info.message = redactText(info.message);
-  const splat = (info as Record<symbol, unknown>)[SPLAT];
-  if (Array.isArray(splat)) (info as Record<symbol, unknown>)[SPLAT] = splat.map((v) => redactValue(v));
-  return info;
-});
+function redaction(w: typeof winston) {
+  return w.format((info) => {
+    for (const key of Object.keys(info)) {
+      if (key === 'level') continue;
+      info[key] = redactValue(info[key]);
+    }
+    if (typeof info.message === 'string') info.message = redactText(info.message);
+    const splat = (info as Record<symbol, unknown>)[SPLAT];
+    if (Array.isArray(splat)) (info as Record<symbol, unknown>)[SPLAT] = splat.map((v) => redactValue(v));
+    return info;
+  })();
+}
 
 function textLine(info: winston.Logform.TransformableInfo): string {
   const { level, message, timestamp, ...rest } = info;
@@ -40,20 +49,21 @@ function textLine(info: winston.Logform.TransformableInfo): string {
  * with secrets masked. `verbose` turns on debug messages.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.verbose ? 'debug' : 'info';
+  let logger: winston.Logger | undefined;
+  const real = (): winston.Logger => (logger ??= createWinstonLogger(loadWinston(), level, options));
+  const method = (name: keyof typeof SEVERITY) =>
+    // Below the level nothing is written, so winston need not load for it.
+    ((...args: unknown[]) => (SEVERITY[name] <= SEVERITY[level] ? (real()[name] as (...a: unknown[]) => unknown)(...args) : undefined)) as winston.LeveledLogMethod;
+  return { error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug') };
+}
+
+function createWinstonLogger(w: typeof winston, level: string, options: LoggerOptions): winston.Logger {
   const format = options.format ?? 'text';
   const finalFormat =
     format === 'json'
-      ? winston.format.combine(redaction(), winston.format.timestamp(), winston.format.json())
-      : winston.format.combine(
-          redaction(),
-          winston.format.timestamp({ format: 'HH:mm:ss' }),
-          winston.format.printf(textLine),
-        );
-  const stream = options.stream ?? process.stderr;
-  return winston.createLogger({
-    level: options.verbose ? 'debug' : 'info',
-    format: finalFormat,
-    transports: [new winston.transports.Stream({ stream })],
-  });
+      ? w.format.combine(redaction(w), w.format.timestamp(), w.format.json())
+      : w.format.combine(redaction(w), w.format.timestamp({ format: 'HH:mm:ss' }), w.format.printf(textLine));
+  return w.createLogger({ level, format: finalFormat, transports: [new w.transports.Stream({ stream: options.stream ?? process.stderr })] });
 }
 

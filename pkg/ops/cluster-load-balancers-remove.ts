@@ -5,7 +5,6 @@
 // new ones first), as KubeOne.
 import type { JSONSchemaType } from 'ajv';
 import type * as k8s from '@kubernetes/client-node';
-import { removeLoadBalancerServices } from '../kube/cloud-cleanup.js';
 import { defineOp } from './types.js';
 
 export interface LoadBalancersRemoveParams {
@@ -22,6 +21,8 @@ export const clusterLoadBalancersRemove = defineOp<LoadBalancersRemoveParams>({
   changes: 'cluster',
   marksInflight: false,
   async run({ deps, signal }) {
+    // The Kubernetes client loads when a reset runs this, not with the op registry.
+    const { removeLoadBalancerServices } = await import('../kube/cloud-cleanup.js');
     await removeLoadBalancerServices((await deps.kubeConfig()) as k8s.KubeConfig, { clock: deps.clock, signal });
   },
   stillDone: ({ snapshot }) => (snapshot.state.kube?.cloudResources?.loadBalancerServices ?? []).length === 0,

@@ -5,7 +5,6 @@
 // made by hand are left alone, as KubeOne.
 import type { JSONSchemaType } from 'ajv';
 import type * as k8s from '@kubernetes/client-node';
-import { removeVolumes } from '../kube/cloud-cleanup.js';
 import { NAMESPACED_NAMES } from './cluster-load-balancers-remove.js';
 import { defineOp } from './types.js';
 
@@ -24,6 +23,8 @@ export const clusterVolumesRemove = defineOp<VolumesRemoveParams>({
   changes: 'cluster',
   marksInflight: false,
   async run({ deps, signal }) {
+    // The Kubernetes client loads when a reset runs this, not with the op registry.
+    const { removeVolumes } = await import('../kube/cloud-cleanup.js');
     await removeVolumes((await deps.kubeConfig()) as k8s.KubeConfig, { clock: deps.clock, signal });
   },
   stillDone: ({ snapshot }) => {

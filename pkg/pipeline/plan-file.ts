@@ -3,19 +3,18 @@
 // and manifest, and every action must equal what the planner produces for them now. Only then
 // does apply run, and what it runs is the freshly computed plan. Files are written 0600.
 import { readFileSync, statSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
-import planSchemaJson from '../../schemas/plan-v1.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
 import { canonicalJson } from '../api/canonical-json.js';
 import { ExitCode, KubeOneError } from '../errors/exit-codes.js';
 import { writePrivateFile } from '../fs/private-file.js';
 import { redactText } from '../log/redact.js';
+import { compiledValidator } from '../schemas/compiled.js';
 import type { Action, Plan } from '../plan/types.js';
 import { renderPlanJson } from '../views/plan-json.js';
 
 /** Far above a 5,000-host upgrade plan (13 MB): anything bigger is not a plan we wrote. */
 const MAX_PLAN_BYTES = 128 * 1024 * 1024;
 
-const validatePlan = new Ajv({ allErrors: true, strict: true }).compile(planSchemaJson);
 
 export class PlanFileError extends KubeOneError {
   constructor(message: string, exitCode: number = ExitCode.config) {
@@ -53,6 +52,7 @@ export function readPlanFile(path: string): Plan {
   } catch (error) {
     throw new PlanFileError(`${path}: not a kubeone plan (invalid JSON: ${(error as Error).message})`);
   }
+  const validatePlan = compiledValidator('plan');
   if (!validatePlan(data)) {
     throw new PlanFileError(`${path}: not a valid kubeone plan (schemas/plan-v1.json):\n${describe(validatePlan.errors ?? [])}`);
   }

@@ -1,14 +1,10 @@
 // Building, hashing, validating, serializing and loading snapshots.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 
-import type { ValidateFunction } from 'ajv';
-
-// Imported, not read from disk: the build puts it beside the compiled code (dist/schemas).
-import snapshotSchema from '../../schemas/snapshot-v1.json' with { type: 'json' };
 import { canonicalJson } from '../api/canonical-json.js';
 import { DecodeError, decodeJson } from '../api/decode.js';
 import { MAX_SNAPSHOT_BYTES, readTextFile } from '../api/read-input.js';
+import { compiledValidator } from '../schemas/compiled.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
 
 /** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
@@ -25,28 +21,9 @@ export function serializeSnapshot(snapshot: Snapshot): string {
   return `${JSON.stringify(JSON.parse(canonicalJson(snapshot)), null, 2)}\n`;
 }
 
-const validators = new Map<string, ValidateFunction>();
-
-/** The whole snapshot schema, or one of its definitions (`definition`), compiled once. */
-function schemaValidator(definition?: string): ValidateFunction {
-  const known = validators.get(definition ?? '');
-  if (known) return known;
-  // ajv and ajv-formats are CommonJS; their default export shapes differ between bundlers.
-  const require = createRequire(import.meta.url);
-  const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): ValidateFunction } };
-  const addFormats = require('ajv-formats') as { default: (ajv: unknown) => void };
-  // The first error only: a hostile file with a million unknown keys would otherwise make a million errors.
-  const ajv = new AjvModule.default({ allErrors: false, strict: true });
-  addFormats.default(ajv);
-  const schema = definition === undefined ? snapshotSchema : { definitions: snapshotSchema.definitions, allOf: [{ $ref: `#/definitions/${definition}` }] };
-  const validator = ajv.compile(schema as object);
-  validators.set(definition ?? '', validator);
-  return validator;
-}
-
 /** Validates a value against one definition of schemas/snapshot-v1.json (e.g. `ownership`). */
-export function validateDefinition(definition: string, json: unknown): SnapshotValidation {
-  const validate = schemaValidator(definition);
+export function validateDefinition(definition: 'ownership', json: unknown): SnapshotValidation {
+  const validate = compiledValidator(`snapshot-${definition}`);
   if (validate(json)) return { valid: true, errors: [] };
   return { valid: false, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`) };
 }
@@ -59,7 +36,7 @@ export interface SnapshotValidation {
 
 /** Validates against schemas/snapshot-v1.json and checks that the hash matches the state. */
 export function validateSnapshot(json: unknown): SnapshotValidation {
-  const validate = schemaValidator();
+  const validate = compiledValidator('snapshot');
   if (!validate(json)) {
     return { valid: false, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`) };
   }

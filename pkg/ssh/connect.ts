@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 
-import { NodeSSH, type Config } from 'node-ssh';
+import type { Config } from 'node-ssh';
 import type { Client } from 'ssh2';
 
 import type { SshEndpoint } from './endpoint.js';
@@ -91,6 +91,8 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
       );
     },
   };
+  // Imported on the first connection: commands that open none (plan --snapshot) skip it.
+  const { NodeSSH } = await import('node-ssh');
   const ssh = new NodeSSH();
   try {
     await ssh.connect(config);

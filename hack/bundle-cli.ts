@@ -1,0 +1,36 @@
+// Build step (`npm run build`, after tsc): replaces dist/cmd/kubeone.js with the CLI bundled
+// by esbuild. Node then loads one file and a few chunks instead of ~100 modules, which is
+// most of the start-up of a light command. Each command's lazy import() becomes a chunk
+// (dist/cmd/bundle/), so a command still loads only what it needs. The heavy dependencies
+// stay in node_modules and load only where they are used.
+//   tsx hack/bundle-cli.ts [OUT_DIR]   (default dist/cmd)
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** Loaded from node_modules where they are used, never at start; ssh2 has a native addon. */
+const EXTERNAL = ['@kubernetes/client-node', 'ssh2', 'node-ssh', 'winston', 'ajv', 'ajv-formats', 'fast-json-patch'];
+
+export async function bundleCli(outdir: string): Promise<string> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await build({
+    entryPoints: { kubeone: `${root}cmd/kubeone.ts` },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'bundle/[name]-[hash]',
+    external: EXTERNAL,
+    sourcemap: true,
+    // Bundled CommonJS (yargs' helpers) calls require(): give the ESM output a real one.
+    banner: { js: "import { createRequire as __kubeoneRequire } from 'node:module';\nconst require = __kubeoneRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return `${outdir}/kubeone.js`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = await bundleCli(process.argv[2] ?? fileURLToPath(new URL('../dist/cmd', import.meta.url)));
+  console.log(`bundled the CLI into ${out}`);
+}
