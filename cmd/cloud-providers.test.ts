@@ -6,25 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { PROVIDER_EXAMPLES } from '../pkg/addons/testing/providers.js';
 import { SnapshotBuilder } from '../pkg/plan/testing/snapshot-builder.js';
-import { runCli } from './cli.js';
+import { runCliCaptured } from './testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeone-cloud-'));
 
-async function kubeone(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await runCli(args, { stdout, stderr, env });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const kubeone = (env: Record<string, string>, ...args: string[]) => runCliCaptured(args, { env });
 
 /** A TCP port that counts connections: "nothing touched" means nobody connected. */
 async function witness(): Promise<{ server: Server; port: number; connections: () => number }> {

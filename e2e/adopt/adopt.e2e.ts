@@ -12,7 +12,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import type { Plan } from '../../pkg/plan/types.js';
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, scenarioHooks, startFleet } from '../fleet/index.js';
 import { KUBEONE_BIN, kubeone, kubeoneExpect } from '../lifecycle/cli.js';
 import {
   AUDIT_FLAGS,
@@ -41,7 +41,6 @@ describe('adopting a cluster KubeOne built: nothing of its is deleted or strippe
   let manifest: Manifest;
   let k1: KubeOneCluster;
   let backupHash: string;
-  let failed = false;
 
   const write = (m: Manifest): void => writeFileSync(manifestPath, stringify(m));
   const planJson = async (): Promise<{ code: number | null; plan: Plan; stderr: string }> => {
@@ -95,16 +94,7 @@ describe('adopting a cluster KubeOne built: nothing of its is deleted or strippe
     k1 = await buildKubeOneCluster(fleet, manifestPath);
     backupHash = createHash('sha256').update(readFileSync(k1.pkiBackup)).digest('hex');
   });
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async function () {
-    this.timeout(180_000);
-    await fleet?.destroy();
-  });
+  scenarioHooks(() => fleet);
 
   it('the first plan deletes nothing of KubeOne, removes no flag, disrupts nothing, and lists what it leaves alone', async () => {
     const { code, plan } = await planJson();

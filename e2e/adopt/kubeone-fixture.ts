@@ -97,7 +97,12 @@ export const CCM_CREDENTIALS = { apiVersion: 'v1', kind: 'Secret', metadata: { n
 export const SNAPSHOT_CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
-  metadata: { name: 'volumesnapshotclasses.snapshot.storage.k8s.io', labels: { 'kubeone.io/addon': 'csi-external-snapshotter' } },
+  metadata: {
+    name: 'volumesnapshotclasses.snapshot.storage.k8s.io',
+    labels: { 'kubeone.io/addon': 'csi-external-snapshotter' },
+    // A CRD in a *.k8s.io group needs the approval annotation (the external-snapshotter's CRDs carry it).
+    annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-csi/external-snapshotter/pull/814' },
+  },
   spec: {
     group: 'snapshot.storage.k8s.io',
     names: { kind: 'VolumeSnapshotClass', listKind: 'VolumeSnapshotClassList', plural: 'volumesnapshotclasses', singular: 'volumesnapshotclass' },

@@ -17,7 +17,7 @@ import { parse, stringify } from 'yaml';
 
 import { journalPath, readJournal } from '../../pkg/journal/journal.js';
 import type { Plan } from '../../pkg/plan/types.js';
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, startFleet } from '../fleet/index.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, scenarioHooks, startFleet } from '../fleet/index.js';
 import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
@@ -30,7 +30,6 @@ describe('day-2 commands through the CLI on one control plane', function () {
   let dir: string;
   let manifestPath: string;
   let manifest: Manifest;
-  let failed = false;
 
   const onHost = async (script: string): Promise<string> => {
     const r = await fleet.exec('cp-1', script);
@@ -58,16 +57,7 @@ describe('day-2 commands through the CLI on one control plane', function () {
     manifestPath = path.join(dir, 'day2.yaml');
     write(manifest);
   });
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async function () {
-    this.timeout(180_000);
-    await fleet?.destroy();
-  });
+  scenarioHooks(() => fleet);
 
   it('apply --no-init prepares the host only; apply installs and writes the PKI backup beside the manifest (0600)', async () => {
     await k1('apply', '-y', '--no-init');

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, startFleet } from '../fleet/index.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, scenarioHooks, startFleet } from '../fleet/index.js';
 import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
@@ -35,7 +35,6 @@ describe('encryption at rest and the audit log through the CLI', function () {
   let manifestPath: string;
   let manifest: Manifest;
   let kubeconfigPath: string;
-  let failed = false;
 
   const onHost = async (script: string): Promise<string> => {
     const r = await fleet.exec('cp-1', script);
@@ -86,16 +85,7 @@ describe('encryption at rest and the audit log through the CLI', function () {
     manifestPath = path.join(dir, 'security.yaml');
     write(manifest);
   });
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async function () {
-    this.timeout(180_000);
-    await fleet?.destroy();
-  });
+  scenarioHooks(() => fleet);
 
   it('installs with the static audit log: a Secret read with kubectl is in the log on the control plane, a ConfigMap read is not', async () => {
     await k1('apply', '-y', '--no-backup');
