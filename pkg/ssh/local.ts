@@ -3,44 +3,33 @@
 // written with the same install command as over SSH, and a "tunnel" is a plain TCP
 // connection. Root needs no sudo; another user needs passwordless sudo, as over SSH.
 import { spawn } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import type { Duplex, Readable } from 'node:stream';
 
 import type { ResolvedHost } from '../api/types.js';
-import { shq } from '../scripts/shell.js';
-import { checkResult } from './errors.js';
 import { Limiter } from './limiter.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONCURRENCY } from './pool.js';
-import { installCommand, summarize } from './transport.js';
-import { type ExecOptions, type ExecResult, type HostTransport, SshError, type WriteOptions } from './types.js';
+import { type RawResult, ShellTransport, summarize } from './transport.js';
+import { type HostTransport, SshError } from './types.js';
 
-interface RawResult {
-  code: number;
-  stdout: Buffer;
-  stderr: Buffer;
-}
 
-export class LocalTransport implements HostTransport {
+export class LocalTransport extends ShellTransport implements HostTransport {
   private readonly limiter = new Limiter(DEFAULT_CONCURRENCY);
-  private readonly sudo: string;
+  readonly sudo: string;
   private readonly defaultTimeoutMs: number;
 
   constructor(
     readonly host: string,
     options: { root?: boolean; defaultTimeoutMs?: number } = {},
   ) {
+    super();
     this.sudo = (options.root ?? process.getuid?.() === 0) ? '' : 'sudo -n ';
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   }
 
-  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const raw = await this.execRaw(command, opts.stdin, opts.timeoutMs);
-    return { code: raw.code, stdout: raw.stdout.toString('utf8'), stderr: raw.stderr.toString('utf8') };
-  }
-
-  private execRaw(command: string, stdin?: string | Buffer | Readable, timeoutMs?: number): Promise<RawResult> {
+  execRaw(command: string, stdin?: string | Buffer | Readable, timeoutMs?: number): Promise<RawResult> {
     const limit = timeoutMs ?? this.defaultTimeoutMs;
     return this.limiter.run(
       () =>
@@ -81,22 +70,6 @@ export class LocalTransport implements HostTransport {
           else stdin.pipe(child.stdin);
         }),
     );
-  }
-
-  async writeFile(remotePath: string, content: string | Buffer, opts: WriteOptions = {}): Promise<void> {
-    const raw = await this.execRaw(installCommand(this.host, remotePath, opts, this.sudo), typeof content === 'string' ? Buffer.from(content) : content);
-    checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
-  }
-
-  async upload(localPath: string, remotePath: string, opts: WriteOptions = {}): Promise<void> {
-    const raw = await this.execRaw(installCommand(this.host, remotePath, opts, this.sudo), createReadStream(localPath), 30 * 60_000);
-    checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
-  }
-
-  async readFile(remotePath: string): Promise<Buffer> {
-    const raw = await this.execRaw(`${this.sudo}cat -- ${shq(remotePath)}`);
-    checkResult(this.host, `reading ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
-    return raw.stdout;
   }
 
   forwardOut(dstHost: string, dstPort: number): Promise<Duplex> {

@@ -32,23 +32,55 @@ export interface SshTransportOptions {
   onClose: () => Promise<void>;
 }
 
-export class SshTransport implements HostTransport {
+/**
+ * What every shell-backed transport shares: text results of commands, and file writes and
+ * reads as commands through sudo (installCommand, `cat`). A transport supplies how a command
+ * runs (execRaw), its host name and its sudo prefix.
+ */
+export abstract class ShellTransport {
+  abstract readonly host: string;
+  abstract get sudo(): string;
+  abstract execRaw(command: string, stdin?: string | Buffer | Readable, timeoutMs?: number): Promise<RawResult>;
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const raw = await this.execRaw(command, opts.stdin, opts.timeoutMs);
+    return { code: raw.code, stdout: raw.stdout.toString('utf8'), stderr: raw.stderr.toString('utf8') };
+  }
+
+  async writeFile(remotePath: string, content: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    await this.install(remotePath, typeof content === 'string' ? Buffer.from(content) : content, opts);
+  }
+
+  async upload(localPath: string, remotePath: string, opts: WriteOptions = {}): Promise<void> {
+    await this.install(remotePath, createReadStream(localPath), opts, 30 * 60_000);
+  }
+
+  /** Streams content to a private temp file, then installs it as root beside the target and renames it over the target. */
+  private async install(remotePath: string, content: Buffer | Readable, opts: WriteOptions, timeoutMs?: number): Promise<void> {
+    const raw = await this.execRaw(installCommand(this.host, remotePath, opts, this.sudo), content, timeoutMs);
+    checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
+  }
+
+  async readFile(remotePath: string): Promise<Buffer> {
+    const raw = await this.execRaw(`${this.sudo}cat -- ${shq(remotePath)}`);
+    checkResult(this.host, `reading ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
+    return raw.stdout;
+  }
+}
+
+export class SshTransport extends ShellTransport implements HostTransport {
   readonly host: string;
   private readonly channels = new Limiter(CHANNELS_PER_HOST);
   private closed = false;
 
   constructor(private readonly options: SshTransportOptions) {
+    super();
     this.host = options.host;
   }
 
   /** `sudo -n ` for non-root users: a password prompt fails at once instead of hanging. */
   get sudo(): string {
     return this.options.root ? '' : 'sudo -n ';
-  }
-
-  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const raw = await this.execRaw(command, opts.stdin, opts.timeoutMs);
-    return { code: raw.code, stdout: raw.stdout.toString('utf8'), stderr: raw.stderr.toString('utf8') };
   }
 
   execRaw(command: string, stdin?: string | Buffer | Readable, timeoutMs?: number): Promise<RawResult> {
@@ -97,26 +129,6 @@ export class SshTransport implements HostTransport {
         else stdin.pipe(ch);
       });
     });
-  }
-
-  async writeFile(remotePath: string, content: string | Buffer, opts: WriteOptions = {}): Promise<void> {
-    await this.install(remotePath, typeof content === 'string' ? Buffer.from(content) : content, opts);
-  }
-
-  async upload(localPath: string, remotePath: string, opts: WriteOptions = {}): Promise<void> {
-    await this.install(remotePath, createReadStream(localPath), opts, 30 * 60_000);
-  }
-
-  /** Streams content to a private temp file, then installs it as root beside the target and renames it over the target. */
-  private async install(remotePath: string, content: Buffer | Readable, opts: WriteOptions, timeoutMs?: number): Promise<void> {
-    const raw = await this.execRaw(installCommand(this.host, remotePath, opts, this.sudo), content, timeoutMs);
-    checkResult(this.host, `writing ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
-  }
-
-  async readFile(remotePath: string): Promise<Buffer> {
-    const raw = await this.execRaw(`${this.sudo}cat -- ${shq(remotePath)}`);
-    checkResult(this.host, `reading ${remotePath}`, { code: raw.code, stdout: '', stderr: raw.stderr.toString('utf8') });
-    return raw.stdout;
   }
 
   forwardOut(dstHost: string, dstPort: number): Promise<Duplex> {
