@@ -37,8 +37,16 @@ export function containerRuntimeVersion(): string {
 
 /** `systemctl is-active <unit>` == active. */
 export function unitActive(unit: string): Promise<boolean> {
+  return unitState(unit).then((state) => state === 'active');
+}
+
+/**
+ * systemd's answer for a unit, or 'unknown' when systemctl gave none in time (a loaded host):
+ * callers that track a state keep their last answer then instead of reading it as down.
+ */
+export function unitState(unit: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('systemctl', ['is-active', unit], { timeout: 5000 }, (err, stdout) => resolve(!err && stdout.trim() === 'active'));
+    execFile('systemctl', ['is-active', unit], { timeout: 5000 }, (_err, stdout) => resolve(String(stdout).trim() || 'unknown'));
   });
 }
 

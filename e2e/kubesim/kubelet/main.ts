@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { canConnect, socketPath, unitActive } from '../common/host.js';
+import { canConnect, socketPath, unitState } from '../common/host.js';
 import { KubeClient, sleep } from '../common/kube-client.js';
 import { loadKubeconfig } from '../common/kubeconfig.js';
 import { bakedVersion } from '../common/versions.js';
@@ -49,6 +49,7 @@ async function apiLoop(opts: KubeletOptions, runner: StaticPodRunner, stopped: (
   let agent: NodeAgent | undefined;
   let servingRequested = false;
   let lastStatus = 0;
+  let runtimeReady = false;
   let lastMirror = 0;
   let mirrorGeneration = -1;
   let mirrorsReady = false;
@@ -60,7 +61,10 @@ async function apiLoop(opts: KubeletOptions, runner: StaticPodRunner, stopped: (
       }
       const now = Date.now();
       if (!agent!.registered || now - lastStatus >= 10_000) {
-        const ready = await unitActive('containerd');
+        // A real kubelet judges the runtime by its CRI status, not by one slow systemctl call.
+        const runtime = await unitState('containerd');
+        const ready: boolean = runtime === 'unknown' ? runtimeReady : runtime === 'active';
+        runtimeReady = ready;
         if (!agent!.registered) await agent!.register(ready);
         else await agent!.updateStatus(ready);
         await agent!.renewLease();
