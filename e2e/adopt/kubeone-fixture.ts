@@ -126,16 +126,11 @@ export interface KubeOneCluster {
   pkiBackup: string;
 }
 
-async function onHost(fleet: Fleet, host: string, script: string): Promise<string> {
-  const r = await fleet.exec(host, ['bash', '-c', script]);
-  if (r.exitCode !== 0) throw new Error(`${host}: ${script.slice(0, 200)}: exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 /** Writes a file as the login user (KubeOne uploads to ~/kubeone/cfg over SFTP). */
 async function upload(fleet: Fleet, host: string, file: string, content: string): Promise<void> {
   const text = content.endsWith('\n') ? content : `${content}\n`;
-  await onHost(fleet, host, `install -d -m 0700 ~kubeone/kubeone/cfg && cat > ${file} <<'KUBEONE_EOF'\n${text}KUBEONE_EOF\nchown -R kubeone: ~kubeone/kubeone && chmod 0600 ${file}`);
+  await fleet.script(host, `install -d -m 0700 ~kubeone/kubeone/cfg && cat > ${file} <<'KUBEONE_EOF'\n${text}KUBEONE_EOF\nchown -R kubeone: ~kubeone/kubeone && chmod 0600 ${file}`);
 }
 
 /** The ClusterConfiguration document of KubeOne's kubeadm file with the audit and encryption features on. */
@@ -170,8 +165,7 @@ export async function buildKubeOneCluster(fleet: Fleet, manifestPath: string): P
   // The leader: KubeOne's feature files moved into /etc/kubernetes, then kubeadm init from its configuration.
   await upload(fleet, leader.name, `${cfg}/audit-policy.yaml`, AUDIT_POLICY);
   await upload(fleet, leader.name, `${cfg}/encryption-providers.yaml`, encryptionConfiguration());
-  await onHost(
-    fleet,
+  await fleet.script(
     leader.name,
     [
       'set -e',
@@ -184,20 +178,20 @@ export async function buildKubeOneCluster(fleet: Fleet, manifestPath: string): P
   const init = withKubeOneFeatures(renderInitFile(loaded, leader));
   await upload(fleet, leader.name, `${cfg}/control_plane_full_0.yaml`, init);
   await upload(fleet, leader.name, `${cfg}/control_plane_0.yaml`, init);
-  await onHost(fleet, leader.name, `sudo kubeadm init --config=${cfg}/control_plane_full_0.yaml && sudo find /etc/kubernetes/pki/ -name '*.crt' -exec chmod 600 {} +`);
+  await fleet.script(leader.name, `sudo kubeadm init --config=${cfg}/control_plane_full_0.yaml && sudo find /etc/kubernetes/pki/ -name '*.crt' -exec chmod 600 {} +`);
 
   // The workers join with a token, from KubeOne's worker_<id>.yaml.
-  const ca = Buffer.from(await onHost(fleet, leader.name, 'sudo cat /etc/kubernetes/pki/ca.crt'));
+  const ca = Buffer.from(await fleet.script(leader.name, 'sudo cat /etc/kubernetes/pki/ca.crt'));
   for (const worker of others) {
-    const token = (await onHost(fleet, leader.name, 'sudo kubeadm token create --ttl 15m')).trim().split('\n').pop()!;
+    const token = (await fleet.script(leader.name, 'sudo kubeadm token create --ttl 15m')).trim().split('\n').pop()!;
     const file = `${cfg}/worker_${worker.id}.yaml`;
     await upload(fleet, worker.name, file, renderJoinFile(loaded, worker, { token, caCertHash: caCertHash(ca) }));
-    await onHost(fleet, worker.name, `sudo kubeadm join --config=${file}`);
+    await fleet.script(worker.name, `sudo kubeadm join --config=${file}`);
   }
 
   // The real kubectl on this machine, as a user of the cluster.
   const kubeconfig = path.join(loaded.baseDir, 'kubeone-admin.conf');
-  writeFileSync(kubeconfig, await onHost(fleet, leader.name, 'sudo cat /etc/kubernetes/admin.conf'), { mode: 0o600 });
+  writeFileSync(kubeconfig, await fleet.script(leader.name, 'sudo cat /etc/kubernetes/admin.conf'), { mode: 0o600 });
   const kubectl = async (args: string[], stdin?: string): Promise<string> => {
     const child = run('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 120_000, maxBuffer: 32 * 1024 * 1024 });
     if (stdin !== undefined) {
@@ -210,7 +204,7 @@ export async function buildKubeOneCluster(fleet: Fleet, manifestPath: string): P
 
   // The embedded addons KubeOne deploys for this manifest, as its templates render them (the same objects, the same label).
   const renderer = clusterRenderer();
-  const addons = await renderer.render(loaded, { clusterExists: true, leader: { readFile: async (p) => Buffer.from(await onHost(fleet, leader.name, `sudo cat ${p}`)) } });
+  const addons = await renderer.render(loaded, { clusterExists: true, leader: { readFile: async (p) => Buffer.from(await fleet.script(leader.name, `sudo cat ${p}`)) } });
   const objects = addons.filter((a) => !PATCH_ADDONS.has(a.name)).flatMap((a) => a.objects.map(fullObject));
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   if (crds.length > 0) await apply(crds);

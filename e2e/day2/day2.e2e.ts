@@ -17,8 +17,8 @@ import { parse, stringify } from 'yaml';
 
 import { journalPath, readJournal } from '../../pkg/journal/journal.js';
 import type { Plan } from '../../pkg/plan/types.js';
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, scenarioHooks, startFleet } from '../fleet/index.js';
-import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT, HOST_ETCDCTL, scenarioHooks, startFleet } from '../fleet/index.js';
+import { KUBEONE_BIN, kubeone, manifestSession, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
 const run = promisify(execFile);
@@ -31,15 +31,10 @@ describe('day-2 commands through the CLI on one control plane', function () {
   let manifestPath: string;
   let manifest: Manifest;
 
-  const onHost = async (script: string): Promise<string> => {
-    const r = await fleet.exec('cp-1', script);
-    if (r.exitCode !== 0) throw new Error(`cp-1: ${script}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const write = (m: Manifest): void => writeFileSync(manifestPath, stringify(m));
-  const k1 = (...args: string[]) => kubeoneExpect(0, [...args, '-m', manifestPath], dir);
+  const onHost = (script: string): Promise<string> => fleet.script('cp-1', script);
+  const { write, k1 } = manifestSession(() => ({ manifestPath, dir }));
   const etcdctl = (args: string) =>
-    onHost(`ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key ${args}`);
+    onHost(`${HOST_ETCDCTL} ${args}`);
   const certDates = async (): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
     for (const c of ['apiserver', 'apiserver-kubelet-client', 'front-proxy-client', 'etcd/server']) {

@@ -83,6 +83,14 @@ export class Fleet {
     return dockerRaw(['exec', this.host(ref).containerId, ...argv]);
   }
 
+  /** Runs a bash script as root through `docker exec` and returns its stdout; throws with the host,
+   * the script's start and its output when it exits non-zero. */
+  async script(ref: HostRef, script: string): Promise<string> {
+    const r = await this.exec(ref, ['bash', '-c', script]);
+    if (r.exitCode !== 0) throw new Error(`${this.host(ref).name}: ${script.slice(0, 200)}: exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+
   async waitReady(ref: HostRef, timeoutMs = 60_000): Promise<void> {
     await waitForSshLogin(this.sshTarget(ref), timeoutMs, `host ${this.host(ref).name} of fleet ${this.name}`);
   }

@@ -8,4 +8,4 @@ export { ensureDocker, ensureHostImage } from './setup.js';
 export { sshConnect, sshExec, sshRun, fingerprint, type SshConnection, type SshTarget } from './ssh.js';
 export { KUBESIM_BUNDLE_TEMPLATE, REPO_ROOT } from './manifest.js';
 export * from './types.js';
-export { scenarioHooks } from './scenario.js';
+export { HOST_ETCDCTL, scenarioHooks } from './scenario.js';

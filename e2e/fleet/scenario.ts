@@ -15,3 +15,8 @@ export function scenarioHooks(fleet: () => Fleet | undefined): void {
     await fleet()?.destroy();
   });
 }
+
+/** etcdctl on a control plane with the client certificate kubeadm writes for etcd's health
+ * check: scenarios read what the apiserver stored, bypassing the API. */
+export const HOST_ETCDCTL =
+  'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';

@@ -1,7 +1,10 @@
 // Runs the built `kubeone` CLI (dist/cmd/kubeone.js) as a user would: a separate process,
 // exit code, stdout and stderr. Used by the whole-lifecycle scenario.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { stringify } from 'yaml';
 
 import { REPO_ROOT } from '../fleet/index.js';
 import type { Snapshot } from '../../pkg/snapshot/types.js';
@@ -44,6 +47,19 @@ export async function kubeoneExpect(expected: number, args: string[], cwd: strin
     throw new Error(`kubeone ${args.join(' ')} exited ${r.code ?? r.signal}, expected ${expected}\n--- stdout\n${r.stdout.slice(-6000)}\n--- stderr\n${r.stderr.slice(-6000)}`);
   }
   return r;
+}
+
+/** A scenario that edits one manifest and runs the CLI on it: `write` saves the manifest, `k1`
+ * runs kubeone with `-m <manifest>` appended and expects exit 0. `where` is read at each call
+ * because scenarios set the paths in their `before` hook. */
+export function manifestSession(where: () => { manifestPath: string; dir: string }): {
+  write: (manifest: object) => void;
+  k1: (...args: string[]) => Promise<CliResult>;
+} {
+  return {
+    write: (manifest) => writeFileSync(where().manifestPath, stringify(manifest)),
+    k1: (...args) => kubeoneExpect(0, [...args, '-m', where().manifestPath], where().dir),
+  };
 }
 
 export async function snapshotOf(manifest: string, cwd: string, extra: string[] = []): Promise<Snapshot> {

@@ -12,10 +12,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { expect } from 'chai';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 
-import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, scenarioHooks, startFleet } from '../fleet/index.js';
-import { KUBEONE_BIN, kubeone, kubeoneExpect, startKubeone, waitForOutput } from '../lifecycle/cli.js';
+import { type Fleet, KUBESIM_BUNDLE_TEMPLATE, HOST_ETCDCTL, scenarioHooks, startFleet } from '../fleet/index.js';
+import { KUBEONE_BIN, kubeone, manifestSession, startKubeone, waitForOutput } from '../lifecycle/cli.js';
 
 const VERSION = '1.35.1';
 const run = promisify(execFile);
@@ -36,19 +36,14 @@ describe('encryption at rest and the audit log through the CLI', function () {
   let manifest: Manifest;
   let kubeconfigPath: string;
 
-  const onHost = async (script: string): Promise<string> => {
-    const r = await fleet.exec('cp-1', script);
-    if (r.exitCode !== 0) throw new Error(`cp-1: ${script}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const write = (m: Manifest): void => writeFileSync(manifestPath, stringify(m));
-  const k1 = (...args: string[]) => kubeoneExpect(0, [...args, '-m', manifestPath], dir);
+  const onHost = (script: string): Promise<string> => fleet.script('cp-1', script);
+  const { write, k1 } = manifestSession(() => ({ manifestPath, dir }));
   const kubectl = async (...args: string[]): Promise<string> => (await run('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { timeout: 60_000 })).stdout;
   const secretValue = async (name: string): Promise<string> => Buffer.from((await kubectl('-n', 'default', 'get', 'secret', name, '-o', 'jsonpath={.data.value}')).trim(), 'base64').toString();
   /** The Secret's value in etcd, read on the host (printable characters kept, the rest as dots). */
   const stored = (name: string): Promise<string> =>
     onHost(
-      `ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key get /registry/secrets/default/${name} --print-value-only | tr -c '[:print:]' '.'`,
+      `${HOST_ETCDCTL} get /registry/secrets/default/${name} --print-value-only | tr -c '[:print:]' '.'`,
     );
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   /** The plan is empty (exit 0 with --detailed-exitcode). */
