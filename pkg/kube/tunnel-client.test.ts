@@ -1,11 +1,8 @@
 // The tunnelled KubeConfig against a local HTTPS server that plays a tiny apiserver: a CA,
 // a server certificate for 127.0.0.1 and client-certificate auth, as admin.conf sets up.
 // The "tunnel" is a plain TCP connection here (pkg/ssh tests cover forwardOut itself).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
@@ -14,45 +11,18 @@ import { expect } from 'chai';
 import { LocalSshd, sshdAvailable } from '../ssh/testing/local-sshd.js';
 import { createSshPool } from '../ssh/pool.js';
 import type { HostTransport } from '../ssh/types.js';
+import { TestPki } from './testing/test-pki.js';
 import { createTunnelledKubeConfig } from './tunnel-client.js';
-
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
-}
-
-function makePki(dir: string, caName = 'ca'): void {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=kubernetes', '-keyout', `${caName}.key`, '-out', `${caName}.crt`], dir);
-}
-
-function signed(dir: string, name: string, subject: string, ext?: string): void {
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
-  const extArgs = ext ? ['-extfile', path.join(dir, `${name}.ext`)] : [];
-  if (ext) writeFileSync(path.join(dir, `${name}.ext`), ext);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, ...extArgs], dir);
-}
 
 describe('pkg/kube tunnelled KubeConfig', function () {
   this.timeout(20_000);
-  let dir: string;
+  let pki: TestPki;
   let server: https.Server;
   let port: number;
   let dials = 0;
   const seenClients: string[] = [];
 
-  const b64 = (file: string) => readFileSync(path.join(dir, file)).toString('base64');
-  const adminConf = (caFile = 'ca.crt') => `apiVersion: v1
-kind: Config
-clusters:
-- cluster: {certificate-authority-data: ${b64(caFile)}, server: 'https://api.unreachable.invalid:6443'}
-  name: kubernetes
-contexts:
-- context: {cluster: kubernetes, user: kubernetes-admin}
-  name: kubernetes-admin@kubernetes
-current-context: kubernetes-admin@kubernetes
-users:
-- name: kubernetes-admin
-  user: {client-certificate-data: ${b64('admin.crt')}, client-key-data: ${b64('admin.key')}}
-`;
+  const adminConf = (caFile?: string) => pki.adminConf(caFile);
   const transport: HostTransport = {
     host: 'cp-1',
     exec: () => Promise.reject(new Error('unused')),
@@ -70,13 +40,9 @@ users:
   };
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'kubeone-kube-'));
-    makePki(dir);
-    makePki(dir, 'other-ca');
-    signed(dir, 'server', '/CN=kube-apiserver', 'subjectAltName=IP:127.0.0.1,DNS:kubernetes\n');
-    signed(dir, 'admin', '/O=system:masters/CN=kubernetes-admin');
+    pki = new TestPki();
     server = https.createServer(
-      { key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.crt')), ca: readFileSync(path.join(dir, 'ca.crt')), requestCert: true, rejectUnauthorized: true },
+      { key: pki.file('server.key'), cert: pki.file('server.crt'), ca: pki.file('ca.crt'), requestCert: true, rejectUnauthorized: true },
       (req, res) => {
         const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
         seenClients.push(String(peer.subject?.CN ?? ''));
@@ -100,7 +66,7 @@ users:
   });
   after(() => {
     server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    pki?.destroy();
   });
 
   it('lists Nodes with CoreV1Api through the dialled channel, authenticated by the admin client certificate', async () => {
@@ -167,7 +133,7 @@ users:
 
   (sshdAvailable ? it : it.skip)('dials through a real SSH connection (local sshd, forwardOut)', async () => {
     const sshd = await LocalSshd.start();
-    const pool = createSshPool({ knownHostsPath: path.join(dir, 'known_hosts') });
+    const pool = createSshPool({ knownHostsPath: path.join(pki.dir, 'known_hosts') });
     try {
       const ssh = await pool.get({ id: 0, role: 'controlPlane', name: 'cp-ssh', config: { publicAddress: '127.0.0.1', sshPort: sshd.port, sshUsername: 'root', sshPrivateKeyFile: sshd.clientKey, sshAgentSocket: '' } });
       const kc = createTunnelledKubeConfig(ssh, adminConf(), '127.0.0.1', port);

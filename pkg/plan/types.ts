@@ -17,6 +17,9 @@ import type { ActionKind } from './stages.js';
 export type { StepOp, StepParamsByOp } from '../ops/registry.js';
 import type { StepOp, StepParamsByOp } from '../ops/registry.js';
 
+// Object identity and hashed objects are shared with the snapshot's addon facts.
+import type { HashedObject, ObjectRef } from '../snapshot/types.js';
+
 /**
  * One journaled unit of work: after it finishes it is never redone within the same plan.
  * A union over the ops, so `params` has the shape of its op.
@@ -139,16 +142,7 @@ export interface InterruptedRuns {
 }
 
 /** One object an addon renders, as the planner compares it with the live one. */
-export interface RenderedObject {
-  apiVersion: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  /** sha256 of the object as it would be stored (same normalization as AddonObjectFacts.hash). */
-  hash: string;
-  /** The rendered object (for diffs). Secrets' data must be omitted by the renderer. */
-  object?: Record<string, unknown>;
-}
+export type RenderedObject = HashedObject;
 
 export interface RenderedAddon {
   name: string;
@@ -187,9 +181,4 @@ export interface DesiredState {
 export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption', 'chart-unavailable', 'release-pending'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
+export type { ObjectRef };

@@ -148,16 +148,24 @@ export interface EtcdMemberFacts {
   host: string | null;
 }
 
-export interface AddonObjectFacts {
-  addon: string;
+export interface ObjectRef {
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
-  /** sha256 of the object with server-set fields stripped (see pkg/addons). */
+}
+
+/** An object as the planner compares it, live (probed) or rendered (desired): both sides are
+ * normalized the same way (server-set fields stripped, see pkg/addons) before hashing. */
+export interface HashedObject extends ObjectRef {
+  /** sha256 of the normalized object. */
   hash: string;
-  /** The live object, server-set fields stripped (for field-level diffs). Secrets' data is never included. */
+  /** The normalized object, for field-level diffs. Secrets' data is never included. */
   object?: Record<string, unknown>;
+}
+
+export interface AddonObjectFacts extends HashedObject {
+  addon: string;
 }
 
 /**
