@@ -3,12 +3,10 @@
 // probe -> plan -> print -> confirm -> lock -> execute -> probe again: the plan must be empty.
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHelmOption, withHostOptions } from './executor-options.js';
-import { humanPlanView } from '../../pkg/views/plan-human.js';
-import { interruptSignal, terminalUi } from './terminal-ui.js';
+import { runFlowOnTerminal } from './terminal-ui.js';
 import { applyRequests, type ApplyRequestArgs, withApplyRequestFlags } from './apply-requests.js';
 
 export interface ApplyArgs extends HostCommandArgs, ApplyRequestArgs {
@@ -56,7 +54,7 @@ export async function runApply(collaborators: Collaborators, args: ApplyArgs, co
   if (args.backup === '') throw new Error('--backup needs a path (or --no-backup to skip the backup)');
   const requests = applyRequests(args);
   const backup = args.backup;
-  await runApplyFlow(collaborators, terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
+  await runFlowOnTerminal(collaborators, args, {
     manifestPath: args.manifest,
     yes: args.yes,
     parallelism: args.parallelism,
@@ -64,6 +62,5 @@ export async function runApply(collaborators: Collaborators, args: ApplyArgs, co
     ...(backup === false ? {} : { backupPath: backup ? backup : (loaded) => defaultBackupPath(args.manifest, loaded.cluster.name ?? 'kubeone') }),
     ...requests,
     command,
-    signal: interruptSignal(),
   });
 }

@@ -3,13 +3,11 @@
 // the same probe -> plan -> lock -> execute -> verify flow as apply (KubeOne's command).
 // status: each control plane's certificates and their expiry, from the probe.
 import type { Argv, CommandModule } from 'yargs';
-import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
-import { humanPlanView } from '../../pkg/views/plan-human.js';
 import { certificatesStatus, renderCertificatesTable } from '../../pkg/views/certificates.js';
 import type { CommandFactory } from '../shared/context.js';
 import type { GlobalArgs } from '../shared/global-flags.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
-import { interruptSignal, terminalUi } from './terminal-ui.js';
+import { runFlowOnTerminal } from './terminal-ui.js';
 
 interface StatusArgs extends HostCommandArgs {
   output: 'table' | 'json';
@@ -24,14 +22,13 @@ export const certificatesCommand: CommandFactory = (ctx) => {
         'Does not ask for confirmation (as KubeOne). Exit codes: 0 renewed and verified; 1 refused plan (e.g. an unreachable host), lock held, a failed step; 15 configuration error; 13/14/16 SSH errors.',
       ),
     handler: hostHandler<HostCommandArgs>(ctx, async (args) => {
-      await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: true, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
+      await runFlowOnTerminal(collaboratorsFor(ctx, args), args, {
         manifestPath: args.manifest,
         yes: true,
         parallelism: 1,
         planOptions: { only: ['renew-certificates'] },
         requests: { renewCertificates: true },
         command: 'kubeone certificates renew',
-        signal: interruptSignal(),
       });
     }),
   };

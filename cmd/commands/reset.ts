@@ -2,12 +2,10 @@
 // every host (kubeadm reset, remove the files, optionally the kube binaries) through the same
 // planner and executor as apply, after deleting the LoadBalancer Services and volumes a cloud
 // would keep (both default true, as KubeOne).
-import { runApplyFlow } from '../../pkg/executor/apply-flow.js';
 import { ExitCode, KubeOneError } from '../../pkg/errors/exit-codes.js';
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
-import { humanPlanView } from '../../pkg/views/plan-human.js';
-import { interruptSignal, terminalUi } from './terminal-ui.js';
+import { runFlowOnTerminal } from './terminal-ui.js';
 
 interface ResetArgs extends HostCommandArgs {
   yes: boolean;
@@ -34,7 +32,7 @@ export const resetCommand: CommandFactory = (ctx) => ({
       throw new KubeOneError("not supported yet: --destroy-workers (kubeone deploys no machine-controller; delete the MachineDeployments with kubectl and wait for their Machines, then reset with --destroy-workers=false or without the flag)", ExitCode.config);
     }
     if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
-    await runApplyFlow(collaboratorsFor(ctx, args), terminalUi({ logFormat: args['log-format'] === 'json' ? 'json' : 'human', yes: args.yes, view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }) }), {
+    await runFlowOnTerminal(collaboratorsFor(ctx, args), args, {
       manifestPath: args.manifest,
       yes: args.yes,
       parallelism: args.parallelism,
@@ -43,7 +41,6 @@ export const resetCommand: CommandFactory = (ctx) => ({
       removeLbServices: args['remove-lb-services'],
       removeVolumes: args['remove-volumes'],
       command: 'kubeone reset',
-      signal: interruptSignal(),
     });
   }),
 });

@@ -2,7 +2,9 @@
 // `yes`), progress as a live per-host view on a TTY or one JSON event per line with
 // --log-format json.
 import { createInterface } from 'node:readline/promises';
-import type { FlowUi } from '../../pkg/executor/apply-flow.js';
+import { type FlowOptions, type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
+import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
+import type { ExecuteSummary } from '../../pkg/executor/types.js';
 import { humanPlanView } from '../../pkg/views/plan-human.js';
 import type { PlanView } from '../../pkg/views/plan-view.js';
 import { jsonProgressListener } from '../../pkg/views/progress-json.js';
@@ -51,13 +53,38 @@ function jsonFreeLines() {
   };
 }
 
-/** Ctrl-C: the first stops starting new work (running steps finish); the second exits. */
-export function interruptSignal(): AbortSignal {
+/**
+ * Runs an apply-shaped flow (apply, reset, certificates renew) on the terminal: the plan in the
+ * human view (colored on a TTY, `--verbose` honoured) or as JSON events with `--log-format json`,
+ * and Ctrl-C wired to the flow for as long as it runs.
+ */
+export function runFlowOnTerminal(c: Collaborators, args: { 'log-format'?: string; verbose?: boolean }, opts: Omit<FlowOptions, 'signal'>): Promise<ExecuteSummary | null> {
+  const ui = terminalUi({
+    logFormat: args['log-format'] === 'json' ? 'json' : 'human',
+    yes: opts.yes,
+    view: humanPlanView({ verbose: args.verbose, color: process.stdout.isTTY === true }),
+  });
+  return withInterrupt((signal) => runApplyFlow(c, ui, { ...opts, signal }));
+}
+
+/**
+ * Ctrl-C while `work` runs: the first stops starting new work (running steps finish); the second
+ * exits. The handlers are removed when `work` ends, so a process that runs several flows (the
+ * tests, `kubeone local`) does not collect them.
+ */
+export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  process.once('SIGINT', () => {
+  const exitNow = () => process.exit(130);
+  const stopStarting = () => {
     process.stderr.write('\ninterrupt: finishing running steps, starting nothing new (Ctrl-C again to exit now)\n');
     controller.abort(new Error('interrupted'));
-    process.once('SIGINT', () => process.exit(130));
-  });
-  return controller.signal;
+    process.once('SIGINT', exitNow);
+  };
+  process.once('SIGINT', stopStarting);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', stopStarting);
+    process.removeListener('SIGINT', exitNow);
+  }
 }
