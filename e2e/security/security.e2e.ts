@@ -5,7 +5,9 @@
 // is not) -> enable encryption on the running cluster (an existing Secret is rewritten: etcd
 // holds ciphertext under k8s:enc:aescbc:v1:<key>:) -> rotate (the prefix names the new key) ->
 // rotate again, SIGKILLed halfway, then plain apply finishes it -> disable (Secrets back in
-// clear, the configuration gone from host and flags). After each step the plan is empty.
+// clear, the configuration gone from host and flags) -> PodNodeSelector, EventRateLimit and OIDC
+// (KubeOne's files and flags; the apiserver merges the default selector into a pod kubectl
+// creates). After each step the plan is empty.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -168,6 +170,54 @@ describe('encryption at rest and the audit log through the CLI', function () {
     expect(await onHost('cat /etc/kubernetes/manifests/kube-apiserver.yaml')).to.not.contain('encryption-provider-config');
     expect((await fleet.exec('cp-1', `test -e ${CONFIG}`)).exitCode).to.not.equal(0);
     await expectReadable();
+    await expectConverged();
+  });
+
+  it('PodNodeSelector, EventRateLimit and OIDC on the running cluster: KubeOne\'s files and flags, kube-system exempt, a pod in default gets the cluster default selector', async () => {
+    // The plugin configurations as a KubeOne user writes them (configFilePath), moved by KubeOne to /etc/kubernetes/admission.
+    const podNodeSelector = ['podNodeSelectorPluginConfig:', '  clusterDefaultNodeSelector: e2e-tier=general', ''].join('\n');
+    const eventRateLimit = ['apiVersion: eventratelimit.admission.k8s.io/v1alpha1', 'kind: Configuration', 'limits:', '  - type: Namespace', '    qps: 50', '    burst: 100', ''].join('\n');
+    writeFileSync(path.join(dir, 'podnodeselector.yaml'), podNodeSelector);
+    writeFileSync(path.join(dir, 'eventratelimit.yaml'), eventRateLimit);
+    manifest.features = {
+      ...manifest.features,
+      podNodeSelector: { enable: true, config: { configFilePath: './podnodeselector.yaml' } },
+      eventRateLimit: { enable: true, config: { configFilePath: './eventratelimit.yaml' } },
+      openidConnect: { enable: true, config: { issuerUrl: 'https://dex.e2e.invalid', clientId: 'kubernetes' } },
+    };
+    write(manifest);
+    await k1('apply', '-y', '--no-backup');
+
+    expect(await onHost('cat /etc/kubernetes/admission/podnodeselector.yaml')).to.equal(podNodeSelector);
+    expect(await onHost('cat /etc/kubernetes/admission/eventratelimit.yaml')).to.equal(eventRateLimit);
+    const admission = parse(await onHost('cat /etc/kubernetes/admission/admission-config.yaml')) as Manifest;
+    expect(admission.kind).to.equal('AdmissionConfiguration');
+    expect(Object.fromEntries((admission.plugins as Manifest[]).map((p) => [p.name, p.path]))).to.deep.equal({
+      PodNodeSelector: '/etc/kubernetes/admission/podnodeselector.yaml',
+      EventRateLimit: '/etc/kubernetes/admission/eventratelimit.yaml',
+    });
+    const pod = parse(await onHost('cat /etc/kubernetes/manifests/kube-apiserver.yaml')) as Manifest;
+    const flags = (pod.spec.containers[0].command as string[]).slice(1);
+    const flag = (name: string) => flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
+    expect(flag('admission-control-config-file')).to.equal('/etc/kubernetes/admission/admission-config.yaml');
+    expect(flag('enable-admission-plugins')!.split(',')).to.include.members(['PodNodeSelector', 'EventRateLimit']);
+    // KubeOne's OIDC defaults: username claim sub, groups claim groups, RS256.
+    expect([flag('oidc-issuer-url'), flag('oidc-client-id'), flag('oidc-username-claim'), flag('oidc-groups-claim'), flag('oidc-signing-algs')]).to.deep.equal([
+      'https://dex.e2e.invalid',
+      'kubernetes',
+      'sub',
+      'groups',
+      'RS256',
+    ]);
+
+    // KubeOne annotates kube-system with an empty selector so that system pods stay schedulable everywhere.
+    expect(await kubectl('get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.annotations.scheduler\\.alpha\\.kubernetes\\.io/node-selector}')).to.equal('');
+    expect(await kubectl('get', 'namespace', 'kube-system', '-o', 'json')).to.contain('"scheduler.alpha.kubernetes.io/node-selector": ""');
+    // The real kubectl creates pods; the apiserver's PodNodeSelector admission merges the selectors.
+    await kubectl('-n', 'default', 'run', 'e2e-general', '--image=registry.k8s.io/pause:3.10', '--restart=Never');
+    await kubectl('-n', 'kube-system', 'run', 'e2e-system', '--image=registry.k8s.io/pause:3.10', '--restart=Never');
+    expect(await kubectl('-n', 'default', 'get', 'pod', 'e2e-general', '-o', 'jsonpath={.spec.nodeSelector}')).to.equal('{"e2e-tier":"general"}');
+    expect(await kubectl('-n', 'kube-system', 'get', 'pod', 'e2e-system', '-o', 'jsonpath={.spec.nodeSelector}')).to.equal('');
     await expectConverged();
   });
 });
