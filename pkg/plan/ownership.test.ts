@@ -134,6 +134,33 @@ describe('planner: ownership', () => {
     expect(ids(computePlan(want, after, NOW))).to.deep.equal([]);
   });
 
+  it("KubeOne's v1.kubeone.io/operating-system label: set from os-release (rocky is rockylinux) or operatingSystem, the manifest's own entry wins, never recorded as owned", () => {
+    const OS = 'v1.kubeone.io/operating-system';
+    const snap = cluster(recordOf(cni, corednsPatch))
+      .edit('w-1', (h) => (h.os = { id: 'rocky', versionId: '9.4', prettyName: 'Rocky Linux 9.4' }))
+      .editKube((k) => k.nodes.forEach((n) => delete n.labels[OS]))
+      .build();
+    const plan = computePlan(desired(), snap, NOW);
+    expect(ids(plan)).to.deep.equal(['sync-node-metadata:cp-1', 'sync-node-metadata:w-1', RECORD]);
+    expect(plan.actions.slice(0, 2).map((a) => a.steps[0]!.params)).to.deep.equal([
+      { node: 'cp-1', labels: { [OS]: 'debian' }, annotations: {} },
+      { node: 'w-1', labels: { [OS]: 'rockylinux' }, annotations: {} },
+    ]);
+    expect(plan.actions[1]!.reason).to.equal(`label ${OS} missing on w-1`);
+    const after = applyPlan(plan, snap, desired());
+    expect(ids(computePlan(desired(), after, NOW))).to.deep.equal([]);
+    expect(after.state.kube!.ownership!.nodes['w-1']?.labels ?? []).to.not.include(OS);
+
+    // operatingSystem in the manifest names the OS; a label entry for the key (value or `key-`) decides over both.
+    const byManifest = (config: object) =>
+      computePlan(desired({ hostConfig: { 'w-1': config } }), after, NOW)
+        .actions.filter((a) => a.kind === 'sync-node-metadata')
+        .flatMap((a) => a.steps.map((s) => s.params));
+    expect(byManifest({ operatingSystem: 'rhel' })).to.deep.equal([{ node: 'w-1', labels: { [OS]: 'rhel' }, annotations: {} }]);
+    expect(byManifest({ labels: { [OS]: 'custom' } })).to.deep.equal([{ node: 'w-1', labels: { [OS]: 'custom' }, annotations: {} }]);
+    expect(byManifest({ labels: { [`${OS}-`]: '' } })).to.deep.equal([{ node: 'w-1', labels: { [`${OS}-`]: '' }, annotations: {} }]);
+  });
+
   it('an upgrade that runs kubeadm upgrade apply applies coredns-patch again after it, so one apply converges', () => {
     const snap = cluster(recordOf(cni), [cni, corednsPatch], '1.34.3').build();
     const want = desiredState({ version: '1.36.0', controlPlanes: ['cp-1'], workers: ['w-1'], addons: [cni, corednsPatch] });

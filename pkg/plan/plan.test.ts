@@ -93,6 +93,8 @@ describe('computePlan', () => {
       'install-binaries:w-1:1.35.1',
       'init-control-plane:cp-1',
       'join-worker:w-1',
+      'sync-node-metadata:cp-1',
+      'sync-node-metadata:w-1',
       'record-ownership:kube-system/kubeone-ownership',
     ]);
     expect(action(plan, 'install-binaries:w-1:1.35.1').reason).to.equal('no kubeadm, no kubelet, no kubectl on w-1, versions.kubernetes is 1.35.1');
@@ -274,7 +276,9 @@ describe('computePlan', () => {
       'install-container-runtime:w-3',
       'install-binaries:w-3:1.35.1',
       'join-worker:w-3',
+      'sync-node-metadata:w-3',
     ]);
+    expect(action(plan, 'sync-node-metadata:w-3').reason).to.equal('label v1.kubeone.io/operating-system missing on w-3');
     expect(action(plan, 'join-worker:w-3').reason).to.equal('w-3 is in staticWorkers.hosts but has no Node and no kubelet.conf');
   });
 
@@ -429,7 +433,8 @@ describe('computePlan', () => {
   it('unreachable leader of a fresh cluster: init and the joins are refused, installs still planned', () => {
     const b = new SnapshotBuilder().host('cp-1', 'controlPlane', (h) => h.unreachable()).host('w-1', 'staticWorker');
     const plan = computePlan(desiredState({ version: '1.35.1', controlPlanes: ['cp-1'], workers: ['w-1'] }), b.build(), NOW);
-    expect(plan.refusals.map((r) => r.rule)).to.deep.equal(['unreachable', 'unreachable', 'blocked']);
+    // The worker's join and the Node labelling after it are blocked.
+    expect(plan.refusals.map((r) => r.rule)).to.deep.equal(['unreachable', 'unreachable', 'blocked', 'blocked']);
     expect(ids(plan)).to.deep.equal(['install-prerequisites:w-1', 'install-container-runtime:w-1', 'install-binaries:w-1:1.35.1']);
   });
 
@@ -502,6 +507,7 @@ describe('computePlan', () => {
   it('files on a host that is not joined yet are left to the join', () => {
     const b = converged().host('w-3', 'staticWorker', (h) => h.prerequisites().containerd().binaries('1.35.1').files({ [CONTAINERD_CONFIG]: standardFiles('w-3')[CONTAINERD_CONFIG] }));
     const plan = computePlan(desired({ workers: ['w-1', 'w-2', 'w-3'] }), b.build(), NOW);
-    expect(ids(plan)).to.deep.equal(['join-worker:w-3']);
+    // After the join, the Node gets KubeOne's operating-system label.
+    expect(ids(plan)).to.deep.equal(['join-worker:w-3', 'sync-node-metadata:w-3']);
   });
 });

@@ -28,6 +28,18 @@ export function osFamily(host: string, osId: string | undefined): OsFamily {
   return family;
 }
 
+/**
+ * The operating-system name KubeOne gives a host (and puts in the Node's
+ * v1.kubeone.io/operating-system label): the manifest's operatingSystem, else the os-release ID
+ * with Rocky Linux's `rocky` spelled `rockylinux`. Undefined for an ID kubeone does not support.
+ */
+export function kubeoneOsName(manifestOs: string | undefined, osReleaseId: string | undefined): string | undefined {
+  if (manifestOs) return manifestOs;
+  const id = (osReleaseId ?? '').toLowerCase();
+  if (!(id in FAMILY_BY_ID)) return undefined;
+  return id === 'rocky' ? 'rockylinux' : id;
+}
+
 /** Where kube binaries from a bundle go: /usr is read-only on Flatcar. */
 export function binDirFor(family: OsFamily): string {
   return family === 'flatcar' ? '/opt/bin' : '/usr/local/bin';

@@ -2,12 +2,14 @@
 // kubeone manages only what the manifest lists: a key set there is set, a `key-` entry (as
 // kubectl and KubeOne write it) removes that key, and a key or taint kubeone applied before
 // (the in-cluster ownership record names it) that the manifest no longer lists is removed.
-// Everything else on the Node (set by KubeOne, kubeadm, a user or a controller) is left alone.
+// As KubeOne, every Node also gets v1.kubeone.io/operating-system (never recorded as owned:
+// KubeOne's clusters carry it too, and nothing removes it). Everything else on the Node (set by KubeOne, kubeadm, a user or a controller) is left alone.
 import type { HostView } from '../host-state.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
 import { taintId } from '../../ownership/record.js';
+import { kubeoneOsName } from '../../scripts/os-family.js';
 import { joinOf } from './join-of.js';
 import { nodeNameOf, step } from './steps.js';
 import { interruptedUpgradeOf } from './upgrade.js';
@@ -95,6 +97,20 @@ function diffMap(
 
 const sameTaint = (a: { key: string; effect: string }, b: { key: string; effect: string }): boolean => a.key === b.key && a.effect === b.effect;
 
+/** KubeOne labels every Node it manages with its host's operating system. */
+export const OPERATING_SYSTEM_LABEL = 'v1.kubeone.io/operating-system';
+
+/**
+ * The labels kubeone wants on a host's Node: the operating-system label as KubeOne sets it,
+ * then the manifest's labels, which win (a manifest that sets or removes the key decides).
+ */
+function wantedLabels(host: HostView): Record<string, string> | undefined {
+  const os = kubeoneOsName(host.config.operatingSystem, host.facts?.os?.id);
+  const manifest = host.config.labels ?? {};
+  if (!os || OPERATING_SYSTEM_LABEL in manifest || `${OPERATING_SYSTEM_LABEL}-` in manifest) return host.config.labels;
+  return { [OPERATING_SYSTEM_LABEL]: os, ...manifest };
+}
+
 /** KubeOne's annotateNodes: on KubeVirt, the infra namespace its CSI node driver reads. */
 const KUBEVIRT_NAMESPACE_ANNOTATION = 'cluster.x-k8s.io/cluster-namespace';
 
@@ -104,7 +120,7 @@ function needed(ctx: PlanContext, host: HostView): MetadataChange | null {
   const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
   const record = ctx.kube?.ownership?.nodes[name];
   const change: MetadataChange = { labels: {}, annotations: {}, taints: [], removeTaints: [], reasons: [] };
-  diffMap('label', name, live.labels, host.config.labels, [...(record?.labels ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_LABELS])], change.labels, change.reasons);
+  diffMap('label', name, live.labels, wantedLabels(host), [...(record?.labels ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_LABELS])], change.labels, change.reasons);
   const infraNamespace = ctx.desired.cluster.cluster.cloudProvider?.kubevirt?.infraNamespace;
   const annotations = infraNamespace ? { ...(host.config.annotations ?? {}), [KUBEVIRT_NAMESPACE_ANNOTATION]: infraNamespace } : host.config.annotations;
   diffMap('annotation', name, live.annotations, annotations, [...(record?.annotations ?? []), ...keysOf(live.annotations[LEGACY_MANAGED_ANNOTATIONS])], change.annotations, change.reasons);

@@ -14,6 +14,7 @@ import { canonicalJson } from '../../api/canonical-json.js';
 import type { RenderedAddon } from '../types.js';
 
 export { sha256, standardFiles, CONTAINERD_CONFIG, KUBELET_CONFIG, KUBELET_FLAGS } from './files.js';
+import { OPERATING_SYSTEM_LABEL } from '../kinds/sync-node-metadata.js';
 import { sha256, standardFiles } from './files.js';
 
 export class HostBuilder {
@@ -138,7 +139,9 @@ export class SnapshotBuilder {
       h.prerequisites().containerd().binaries(opts.version).joined().files(opts.files ?? standardFiles(name));
       if (role === 'controlPlane') h.controlPlane(opts.version);
     });
-    this.node(name, { version: opts.version, ready: opts.ready ?? true, labels: opts.labels ?? {} });
+    // A converged Node carries the operating-system label KubeOne (and kubeone) sets.
+    const os = this.hosts.find((h) => h.facts.name === name)?.facts.os?.id;
+    this.node(name, { version: opts.version, ready: opts.ready ?? true, labels: { ...(os ? { [OPERATING_SYSTEM_LABEL]: os } : {}), ...(opts.labels ?? {}) } });
     if (role === 'controlPlane') this.etcdMember(name, { healthy: opts.ready ?? true });
     return this;
   }
