@@ -53,7 +53,7 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
 
   const opts = () => ({ manifestPath: fleet.manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
 
-  it('converges with nodes named after their machines; the snapshot records the names; apply again is a no-op', async () => {
+  it('converges with nodes named after their machines and labelled with their OS; the snapshot records the names; apply again is a no-op', async () => {
     const c = await e2eCollaborators();
     const log: string[] = [];
     const summary = await runApplyFlow(c, quietUi(log), opts()).catch((e: FlowError) => {
@@ -67,6 +67,8 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       const snap = await c.probe(loaded, pool);
       expect(snap.state.kube!.nodes.map((n) => n.name).sort()).to.deep.equal(Object.values(names).sort());
       for (const n of snap.state.kube!.nodes) expect(n, n.name).to.include({ ready: true, kubeletVersion: VERSION });
+      // KubeOne labels every Node with its host's OS (os-release ID: the sandbox hosts run Debian).
+      for (const n of snap.state.kube!.nodes) expect(n.labels['v1.kubeone.io/operating-system'], n.name).to.equal('debian');
       for (const h of snap.state.hosts) expect(h.nodeName, h.name).to.be.oneOf(Object.values(names));
       expect(new Set(snap.state.hosts.map((h) => h.nodeName)).size).to.equal(2);
     } finally {
