@@ -3,7 +3,7 @@
 // references checked before they are passed. No maintained npm library pushes images, and
 // skopeo is what a platform engineer already trusts for this job. skopeo reads registry
 // credentials itself (see docs/commands.md#kubeone-mirror-images for the files).
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import { isImageReference } from '../api/validate/shapes.js';
@@ -110,23 +110,12 @@ export function skopeo(options: SkopeoOptions = {}): Skopeo {
 
   function run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(binary, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      const collect = (into: Buffer[]) => (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= 4 * 1024 * 1024) into.push(chunk);
-      };
-      child.stdout.on('data', collect(out));
-      child.stderr.on('data', collect(err));
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        reject(e.code === 'ENOENT' ? new SkopeoUnavailableError(missing) : new SkopeoUnavailableError(`skopeo (${binary}) could not run: ${e.message}`));
-      });
-      child.on('close', (code, signal) => {
-        const stdout = Buffer.concat(out).toString('utf8');
-        if (code === 0) return resolve(stdout);
-        const message = skopeoMessage(Buffer.concat(err).toString('utf8')) || (signal ? `skopeo was stopped (${signal})` : `skopeo exited with code ${code}`);
+      execFile(binary, args, { env: options.env ?? process.env, maxBuffer: 4 * 1024 * 1024, shell: false }, (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(new SkopeoUnavailableError(missing));
+        if (typeof code === 'string') return reject(new SkopeoUnavailableError(`skopeo (${binary}) could not run: ${error.message}`));
+        const message = skopeoMessage(stderr) || (error.signal ? `skopeo was stopped (${error.signal})` : `skopeo exited with code ${code}`);
         reject(new SkopeoError(redactText(message)));
       });
     });
