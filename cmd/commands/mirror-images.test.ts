@@ -59,4 +59,15 @@ describe('kubeone mirror-images', () => {
       expect(r.stdout).to.equal('');
     }
   });
+
+  it('without skopeo: exit 16 naming the binary and how to install it, before anything is copied; --dry-run needs no skopeo', async () => {
+    const args = ['mirror-images', '127.0.0.1:9', '--kubernetes-versions', 'v1.35.1', '--filter', 'control-plane', '--skopeo-binary', '/nonexistent/skopeo'];
+    const r = await runKubeone(args);
+    expect(r.code, r.stderr).to.equal(16);
+    expect(r.stderr).to.include('skopeo was not found (/nonexistent/skopeo)').and.include('apt install skopeo');
+    expect(r.stdout).to.equal('');
+    const dry = await runKubeone([...args, '--dry-run']);
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.include('registry.k8s.io/pause:3.10.1 -> 127.0.0.1:9/pause:3.10.1\n');
+  });
 });

@@ -1,11 +1,11 @@
 // kubeone mirror-images <registry> [--filter ...] [--kubernetes-versions v1,v2] [--dry-run] [--insecure]
-//                                  [--parallel-image-copy-limit N] [--source-registry REGISTRY]
+//                                  [--parallel-image-copy-limit N] [--source-registry REGISTRY] [--skopeo-binary PATH]
 import { isRegistry } from '../../pkg/api/validate/shapes.js';
 import { KubeOneError } from '../../pkg/errors/exit-codes.js';
 import { listImages } from '../../pkg/images/list.js';
 import { mirrorImages, mirrorPairs } from '../../pkg/images/mirror.js';
 import { defaultMirrorVersions } from '../../pkg/images/versions.js';
-import { dockerConfigCredentials } from '../../pkg/registry/credentials.js';
+import { skopeo } from '../../pkg/registry/skopeo.js';
 import type { CommandFactory } from '../shared/context.js';
 import { imageFilterOf, kubernetesVersionFlag } from './config-images.js';
 
@@ -17,6 +17,7 @@ interface MirrorArgs {
   insecure: boolean;
   'parallel-image-copy-limit': number;
   'source-registry'?: string;
+  'skopeo-binary'?: string;
 }
 
 function registryArg(flag: string, value: string): string {
@@ -36,9 +37,10 @@ export const mirrorImagesCommand: CommandFactory = (ctx) => ({
       .option('filter', { type: 'string', default: 'none', describe: 'none, base, optional or control-plane (the control-plane images are always copied)' })
       .option('kubernetes-versions', { type: 'string', describe: 'comma-separated versions, e.g. v1.34.3,v1.35.1 (default: every patch of every supported minor, from the Kubernetes release channel)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'only print each source and destination' })
-      .option('insecure', { type: 'boolean', default: false, describe: 'skip TLS verification and allow plain HTTP (loopback registries always may)' })
-      .option('parallel-image-copy-limit', { type: 'number', default: 10, describe: 'images copied at once' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'skip TLS verification and allow plain HTTP at the source and the destination (loopback registries always may)' })
+      .option('parallel-image-copy-limit', { type: 'number', default: 10, describe: 'images copied at once (skopeo processes)' })
       .option('source-registry', { type: 'string', describe: 'read every image from this registry at the same path (one an earlier mirror-images filled) instead of its upstream registry' })
+      .option('skopeo-binary', { type: 'string', describe: 'the skopeo client that copies the images (default: skopeo on PATH; Debian/Ubuntu: apt install skopeo)' })
       .example('kubeone mirror-images registry.corp:5000', 'every image of every supported version')
       .example('kubeone mirror-images --kubernetes-versions v1.35.1 --filter control-plane --dry-run registry.corp:5000', 'what would be copied'),
   handler: ctx.run<MirrorArgs>(async (a) => {
@@ -65,8 +67,11 @@ export const mirrorImagesCommand: CommandFactory = (ctx) => ({
       log.info(`dry run: ${pairs.length} images for Kubernetes ${versions.join(', ')}; nothing copied`);
       return;
     }
-    log.info(`mirroring ${pairs.length} images for Kubernetes ${versions.join(', ')} to ${registry}`);
-    const result = await mirrorImages(pairs, { insecure: a.insecure, parallel, credentials: dockerConfigCredentials(ctx.io.env), logger: log });
+    // skopeo must run before the first copy starts: without it nothing is copied (exit 16).
+    const copier = skopeo({ ...(a['skopeo-binary'] ? { binary: a['skopeo-binary'] } : {}), env: ctx.io.env });
+    const version = await copier.version();
+    log.info(`mirroring ${pairs.length} images for Kubernetes ${versions.join(', ')} to ${registry} with skopeo ${version}`);
+    const result = await mirrorImages(pairs, { insecure: a.insecure, parallel, skopeo: copier, logger: log });
     if (result.failures.length > 0) {
       throw new KubeOneError(`failed to mirror all images (successfully copied ${result.copied}/${result.total}): failed images:\n${result.failures.join('\n')}`);
     }

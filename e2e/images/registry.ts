@@ -3,6 +3,8 @@
 // into them with `docker import` + `docker push` (the Docker engine treats 127.0.0.0/8 as an
 // insecure registry, so no TLS is needed).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,4 +83,38 @@ export async function registryDigest(address: string, repository: string, tag: s
   ].join(', ');
   const res = await fetch(`http://${address}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept } });
   return res.status === 200 ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
+}
+
+/**
+ * A registry that wants credentials: an HTTP front on 127.0.0.1 answering 401 with a Basic
+ * challenge unless the request carries `user:password`, forwarding the rest to `upstream`
+ * unchanged (Host included, so upload locations point back at the front).
+ */
+export async function startAuthFront(upstream: LocalRegistry, user: string, password: string): Promise<LocalRegistry> {
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const [host, port] = upstream.address.split(':') as [string, string];
+  const server = http.createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="kubeone-e2e"', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+      req.resume();
+      return;
+    }
+    const forward = http.request({ host, port: Number(port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    address,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,11 +1,12 @@
-// `kubeone mirror-images`: which image goes where, and the copying itself (bounded
-// parallelism, transient failures retried, every failure listed at the end).
-import { systemClock, withRetry, errorText } from '../executor/retry.js';
-import type { RetryPolicy } from '../executor/types.js';
-import { copyImage } from '../registry/copy.js';
-import { RegistryClient } from '../registry/client.js';
-import type { CredentialLookup } from '../registry/credentials.js';
+// `kubeone mirror-images`: which image goes where, and the copying itself (skopeo processes,
+// bounded in number; every failure listed at the end).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { errorText } from '../executor/retry.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
+import type { Skopeo } from '../registry/skopeo.js';
 import { Limiter } from '../ssh/limiter.js';
 import type { Logger } from '../ssh/logger.js';
 
@@ -33,10 +34,10 @@ export function mirrorPairs(images: string[], registry: string, sourceRegistry?:
 
 export interface MirrorOptions {
   insecure: boolean;
+  /** skopeo processes at once. */
   parallel: number;
-  credentials?: CredentialLookup;
+  skopeo: Skopeo;
   logger: Logger;
-  retry?: RetryPolicy;
 }
 
 export interface MirrorResult {
@@ -45,42 +46,38 @@ export interface MirrorResult {
   failures: string[];
 }
 
-/** crane's copy retries (5 tries from 1 s, x1.5), here only for failures that may pass. */
-const MIRROR_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, factor: 1.5, maxDelayMs: 10_000 };
-
+/**
+ * Copies each pair with skopeo (which retries network failures itself), `parallel` at a time.
+ * A failure is logged and listed; the other images are still copied. skopeo writes each
+ * copy's digest into a private directory removed afterwards.
+ */
 export async function mirrorImages(pairs: MirrorPair[], o: MirrorOptions): Promise<MirrorResult> {
-  const clients = new Map<string, RegistryClient>();
-  const client = (registry: string): RegistryClient => {
-    let c = clients.get(registry);
-    if (!c) clients.set(registry, (c = new RegistryClient(registry, { insecure: o.insecure, credentials: o.credentials })));
-    return c;
-  };
   const limiter = new Limiter(o.parallel);
   const failures: string[] = [];
   let copied = 0;
-  await Promise.all(
-    pairs.map((pair, i) =>
-      limiter.run(async () => {
-        const count = `${i + 1}/${pairs.length}`;
-        let ok = true;
-        for (const destination of pair.destinations) {
-          const sourceRef = parseImageRef(pair.source);
-          const destinationRef = parseImageRef(destination);
-          try {
-            let digest = '';
-            await withRetry(o.retry ?? MIRROR_RETRY, systemClock, new AbortController().signal, async () => {
-              digest = await copyImage({ source: client(sourceRef.registry), sourceRef, destination: client(destinationRef.registry), destinationRef });
-            }, (n, delay, error) => o.logger.warn(`[${count}] ${pair.source} -> ${destination}: attempt ${n} failed (${errorText(error)}); retrying in ${delay} ms`));
-            o.logger.info(`[${count}] ${pair.source} -> ${destination} (${digest})`);
-          } catch (error) {
-            ok = false;
-            o.logger.warn(`[${count}] ${pair.source} -> ${destination}: ${errorText(error)}`);
-            failures.push(`  - ${pair.source} → ${destination}: ${errorText(error)}`);
+  const dir = mkdtempSync(join(tmpdir(), 'kubeone-mirror-'));
+  try {
+    await Promise.all(
+      pairs.map((pair, i) =>
+        limiter.run(async () => {
+          const count = `${i + 1}/${pairs.length}`;
+          let ok = true;
+          for (const [j, destination] of pair.destinations.entries()) {
+            try {
+              const digest = await o.skopeo.copy({ source: pair.source, destination, insecure: o.insecure }, join(dir, `${i}-${j}.digest`));
+              o.logger.info(`[${count}] ${pair.source} -> ${destination} (${digest})`);
+            } catch (error) {
+              ok = false;
+              o.logger.warn(`[${count}] ${pair.source} -> ${destination}: ${errorText(error)}`);
+              failures.push(`  - ${pair.source} → ${destination}: ${errorText(error)}`);
+            }
           }
-        }
-        if (ok) copied++;
-      }),
-    ),
-  );
+          if (ok) copied++;
+        }),
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return { copied, total: pairs.length, failures };
 }

@@ -1,4 +1,4 @@
-// Image references as the registry API needs them: the registry host, the repository path
+// Image references split as registries address them: the registry host, the repository path
 // and a tag or digest. Docker's normalization (docker.io, library/) is the image table's.
 import { normalizeReference } from '../addons/images.js';
 
@@ -25,8 +25,4 @@ export function parseImageRef(image: string): ImageRef {
 
 export function formatImageRef(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}${ref.reference.startsWith('sha256:') ? '@' : ':'}${ref.reference}`;
-}
-
-export function isDigest(value: string): boolean {
-  return DIGEST.test(value);
 }
