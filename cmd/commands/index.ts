@@ -97,6 +97,7 @@ export const commands: CommandFactory[] = [
     },
     async () => (await import('./proxy.js')).proxyCommand,
   ),
+  lazyCommand({ command: 'migrate', describe: 'Migrations KubeOne offers: to-ccm-csi (a no-op since KubeOne 1.14)' }, async () => (await import('./migrate.js')).migrateCommand),
   lazyCommand({ command: 'unlock', describe: 'Show the cluster lock, or remove it with --force LOCK_ID' }, async () => (await import('./unlock.js')).unlockCommand),
   addonsListCommand,
   lazyCommand(
