@@ -3,13 +3,12 @@
 // pkg/addons/applier.go): when they are selected, the names, images, commands, flags, webhook
 // paths and the serving certificates. Expected values are KubeOne's, written out here.
 import { expect } from 'chai';
-import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { KubeOneCluster } from '../api/types.js';
 import type { ClusterCA } from './certificates.js';
 import { fullObject, renderAddons } from './render.js';
-import { createCertificate, KEY_USAGE, pem } from './template/x509.js';
-import { loadedCluster } from './testing/fixtures.js';
+import { loadedCluster, makeCA } from './testing/fixtures.js';
 import { PROVIDER_EXAMPLES } from './testing/providers.js';
 
 type Obj = Record<string, any>;
@@ -33,16 +32,6 @@ const find = (objs: Obj[], kind: string, name: string): Obj => {
   return o!;
 };
 const container = (d: Obj): Obj => d.spec.template.spec.containers[0];
-
-function testCA(): ClusterCA {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const der = createCertificate(
-    { serial: 11n, commonName: 'kubernetes', notBefore: new Date('2026-01-01'), notAfter: new Date('2036-01-01'), keyUsage: KEY_USAGE.certSign, extKeyUsage: [], basicConstraintsValid: true, isCA: true },
-    publicKey,
-    privateKey,
-  );
-  return { cert: pem('CERTIFICATE', der), key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
-}
 
 describe('machine-controller and operating-system-manager addons', () => {
   describe('selection (KubeOne collectAddons)', () => {
@@ -219,7 +208,7 @@ describe('machine-controller and operating-system-manager addons', () => {
   });
 
   describe('webhook serving certificates', () => {
-    const ca = testCA();
+    const ca = makeCA();
     const caCert = new X509Certificate(ca.cert);
     const cases = [
       { addon: 'machinecontroller', secret: 'machinecontroller-webhook-serving-cert', cert: 'cert.pem', key: 'key.pem', service: 'machine-controller-webhook' },
