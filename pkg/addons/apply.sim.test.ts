@@ -253,8 +253,16 @@ describe('addons on the simulated apiserver', function () {
     const rendered = machineAddons();
     expect(rendered.map((a) => a.name)).to.deep.equal(['machinecontroller', 'operating-system-manager']);
     const diff = async (r: RenderedAddon[]) => diffAddons(r, await listAddonObjects(kc, rendered), owned()).filter((d) => d.change !== null);
+    // The webhook configuration older KubeOne versions created (no label) goes, by name.
+    const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+    await admission.createMutatingWebhookConfiguration({ body: { metadata: { name: 'machine-controller.kubermatic.io' } } });
+    expect((await diff(rendered)).find((d) => d.addon === 'machinecontroller')!.objects).to.deep.include({
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespace: '', name: 'machine-controller.kubermatic.io', change: '-',
+    });
     await syncAddons(kc, rendered);
     expect(await diff(rendered), 'a second run changes nothing').to.deep.equal([]);
+    const hooks = (await admission.listMutatingWebhookConfiguration()).items.map((w) => w.metadata!.name);
+    expect(hooks).to.include('machinedeployments.machine-controller.kubermatic.io').and.not.include('machine-controller.kubermatic.io');
 
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const osp = (osName: string) => ({

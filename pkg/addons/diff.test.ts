@@ -145,6 +145,16 @@ describe('diffAddons', () => {
     expect(compareAddons([], [legacy], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
   });
 
+  it('deletes the MutatingWebhookConfiguration machine-controller.kubermatic.io of older KubeOne versions by name while machinecontroller is rendered (KubeOne\'s cleanupStaleResources)', () => {
+    const stale: AddonObjectFacts = { ...liveFacts({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'machine-controller.kubermatic.io' } }, undefined), addon: 'machinecontroller' };
+    const mc: RenderedAddon = { name: 'machinecontroller', source: 'embedded', objects: [] };
+    expect(compareAddons([mc], [stale], addonOwnership(null)).diffs.find((d) => d.addon === 'machinecontroller')!.objects).to.deep.equal([
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespace: '', name: 'machine-controller.kubermatic.io', change: '-' },
+    ]);
+    // Not while machine-controller is off.
+    expect(compareAddons([], [stale], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
+  });
+
   it('never prunes the CoreDNS patch target', () => {
     const live = liveOf(rendered);
     const d = diffAddons([], live);

@@ -12,7 +12,7 @@ import type { OwnershipRecord } from '../snapshot/types.js';
 import type { ChangeSymbol, ObjectDiff, ObjectRef, RenderedAddon, RenderedObject } from '../plan/types.js';
 import { normalizeObject, objectKey, projectLiveOntoRendered, type KubeObject } from './normalize.js';
 import { PATCH_ADDONS } from './patch-addons.js';
-import { isRetired } from './cloud-credentials.js';
+import { isRetired } from './retired.js';
 
 export interface AddonDiff {
   addon: string;
