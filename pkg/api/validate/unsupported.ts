@@ -83,8 +83,6 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
   }
 
   if (isSet(c.dynamicWorkers)) r.refuse('dynamicWorkers', WHY.machines);
-  if (isSet(c.machineController?.deploy)) r.refuse('machineController.deploy', WHY.machines);
-  r.refuseSet(c.operatingSystemManager, 'operatingSystemManager', WHY.machines);
 
   refuseUnrewrittenResources(c, r);
   (c.helmReleases ?? []).forEach((hr, i) => {
