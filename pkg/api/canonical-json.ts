@@ -4,19 +4,82 @@
  * hashing manifests, snapshots and plans.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(canonicalView(value));
+}
+
+/** Sorts a short list of keys in place (code-unit order, as Array.prototype.sort's default). */
+function sortKeyList(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+}
+
+function keysInOrder(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 /** A deep copy of `value` whose object keys are in sorted order (arrays keep their order). */
 export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out[i] = v === undefined ? null : sortKeys(v);
     }
     return out;
   }
-  return value;
+  if (value instanceof Date) return value;
+  const keys = Object.keys(value);
+  sortKeyList(keys);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeys(v);
+  }
+  return out;
+}
+
+/**
+ * What JSON.stringify must be given to print `value` canonically: `value` itself where its keys
+ * are already in order (a plan over 5,000 hosts is built that way, and copying it cost more than
+ * printing it), a key-sorted copy of the parts that are not. `undefined` members and elements are
+ * left to JSON.stringify, which drops and nulls them as sortKeys does. Shares structure with
+ * `value`: only for printing, never to be modified.
+ */
+export function canonicalView(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const view = canonicalView(v);
+      if (view !== v && out === undefined) out = value.slice(0, i);
+      if (out !== undefined) out[i] = view;
+    }
+    return out ?? value;
+  }
+  if (value instanceof Date) return value;
+  const record = value as Record<string, unknown>;
+  // sortKeys' copy turns an own "__proto__" member into the copy's prototype (JSON.stringify skips it): same output.
+  if (Object.hasOwn(record, '__proto__')) return sortKeys(record);
+  const keys = Object.keys(record);
+  const sorted = keysInOrder(keys);
+  if (!sorted) sortKeyList(keys);
+  let out: Record<string, unknown> | undefined = sorted ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = record[key];
+    const view = canonicalView(v);
+    if (out === undefined && view !== v) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+    }
+    if (out !== undefined) out[key] = view;
+  }
+  return out ?? value;
 }

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type winston from 'winston';
 import { redactText, redactValue } from './redact.js';
 
@@ -18,8 +21,23 @@ const SPLAT = Symbol.for('splat');
 // winston's npm levels, lowest is most severe: what passes `level` is logged.
 const SEVERITY = { error: 0, warn: 1, info: 2, debug: 5 } as const;
 
-/** winston itself (CommonJS), required on the first message logged: most runs log nothing. */
-const loadWinston = (): typeof winston => createRequire(import.meta.url)('winston') as typeof winston;
+/** Where the build writes winston as one file (hack/bundle-cli.ts), relative to dist/. */
+export const WINSTON_BUNDLE = 'vendor/winston.cjs';
+
+/**
+ * winston itself (CommonJS), required on the first message logged: most runs log nothing.
+ * The built CLI requires the one-file build of it, found upward from this module (dist/pkg/log/,
+ * dist/cmd/ or dist/cmd/bundle/); from sources there is none and the package is required.
+ */
+function loadWinston(): typeof winston {
+  const require = createRequire(import.meta.url);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++, dir = dirname(dir)) {
+    const bundled = join(dir, WINSTON_BUNDLE);
+    if (existsSync(bundled)) return require(bundled) as typeof winston;
+  }
+  return require('winston') as typeof winston;
+}
 
 /** winston format masking secrets in the message and every metadata field. */
 function redaction(w: typeof winston) {

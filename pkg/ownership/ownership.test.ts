@@ -1,5 +1,6 @@
 // The ownership rules for control-plane flags and volumes, and the record's stored form.
 import { expect } from 'chai';
+import fc from 'fast-check';
 import type { KubeOneCluster } from '../api/types.js';
 import { clusterConfiguration } from '../plan/testing/desired-builder.js';
 import { describeKept, settingNames, withUnownedLiveSettings } from './control-plane.js';
@@ -128,6 +129,33 @@ describe('the ownership record', () => {
     expect(sameRecord(r, parsed.record)).to.equal(true);
     expect(sameRecord(null, undefined)).to.equal(true);
     expect(sameRecord(null, r)).to.equal(false);
+  });
+
+  it('compares records as their canonical forms, whether or not they are canonical already', () => {
+    const names = fc.constantFrom('a', 'b', 'c', 'a:NoSchedule', '10', '9', '');
+    const list = fc.array(names, { maxLength: 3 });
+    const record = fc.record({
+      addons: fc.dictionary(names, list, { maxKeys: 3 }),
+      nodes: fc.dictionary(names, fc.record({ labels: list, annotations: list, taints: list }), { maxKeys: 3 }),
+      files: list,
+      flags: fc.dictionary(fc.constantFrom('apiServer', 'etcd'), list, { maxKeys: 2 }),
+      helmReleases: fc.option(list, { nil: undefined }),
+    }).map(({ addons, nodes, files, flags, helmReleases }) => ({
+      ...emptyRecord(),
+      addons,
+      nodes,
+      controlPlane: { flags, volumes: {}, files },
+      ...(helmReleases ? { helmReleases } : {}),
+    }));
+    fc.assert(
+      fc.property(record, record, (a, b) => {
+        const same = JSON.stringify(canonicalRecord(a)) === JSON.stringify(canonicalRecord(b));
+        expect(sameRecord(a, b)).to.equal(same);
+        expect(sameRecord(canonicalRecord(a), b)).to.equal(same);
+        expect(sameRecord(a, canonicalRecord(a))).to.equal(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('reads anything that is not a valid record as no record, with the reason', () => {

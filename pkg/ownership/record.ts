@@ -61,11 +61,47 @@ function sameMap<T>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: 
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && same(a[k]!, b[k]!));
 }
 
+/** Sorted, without duplicates (what sortedUnique makes of a list). */
+const isSortedUnique = (list: readonly string[]): boolean => {
+  for (let i = 1; i < list.length; i++) if (!(list[i - 1]! < list[i]!)) return false;
+  return true;
+};
+
+function isCanonicalMap<T>(map: Record<string, T>, canonical: (v: T) => boolean): boolean {
+  let previous: string | undefined;
+  for (const key in map) {
+    if (!Object.hasOwn(map, key)) continue;
+    if ((previous !== undefined && !(previous < key)) || !canonical(map[key]!)) return false;
+    previous = key;
+  }
+  return true;
+}
+
+const canonicalList = (list: readonly string[]): boolean => Array.isArray(list) && list.length > 0 && isSortedUnique(list);
+
+/**
+ * Whether canonicalRecord would give the record back as it is, checked without copying it (the
+ * planner's record and the probed one already are, and a 5,000-Node record costs to copy).
+ */
+function isCanonical(r: OwnershipRecord): boolean {
+  const components = (m: Partial<Record<ControlPlaneComponent, string[]>>) => isCanonicalMap(m as Record<string, string[]>, canonicalList);
+  return (
+    r.formatVersion === OWNERSHIP_FORMAT &&
+    isCanonicalMap(r.addons, canonicalList) &&
+    components(r.controlPlane.flags) &&
+    components(r.controlPlane.volumes) &&
+    Array.isArray(r.controlPlane.files) &&
+    isSortedUnique(r.controlPlane.files) &&
+    isCanonicalMap(r.nodes, (n) => Array.isArray(n.labels) && Array.isArray(n.annotations) && Array.isArray(n.taints) && n.labels.length + n.annotations.length + n.taints.length > 0 && isSortedUnique(n.labels) && isSortedUnique(n.annotations) && isSortedUnique(n.taints)) &&
+    (r.helmReleases === undefined ? true : r.helmReleases.length > 0 && isSortedUnique(r.helmReleases))
+  );
+}
+
 /** Whether two records say the same (compared in their canonical forms; plans over thousands of Nodes compare them every time). */
 export function sameRecord(a: OwnershipRecord | null | undefined, b: OwnershipRecord | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  const x = canonicalRecord(a);
-  const y = canonicalRecord(b);
+  const x = isCanonical(a) ? a : canonicalRecord(a);
+  const y = isCanonical(b) ? b : canonicalRecord(b);
   const components = (m: Partial<Record<ControlPlaneComponent, string[]>>) => m as Record<string, string[]>;
   return (
     sameMap(x.addons, y.addons, sameList) &&

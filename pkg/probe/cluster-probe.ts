@@ -159,11 +159,32 @@ export interface ClusterProbeOptions {
   pool: Pick<SshPool, 'get'>;
   apiserverPort?: number;
   logger: Logger;
+  /** The first candidate's attempt, started while the other hosts were probed (probe() does); used when that host is a candidate. */
+  early?: { host: ResolvedHost; attempt: Promise<LeaderAttempt> };
 }
 
 /** Whether any control plane is initialized (has admin.conf): only then is there a cluster to probe. */
 export function clusterInitialized(hosts: HostProbeResult[]): boolean {
   return hosts.some((h) => h.host.role === 'controlPlane' && h.facts.adminConf === true);
+}
+
+/** A leader candidate's client and its answer to /healthz. */
+export interface LeaderAttempt {
+  client: KubeClient;
+  health: { status: number; body: string };
+}
+
+/** Opens the tunnelled client through a control plane and asks /healthz (the client is closed if that fails). */
+export async function attemptLeader(pool: Pick<SshPool, 'get'>, host: ResolvedHost, apiserverPort?: number): Promise<LeaderAttempt> {
+  // Loaded only when there is a cluster: @kubernetes/client-node alone takes ~0.5 s to import.
+  const { kubeClientFromLeader } = await import('../kube/leader.js');
+  const client = await kubeClientFromLeader(pool, host, apiserverPort);
+  try {
+    return { client, health: await client.kubeConfig.getRaw('/healthz') };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
 }
 
 export async function probeCluster(options: ClusterProbeOptions): Promise<ClusterFacts> {
@@ -181,12 +202,10 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
   const errors: string[] = [];
   let client: KubeClient | undefined;
   let leaderHost: ResolvedHost | undefined;
-  // Loaded only when there is a cluster: @kubernetes/client-node alone takes ~0.5 s to import.
-  const { kubeClientFromLeader } = await import('../kube/leader.js');
   for (const candidate of controlPlanes.filter((h) => h.extras?.apiserverHealthy && h.facts.adminConf)) {
     try {
-      const c = await kubeClientFromLeader(options.pool, candidate.host as ResolvedHost, options.apiserverPort);
-      const health = await c.kubeConfig.getRaw('/healthz');
+      const early = options.early?.host === candidate.host ? options.early.attempt : undefined;
+      const { client: c, health } = await (early ?? attemptLeader(options.pool, candidate.host as ResolvedHost, options.apiserverPort));
       if (health.status === 200 && health.body.trim() === 'ok') {
         client = c;
         leaderHost = candidate.host as ResolvedHost;

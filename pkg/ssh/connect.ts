@@ -2,6 +2,7 @@
 // over a channel forwarded by a bastion, verifying the host key first. Failures come back
 // as SshError of kind unreachable, timeout, auth or hostKeyChanged.
 import { readFile } from 'node:fs/promises';
+import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import type { Config } from 'node-ssh';
@@ -36,8 +37,21 @@ async function readKey(hostName: string, file: string): Promise<string> {
   }
 }
 
+/**
+ * A TCP connection to the endpoint, started before the SSH library is loaded and the key read:
+ * the host's sshd accepts, forks and sends its banner meanwhile (what it sends waits in the
+ * socket). ssh2 takes a socket that is still connecting where it is.
+ */
+function startTcp(endpoint: SshEndpoint): { socket: Socket; failure: () => Error | undefined } {
+  const socket = connectTcp({ host: endpoint.address, port: endpoint.port });
+  let failure: Error | undefined;
+  // Until ssh2 listens (and after: it reports errors itself), a failure is kept, not thrown.
+  socket.on('error', (error) => (failure ??= error));
+  return { socket, failure: () => failure };
+}
+
 export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOptions): Promise<Client> {
-  const { hostName, knownHosts } = options;
+  const { hostName } = options;
   if (!endpoint.privateKeyFile && !endpoint.agentSocket) {
     throw new SshError(hostName, 'auth', `no credentials for ${endpoint.label}: set sshPrivateKeyFile or run an SSH agent (SSH_AUTH_SOCK / sshAgentSocket)`);
   }
@@ -49,6 +63,17 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
       throw new SshError(hostName, 'hostKeyChanged', `sshHostPublicKey of ${endpoint.label}: ${(error as Error).message}`);
     }
   }
+  const tcp = options.sock ? undefined : startTcp(endpoint);
+  try {
+    return await handshake(endpoint, options, manifestKey, tcp);
+  } catch (error) {
+    tcp?.socket.destroy();
+    throw error;
+  }
+}
+
+async function handshake(endpoint: SshEndpoint, options: ConnectOptions, manifestKey: HostKey | undefined, tcp: ReturnType<typeof startTcp> | undefined): Promise<Client> {
+  const { hostName, knownHosts } = options;
   await knownHosts.load();
   const expectedType = manifestKey?.type ?? knownHosts.lookup(endpoint.knownHostsId)[0]?.type;
 
@@ -57,9 +82,7 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
   const names = options.bastion ? [endpoint.address, endpoint.knownHostsId] : [hostName, endpoint.address, endpoint.knownHostsId];
   const acceptAs = options.bastion ? endpoint.address : hostName;
   const config: Config = {
-    host: options.sock ? undefined : endpoint.address,
-    port: options.sock ? undefined : endpoint.port,
-    sock: options.sock as Config['sock'],
+    sock: (options.sock ?? tcp!.socket) as Config['sock'],
     username: endpoint.user,
     readyTimeout: options.timeoutMs,
     keepaliveInterval: 15_000,
@@ -94,6 +117,8 @@ export async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOpt
   // Imported on the first connection: commands that open none (plan --snapshot) skip it.
   const { NodeSSH } = await import('node-ssh');
   const ssh = new NodeSSH();
+  const early = tcp?.failure();
+  if (early) throw classifyConnectError(hostName, endpoint.label, early);
   try {
     await ssh.connect(config);
   } catch (error) {

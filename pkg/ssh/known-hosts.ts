@@ -52,7 +52,7 @@ export type HostKeyVerdict =
 
 export class KnownHosts {
   private entries = new Map<string, HostKey[]>();
-  private loaded = false;
+  private loading: Promise<void> | undefined;
   /** Serializes writes: several hosts may be trusted at once. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -62,8 +62,13 @@ export class KnownHosts {
     private readonly acceptChanged: Set<string> = new Set(),
   ) {}
 
-  async load(): Promise<void> {
-    if (this.loaded) return;
+  /** Reads the file once: a probe's connections all ask at the same moment (before, each read and appended it again). */
+  load(): Promise<void> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
     let text = '';
     try {
       text = await readFile(this.file, 'utf8');
@@ -81,7 +86,6 @@ export class KnownHosts {
         this.entries.set(id, list);
       }
     }
-    this.loaded = true;
   }
 
   lookup(id: string): HostKey[] {

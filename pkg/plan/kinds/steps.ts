@@ -4,7 +4,7 @@ import { nodeNameOf as registeredNodeName } from '../../kubeadm/node-configurati
 import type { PlanContext } from '../context.js';
 import { controlPlaneInputSteps } from './control-plane-inputs.js';
 import type { HostView } from '../host-state.js';
-import type { Step, StepOf, StepOp, StepParamsByOp } from '../types.js';
+import type { Step, StepOp, StepParamsByOp } from '../types.js';
 
 /** A step whose params are checked against the op's params type (pkg/ops/registry.ts). */
 export function step<Op extends StepOp>(
@@ -14,9 +14,12 @@ export function step<Op extends StepOp>(
   ...rest: StepParamsByOp[Op] extends undefined ? [params?: undefined, discriminator?: string] : [params: StepParamsByOp[Op], discriminator?: string]
 ): Step {
   const [params, discriminator] = rest;
-  const s = { id: discriminator ? `${op}:${discriminator}` : op, op, description } as StepOf<Op>;
-  if (host !== undefined) s.host = host;
-  if (params !== undefined) (s as { params?: unknown }).params = params;
+  const id = discriminator ? `${op}:${discriminator}` : op;
+  // Keys in sorted order: `plan -o json` then prints a 5,000-host plan's steps without copying them (canonicalView).
+  const s =
+    host === undefined
+      ? params === undefined ? { description, id, op } : { description, id, op, params }
+      : params === undefined ? { description, host, id, op } : { description, host, id, op, params };
   return s as unknown as Step;
 }
 
@@ -26,7 +29,7 @@ export function installBinariesStep(host: string, version: string, components: r
     'host.binaries.install',
     host,
     `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ${host}`,
-    { version, components: [...components], ...(force ? { force: true } : {}) },
+    { components: [...components], ...(force ? { force: true } : {}), version },
     discriminator,
   );
 }
