@@ -167,6 +167,27 @@ export class EtcdGateway {
     });
   }
 
+  /** Whether the member at `endpoint` says it is healthy (GET /health: {"health":"true"}); false when it does not answer. */
+  async health(): Promise<boolean> {
+    const { host, port } = parseClientUrl(this.endpoint);
+    return new Promise((resolve) => {
+      const req = https.get({ host, port, path: '/health', agent: this.agent(host, port), timeout: this.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const health = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>).health;
+            resolve(res.statusCode === 200 && (health === 'true' || health === true));
+          } catch {
+            resolve(false);
+          }
+        });
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+    });
+  }
+
   /**
    * Streams a snapshot of the backend to `write` (chunks in order). The gateway sends one JSON
    * message per line, `{"result":{"remaining_bytes":"N","blob":"<base64>"}}`; an `error` message
