@@ -57,7 +57,9 @@ async function findControlPlane(loaded: Parameters<typeof controlPlanesLeaderFir
 
 export const uiCommand: CommandFactory = (ctx): CommandModule<GlobalArgs, UiArgs> => ({
   command: 'ui',
-  describe: 'Web dashboard of the cluster (Nodes, MachineDeployments, pods) on this machine, with a per-run token',
+  describe:
+    'Web dashboard of the cluster (Nodes with apiserver/etcd health, MachineDeployments, pods of a node; scale, restart, delete) on 127.0.0.1, behind a per-run token. ' +
+    "Exit codes: 0 stopped by a signal; 1 bad --port/--address or the address in use; 12 no control plane's API answers; 13/14 SSH; 15 configuration error",
   builder: (y) =>
     (withHostOptions(y) as unknown as Argv<UiArgs>)
       .option('port', { type: 'number', default: 8080, describe: 'port on which the dashboard listens (0 picks a free one)' })
