@@ -58,6 +58,10 @@ describe('kubeone ui control-plane health (simulated apiserver, real etcd)', fun
         ['cp-3', false, false],
       ]);
       expect(health[0]!.addresses).to.deep.equal(['127.0.0.1']);
+      // Pages loaded together share one check.
+      const [first, second] = [checker.check(), checker.check()];
+      expect(first).to.equal(second);
+      await first;
       // Asked again, the same answers (clients are kept or rebuilt).
       expect((await checker.check()).map((h) => h.apiserver)).to.deep.equal([true, null, false]);
     } finally {

@@ -64,21 +64,30 @@ export function controlPlaneHealth(loaded: LoadedCluster, pool: Pick<SshPool, 'g
     return healthy;
   }
 
+  async function checkAll(): Promise<ControlPlaneHealth[]> {
+    return Promise.all(
+      cps.map(async (host) => {
+        let c = clients.get(host.name);
+        if (!c) clients.set(host.name, (c = {}));
+        const [api, db] = await Promise.all([within(apiserver(host, c), timeoutMs), within(etcd(host, c), timeoutMs)]);
+        return {
+          names: [host.name, host.config.hostname ?? ''].filter(Boolean),
+          addresses: [host.config.privateAddress, host.config.publicAddress].filter((a): a is string => Boolean(a)),
+          apiserver: api,
+          etcd: db,
+        };
+      }),
+    );
+  }
+
+  // One check at a time: pages loaded meanwhile share its answer (and its clients are never built twice).
+  let inFlight: Promise<ControlPlaneHealth[]> | undefined;
   return {
-    async check() {
-      return Promise.all(
-        cps.map(async (host) => {
-          let c = clients.get(host.name);
-          if (!c) clients.set(host.name, (c = {}));
-          const [api, db] = await Promise.all([within(apiserver(host, c), timeoutMs), within(etcd(host, c), timeoutMs)]);
-          return {
-            names: [host.name, host.config.hostname ?? ''].filter(Boolean),
-            addresses: [host.config.privateAddress, host.config.publicAddress].filter((a): a is string => Boolean(a)),
-            apiserver: api,
-            etcd: db,
-          };
-        }),
-      );
+    check() {
+      inFlight ??= checkAll().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
     },
     close() {
       for (const c of clients.values()) {
