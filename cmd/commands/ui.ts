@@ -10,7 +10,8 @@ import { SshError } from '../../pkg/ssh/types.js';
 import { newToken } from '../../pkg/ui/guard.js';
 import { controlPlaneHealth } from '../../pkg/ui/health.js';
 import { kubeBackend } from '../../pkg/ui/kube-backend.js';
-import { startUiServer, UiError, type UiBackend } from '../../pkg/ui/server.js';
+import { reconnectingBackend } from '../../pkg/ui/reconnect.js';
+import { startUiServer } from '../../pkg/ui/server.js';
 import type { CommandFactory } from '../shared/context.js';
 import type { GlobalArgs } from '../shared/global-flags.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
@@ -70,38 +71,27 @@ export const uiCommand: CommandFactory = (ctx): CommandModule<GlobalArgs, UiArgs
     const log = ctx.logger(args);
     const c = collaboratorsFor(ctx, args);
     const loaded = await c.loadCluster(args.manifest);
-    // The address first: a port in use fails before any host is contacted.
-    let backend: UiBackend | undefined;
-    const ready = (): UiBackend => {
-      if (!backend) throw new UiError(503, 'still connecting to the cluster');
-      return backend;
-    };
-    const deferred: UiBackend = {
-      overview: () => ready().overview(),
-      pods: (node) => ready().pods(node),
-      scale: (ns, name, direction) => ready().scale(ns, name, direction),
-      rollout: (ns, name) => ready().rollout(ns, name),
-      deleteMachine: (ns, name) => ready().deleteMachine(ns, name),
-      deletePod: (ns, name) => ready().deletePod(ns, name),
-    };
-    const server = await startUiServer({ ...listen, token: newToken(), clusterName: loaded.cluster.name ?? 'cluster', backend: deferred, log: (m) => log.warn(m) }).catch((error: Error) => {
-      throw usage(`listening on ${args.address}:${args.port}: ${error.message}`);
-    });
     const pool = c.createPool(loaded);
     const health = controlPlaneHealth(loaded, pool);
-    let client: KubeClient | undefined;
+    const backend = reconnectingBackend(async () => {
+      const client = await findControlPlane(loaded, pool);
+      return { backend: kubeBackend({ kubeConfig: client.kubeConfig, health: () => health.check() }), via: client.host, close: () => client.close() };
+    });
+    // The address first: a port in use fails before any host is contacted.
+    const server = await startUiServer({ ...listen, token: newToken(), clusterName: loaded.cluster.name ?? 'cluster', backend, log: (m) => log.warn(m) }).catch((error: Error) => {
+      throw usage(`listening on ${args.address}:${args.port}: ${error.message}`);
+    });
     try {
-      client = await findControlPlane(loaded, pool);
-      backend = kubeBackend({ kubeConfig: client.kubeConfig, health: () => health.check() });
-      ctx.print(`Dashboard of ${loaded.cluster.name ?? 'the cluster'} (API through ${client.host}); open it with its token:\n${server.url}`);
+      const { via } = await backend.connection();
+      ctx.print(`Dashboard of ${loaded.cluster.name ?? 'the cluster'} (API through ${via}); open it with its token:\n${server.url}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
     } finally {
       await server.close();
+      backend.close();
       health.close();
-      client?.close();
       await pool.closeAll();
     }
   }),
