@@ -57,6 +57,9 @@ describe('day-2 commands: bad arguments', () => {
     [['proxy', '--listen', 'localhost'], 1, /expected host:port/],
     [['proxy', '--listen', 'example.com:8888'], 1, /must be an IP address or localhost/],
     [['proxy', '--listen', '127.0.0.1:70000'], 1, /port 0-65535/],
+    [['ui', '--port', '70000'], 1, /--port 70000: expected a port number 0-65535/],
+    [['ui', '--address', '0.0.0.0'], 1, /listening on every interface is refused/],
+    [['ui', '--address', 'example.com'], 1, /expected an IP address of this machine or localhost/],
     [['certificates'], 1, /a certificates command is required/],
     [['certificates', 'status', '-o', 'yaml'], 1, /Invalid values/],
     [['apply', '-y', '--no-init', '--force-upgrade'], 1, /--no-init prepares the hosts only/],
@@ -90,6 +93,20 @@ describe('day-2 commands: bad arguments', () => {
     }
   });
 
+  it('ui: an address in use is exit 1 before any host is contacted', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const before = connections;
+      const r = await kubeone('ui', '--port', String((busy.address() as AddressInfo).port), '-m', manifest);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stderr).to.match(/listening on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+      expect(connections - before).to.equal(0);
+    } finally {
+      busy.close();
+    }
+  });
+
   it('etcd snapshot - is an argument (stdout), not a missing one: the command goes on to the hosts', async () => {
     const r = await kubeone('etcd', 'snapshot', '-', '-m', manifest, '--known-hosts', join(dir, 'known_hosts'), '--connect-timeout', '2');
     expect(r.code, r.stderr).to.equal(11);
@@ -97,7 +114,7 @@ describe('day-2 commands: bad arguments', () => {
   });
 
   it('--help of each new command names its exit codes', async () => {
-    for (const cmd of [['etcd', 'members'], ['etcd', 'snapshot'], ['etcd', 'disarm'], ['etcd', 'defragment'], ['kubeconfig', 'generate'], ['proxy'], ['certificates', 'renew'], ['certificates', 'status'], ['apply']]) {
+    for (const cmd of [['etcd', 'members'], ['etcd', 'snapshot'], ['etcd', 'disarm'], ['etcd', 'defragment'], ['kubeconfig', 'generate'], ['proxy'], ['ui'], ['certificates', 'renew'], ['certificates', 'status'], ['apply']]) {
       // yargs prints help on the process's stdout.
       let help = '';
       const write = process.stdout.write.bind(process.stdout);

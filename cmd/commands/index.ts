@@ -97,6 +97,15 @@ export const commands: CommandFactory[] = [
     },
     async () => (await import('./proxy.js')).proxyCommand,
   ),
+  lazyCommand(
+    {
+      command: 'ui',
+      describe:
+        'Web dashboard of the cluster (Nodes with apiserver/etcd health, MachineDeployments, pods of a node; scale, restart, delete) on 127.0.0.1, behind a per-run token. ' +
+        "Exit codes: 0 stopped by a signal; 1 bad --port/--address or the address in use; 12 no control plane's API answers; 13/14 SSH; 15 configuration error",
+    },
+    async () => (await import('./ui.js')).uiCommand,
+  ),
   lazyCommand({ command: 'migrate', describe: 'Migrations KubeOne offers: to-ccm-csi (a no-op since KubeOne 1.14)' }, async () => (await import('./migrate.js')).migrateCommand),
   lazyCommand({ command: 'unlock', describe: 'Show the cluster lock, or remove it with --force LOCK_ID' }, async () => (await import('./unlock.js')).unlockCommand),
   addonsListCommand,

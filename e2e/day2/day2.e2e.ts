@@ -2,7 +2,8 @@
 // judged by the hosts and by real clients: apply --no-init, then apply (PKI backup beside the
 // manifest); etcd members / defragment / disarm / snapshot (restored with etcdctl on the
 // host); kubeconfig generate (subject read with openssl, used by the real kubectl); proxy (the
-// real kubectl through it, to a name only the control plane resolves); apply --force-install
+// real kubectl through it, to a name only the control plane resolves); ui (the dashboard behind
+// its token, judged by kubectl and etcdctl); apply --force-install
 // and --force-upgrade at the same version; a new apiEndpoint name, then certificates status
 // and certificates renew (new start dates on the host, the name in the certificate); the
 // drift-detection image built from the Dockerfile (hack/build-image.sh) run with docker run.
@@ -171,6 +172,40 @@ describe('day-2 commands through the CLI on one control plane', function () {
       proxy.child.kill('SIGINT');
     }
     expect((await proxy.done).code).to.equal(0);
+  });
+
+  it('ui: the dashboard on loopback behind its token lists the Node kubectl lists, with the health etcdctl reports', async () => {
+    const adminPath = path.join(dir, 'admin.kubeconfig');
+    writeFileSync(adminPath, (await k1('kubeconfig')).stdout, { mode: 0o600 });
+    const { stdout: nodes } = await run('kubectl', ['--kubeconfig', adminPath, 'get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { timeout: 60_000 });
+    const health = JSON.parse(await etcdctl('endpoint health -w json')) as { health: boolean }[];
+    expect(health.map((h) => h.health)).to.deep.equal([true]);
+
+    const ui = startKubeone(['ui', '--port', '0', '-m', manifestPath], dir);
+    try {
+      await waitForOutput(ui, (o) => /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.test(o), 'the dashboard printed its URL');
+      const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(ui.output())![0]);
+      expect((await fetch(new URL('/', url), { redirect: 'manual' })).status).to.equal(401);
+      const first = await fetch(url, { redirect: 'manual' });
+      expect(first.status).to.equal(303);
+      const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+      const page = await fetch(new URL('/', url), { headers: { cookie } });
+      expect(page.status).to.equal(200);
+      const body = await page.text();
+      for (const name of nodes.trim().split(/\s+/)) {
+        expect(body).to.match(new RegExp(`<td>${name}</td><td class="Ready">Ready</td>.*?<td class="healthy">healthy</td><td class="healthy">healthy</td>`));
+      }
+      // A form from another site deletes nothing.
+      const forged = await fetch(new URL('/delete-pod', url), {
+        method: 'POST',
+        headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: url.searchParams.get('token')!, namespace: 'kube-system', name: 'kube-apiserver-cp-1', node: 'cp-1' }),
+      });
+      expect(forged.status).to.equal(403);
+    } finally {
+      ui.child.kill('SIGINT');
+    }
+    expect((await ui.done).code).to.equal(0);
   });
 
   it('apply --force-install installs the binaries again; --force-upgrade upgrades at the same version; both converge', async () => {

@@ -147,24 +147,35 @@ export class EtcdGateway {
     await this.call('/v3/maintenance/defragment', {}, clientUrl);
   }
 
-  /** etcd's version at `endpoint` (GET /version: {"etcdserver": "3.4.23", ...}), '' when unknown. */
-  async version(): Promise<string> {
+  /** GET `path` at `endpoint`: its status and JSON object, or null when it does not answer with JSON. */
+  private getJson(path: string): Promise<{ status: number; body: Record<string, unknown> } | null> {
     const { host, port } = parseClientUrl(this.endpoint);
     return new Promise((resolve) => {
-      const req = https.get({ host, port, path: '/version', agent: this.agent(host, port), timeout: this.timeoutMs }, (res) => {
+      const req = https.get({ host, port, path, agent: this.agent(host, port), timeout: this.timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve(str((JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>).etcdserver));
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
           } catch {
-            resolve('');
+            resolve(null);
           }
         });
       });
-      req.on('error', () => resolve(''));
+      req.on('error', () => resolve(null));
       req.on('timeout', () => req.destroy());
     });
+  }
+
+  /** etcd's version at `endpoint` (GET /version: {"etcdserver": "3.4.23", ...}), '' when unknown. */
+  async version(): Promise<string> {
+    return str((await this.getJson('/version'))?.body?.etcdserver);
+  }
+
+  /** Whether the member at `endpoint` says it is healthy (GET /health: {"health":"true"}); false when it does not answer. */
+  async health(): Promise<boolean> {
+    const r = await this.getJson('/health');
+    return r?.status === 200 && (r.body?.health === 'true' || r.body?.health === true);
   }
 
   /**
