@@ -82,7 +82,6 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
     r.refuseSet(cp?.[name]?.controlPlane, joinPath(joinPath('cloudProvider', name), 'controlPlane'), WHY.managedLoadBalancer);
   }
 
-  if (isSet(c.dynamicWorkers)) r.refuse('dynamicWorkers', WHY.machines);
   if (isSet(c.machineController?.deploy)) r.refuse('machineController.deploy', WHY.machines);
   r.refuseSet(c.operatingSystemManager, 'operatingSystemManager', WHY.machines);
 
@@ -112,6 +111,12 @@ export function removedFeatures(c: KubeOneCluster): Issue[] {
   if (c.addons?.enable === false && (c.addons.path || c.addons.addons?.length)) {
     refuse('addons.enable', 'addons are applied whenever addons.path or addons.addons is set (KubeOne ignores enable): remove them to apply none');
   }
+  (c.dynamicWorkers ?? []).forEach((w, i) => {
+    const annotations = w.providerSpec?.machineAnnotations;
+    if (annotations && Object.keys(annotations).length > 0) {
+      refuse(joinPath(joinPath(joinPath('dynamicWorkers', i), 'providerSpec'), 'machineAnnotations'), 'machineAnnotations does nothing (KubeOne ignores it since 1.4): use nodeAnnotations for the Nodes or machineObjectAnnotations for the Machines');
+    }
+  });
   (c.staticWorkers?.hosts ?? []).forEach((h, i) => {
     if (h.isLeader) refuse(joinPath(joinPath('staticWorkers.hosts', i), 'isLeader'), 'only a control-plane host can be the leader');
   });
