@@ -28,6 +28,7 @@ describe('listAddons', () => {
       'coredns-patch': 'install/embedded',
       'coredns-pdb': 'install/embedded',
       'default-storage-class': 'delete/embedded',
+      machinecontroller: 'inactive/embedded',
       'metrics-server': 'install/custom*',
       mine: 'install/custom',
       nodelocaldns: 'install/embedded',

@@ -31,12 +31,17 @@ const SELECTING = {
   'coredns-patch': { features: { coreDNS: { replicas: 3 } } },
   'coredns-pdb': {},
   'default-storage-class': { addons: { addons: [{ name: 'default-storage-class' }] } },
+  // machineController.deploy defaults to true on a cloud provider.
+  machinecontroller: cloud('ccm-openstack'),
   'metrics-server': {},
   nodelocaldns: {},
 } as Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster>>;
 
+/** Addons selected by machineController/operatingSystemManager.deploy (rendered on OpenStack). */
+const MACHINE_ADDONS = new Set(['machinecontroller', 'operating-system-manager']);
+
 function renderOne(name: string, extra: Partial<KubeOneCluster>): string {
-  const credentials = /^(ccm|csi)-/.test(name) ? PROVIDER_EXAMPLES[providerOf(name)].credentials : {};
+  const credentials = /^(ccm|csi)-/.test(name) ? PROVIDER_EXAMPLES[providerOf(name)].credentials : MACHINE_ADDONS.has(name) ? PROVIDER_EXAMPLES[providerOf('ccm-openstack')].credentials : {};
   const loaded = loadedCluster({ ...SELECTING[name as keyof typeof SELECTING], ...extra }, { customSecrets: 'WEAVE_PASSWORD: golden-test-password', ...credentials });
   const addon = renderAddons({ loaded }).find((a) => a.name === name);
   if (!addon) throw new Error(`${name} not selected`);

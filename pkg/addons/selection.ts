@@ -36,6 +36,7 @@ export const EMBEDDED_ADDONS = [
   'csi-vmware-cloud-director',
   'csi-vsphere',
   'default-storage-class',
+  'machinecontroller',
   'metrics-server',
   'nodelocaldns',
 ] as const;
@@ -195,6 +196,7 @@ export function selectAddons(
   if (cni.cilium && wanted('cni-cilium')) add('cni-cilium', 'clusterNetwork.cni.cilium');
   if (cni.weaveNet && wanted('cni-weavenet')) add('cni-weavenet', 'clusterNetwork.cni.weaveNet');
   if (features.nodeLocalDNS!.deploy && wanted('nodelocaldns')) add('nodelocaldns', 'features.nodeLocalDNS.deploy');
+  if (c.machineController?.deploy && wanted('machinecontroller')) add('machinecontroller', 'machineController.deploy');
   add('coredns-patch', 'features.coreDNS (replicas, anti-affinity, tolerations)');
   if (c.certificateAuthority?.bundle && wanted('ca-bundle')) add('ca-bundle', 'certificateAuthority.bundle');
   const provider = providerName(c.cloudProvider);
