@@ -18,6 +18,8 @@
 // Pure: no I/O. KubeOne's YAML (`config machinedeployments`) sorts every map's keys.
 import { stringify } from 'yaml';
 import { providerName } from '../api/provider.js';
+import { redactObject } from '../api/redact.js';
+import type { MachineDeploymentFacts } from '../snapshot/types.js';
 import type { DynamicWorkerConfig, KubeOneCluster, Taint } from '../api/types.js';
 
 export const MACHINE_API_VERSION = 'cluster.k8s.io/v1alpha1';
@@ -198,4 +200,13 @@ export function machineDeploymentsYaml(c: KubeOneCluster): string {
   return renderMachineDeployments(c)
     .map((md) => `${stringify(md, { sortMapEntries: true, lineWidth: 0 })}\n---\n`)
     .join('');
+}
+
+/**
+ * The part of a MachineDeployment the manifest renders (annotations and spec), secrets masked:
+ * what the probe keeps of a live one and what the planner compares it with.
+ */
+export function comparableView(md: { metadata?: { annotations?: Record<string, string> }; spec?: unknown }): MachineDeploymentFacts['object'] {
+  const annotations = md.metadata?.annotations;
+  return redactObject({ metadata: annotations && Object.keys(annotations).length > 0 ? { annotations } : {}, spec: (md.spec ?? {}) as Record<string, unknown> });
 }
