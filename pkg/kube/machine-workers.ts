@@ -7,6 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import { statusOf } from '../addons/kube-client.js';
 import { MACHINE_NAMESPACE, type MachineDeployment } from '../machines/machine-deployments.js';
 import { listMachineObjects, MACHINE_GROUP, MACHINE_VERSION } from '../probe/machines.js';
+import { TransientError } from '../ops/errors.js';
 import { type CleanupOptions, waitUntil } from './cloud-cleanup.js';
 
 /** The annotation machine-controller reads to delete a Node's instance without draining it (KubeOne sets it before deleting the workers). */
@@ -22,6 +23,8 @@ export async function createMachineDeployments(kc: k8s.KubeConfig, objects: Mach
       await api.createNamespacedCustomObject({ ...target('machinedeployments'), body: md });
       log?.(`created MachineDeployment ${MACHINE_NAMESPACE}/${md.metadata.name}`);
     } catch (error) {
+      // The CRD just created and not served yet (the addons ran a moment ago): worth another attempt.
+      if (statusOf(error) === 404) throw new TransientError(`MachineDeployments are not served yet (machine-controller's CRDs): ${(error as Error).message}`, { cause: error });
       if (statusOf(error) !== 409) throw error;
       log?.(`MachineDeployment ${MACHINE_NAMESPACE}/${md.metadata.name} exists: left as it is`);
     }

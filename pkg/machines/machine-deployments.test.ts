@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeOneCluster } from '../api/types.js';
 import { baseCluster } from '../api/testing/base-cluster.js';
-import { awsSpecProblems, machineDeploymentsYaml, renderMachineDeployment, renderMachineDeployments } from './machine-deployments.js';
+import { awsSpecProblems, comparableView, machineDeploymentsYaml, renderMachineDeployment, renderMachineDeployments } from './machine-deployments.js';
 
 function cluster(provider: KubeOneCluster['cloudProvider'], workers: KubeOneCluster['dynamicWorkers']): KubeOneCluster {
   return { ...baseCluster(), name: 'demo', cloudProvider: provider, dynamicWorkers: workers };
@@ -121,5 +121,12 @@ describe('MachineDeployments from dynamicWorkers (KubeOne 1.14)', () => {
     expect(docs.map((d) => d.metadata.name)).to.deep.equal(['a', 'b']);
     expect(Object.keys(parse(text.split('\n---\n')[0]!).spec)).to.deep.equal(['minReadySeconds', 'replicas', 'selector', 'strategy', 'template']);
     expect(machineDeploymentsYaml(cluster({ openstack: {} }, []))).to.equal('');
+  });
+
+  it('the view kept in snapshots and plans masks values under secret keys', () => {
+    const c = cluster({ openstack: {} }, [{ name: 'p', replicas: 1, providerSpec: { cloudProviderSpec: { image: 'i', password: 'hunter2-secret', applicationCredentialSecret: 'app-cred-secret' }, annotations: { token: 'tok-secret' } } }]);
+    const view = JSON.stringify(comparableView(renderMachineDeployment(c, c.dynamicWorkers![0]!)));
+    for (const secret of ['hunter2-secret', 'app-cred-secret', 'tok-secret']) expect(view).to.not.contain(secret);
+    expect(view).to.contain('"image":"i"');
   });
 });
