@@ -159,19 +159,27 @@ describe('MachineDeployments of dynamicWorkers on a sandbox OpenStack cluster', 
     await applyObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'e2e-pool-5c7d-x1', labels: { workerset: 'e2e-pool' } } });
 
     // machine-controller's part: a Machine being deleted loses its Node, then its finalizer.
+    // (A failing kubectl call under load is retried, never taken for "gone".)
     let stop = false;
     const deleted: string[] = [];
+    const getOrNull = async (...args: string[]): Promise<Obj | null> => {
+      const out = await kubectlRun(...args, '--ignore-not-found', '-o', 'json');
+      return out.trim() ? (JSON.parse(out) as Obj) : null;
+    };
     const controller = (async () => {
       while (!stop) {
-        const machine = await kubectl('-n', 'kube-system', 'get', 'machine', 'e2e-pool-5c7d-x1').catch(() => null);
-        if (machine === null) return;
-        if (machine.metadata.deletionTimestamp) {
-          const node = await kubectl('get', 'node', 'e2e-pool-5c7d-x1');
-          deleted.push(`skip-eviction=${node.metadata.annotations?.['kubermatic.io/skip-eviction']}`);
-          await kubectlRun('delete', 'node', 'e2e-pool-5c7d-x1', '--ignore-not-found');
-          await kubectlRun('-n', 'kube-system', 'patch', 'machine', 'e2e-pool-5c7d-x1', '--type=merge', '-p', '{"metadata":{"finalizers":null}}');
-          deleted.push('machine');
-          return;
+        try {
+          const machine = await getOrNull('-n', 'kube-system', 'get', 'machine', 'e2e-pool-5c7d-x1');
+          if (machine === null || machine.metadata.deletionTimestamp) {
+            const node = await getOrNull('get', 'node', 'e2e-pool-5c7d-x1');
+            if (node) deleted.push(`skip-eviction=${node.metadata.annotations?.['kubermatic.io/skip-eviction']}`);
+            await kubectlRun('delete', 'node', 'e2e-pool-5c7d-x1', '--ignore-not-found');
+            if (machine) await kubectlRun('-n', 'kube-system', 'patch', 'machine', 'e2e-pool-5c7d-x1', '--type=merge', '-p', '{"metadata":{"finalizers":null}}');
+            deleted.push(machine ? 'machine' : 'machine gone first');
+            return;
+          }
+        } catch {
+          // the API is busy: look again
         }
         await new Promise((r) => setTimeout(r, 1000));
       }
