@@ -1,8 +1,11 @@
 // A cluster on OpenStack as KubeOne sets it up, on the sandbox: the kubelet runs with
 // --cloud-provider=external (the simulated kubelet then registers its Node with the
 // uninitialized taint, which no CCM removes here), the credential and cloud-config Secrets, the
-// Cinder CSI driver with the snapshot CRDs, controller and webhook, the OpenStack CCM, and the
-// default StorageClass and VolumeSnapshotClass. Read back with the real kubectl; the apiserver
+// Cinder CSI driver with the snapshot CRDs, controller and webhook, the OpenStack CCM, the
+// default StorageClass and VolumeSnapshotClass, and (machineController.deploy's default on a
+// cloud) machine-controller and operating-system-manager with their CRDs and webhooks, whose
+// serving certificates the cluster CA signs. No controller pod runs in the sandbox: the
+// objects are checked as the API server stores them. Read back with the real kubectl; the apiserver
 // validates the custom resources against the CRDs' schemas. A second plan is empty; the Secret
 // old KubeOne versions wrote is deleted by name; a new password rolls the CCM. No credential
 // value is ever printed. reset then removes the LoadBalancer Service and the claim first (the
@@ -10,7 +13,7 @@
 // and applied to the simulated apiserver in cmd/cloud-providers.test.ts and
 // e2e/kubesim/apiserver/structural-schema.test.ts.)
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,8 +53,8 @@ describe('OpenStack external CCM and Cinder CSI on a sandbox cluster, read with 
     fleet = await startFleet({ controlPlanes: 1, workers: 0, kubernetesVersion: VERSION });
     dir = path.dirname(fleet.manifestPath);
     const manifest = parse(readFileSync(fleet.manifestPath, 'utf8')) as Obj;
-    // machineController is left unset: KubeOne's default (deploy: true) must not stop a cloud
-    // manifest; only machine-controller's credential Secrets are written.
+    // machineController is left unset: KubeOne's default (deploy: true) deploys
+    // machine-controller and operating-system-manager.
     manifest.cloudProvider = structuredClone(PROVIDER_EXAMPLES.openstack.cloudProvider);
     manifest.addons = { addons: [{ name: 'default-storage-class' }] };
     manifestPath = path.join(dir, 'openstack.yaml');
@@ -67,12 +70,12 @@ describe('OpenStack external CCM and Cinder CSI on a sandbox cluster, read with 
   it('addons list shows what apply will install', async () => {
     const list = await k1(0, 'addons', 'list', '-o', 'json');
     const status = Object.fromEntries((JSON.parse(list.stdout) as { addons: { name: string; status: string }[] }).addons.map((a) => [a.name, a.status]));
-    expect(status).to.include({ 'cloud-credentials': 'install', 'csi-openstack-cinder': 'install', 'csi-external-snapshotter': 'install', 'ccm-openstack': 'install', 'default-storage-class': 'install', 'ccm-hetzner': 'inactive' });
+    expect(status).to.include({ 'cloud-credentials': 'install', 'csi-openstack-cinder': 'install', 'csi-external-snapshotter': 'install', 'ccm-openstack': 'install', 'default-storage-class': 'install', machinecontroller: 'install', 'operating-system-manager': 'install', 'ccm-hetzner': 'inactive' });
   });
 
   it('installs the cluster with them; the snapshot webhooks turn strict on the next apply (as KubeOne); then the plan is empty; addons list --live says installed', async () => {
     const apply = await k1(0, 'apply', '-y');
-    expect(apply.stderr).to.match(/machineController\.deploy defaults to true/);
+    expect(apply.stderr).to.match(/machineController\.deploy is unset and defaults to true/);
     // KubeOne installs the snapshot webhooks with failurePolicy Ignore while it creates the
     // cluster (nothing answers yet, and default-storage-class's VolumeSnapshotClasses go through
     // them), Fail on every later apply: exactly that is left for the second run.
@@ -89,7 +92,7 @@ describe('OpenStack external CCM and Cinder CSI on a sandbox cluster, read with 
     expect(plan.code, `${plan.stdout}\n${plan.stderr}`).to.equal(0);
     const list = await k1(0, 'addons', 'list', '--live', '-o', 'json');
     const status = Object.fromEntries((JSON.parse(list.stdout) as { addons: { name: string; status: string }[] }).addons.map((a) => [a.name, a.status]));
-    expect(status).to.include({ 'cloud-credentials': 'installed', 'csi-openstack-cinder': 'installed', 'csi-external-snapshotter': 'installed', 'ccm-openstack': 'installed', 'default-storage-class': 'installed' });
+    expect(status).to.include({ 'cloud-credentials': 'installed', 'csi-openstack-cinder': 'installed', 'csi-external-snapshotter': 'installed', 'ccm-openstack': 'installed', 'default-storage-class': 'installed', machinecontroller: 'installed', 'operating-system-manager': 'installed' });
     kubeconfigPath = path.join(dir, 'admin.conf');
     writeFileSync(kubeconfigPath, (await k1(0, 'kubeconfig')).stdout, { mode: 0o600 });
   });
@@ -129,6 +132,74 @@ describe('OpenStack external CCM and Cinder CSI on a sandbox cluster, read with 
     writeFileSync(bad, stringify({ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', metadata: { name: 'bad' }, deletionPolicy: 'Keep' }));
     const refused = await run('kubectl', ['--kubeconfig', kubeconfigPath, 'apply', '-f', bad]).then(() => '', (e: { stderr: string }) => e.stderr);
     expect(refused).to.match(/driver: Required value/).and.match(/Unsupported value: "Keep"/);
+  });
+
+  it('deploys machine-controller and operating-system-manager: their CRDs serve and validate Machine API objects, the webhooks trust the cluster CA that signed their serving certificates', async () => {
+    for (const d of ['machine-controller', 'machine-controller-webhook', 'operating-system-manager', 'operating-system-manager-webhook']) {
+      const dep = await kubectl('-n', 'kube-system', 'get', 'deployment', d);
+      expect(dep.metadata.labels['kubeone.io/addon']).to.equal(d.startsWith('machine') ? 'machinecontroller' : 'operating-system-manager');
+    }
+    const mc = await kubectl('-n', 'kube-system', 'get', 'deployment', 'machine-controller');
+    expect(mc.spec.template.spec.containers[0].image).to.equal('quay.io/kubermatic/machine-controller:v1.66.1');
+    const osm = await kubectl('-n', 'kube-system', 'get', 'deployment', 'operating-system-manager');
+    expect(osm.spec.template.spec.containers[0].args).to.include.members(['-external-cloud-provider', '-container-runtime=containerd', '-cluster-dns=169.254.20.10']);
+    const crds = ((await kubectl('get', 'crd')).items as Obj[]).map((c) => c.metadata.name);
+    expect(crds).to.include.members(['machines.cluster.k8s.io', 'machinesets.cluster.k8s.io', 'machinedeployments.cluster.k8s.io', 'operatingsystemprofiles.operatingsystemmanager.k8c.io', 'operatingsystemconfigs.operatingsystemmanager.k8c.io']);
+    expect((await kubectl('-n', 'cloud-init-settings', 'get', 'serviceaccount', 'cloud-init-getter')).metadata.name).to.equal('cloud-init-getter');
+
+    // The API server takes a MachineDeployment as KubeOne writes one, and refuses a wrong type.
+    const md = (replicas: unknown): Obj => ({
+      apiVersion: 'cluster.k8s.io/v1alpha1',
+      kind: 'MachineDeployment',
+      metadata: { name: 'e2e-pool', namespace: 'kube-system' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { workerset: 'e2e-pool' } },
+        template: { metadata: { labels: { workerset: 'e2e-pool' } }, spec: { versions: { kubelet: VERSION }, providerSpec: { value: { cloudProvider: 'openstack', operatingSystem: 'ubuntu', cloudProviderSpec: { flavor: 'm1.small' } } } } },
+      },
+    });
+    const mdFile = path.join(dir, 'md.yaml');
+    writeFileSync(mdFile, stringify(md('two')));
+    const refused = await run('kubectl', ['--kubeconfig', kubeconfigPath, 'create', '-f', mdFile]).then(() => '', (e: { stderr: string }) => e.stderr);
+    expect(refused).to.match(/spec\.replicas/);
+    writeFileSync(mdFile, stringify(md(2)));
+    await run('kubectl', ['--kubeconfig', kubeconfigPath, 'create', '-f', mdFile], { timeout: 60_000 });
+    const stored = await kubectl('-n', 'kube-system', 'get', 'machinedeployments.cluster.k8s.io', 'e2e-pool');
+    expect(stored.spec.template.spec.providerSpec.value.cloudProviderSpec).to.deep.equal({ flavor: 'm1.small' });
+    await run('kubectl', ['--kubeconfig', kubeconfigPath, 'delete', '-f', mdFile], { timeout: 60_000 });
+
+    // Serving certificates: signed by the cluster CA (read on the control plane) for the Service's names.
+    const ca = (await fleet.exec('cp-1', 'cat /etc/kubernetes/pki/ca.crt')).stdout;
+    const caCert = new X509Certificate(ca);
+    for (const [secret, key, service, hook] of [
+      ['machinecontroller-webhook-serving-cert', 'cert.pem', 'machine-controller-webhook', ['mutatingwebhookconfiguration', 'machinedeployments.machine-controller.kubermatic.io']],
+      ['operating-system-manager-webhook-serving-cert', 'tls.crt', 'operating-system-manager-webhook', ['validatingwebhookconfiguration', 'operatingsystemmanager.k8c.io']],
+    ] as const) {
+      const data = (await kubectl('-n', 'kube-system', 'get', 'secret', secret)).data as Record<string, string>;
+      const cert = new X509Certificate(Buffer.from(data[key]!, 'base64'));
+      expect(cert.verify(caCert.publicKey), `${secret} signed by the cluster CA`).to.equal(true);
+      expect(cert.checkHost(`${service}.kube-system.svc`)).to.equal(`${service}.kube-system.svc`);
+      const webhooks = (await kubectl('get', ...hook)).webhooks as Obj[];
+      for (const w of webhooks) {
+        expect(Buffer.from(w.clientConfig.caBundle, 'base64').toString()).to.equal(ca);
+        expect(w.clientConfig.service.name).to.equal(service);
+      }
+    }
+  });
+
+  it('machineController.deploy: false would delete what kubeone applied of both addons but keep their CRDs (plan only)', async () => {
+    const off = parse(readFileSync(manifestPath, 'utf8')) as Obj;
+    off.machineController = { deploy: false };
+    const offPath = path.join(dir, 'openstack-no-mc.yaml');
+    writeFileSync(offPath, stringify(off));
+    const plan = await kubeone(['plan', '-m', offPath, '-c', credentialsPath, '-v', '-o', 'json'], dir);
+    outputs.push(plan.stdout, plan.stderr);
+    const actions = (JSON.parse(plan.stdout) as { actions: { id: string; objects?: { kind: string; name: string; change: string }[] }[] }).actions;
+    const prune = (name: string) => actions.find((a) => a.id === `prune-addon:${name}`)?.objects ?? [];
+    expect(prune('machinecontroller').map((o) => `${o.change} ${o.kind} ${o.name}`)).to.include.members(['- Deployment machine-controller', '- MutatingWebhookConfiguration machinedeployments.machine-controller.kubermatic.io']);
+    expect(prune('operating-system-manager').map((o) => `${o.change} ${o.kind} ${o.name}`)).to.include('- Namespace cloud-init-settings');
+    expect([...prune('machinecontroller'), ...prune('operating-system-manager')].filter((o) => o.kind === 'CustomResourceDefinition')).to.deep.equal([]);
+    expect(plan.stderr + plan.stdout).to.match(/kept: 3 CustomResourceDefinition\(s\) of addon machinecontroller/);
   });
 
   // One apply for both (each apply costs minutes on a busy machine).

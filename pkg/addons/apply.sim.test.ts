@@ -14,13 +14,14 @@ import type { OpDefinition } from '../ops/types.js';
 import { addonSteps } from '../plan/kinds/apply-addon.js';
 import type { Action, ObjectRef, RenderedAddon } from '../plan/types.js';
 import { applyAddonObjects, listAddonObjects, pruneAddonObjects } from './apply.js';
-import { addonOwnership, diffAddons } from './diff.js';
+import { addonOwnership, compareAddons, diffAddons } from './diff.js';
 import { objectKey } from './normalize.js';
 import { PATCH_ADDONS } from './patch-addons.js';
 import { emptyRecord } from '../ownership/record.js';
 import { nodeFiles } from './files.js';
 import { renderAddons } from './render.js';
-import { loadedCluster, memoryFiles } from './testing/fixtures.js';
+import { loadedCluster, makeCA, memoryFiles } from './testing/fixtures.js';
+import { PROVIDER_EXAMPLES } from './testing/providers.js';
 
 const render = (o: Partial<KubeOneCluster> = {}, files = nodeFiles, credentials: Record<string, string> = {}) =>
   renderAddons({ loaded: loadedCluster(o, credentials), files });
@@ -243,5 +244,56 @@ describe('addons on the simulated apiserver', function () {
     const rotated = await pending(o, files, { customSecrets: 'WIDGET_TOKEN: second-token-value' });
     expect(rotated.map((d) => d.objects.map((x) => `${x.change}${x.kind}/${x.name}`))).to.deep.equal([['~Secret/widget-token']]);
     expect(JSON.stringify(rotated)).to.not.contain('token-value');
+  });
+  it('machinecontroller and operating-system-manager: every object accepted and read back as rendered, the CRDs validate their custom resources; turned off, all but the CRDs go', async () => {
+    const ca = makeCA();
+    const machineAddons = (o: Partial<KubeOneCluster> = {}) =>
+      renderAddons({ loaded: loadedCluster({ cloudProvider: structuredClone(PROVIDER_EXAMPLES.openstack.cloudProvider), ...o }, PROVIDER_EXAMPLES.openstack.credentials), files: nodeFiles, clusterCA: ca })
+        .filter((a) => a.name === 'machinecontroller' || a.name === 'operating-system-manager');
+    const rendered = machineAddons();
+    expect(rendered.map((a) => a.name)).to.deep.equal(['machinecontroller', 'operating-system-manager']);
+    const diff = async (r: RenderedAddon[]) => diffAddons(r, await listAddonObjects(kc, rendered), owned()).filter((d) => d.change !== null);
+    // The webhook configuration older KubeOne versions created (no label) goes, by name.
+    const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+    await admission.createMutatingWebhookConfiguration({ body: { metadata: { name: 'machine-controller.kubermatic.io' } } });
+    expect((await diff(rendered)).find((d) => d.addon === 'machinecontroller')!.objects).to.deep.include({
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespace: '', name: 'machine-controller.kubermatic.io', change: '-',
+    });
+    await syncAddons(kc, rendered);
+    expect(await diff(rendered), 'a second run changes nothing').to.deep.equal([]);
+    const hooks = (await admission.listMutatingWebhookConfiguration()).items.map((w) => w.metadata!.name);
+    expect(hooks).to.include('machinedeployments.machine-controller.kubermatic.io').and.not.include('machine-controller.kubermatic.io');
+
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const osp = (osName: string) => ({
+      apiVersion: 'operatingsystemmanager.k8c.io/v1alpha1',
+      kind: 'OperatingSystemProfile',
+      metadata: { name: `osp-${osName}`, namespace: 'kube-system' },
+      spec: {
+        osName,
+        osVersion: '24.04',
+        version: 'v1.0.0',
+        supportedCloudProviders: [{ name: 'openstack' }],
+        bootstrapConfig: { files: [{ path: '/etc/x', content: { inline: { data: 'x' } } }] },
+        provisioningConfig: { units: [{ name: 'kubelet.service', enable: true }], supportedContainerRuntimes: [{ name: 'containerd', files: [] }] },
+      },
+    });
+    await custom.createNamespacedCustomObject({ group: 'operatingsystemmanager.k8c.io', version: 'v1alpha1', namespace: 'kube-system', plural: 'operatingsystemprofiles', body: osp('ubuntu') });
+    const refused = await custom
+      .createNamespacedCustomObject({ group: 'operatingsystemmanager.k8c.io', version: 'v1alpha1', namespace: 'kube-system', plural: 'operatingsystemprofiles', body: osp('windows') })
+      .then(() => 'created', (e: k8s.ApiException<string>) => `${e.code} ${e.body}`);
+    expect(refused).to.match(/^422 /).and.contain('spec.osName');
+
+    const off = machineAddons({ machineController: { deploy: false } });
+    expect(off).to.deep.equal([]);
+    const { diffs, unmanaged } = compareAddons(off, await listAddonObjects(kc, rendered), owned());
+    const ours = (a: string) => a === 'machinecontroller' || a === 'operating-system-manager';
+    const pruned = diffs.filter((d) => ours(d.addon)).flatMap((d) => d.objects);
+    expect(pruned.length).to.equal(rendered.flatMap((a) => a.objects).length - 5);
+    expect(pruned.every((o) => o.change === '-' && o.kind !== 'CustomResourceDefinition')).to.equal(true);
+    expect(unmanaged.filter((u) => ours(u.addon)).flatMap((u) => u.objects.map((o) => `${u.keptDefinitions} ${o.name}`)).sort()).to.deep.equal([
+      'machinedeployments.cluster.k8s.io', 'machines.cluster.k8s.io', 'machinesets.cluster.k8s.io',
+      'operatingsystemconfigs.operatingsystemmanager.k8c.io', 'operatingsystemprofiles.operatingsystemmanager.k8c.io',
+    ].map((n) => `true ${n}`));
   });
 });

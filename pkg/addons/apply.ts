@@ -8,7 +8,7 @@ import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRen
 import { registeredSecrets } from '../log/redact.js';
 import { fullObject, maskCredentials, SENSITIVE } from './render.js';
 import { PATCH_ADDONS } from './patch-addons.js';
-import { RETIRED_OBJECTS, isRetired } from './cloud-credentials.js';
+import { RETIRED_OBJECTS, isRetired } from './retired.js';
 
 export const FIELD_MANAGER = 'kubeone';
 

@@ -4,12 +4,11 @@
 // manifest's cloudConfig, rendered as a Go template over the CCM credentials), the CCM's
 // credentials (vSphere keeps them under "<vcenter>.username/password"), machine-controller's
 // and operating-system-manager's. KubeOne also deletes the Secret its versions before 1.0
-// wrote (LEGACY_CREDENTIALS_SECRET); so does this addon (see RETIRED_OBJECTS).
+// wrote; so does this addon (see retired.ts).
 import type { KubeOneCluster } from '../api/types.js';
 import { providerName } from '../api/provider.js';
-import type { ObjectRef } from '../plan/types.js';
 import { type CredentialSource, type CredentialsType, SECRET_NAMES, providerCredentials } from './credentials-data.js';
-import { type KubeObject, objectKey } from './normalize.js';
+import type { KubeObject } from './normalize.js';
 import { renderTemplate, withBuiltins } from './template/index.js';
 import { GoStruct, stringMap } from './template/values.js';
 
@@ -18,23 +17,6 @@ export const CREDENTIALS_ADDON = 'cloud-credentials';
 
 export const CLOUD_CONFIG_SECRET = 'cloud-config';
 export const VSPHERE_CREDENTIALS_SECRET = 'vsphere-ccm-credentials';
-
-/** Written by KubeOne before 1.0; KubeOne 1.14 deletes it on every apply. */
-export const LEGACY_CREDENTIALS_SECRET: ObjectRef = { apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: 'cloud-provider-credentials' };
-
-/**
- * Objects an addon deletes by name even though they carry no addon label (KubeOne created
- * them without one): the probe reads them by name, the planner shows their deletion.
- */
-export const RETIRED_OBJECTS: Readonly<Record<string, readonly ObjectRef[]>> = { [CREDENTIALS_ADDON]: [LEGACY_CREDENTIALS_SECRET] };
-
-/**
- * Whether `o` is an object `addon` retires by name (RETIRED_OBJECTS): a deliberate, named
- * deletion as KubeOne's, the one exception to "prune only what kubeone applied".
- */
-export function isRetired(addon: string, o: ObjectRef): boolean {
-  return (RETIRED_OBJECTS[addon] ?? []).some((r) => objectKey(r) === objectKey(o));
-}
 
 /** Whether KubeOne's credentials.Ensure runs for this (defaulted) cluster. */
 export function credentialsAddonSelected(cluster: KubeOneCluster): boolean {

@@ -99,6 +99,32 @@ describe('diffAddons', () => {
     }
   });
 
+  it('turning machineController.deploy off prunes what kubeone applied but keeps its CRDs (they hold the Machines) unless the addon is deleted', () => {
+    const cloud = (extra = {}) => renderAddons({ loaded: loadedCluster({ cloudProvider: { hetzner: {} }, ...extra }, { HCLOUD_TOKEN: 'x'.repeat(64) }) });
+    const on = cloud();
+    const live = liveOf(on);
+    const off = cloud({ machineController: { deploy: false } });
+    const mcObjects = on.filter((a) => a.name === 'machinecontroller' || a.name === 'operating-system-manager').flatMap((a) => a.objects);
+    const crds = mcObjects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.name).sort();
+    expect(crds).to.deep.equal(['machinedeployments.cluster.k8s.io', 'machines.cluster.k8s.io', 'machinesets.cluster.k8s.io', 'operatingsystemconfigs.operatingsystemmanager.k8c.io', 'operatingsystemprofiles.operatingsystemmanager.k8c.io']);
+    const { diffs, unmanaged } = compareAddons(off, live, addonOwnership(recordOf(on)));
+    const pruned = diffs.filter((d) => d.change !== null && (d.addon === 'machinecontroller' || d.addon === 'operating-system-manager'));
+    expect(pruned.map((d) => `${d.change} ${d.addon}`)).to.deep.equal(['- machinecontroller', '- operating-system-manager']);
+    expect(pruned.flatMap((d) => d.objects).length).to.equal(mcObjects.length - crds.length);
+    expect(pruned.flatMap((d) => d.objects).some((o) => o.kind === 'CustomResourceDefinition')).to.equal(false);
+    expect(unmanaged.map((u) => [u.addon, u.keptDefinitions, u.objects.map((o) => o.name).sort()])).to.deep.equal([
+      ['machinecontroller', true, crds.slice(0, 3)],
+      ['operating-system-manager', true, crds.slice(3)],
+    ]);
+    expect(describeUnmanaged(unmanaged[0]!)).to.match(/^kept: 3 CustomResourceDefinition\(s\) of addon machinecontroller .*deleting one deletes every object of its kinds\. To delete them, add \{name: "machinecontroller", delete: true\}/);
+    // Without an ownership record (KubeOne installed it) nothing at all is deleted.
+    const adopted = compareAddons(off, live, addonOwnership(null));
+    expect(adopted.diffs.flatMap((d) => d.objects).filter((o) => o.change === '-')).to.deep.equal([]);
+    // delete: true removes everything, the CRDs too.
+    const deleted = compareAddons(off, live, addonOwnership(recordOf(on), ['machinecontroller']));
+    expect(deleted.diffs.find((d) => d.addon === 'machinecontroller')!.objects.filter((o) => o.kind === 'CustomResourceDefinition')).to.have.length(3);
+  });
+
   it('deletes every labelled object of an addon the manifest deletes, owned or not', () => {
     const live = liveOf(rendered);
     const without = renderAddons({ loaded: loadedCluster({ features: { metricsServer: { enable: false } } }) });
@@ -117,6 +143,16 @@ describe('diffAddons', () => {
     const other = { ...legacy, name: 'someone-elses' };
     expect(compareAddons([credentials], [other], addonOwnership(null)).unmanaged.map((u) => u.objects.map((o) => o.name))).to.deep.equal([['someone-elses']]);
     expect(compareAddons([], [legacy], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
+  });
+
+  it('deletes the MutatingWebhookConfiguration machine-controller.kubermatic.io of older KubeOne versions by name while machinecontroller is rendered (KubeOne\'s cleanupStaleResources)', () => {
+    const stale: AddonObjectFacts = { ...liveFacts({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'machine-controller.kubermatic.io' } }, undefined), addon: 'machinecontroller' };
+    const mc: RenderedAddon = { name: 'machinecontroller', source: 'embedded', objects: [] };
+    expect(compareAddons([mc], [stale], addonOwnership(null)).diffs.find((d) => d.addon === 'machinecontroller')!.objects).to.deep.equal([
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespace: '', name: 'machine-controller.kubermatic.io', change: '-' },
+    ]);
+    // Not while machine-controller is off.
+    expect(compareAddons([], [stale], addonOwnership(null)).diffs.flatMap((d) => d.objects)).to.deep.equal([]);
   });
 
   it('never prunes the CoreDNS patch target', () => {

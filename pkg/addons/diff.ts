@@ -3,14 +3,16 @@
 // A live object no addon renders is pruned only when this tool applied it (the ownership
 // record names it), when the manifest deletes its addon, or when a rendered addon retires it
 // by name as KubeOne does (RETIRED_OBJECTS); any other is unmanaged: left alone and listed,
-// with how to remove it.
+// with how to remove it. The CustomResourceDefinitions of an addon turned off (e.g. the
+// Machine API of machineController.deploy: false) are kept unless the manifest deletes the
+// addon: deleting a CRD deletes every object of its kinds, which kubeone did not create.
 import jsonpatch from 'fast-json-patch';
 import type { AddonObjectFacts } from '../snapshot/types.js';
 import type { OwnershipRecord } from '../snapshot/types.js';
 import type { ChangeSymbol, ObjectDiff, ObjectRef, RenderedAddon, RenderedObject } from '../plan/types.js';
 import { normalizeObject, objectKey, projectLiveOntoRendered, type KubeObject } from './normalize.js';
 import { PATCH_ADDONS } from './patch-addons.js';
-import { isRetired } from './cloud-credentials.js';
+import { isRetired } from './retired.js';
 
 export interface AddonDiff {
   addon: string;
@@ -42,6 +44,8 @@ export interface UnmanagedAddon {
   /** The addon is rendered from the manifest (only some of its live objects are not). */
   rendered: boolean;
   objects: ObjectRef[];
+  /** kubeone applied them (CRDs of an addon turned off, kept for the custom resources they hold). */
+  keptDefinitions?: boolean;
 }
 
 /** Operations turning the live object (projected onto the rendered fields) into the rendered one. */
@@ -101,6 +105,7 @@ export function compareAddons(
   const renderedNames = new Set(rendered.map((a) => a.name));
   const prunes = new Map<string, ObjectDiff[]>();
   const unmanaged = new Map<string, ObjectRef[]>();
+  const kept = new Map<string, ObjectRef[]>();
   for (const l of live) {
     const key = objectKey(l);
     if (renderedKeys.has(key) || PATCH_ADDONS.has(l.addon)) continue;
@@ -112,6 +117,10 @@ export function compareAddons(
       (renderedNames.has(l.addon) && isRetired(l.addon, ref));
     if (!ownership.deleted.has(l.addon) && !owned) {
       unmanaged.set(l.addon, [...(unmanaged.get(l.addon) ?? []), ref]);
+      continue;
+    }
+    if (!ownership.deleted.has(l.addon) && !renderedNames.has(l.addon) && l.kind === 'CustomResourceDefinition') {
+      kept.set(l.addon, [...(kept.get(l.addon) ?? []), ref]);
       continue;
     }
     const list = prunes.get(l.addon) ?? [];
@@ -127,7 +136,10 @@ export function compareAddons(
   }
   return {
     diffs: out,
-    unmanaged: [...unmanaged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([addon, objects]) => ({ addon, rendered: renderedNames.has(addon), objects })),
+    unmanaged: [
+      ...[...unmanaged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([addon, objects]) => ({ addon, rendered: renderedNames.has(addon), objects })),
+      ...[...kept.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([addon, objects]) => ({ addon, rendered: false, objects, keptDefinitions: true })),
+    ],
   };
 }
 

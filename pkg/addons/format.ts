@@ -39,6 +39,9 @@ export function formatAddonDiffs(diffs: AddonDiff[], opts: { verbose?: boolean; 
 export function describeUnmanaged(u: UnmanagedAddon): string {
   const names = u.objects.slice(0, 5).map(objectName).join(', ') + (u.objects.length > 5 ? ` and ${u.objects.length - 5} more` : '');
   const label = `kubeone.io/addon=${u.addon}`;
+  if (u.keptDefinitions) {
+    return `kept: ${u.objects.length} CustomResourceDefinition(s) of addon ${displayName(u.addon)} (${names}), which is no longer enabled: deleting one deletes every object of its kinds. To delete them, add {name: ${JSON.stringify(u.addon)}, delete: true} to addons.addons`;
+  }
   const what = `unmanaged: ${u.objects.length} object(s) labelled ${label} (${names}) are not rendered from the manifest and were not applied by kubeone`;
   if (u.rendered) return `${what}; they are left alone (delete them with kubectl if addon ${displayName(u.addon)} no longer needs them)`;
   return `${what}; they are left alone. To delete addon ${displayName(u.addon)}, add {name: ${JSON.stringify(u.addon)}, delete: true} to addons.addons`;

@@ -29,6 +29,7 @@ describe('listAddons', () => {
       'coredns-pdb': 'install/embedded',
       'default-storage-class': 'delete/embedded',
       machinecontroller: 'inactive/embedded',
+      'operating-system-manager': 'inactive/embedded',
       'metrics-server': 'install/custom*',
       mine: 'install/custom',
       nodelocaldns: 'install/embedded',

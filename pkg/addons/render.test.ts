@@ -35,6 +35,8 @@ const SELECTING = {
   machinecontroller: cloud('ccm-openstack'),
   'metrics-server': {},
   nodelocaldns: {},
+  // operatingSystemManager.deploy defaults to machineController.deploy.
+  'operating-system-manager': cloud('ccm-openstack'),
 } as Record<(typeof EMBEDDED_ADDONS)[number], Partial<KubeOneCluster>>;
 
 /** Addons selected by machineController/operatingSystemManager.deploy (rendered on OpenStack). */

@@ -39,6 +39,7 @@ export const EMBEDDED_ADDONS = [
   'machinecontroller',
   'metrics-server',
   'nodelocaldns',
+  'operating-system-manager',
 ] as const;
 
 /** KubeOne's ensureCSIAddons: the CSI drivers of each provider (then csi-external-snapshotter). */
@@ -196,7 +197,9 @@ export function selectAddons(
   if (cni.cilium && wanted('cni-cilium')) add('cni-cilium', 'clusterNetwork.cni.cilium');
   if (cni.weaveNet && wanted('cni-weavenet')) add('cni-weavenet', 'clusterNetwork.cni.weaveNet');
   if (features.nodeLocalDNS!.deploy && wanted('nodelocaldns')) add('nodelocaldns', 'features.nodeLocalDNS.deploy');
+  // As KubeOne's collectAddons: machine-controller, then operating-system-manager.
   if (c.machineController?.deploy && wanted('machinecontroller')) add('machinecontroller', 'machineController.deploy');
+  if (c.operatingSystemManager?.deploy && wanted('operating-system-manager')) add('operating-system-manager', 'operatingSystemManager.deploy');
   add('coredns-patch', 'features.coreDNS (replicas, anti-affinity, tolerations)');
   if (c.certificateAuthority?.bundle && wanted('ca-bundle')) add('ca-bundle', 'certificateAuthority.bundle');
   const provider = providerName(c.cloudProvider);

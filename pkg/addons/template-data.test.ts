@@ -2,7 +2,7 @@
 // Expectations come from KubeOne 1.14's behaviour (pkg/addons/applier.go, pkg/credentials,
 // pkg/templates/images, pkg/apis/kubeone helpers).
 import { expect } from 'chai';
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,7 @@ import { withAddonDefaults } from './config-view.js';
 import { baseTemplateData, templateData } from './template-data.js';
 import { addonFuncs } from './template/funcs.js';
 import { renderTemplate } from './template/index.js';
-import { KEY_USAGE, createCertificate, pem } from './template/x509.js';
-import { loadedCluster } from './testing/fixtures.js';
+import { loadedCluster, makeCA } from './testing/fixtures.js';
 
 interface Opts {
   cluster?: Partial<KubeOneCluster>;
@@ -31,26 +30,6 @@ function render(src: string, o: Opts = {}): string {
   const base = baseTemplateData({ loaded, cluster, env: o.env ?? {}, clusterCA: o.ca ?? null, now: o.now ?? new Date('2026-03-01T00:00:00Z') });
   const funcs = addonFuncs({ overwriteRegistry: cluster.registryConfiguration?.overwriteRegistry ?? '', caBundle: cluster.certificateAuthority?.bundle ?? '', env: o.env ?? {} });
   return renderTemplate('t.yaml', src, templateData(base, o.params ?? {}), funcs);
-}
-
-/** A cluster CA as kubeadm makes it: RSA 2048, self-signed, CN kubernetes, 10 years. */
-function makeCA(): ClusterCA {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const der = createCertificate(
-    {
-      serial: 1n,
-      commonName: 'kubernetes',
-      notBefore: new Date('2025-06-01T00:00:00Z'),
-      notAfter: new Date('2035-05-30T00:00:00Z'),
-      keyUsage: KEY_USAGE.digitalSignature | KEY_USAGE.keyEncipherment | KEY_USAGE.certSign,
-      extKeyUsage: [],
-      basicConstraintsValid: true,
-      isCA: true,
-    },
-    publicKey,
-    privateKey,
-  );
-  return { cert: pem('CERTIFICATE', der), key: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string };
 }
 
 describe('template data (KubeOne templateData)', () => {

@@ -40,7 +40,9 @@ describe('docs/providers', () => {
       writeFileSync(path, stringify(manifest));
       const loaded = await loadCluster({ manifestPath: path, env: PROVIDER_EXAMPLES[provider].credentials });
       const addons = renderAddons({ loaded, env: {} }).map((a) => a.name);
-      for (const addon of addons.filter((a) => /^(ccm|csi)-/.test(a))) expect(text, `${page} names ${addon}`).to.contain(`\`${addon}\``);
+      for (const addon of addons.filter((a) => /^(ccm|csi)-|^machinecontroller$|^operating-system-manager$/.test(a))) expect(text, `${page} names ${addon}`).to.contain(`\`${addon}\``);
+      // The snippets leave machineController.deploy at KubeOne's default: both are deployed.
+      expect(addons, page).to.include.members(['machinecontroller', 'operating-system-manager']);
       expect(addons.filter((a) => /^(ccm|csi)-|^cloud-credentials$/.test(a)).sort()).to.deep.equal(PROVIDER_EXAMPLES[provider].addons.filter((a) => a !== 'cloud-credentials' || provider !== 'vmwareCloudDirector' || addons.includes(a)).sort());
       for (const variable of Object.keys(PROVIDER_EXAMPLES[provider].credentials)) expect(text, `${page} names ${variable}`).to.contain(variable);
     });

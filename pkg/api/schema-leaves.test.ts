@@ -401,9 +401,10 @@ const CASES: Record<string, Case> = {
   'proxy.https': used(['hostScripts', 'containerd'], set('proxy.https', 'http://proxy.example:3128')),
   'proxy.noProxy': used('hostScripts', set('proxy.noProxy', '.corp'), set('proxy.http', 'http://proxy.example:3128')),
   ...dynamicWorkerCases,
-  'machineController.deploy': refused(set('machineController.deploy', true)),
-  'operatingSystemManager.deploy': refused(set('operatingSystemManager.deploy', true)),
-  'operatingSystemManager.enableNonRootDeviceOwnership': refused(set('operatingSystemManager.enableNonRootDeviceOwnership', true)),
+  // On a cloud provider both default to true (KubeOne): turning them off drops their addons.
+  'machineController.deploy': used('addons', set('machineController.deploy', false), example('hetzner')),
+  'operatingSystemManager.deploy': used('addons', set('operatingSystemManager.deploy', false), example('hetzner')),
+  'operatingSystemManager.enableNonRootDeviceOwnership': used('addons', set('operatingSystemManager.enableNonRootDeviceOwnership', true), example('hetzner')),
   caBundle: used(['kubeadm', 'controlPlaneFiles', 'addons'], set('caBundle', CA_PEM)),
   'certificateAuthority.bundle': used(['kubeadm', 'controlPlaneFiles', 'addons'], set('certificateAuthority.bundle', CA_PEM)),
   'certificateAuthority.file': used(['kubeadm', 'controlPlaneFiles', 'addons'], set('certificateAuthority.file', 'ca.pem')),

@@ -10,7 +10,7 @@ export function collectWarnings(raw: KubeOneCluster): string[] {
     w.push('cloudProvider.external: false is overridden to true: in-tree cloud providers are no longer supported');
   }
   if (p && p !== 'none' && raw.machineController?.deploy === undefined) {
-    w.push('machineController.deploy defaults to true for cloud providers (as KubeOne), but machine-controller and operating-system-manager are not deployed yet (only their credential Secrets are written); set machineController.deploy: false to silence this');
+    w.push('machineController.deploy is unset and defaults to true for cloud providers (as KubeOne): machine-controller and operating-system-manager are deployed; set machineController.deploy: false to leave them out');
   }
   if (raw.controlPlaneComponents) w.push('controlPlaneComponents is used: overriding control-plane flags is at your own risk');
   if (raw.addons?.globalParams) w.push('addons.globalParams is merged into every addon\'s params here; KubeOne 1.14 ignores it in v1beta2');

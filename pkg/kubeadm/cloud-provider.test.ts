@@ -39,13 +39,13 @@ describe('kubelet and control plane with a cloud provider', () => {
 });
 
 describe('machine-controller\'s default with a cloud provider', () => {
-  it('stays KubeOne\'s (deploy: true, OSM follows), with a warning that it is not deployed yet; none or an explicit value: no warning', async () => {
+  it('stays KubeOne\'s (deploy: true, OSM follows), with a warning saying both are deployed; none or an explicit value: no warning', async () => {
     const { collectWarnings } = await import('../api/warnings.js');
     const m = (extra: Partial<KubeOneCluster>): KubeOneCluster => ({ apiVersion: 'kubeone.k8c.io/v1beta2', kind: 'KubeOneCluster', ...extra });
     const hetzner = m({ cloudProvider: { hetzner: {} } });
     expect(applyDefaults(hetzner).machineController).to.deep.equal({ deploy: true });
     expect(applyDefaults(hetzner).operatingSystemManager).to.deep.equal({ deploy: true });
-    expect(collectWarnings(hetzner).join('\n')).to.match(/machineController\.deploy defaults to true .* not deployed yet/);
+    expect(collectWarnings(hetzner).join('\n')).to.match(/machineController\.deploy is unset and defaults to true .*machine-controller and operating-system-manager are deployed/);
     expect(collectWarnings(m({ cloudProvider: { hetzner: {} }, machineController: { deploy: false } })).join('\n')).to.not.match(/machineController/);
     expect(collectWarnings(m({ cloudProvider: { none: {} } })).join('\n')).to.not.match(/machineController/);
   });

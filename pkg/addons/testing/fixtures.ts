@@ -2,6 +2,9 @@
 import { posix } from 'node:path';
 import type { KubeOneCluster, LoadedCluster } from '../../api/types.js';
 import type { AddonFiles } from '../files.js';
+import type { ClusterCA } from '../certificates.js';
+import { KEY_USAGE, createCertificate, pem } from '../template/x509.js';
+import { generateKeyPairSync } from 'node:crypto';
 
 export function loadedCluster(overrides: Partial<KubeOneCluster> = {}, credentials: Record<string, string> = {}): LoadedCluster {
   return {
@@ -46,3 +49,23 @@ export function memoryFiles(tree: Record<string, string>, fallback?: AddonFiles)
 }
 
 export const join = posix.join;
+
+/** A cluster CA as kubeadm makes it: RSA 2048, self-signed, CN kubernetes, 10 years. */
+export function makeCA(): ClusterCA {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = createCertificate(
+    {
+      serial: 1n,
+      commonName: 'kubernetes',
+      notBefore: new Date('2025-06-01T00:00:00Z'),
+      notAfter: new Date('2035-05-30T00:00:00Z'),
+      keyUsage: KEY_USAGE.digitalSignature | KEY_USAGE.keyEncipherment | KEY_USAGE.certSign,
+      extKeyUsage: [],
+      basicConstraintsValid: true,
+      isCA: true,
+    },
+    publicKey,
+    privateKey,
+  );
+  return { cert: pem('CERTIFICATE', der), key: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string };
+}

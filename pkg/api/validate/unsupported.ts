@@ -45,7 +45,6 @@ class Refusals {
 const WHY = {
   encryptedResources: 'this tool rewrites Secrets and ConfigMaps after every change of the encryption configuration; other resources would keep their old ciphertext',
   managedLoadBalancer: 'KubeOne creates this load balancer for the control-plane machines of controlPlane.nodeSets',
-  machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
   helmUrlAuth: 'helm takes credentials for a direct chart URL only on its command line, where every local user can read them; use repoURL and chart, or an oci:// chartURL',
   nodeSets: 'KubeOne creates the control-plane machines of a nodeSet through the cloud provider',
   sshCert: 'SSH certificate authentication',
@@ -82,8 +81,6 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
     r.refuseSet(cp?.[name]?.controlPlane, joinPath(joinPath('cloudProvider', name), 'controlPlane'), WHY.managedLoadBalancer);
   }
 
-  if (isSet(c.machineController?.deploy)) r.refuse('machineController.deploy', WHY.machines);
-  r.refuseSet(c.operatingSystemManager, 'operatingSystemManager', WHY.machines);
 
   refuseUnrewrittenResources(c, r);
   (c.helmReleases ?? []).forEach((hr, i) => {
