@@ -5,12 +5,10 @@
 // Without the flag, or when machineController.deploy is false (KubeOne then skips the step),
 // whatever is left is named in a warning: a reset never leaves cloud machines silently.
 import type { ActionKindModule } from '../kind.js';
-import { LB_ID, VOLUMES_ID } from './remove-cloud-resources.js';
+import { LB_ID, listed, VOLUMES_ID } from './remove-cloud-resources.js';
 import { step } from './steps.js';
 
 export const DESTROY_WORKERS_ID = 'destroy-workers:cluster';
-
-const listed = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
 
 export const destroyWorkers: ActionKindModule<'destroy-workers'> = {
   name: 'reset: delete the MachineDeployments and wait for their Machines and Nodes, before the hosts',

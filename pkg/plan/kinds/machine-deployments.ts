@@ -11,6 +11,7 @@ import { objectPatch } from '../../addons/diff.js';
 import { MACHINE_NAMESPACE, comparableView, renderMachineDeployments } from '../../machines/machine-deployments.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
+import { listed } from './remove-cloud-resources.js';
 import { finalControlPlaneUpgrade } from './upgrade.js';
 import { step } from './steps.js';
 
@@ -18,8 +19,6 @@ export const CREATE_ID = 'create-machine-deployments:cluster';
 export const UPGRADE_ID = 'upgrade-machine-deployments:cluster';
 
 const KUBELET_PATH = '/spec/template/spec/versions/kubelet';
-const listed = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
-
 /** One line per change, values shown as JSON (masked already). */
 function describePatch(patch: NonNullable<ReturnType<typeof objectPatch>>): string {
   return patch.map((op) => `${op.op} ${op.path}${op.value === undefined ? '' : ` ${JSON.stringify(op.value)}`}`).join('; ');
