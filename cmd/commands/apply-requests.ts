@@ -1,5 +1,6 @@
 // apply's flags that change what the plan does (KubeOne's): --no-init, --force-install,
-// --force-upgrade, --prune-images, --rotate-encryption-key. A force flag is a one-time request:
+// --force-upgrade, --prune-images, --rotate-encryption-key, --create-machine-deployments,
+// --upgrade-machine-deployments. A force flag is a one-time request:
 // it shapes the plan that runs, and the check after the run (a fresh plan must be empty) is made
 // without it.
 import type { Argv } from 'yargs';
@@ -19,15 +20,6 @@ export interface ApplyRequestArgs {
   planfile?: string;
 }
 
-/**
- * KubeOne's flags for machine-controller's MachineDeployments, which kubeone does not deploy
- * yet (dynamicWorkers is refused when the manifest is loaded): --create-machine-deployments
- * (default true) has nothing to create, as with KubeOne on a manifest without dynamicWorkers;
- * --upgrade-machine-deployments would change MachineDeployments already in the cluster, so it
- * is refused rather than ignored.
- */
-export const MACHINE_DEPLOYMENTS_UNSUPPORTED = 'not supported yet: --upgrade-machine-deployments (kubeone does not manage machine-controller\'s MachineDeployments yet; set spec.template.spec.versions.kubelet on them with kubectl)';
-
 /** What `apply --no-init` plans: the host preparation KubeOne's WithBinariesOnly runs, no kubeadm. */
 export const NO_INIT_KINDS: readonly ActionKind[] = ['install-prerequisites', 'install-container-runtime', 'install-binaries', 'configure-container-runtime'];
 
@@ -38,23 +30,22 @@ export function withApplyRequestFlags<T>(y: Argv<T>): Argv<T & ApplyRequestArgs>
     .option('force-upgrade', { type: 'boolean', default: false, describe: 'run the upgrade (drain, kubeadm upgrade, kubelet restart, uncordon) on every host even at versions.kubernetes; renews the control-plane certificates' })
     .option('prune-images', { type: 'boolean', default: false, describe: 'after a host is upgraded, remove its unused container images (crictl rmi --prune)' })
     .option('rotate-encryption-key', { type: 'boolean', default: false, describe: 'rotate the key of the generated encryption configuration, and nothing else (needs --force-upgrade, as KubeOne)' })
-    .option('create-machine-deployments', { type: 'boolean', default: true, describe: 'create the MachineDeployments of dynamicWorkers on first install (dynamicWorkers is not supported yet: nothing to create)' })
-    .option('upgrade-machine-deployments', { type: 'boolean', default: false, describe: 'not supported yet (exit 15): set the kubelet version of the MachineDeployments' }) as unknown as Argv<T & ApplyRequestArgs>;
+    .option('create-machine-deployments', { type: 'boolean', default: true, describe: 'create the MachineDeployments of dynamicWorkers on the first install (kubeone does not change them afterwards, as KubeOne)' })
+    .option('upgrade-machine-deployments', { type: 'boolean', default: false, describe: 'after the control planes are upgraded, set the kubelet version of every MachineDeployment in kube-system to versions.kubernetes' }) as unknown as Argv<T & ApplyRequestArgs>;
 }
 
 /** The flow options of the flags; bad combinations fail before anything connects (exit 1). */
 export function applyRequests(args: ApplyRequestArgs): Pick<FlowOptions, 'planOptions' | 'requests'> {
-  if (args['upgrade-machine-deployments']) throw new KubeOneError(MACHINE_DEPLOYMENTS_UNSUPPORTED, ExitCode.config);
   // KubeOne's rule (runApplyRotateKey): a configuration error, checked before anything is read.
   if (args['rotate-encryption-key'] && !args['force-upgrade']) throw new KubeOneError('rotating encryption keys requires the --force-upgrade flag', ExitCode.config);
   if (args['rotate-encryption-key']) {
     // KubeOne runs the rotation alone (its --force-upgrade is only the gate); the flags it would
     // drop without a word are refused instead.
-    const dropped = [args['force-install'] && '--force-install', args['prune-images'] && '--prune-images', !args.init && '--no-init', args.planfile && 'PLANFILE'].filter((f): f is string => typeof f === 'string');
+    const dropped = [args['force-install'] && '--force-install', args['prune-images'] && '--prune-images', args['upgrade-machine-deployments'] && '--upgrade-machine-deployments', !args.init && '--no-init', args.planfile && 'PLANFILE'].filter((f): f is string => typeof f === 'string');
     if (dropped.length > 0) throw new KubeOneError(`--rotate-encryption-key runs the rotation alone: it cannot be combined with ${dropped.join(', ')}`, ExitCode.default);
     return { requests: { rotateEncryptionKey: true } };
   }
-  const forced = [args['force-install'] && '--force-install', args['force-upgrade'] && '--force-upgrade', !args.init && '--no-init'].filter((f): f is string => typeof f === 'string');
+  const forced = [args['force-install'] && '--force-install', args['force-upgrade'] && '--force-upgrade', args['upgrade-machine-deployments'] && '--upgrade-machine-deployments', !args.init && '--no-init'].filter((f): f is string => typeof f === 'string');
   if (args.planfile && forced.length > 0) {
     throw new KubeOneError(`a saved plan runs as it was planned: ${forced.join(', ')} cannot be combined with PLANFILE (plan without a saved file instead)`, ExitCode.default);
   }
@@ -64,10 +55,12 @@ export function applyRequests(args: ApplyRequestArgs): Pick<FlowOptions, 'planOp
   const requests = {
     ...(args['force-upgrade'] ? { forceUpgrade: true } : {}),
     ...(args['force-install'] ? { forceInstall: true } : {}),
+    ...(args['upgrade-machine-deployments'] ? { upgradeMachineDeployments: true } : {}),
   };
   const planOptions = {
     ...(args.init ? {} : { only: NO_INIT_KINDS }),
     ...(args['prune-images'] ? { pruneImages: true } : {}),
+    ...(args['create-machine-deployments'] === false ? { createMachineDeployments: false } : {}),
   };
   return {
     ...(Object.keys(planOptions).length > 0 ? { planOptions } : {}),

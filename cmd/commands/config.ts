@@ -14,14 +14,18 @@ const configSchemaCommand = lazyCommand(
 );
 
 const configImagesCommand = lazyCommand({ command: 'images', describe: 'The container images of a cluster' }, async () => (await import('./config-images.js')).configImagesCommand);
+const configMachineDeploymentsCommand = lazyCommand(
+  { command: 'machinedeployments', describe: 'Print the MachineDeployments of dynamicWorkers (the objects apply creates on first install)' },
+  async () => (await import('./config-machinedeployments.js')).configMachineDeploymentsCommand,
+);
 const configMigrateCommand = lazyCommand(
   { command: 'migrate', describe: 'Migrate the manifest to the v1beta3 API: not possible in this version (always exit 1, as KubeOne 1.14)' },
   async () => (await import('./config-migrate.js')).configMigrateCommand,
 );
 
-export const configSubcommands: CommandFactory[] = [configValidateCommand, configPrintCommand, configDumpCommand, configSchemaCommand, configImagesCommand, configMigrateCommand];
+export const configSubcommands: CommandFactory[] = [configValidateCommand, configPrintCommand, configDumpCommand, configSchemaCommand, configImagesCommand, configMachineDeploymentsCommand, configMigrateCommand];
 
-/** `kubeone config <validate|print|dump|schema|images|migrate>`. */
+/** `kubeone config <validate|print|dump|schema|images|machinedeployments|migrate>`. */
 export const configCommand: CommandFactory = (ctx) => ({
   command: 'config',
   describe: 'Work with the KubeOneCluster manifest',

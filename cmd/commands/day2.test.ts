@@ -66,8 +66,7 @@ describe('day-2 commands: bad arguments', () => {
     [['apply', '-y', '--no-init', '--prune-images'], 1, /cannot be combined with --prune-images/],
     [['apply', '-y', 'plan.json', '--force-install'], 1, /cannot be combined with PLANFILE/],
     [['apply', '-y', '--backup'], 1, /--backup needs a path/],
-    [['apply', '-y', '--upgrade-machine-deployments'], 15, /not supported yet: --upgrade-machine-deployments/],
-    [['reset', '-y', '--destroy-workers'], 15, /not supported yet: --destroy-workers/],
+    [['apply', '-y', 'plan.json', '--upgrade-machine-deployments'], 1, /--upgrade-machine-deployments cannot be combined with PLANFILE/],
   ];
   for (const [args, code, message] of cases) {
     it(`kubeone ${args.join(' ')} -> exit ${code}`, async () => {
@@ -138,6 +137,12 @@ describe('apply flags', () => {
     expect(applyRequests({ ...base, 'force-upgrade': true, 'force-install': true })).to.deep.equal({ requests: { forceUpgrade: true, forceInstall: true } });
     expect(applyRequests({ ...base, init: false, 'force-install': true })).to.deep.equal({ planOptions: { only: NO_INIT_KINDS }, requests: { forceInstall: true } });
     expect(applyRequests({ ...base, 'prune-images': true })).to.deep.equal({ planOptions: { pruneImages: true } });
+  });
+
+  it('--upgrade-machine-deployments is a one-time request; --create-machine-deployments=false shapes every plan of the run', () => {
+    expect(applyRequests({ ...base, 'upgrade-machine-deployments': true })).to.deep.equal({ requests: { upgradeMachineDeployments: true } });
+    expect(applyRequests({ ...base, 'create-machine-deployments': false })).to.deep.equal({ planOptions: { createMachineDeployments: false } });
+    expect(() => applyRequests({ ...base, 'rotate-encryption-key': true, 'force-upgrade': true, 'upgrade-machine-deployments': true })).to.throw(/cannot be combined with --upgrade-machine-deployments/);
   });
 
   it("--rotate-encryption-key needs --force-upgrade (KubeOne's rule, exit 15) and runs the rotation alone", () => {

@@ -1,8 +1,8 @@
-// kubeone reset [-y] [--remove-binaries] [--remove-lb-services] [--remove-volumes]: unprovision
-// every host (kubeadm reset, remove the files, optionally the kube binaries) through the same
-// planner and executor as apply, after deleting the LoadBalancer Services and volumes a cloud
-// would keep (both default true, as KubeOne).
-import { ExitCode, KubeOneError } from '../../pkg/errors/exit-codes.js';
+// kubeone reset [-y] [--remove-binaries] [--remove-lb-services] [--remove-volumes]
+// [--destroy-workers]: unprovision every host (kubeadm reset, remove the files, optionally the
+// kube binaries) through the same planner and executor as apply, after deleting the
+// LoadBalancer Services, volumes and machine-controller's worker machines a cloud would keep
+// (all default true, as KubeOne).
 import type { CommandFactory } from '../shared/context.js';
 import { collaboratorsFor, type HostCommandArgs, hostHandler, withHostOptions } from './executor-options.js';
 import { runFlowOnTerminal } from './terminal-ui.js';
@@ -12,7 +12,7 @@ interface ResetArgs extends HostCommandArgs {
   'remove-binaries': boolean;
   'remove-lb-services': boolean;
   'remove-volumes': boolean;
-  'destroy-workers'?: boolean;
+  'destroy-workers': boolean;
   parallelism: number;
 }
 
@@ -25,12 +25,9 @@ export const resetCommand: CommandFactory = (ctx) => ({
       .option('remove-binaries', { type: 'boolean', default: false, describe: 'also remove kubeadm, kubelet and kubectl' })
       .option('remove-lb-services', { type: 'boolean', default: true, describe: 'first delete every Service of type LoadBalancer and wait for its cloud load balancer to go' })
       .option('remove-volumes', { type: 'boolean', default: true, describe: 'first delete every PersistentVolumeClaim and wait for the dynamically provisioned, unretained volumes to go' })
-      .option('destroy-workers', { type: 'boolean', describe: 'not supported yet (exit 15) when true: delete machine-controller\'s MachineDeployments and wait for their Machines first; kubeone deploys no machine-controller' })
+      .option('destroy-workers', { type: 'boolean', default: true, describe: 'first delete machine-controller\'s MachineDeployments, MachineSets and Machines and wait for the Machines and their Nodes to go' })
       .option('parallelism', { type: 'number', default: 5, describe: 'worker actions run at once' }),
   handler: hostHandler<ResetArgs>(ctx, async (args) => {
-    if (args['destroy-workers'] === true) {
-      throw new KubeOneError("not supported yet: --destroy-workers (kubeone deploys no machine-controller; delete the MachineDeployments with kubectl and wait for their Machines, then reset with --destroy-workers=false or without the flag)", ExitCode.config);
-    }
     if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new Error('--parallelism must be a positive integer');
     await runFlowOnTerminal(collaboratorsFor(ctx, args), args, {
       manifestPath: args.manifest,
@@ -40,6 +37,7 @@ export const resetCommand: CommandFactory = (ctx) => ({
       removeBinaries: args['remove-binaries'],
       removeLbServices: args['remove-lb-services'],
       removeVolumes: args['remove-volumes'],
+      destroyWorkers: args['destroy-workers'],
       command: 'kubeone reset',
     });
   }),

@@ -34,15 +34,6 @@ async function issuesOf(manifestPath: string, tfjson?: string): Promise<{ path: 
 const has = (issues: { path: string; message: string }[], path: string, re: RegExp) =>
   issues.some((i) => i.path === path && re.test(i.message));
 
-/**
- * KubeOne accepts the manifest; this tool accepts everything in it except the fields it does not
- * act on yet, each refused by name (docs/kubeone-compatibility.md): exactly `paths`, nothing else.
- */
-function onlyNotSupportedYet(issues: { path: string; message: string }[], paths: string[]): void {
-  expect(issues.filter((i) => !i.message.startsWith(`not supported yet: ${i.path} (`)), 'issues other than refusals').to.deep.equal([]);
-  expect(issues.map((i) => i.path).sort()).to.deep.equal([...paths].sort());
-}
-
 describe('reference manifests (../shared/reference/manifests)', () => {
   it('01 full reference: strict-decodes once rendered; fails only for missing hosts (and addons dir) standalone', async () => {
     const issues = await issuesOf(stage('01-kubeone-config-print-full.tmpl.yaml'));
@@ -54,19 +45,19 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     expect(has(await issuesOf(join(work, '01-kubeone-config-print-full.yaml')), 'addons.path', /does not exist/)).to.equal(false);
   });
 
-  it('02 cilium: needs tf; invalid standalone (name, provider, hosts); with tf output only the machines are refused', async () => {
+  it('02 cilium: needs tf; invalid standalone (name, provider, hosts); with tf output it loads, kubeone_workers as dynamicWorkers', async () => {
     const path = stage('02-e2e-cilium-kube-proxy-replacement.yaml');
     const alone = await issuesOf(path);
     expect(has(alone, 'name', /no cluster name/)).to.equal(true);
     expect(has(alone, 'cloudProvider', /provider must be specified/)).to.equal(true);
     expect(has(alone, 'controlPlane', /required/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
+    expect(await issuesOf(path, join(TF, 'aws-3cp.json'))).to.deep.equal([]);
   });
 
-  it('03 flannel + helm: invalid standalone; with tf output only machines are refused (AWS and the Helm release are accepted)', async () => {
+  it('03 flannel + helm: invalid standalone; with tf output it loads (AWS, kubeone_workers and the Helm release)', async () => {
     const path = stage('03-e2e-external-cni-flannel-helm.yaml');
     expect((await issuesOf(path)).length).to.be.greaterThan(0);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
+    expect(await issuesOf(path, join(TF, 'aws-3cp.json'))).to.deep.equal([]);
   });
 
   it('04 init golden: v1.24.4 is below 1.34 after trimming v, and no hosts', async () => {
@@ -109,19 +100,19 @@ describe('reference manifests (../shared/reference/manifests)', () => {
     expect(await issuesOf(path, join(TF, 'vsphere.json'))).to.deep.equal([]);
   });
 
-  it('08 hetzner oidc + static audit: the policy file must exist beside it (KubeOne uploads it); then only machines are refused', async () => {
+  it('08 hetzner oidc + static audit: the policy file must exist beside it (KubeOne uploads it); then it loads, kubeone_workers included', async () => {
     const path = stage('08-docs-hetzner-oidc-static-audit.yaml');
     expect((await issuesOf(path)).length).to.be.greaterThan(0);
     const missing = await issuesOf(path, join(TF, 'hetzner.json'));
     expect(has(missing, 'features.staticAuditLog.config.policyFilePath', /audit-policy\.yaml: no such file/)).to.equal(true);
     writeFileSync(join(work, 'audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'hetzner.json')), ['dynamicWorkers']);
+    expect(await issuesOf(path, join(TF, 'hetzner.json'))).to.deep.equal([]);
   });
 
-  it('09 aws mirrors with auth: with tf output only the machines are refused (the mirrors are accepted)', async () => {
+  it('09 aws mirrors with auth: with tf output it loads, kubeone_workers as dynamicWorkers', async () => {
     const path = stage('09-docs-aws-containerd-mirror-auth.yaml');
     expect(has(await issuesOf(path), 'name', /no cluster name/)).to.equal(true);
-    onlyNotSupportedYet(await issuesOf(path, join(TF, 'aws-3cp.json')), ['dynamicWorkers']);
+    expect(await issuesOf(path, join(TF, 'aws-3cp.json'))).to.deep.equal([]);
   });
 
   it('10 same machine as CP and static worker: rejected on public, private and hostname', async () => {

@@ -153,6 +153,11 @@ export function redactCluster(c: KubeOneCluster, secrets?: SecretSet): KubeOneCl
   return walk(c, undefined, (v, secret) => (secret ? REDACTED : (secrets?.mask(redactBlob(v)) ?? redactBlob(v)))) as KubeOneCluster;
 }
 
+/** A copy of any JSON value with values under secret keys and secret lines of blobs masked (objects kept in snapshots and plans). */
+export function redactObject<T>(value: T): T {
+  return walk(value, undefined, (v, secret) => (secret ? REDACTED : redactBlob(v))) as T;
+}
+
 /**
  * Every secret value the loaded manifest holds or pulls in: secret keys anywhere (Helm values
  * and cloud specs included), secret lines of blobs, URL passwords, every value of the

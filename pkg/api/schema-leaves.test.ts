@@ -16,6 +16,7 @@ import { kubeletUnitFilesFor } from '../desired/host-files.js';
 import { renderInitFile, renderJoinFile, renderKubeletConfigFile } from '../kubeadm/render-files.js';
 import { showChartCommands, upgradeCommands } from '../helm/args.js';
 import { desiredHelmReleases } from '../helm/desired.js';
+import { renderMachineDeployments } from '../machines/machine-deployments.js';
 import { computePlan } from '../plan/index.js';
 import { SnapshotBuilder } from '../plan/testing/snapshot-builder.js';
 import { bundleFileName, expandBinariesTemplate, renderBundleInstall, renderPackageInstall, DEFAULT_PACKAGE_REPOSITORY } from '../scripts/binaries.js';
@@ -161,6 +162,8 @@ const CONSUMERS = {
     const now = { now: '2026-01-01T00:00:00Z' };
     return JSON.stringify([computePlan(desired, fresh.build(), now), computePlan(desired, converged.build(), now)]);
   },
+  /** The MachineDeployments apply creates and `config machinedeployments` prints. */
+  machines: (l: LoadedCluster) => JSON.stringify(renderMachineDeployments(l.cluster)),
   /** The helm commands of each release (their arguments and stdin) and the values helm gets. */
   helm: async (l: LoadedCluster) =>
     JSON.stringify((await desiredHelmReleases(l)).map((r) => [upgradeCommands(r, { kubeconfig: 'kubeconfig', values: 'values.json' }), showChartCommands(r), r.values])),
@@ -246,15 +249,35 @@ const nodeSetCases = Object.fromEntries(
     'ssh.bastionUser', 'ssh.bastionHostPublicKey', 'cloudProviderSpec',
   ].map((leaf) => [`controlPlane.nodeSets[].${leaf}`, refused(nodeSet, { at: 'controlPlane.nodeSets' })]),
 );
-const dynamicWorkerCases = Object.fromEntries(
-  [
-    'name', 'replicas', 'providerSpec.cloudProviderSpec', 'providerSpec.annotations', 'providerSpec.machineAnnotations', 'providerSpec.nodeAnnotations',
-    'providerSpec.machineObjectAnnotations', 'providerSpec.labels', 'providerSpec.taints[].key', 'providerSpec.taints[].value', 'providerSpec.taints[].effect',
-    'providerSpec.taints[].timeAdded', 'providerSpec.sshPublicKeys[]', 'providerSpec.operatingSystem', 'providerSpec.operatingSystemSpec',
-    'providerSpec.network.cidr', 'providerSpec.network.gateway', 'providerSpec.network.dns.servers[]', 'providerSpec.network.ipFamily',
-    'providerSpec.overwriteCloudConfig',
-  ].map((leaf) => [`dynamicWorkers[].${leaf}`, refused((c) => (c.dynamicWorkers = [{ name: 'pool', replicas: 1 }]), { at: 'dynamicWorkers' })]),
-);
+/** A workerset on OpenStack (machine-controller is deployed by default with a provider). */
+const pool: Mutate = (c) => {
+  c.cloudProvider = structuredClone(PROVIDER_EXAMPLES.openstack.cloudProvider);
+  c.dynamicWorkers = [{ name: 'pool', replicas: 1, providerSpec: { cloudProviderSpec: { image: 'ubuntu' }, taints: [{ key: 'k', effect: 'NoSchedule' }], network: { cidr: '10.1.0.5/24' } } }];
+};
+const ps = (c: KubeOneCluster): any => c.dynamicWorkers![0]!.providerSpec;
+const dynamicWorkerCases: Record<string, Case> = {
+  'dynamicWorkers[].name': used('machines', (c) => (c.dynamicWorkers![0]!.name = 'other'), pool),
+  'dynamicWorkers[].replicas': used('machines', (c) => (c.dynamicWorkers![0]!.replicas = 4), pool),
+  'dynamicWorkers[].providerSpec.cloudProviderSpec': used('machines', (c) => (ps(c).cloudProviderSpec = { image: 'rocky' }), pool),
+  'dynamicWorkers[].providerSpec.annotations': used('machines', (c) => (ps(c).annotations = { 'k8c.io/operating-system-profile': 'osp-ubuntu' }), pool),
+  // A no-op in KubeOne (Deprecated: use nodeAnnotations): refused rather than ignored.
+  'dynamicWorkers[].providerSpec.machineAnnotations': refused((c) => (ps(c).machineAnnotations = { a: 'b' }), { context: pool }),
+  'dynamicWorkers[].providerSpec.nodeAnnotations': used('machines', (c) => (ps(c).nodeAnnotations = { a: 'b' }), pool),
+  'dynamicWorkers[].providerSpec.machineObjectAnnotations': used('machines', (c) => (ps(c).machineObjectAnnotations = { a: 'b' }), pool),
+  'dynamicWorkers[].providerSpec.labels': used('machines', (c) => (ps(c).labels = { a: 'b' }), pool),
+  'dynamicWorkers[].providerSpec.taints[].key': used('machines', (c) => (ps(c).taints[0].key = 'other'), pool),
+  'dynamicWorkers[].providerSpec.taints[].value': used('machines', (c) => (ps(c).taints[0].value = 'v'), pool),
+  'dynamicWorkers[].providerSpec.taints[].effect': used('machines', (c) => (ps(c).taints[0].effect = 'NoExecute'), pool),
+  'dynamicWorkers[].providerSpec.taints[].timeAdded': used('machines', (c) => (ps(c).taints[0].timeAdded = '2026-01-01T00:00:00Z'), pool),
+  'dynamicWorkers[].providerSpec.sshPublicKeys[]': used('machines', (c) => (ps(c).sshPublicKeys = ['ssh-ed25519 AAAA k']), pool),
+  'dynamicWorkers[].providerSpec.operatingSystem': used('machines', (c) => (ps(c).operatingSystem = 'ubuntu'), pool),
+  'dynamicWorkers[].providerSpec.operatingSystemSpec': used('machines', (c) => (ps(c).operatingSystemSpec = { distUpgradeOnBoot: true }), pool),
+  'dynamicWorkers[].providerSpec.network.cidr': used('machines', (c) => (ps(c).network.cidr = '10.2.0.5/24'), pool),
+  'dynamicWorkers[].providerSpec.network.gateway': used('machines', (c) => (ps(c).network.gateway = '10.1.0.1'), pool),
+  'dynamicWorkers[].providerSpec.network.dns.servers[]': used('machines', (c) => (ps(c).network.dns = { servers: ['10.1.0.2'] }), pool),
+  'dynamicWorkers[].providerSpec.network.ipFamily': used('machines', (c) => (ps(c).network.ipFamily = 'IPv4'), pool),
+  'dynamicWorkers[].providerSpec.overwriteCloudConfig': used('machines', (c) => (ps(c).overwriteCloudConfig = '[Global]\n'), pool),
+};
 /** The provider as its docs example sets it up (cloudConfig, csiConfig, required fields). */
 const example = (name: keyof typeof PROVIDER_EXAMPLES): Mutate => (c) => (c.cloudProvider = structuredClone(PROVIDER_EXAMPLES[name].cloudProvider));
 const cp = (c: KubeOneCluster): any => c.cloudProvider;

@@ -22,13 +22,29 @@ describe('applyTerraformOutput', () => {
   });
   it('appends static worker groups in sorted order and merges dynamic workers by name', () => {
     const c = empty();
-    c.dynamicWorkers = [{ name: 'tf-cluster-eu-west-3a', replicas: 3, providerSpec: { cloudProviderSpec: { assignPublicIP: true } } }];
-    const { cluster } = applyTerraformOutput(c, fixture('aws-3cp.json'));
+    c.cloudProvider = { aws: {} };
+    c.dynamicWorkers = [{ name: 'tf-cluster-eu-west-3a', replicas: 3, providerSpec: { operatingSystem: 'flatcar', cloudProviderSpec: { assignPublicIP: true, instanceType: 't3.large' } } }];
+    const { cluster, issues } = applyTerraformOutput(c, fixture('aws-3cp.json'));
+    expect(issues).to.deep.equal([]);
     expect(cluster.staticWorkers!.hosts!.map((h) => h.privateAddress)).to.deep.equal(['172.31.1.50', '172.31.2.50']);
     expect(cluster.staticWorkers!.hosts![0]!.labels).to.deep.equal({ pool: 'one' });
     expect(cluster.dynamicWorkers).to.have.length(1);
-    expect(cluster.dynamicWorkers![0]!.replicas).to.equal(1);
-    expect(cluster.dynamicWorkers![0]!.providerSpec!.cloudProviderSpec).to.deep.equal({ assignPublicIP: true, region: 'eu-west-3', instanceType: 't3.medium', diskSize: 50 });
+    // As KubeOne (updateAWSWorkerset): the manifest's workerset keeps its replicas, operating system
+    // and the spec keys it sets; Terraform fills the missing spec keys, and a plain boolean
+    // (ebsVolumeEncrypted) always, false when Terraform does not say.
+    expect(cluster.dynamicWorkers![0]!.replicas).to.equal(3);
+    expect(cluster.dynamicWorkers![0]!.providerSpec!.operatingSystem).to.equal('flatcar');
+    expect(cluster.dynamicWorkers![0]!.providerSpec!.cloudProviderSpec).to.deep.equal({ assignPublicIP: true, region: 'eu-west-3', instanceType: 't3.large', diskSize: 50, ebsVolumeEncrypted: false });
+  });
+  it('a workerset only Terraform names is taken whole; an unknown key of the provider spec is an error', () => {
+    const c = empty();
+    const { cluster } = applyTerraformOutput(c, fixture('aws-3cp.json'));
+    expect(cluster.dynamicWorkers![0]).to.include({ name: 'tf-cluster-eu-west-3a', replicas: 1 });
+    const bad = { kubeone_workers: { value: { pool: { providerSpec: { cloudProviderSpec: { image: 'x', Flavor: 'm1', bogus: 1 } } } } } };
+    const { cluster: merged, issues } = applyTerraformOutput({ ...empty(), cloudProvider: { openstack: {} }, dynamicWorkers: [{ name: 'pool', replicas: 1, providerSpec: { cloudProviderSpec: { image: 'mine' } } }] }, bad);
+    expect(issues.map((i) => i.path)).to.deep.equal(['kubeone_workers.value.pool.providerSpec.cloudProviderSpec.bogus']);
+    // Go matches keys ignoring case: Flavor fills flavor; trustDevicePath and configDrive are plain booleans.
+    expect(merged.dynamicWorkers![0]!.providerSpec!.cloudProviderSpec).to.deep.equal({ image: 'mine', flavor: 'm1', trustDevicePath: false, configDrive: false });
   });
   it('applies untaint, network_id and numeric strings', () => {
     const c = empty();

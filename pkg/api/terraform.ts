@@ -1,5 +1,6 @@
 import type { Issue } from './errors.js';
 import { joinPath } from './path.js';
+import { mergeTerraformWorkerset } from './terraform-workers.js';
 import { PROVIDER_NAMES, type DynamicWorkerConfig, type HostConfig, type KubeOneCluster, type ProviderName } from './types.js';
 
 // KubeOne's Terraform output schema (pkg/terraform/v1beta2/config.go): the keys we read.
@@ -114,15 +115,6 @@ function readHosts(r: Reader, spec: Obj, path: string): HostConfig[] {
   return hosts;
 }
 
-function deepMerge(base: unknown, over: unknown): unknown {
-  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
-    const out: Obj = { ...(base as Obj) };
-    for (const [k, v] of Object.entries(over as Obj)) out[k] = deepMerge(out[k], v);
-    return out;
-  }
-  return over === undefined ? base : over;
-}
-
 function outputValue(outputs: Obj, key: string): unknown {
   const o = outputs[key];
   return o && typeof o === 'object' && 'value' in o ? (o as Obj).value : undefined;
@@ -131,7 +123,7 @@ function outputValue(outputs: Obj, key: string): unknown {
 /**
  * Applies `terraform output -json` to a decoded (not yet defaulted) manifest, as KubeOne:
  * Terraform hosts replace controlPlane.hosts, static worker groups are appended in sorted
- * order, dynamic workers merge by name. Unknown outputs are ignored; unknown fields inside
+ * order, dynamic workers merge by name (terraform-workers.ts). Unknown outputs are ignored; unknown fields inside
  * the known ones are errors. Pure: returns a new cluster and the issues found.
  */
 export function applyTerraformOutput(input: KubeOneCluster, outputs: unknown, file = 'terraform output'): { cluster: KubeOneCluster; issues: Issue[] } {
@@ -203,7 +195,11 @@ export function applyTerraformOutput(input: KubeOneCluster, outputs: unknown, fi
       if (!w) continue;
       const incoming = { name, ...w } as DynamicWorkerConfig;
       const i = list.findIndex((x) => x.name === name);
-      if (i >= 0) list[i] = deepMerge(list[i], incoming) as DynamicWorkerConfig;
+      if (i >= 0) {
+        const issues: { path: string; message: string }[] = [];
+        list[i] = mergeTerraformWorkerset(c, list[i]!, w, path, issues);
+        for (const issue of issues) r.fail(issue.path, issue.message);
+      }
       else list.push(incoming);
     }
     c.dynamicWorkers = list;

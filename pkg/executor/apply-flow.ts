@@ -41,6 +41,8 @@ export interface FlowOptions {
   /** reset: delete the LoadBalancer Services / the volumes first (KubeOne's defaults: true). */
   removeLbServices?: boolean;
   removeVolumes?: boolean;
+  /** reset: delete machine-controller's MachineDeployments and wait for their Machines first (KubeOne's default: true). */
+  destroyWorkers?: boolean;
   /** Write a PKI backup tarball here after a successful run (a function: the path from the loaded manifest). */
   backupPath?: string | ((loaded: LoadedCluster) => string);
   command: string;

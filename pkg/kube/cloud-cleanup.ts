@@ -70,7 +70,7 @@ async function deleteWebhooks(admission: k8s.AdmissionregistrationV1Api, names: 
   for (const name of names) await admission.deleteValidatingWebhookConfiguration({ name }).catch(() => undefined);
 }
 
-async function waitUntil(what: string, done: () => Promise<string[]>, o: CleanupOptions): Promise<void> {
+export async function waitUntil(what: string, done: () => Promise<string[]>, o: CleanupOptions): Promise<void> {
   const deadline = o.clock.now().getTime() + (o.timeoutMs ?? CLEANUP_TIMEOUT_MS);
   for (;;) {
     const left = await done();

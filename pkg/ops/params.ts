@@ -8,6 +8,8 @@ import { ALL_COMPONENTS, type KubeComponent } from '../scripts/binaries.js';
 export const VERSION: JSONSchemaType<string> = { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$' };
 
 /** A host (ResolvedHost.name: hostname or address[:port]) or Node name: no spaces, quotes or shell characters. */
+/** Kubernetes object names (DNS-1123 subdomains). */
+export const OBJECT_NAMES: JSONSchemaType<string[]> = { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$', maxLength: 253 } };
 export const NAME: JSONSchemaType<string> = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9\\[]([A-Za-z0-9._:\\[\\]-]*[A-Za-z0-9\\]])?$' };
 
 export const COMPONENTS: JSONSchemaType<KubeComponent[]> = {

@@ -9,6 +9,9 @@ import { encryptionConfigWrite } from './encryption-config-write.js';
 import { encryptionSecretsRewrite } from './encryption-secrets-rewrite.js';
 import { clusterLoadBalancersRemove } from './cluster-load-balancers-remove.js';
 import { clusterVolumesRemove } from './cluster-volumes-remove.js';
+import { clusterWorkersDestroy } from './cluster-workers-destroy.js';
+import { machineDeploymentsCreate } from './machine-deployments-create.js';
+import { machineDeploymentsUpgrade } from './machine-deployments-upgrade.js';
 import { etcdMemberRemove } from './etcd-member-remove.js';
 import { helmReleaseApply } from './helm-release-apply.js';
 import { helmReleaseRollback } from './helm-release-rollback.js';
@@ -80,6 +83,9 @@ export const OPS = {
   'ownership.record': ownershipRecordOp,
   'cluster.loadBalancers.remove': clusterLoadBalancersRemove,
   'cluster.volumes.remove': clusterVolumesRemove,
+  'cluster.workers.destroy': clusterWorkersDestroy,
+  'cluster.machineDeployments.create': machineDeploymentsCreate,
+  'cluster.machineDeployments.upgrade': machineDeploymentsUpgrade,
 } as const;
 
 export type StepOp = keyof typeof OPS;

@@ -21,6 +21,8 @@ export interface PlanRequest {
   /** reset: delete LoadBalancer Services / volumes first (KubeOne's defaults: true). */
   removeLbServices?: boolean;
   removeVolumes?: boolean;
+  /** reset: delete machine-controller's MachineDeployments and wait for their Machines first (KubeOne's default: true). */
+  destroyWorkers?: boolean;
   planOptions?: Partial<PlanOptions>;
 }
 
@@ -59,7 +61,7 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
   const options: PlanOptions = {
     now: new Date().toISOString(),
     interrupted: interruptedRuns(loaded),
-    ...(req.reset ? { reset: true, removeBinaries: Boolean(req.removeBinaries), removeLbServices: req.removeLbServices !== false, removeVolumes: req.removeVolumes !== false } : {}),
+    ...(req.reset ? { reset: true, removeBinaries: Boolean(req.removeBinaries), removeLbServices: req.removeLbServices !== false, removeVolumes: req.removeVolumes !== false, destroyWorkers: req.destroyWorkers !== false } : {}),
     ...req.planOptions,
   };
   return { desired, plan: c.computePlan(desired, snapshot, options) };

@@ -29,7 +29,9 @@ import { compareVersions } from './version.js';
 import { desiredEncryptionPath } from '../encryption/desired.js';
 import { initialKeyName, nextKeyName } from '../encryption/keys.js';
 import { AUDIT_POLICY_PATH } from '../kubeadm/control-plane-files.js';
-import type { EncryptionFileFacts } from '../snapshot/types.js';
+import type { EncryptionFileFacts, MachineFacts } from '../snapshot/types.js';
+import type { KubeOneCluster } from '../api/types.js';
+import { comparableView, renderMachineDeployments } from '../machines/machine-deployments.js';
 import { CUSTOM, customSummary, desiredCustom, encryptionOn, fileOf, GEN, generatedFile, STARTED, withEncryptionFlag, WRITTEN } from './testing/encryption-facts.js';
 
 const validatePlan = new Ajv({ strict: true, allErrors: true }).compile(
@@ -99,7 +101,9 @@ const scenarioArb = fc.record({
   helmRecorded: fc.boolean(),
   pruneImages: fc.boolean(),
   /** A one-time request of a command or flag: it holds for the first plan only (the plan after the run is planned without it). */
-  request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates'),
+  request: fc.constantFrom<keyof PlanOptions | undefined>(undefined, 'forceUpgrade', 'forceInstall', 'renewCertificates', 'upgradeMachineDeployments'),
+  /** dynamicWorkers on OpenStack; in an existing cluster their MachineDeployment runs the cluster's kubelet. */
+  machines: fc.boolean(),
 });
 
 /** Ordering rules every plan must keep, whatever the input. */
@@ -167,6 +171,9 @@ function build(s: Scenario) {
   });
   desired.helmReleases = s.helmWanted.map((n, index) => desiredRelease(n, { index, values: { replicas: 1 } }));
   desired.cluster.cluster.apiEndpoint = { host: 'api.demo.example', port: 6443, alternativeNames: ['lb.demo.example'] };
+  if (s.machines) {
+    Object.assign(desired.cluster.cluster, { cloudProvider: { openstack: {} }, machineController: { deploy: true }, dynamicWorkers: [POOL] });
+  }
   const record = emptyRecord();
   const b = new SnapshotBuilder();
   const existing = s.existing;
@@ -233,6 +240,7 @@ function build(s: Scenario) {
     if (s.addonsRecorded) for (const n of s.addonsLive) record.addons[n] = renderAddon(n, s.addonVariant).objects.map(objectKey);
     if (s.helmRecorded) record.helmReleases = s.helmLive.map((n) => `apps/${n}`);
     b.editKube((k) => (k.ownership = record));
+    if (s.machines) b.editKube((k) => (k.machines = liveMachines(desired.cluster.cluster, clusterVersion)));
     // A dead control plane being replaced by a fresh host (only with three, so quorum holds).
     if (s.deadReplacement && cpNames.length === 3 && s.cps[1].stage === 'joined') {
       b.editKube((k) => {
@@ -301,6 +309,19 @@ function encryptionCase(s: Scenario) {
   };
 }
 
+const POOL = { name: 'demo-pool', replicas: 2, providerSpec: { operatingSystem: 'ubuntu', cloudProviderSpec: { image: 'ubuntu-24.04', flavor: 'm1.small' } } };
+
+/** machine-controller's objects of a cluster whose workerset was created at `version` (as the probe reads them). */
+function liveMachines(cluster: KubeOneCluster, version: string): MachineFacts {
+  const md = renderMachineDeployments({ ...cluster, versions: { ...cluster.versions, kubernetes: version } })[0]!;
+  return {
+    crds: true,
+    deployments: [{ name: md.metadata.name, kubelet: version, deleting: false, object: comparableView(md) }],
+    machineSets: ['demo-pool-7d9f'],
+    machines: [{ name: 'demo-pool-7d9f-a' }, { name: 'demo-pool-7d9f-b' }],
+  };
+}
+
 const COREDNS_PATCH = addon('coredns-patch', [{ kind: 'Deployment', name: 'coredns' }]);
 
 /** Ops the model tests ran, across all of them: every op of the registry must be exercised. */
@@ -321,12 +342,14 @@ describe('planner model: plan, apply, plan again', () => {
         // A rotation is asked once: the apply that verifies the result plans without it.
         const again = computePlan(desired, after, { ...options, rotateEncryptionKey: false });
         expect(again.actions.map((a) => `${a.id}: ${a.reason}`)).to.deep.equal([]);
+        // The MachineDeployments apply created are what the manifest renders: no difference to report.
+        if (!s.existing && s.machines) expect(again.warnings.filter((w) => w.includes('MachineDeployment'))).to.deep.equal([]);
         expect(again.refusals).to.deep.equal([]);
       }),
       { numRuns: 300, seed: 20261125 },
     );
     // The generator must reach every kind of the stage list but reset's, or the property proves little.
-    const resetKinds = ['reset-host', 'remove-lb-services', 'remove-volumes'];
+    const resetKinds = ['reset-host', 'remove-lb-services', 'remove-volumes', 'destroy-workers'];
     expect([...kindsSeen].sort()).to.deep.equal(ACTION_KINDS.filter((k) => !resetKinds.includes(k)).sort());
   });
 
@@ -354,21 +377,25 @@ describe('planner model: plan, apply, plan again', () => {
   it('reset converges to an empty reset plan', () => {
     const kindsSeen = new Set<string>();
     fc.assert(
-      fc.property(scenarioArb, fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (s, removeBinaries, removeLbServices, removeVolumes, cloudResources) => {
+      fc.property(scenarioArb, fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (s, removeBinaries, removeLbServices, removeVolumes, cloudResources, destroyWorkers) => {
         const { desired, snapshot } = build({ ...s, strayWorker: false, deadReplacement: false, leftCordoned: false });
         // LoadBalancer Services and volumes that reset removes first (as the probe reads them).
         if (snapshot.state.kube && cloudResources) snapshot.state.kube.cloudResources = { loadBalancerServices: ['shop/web'], volumeClaims: ['shop/data'], dynamicVolumes: ['pvc-1'] };
         else if (snapshot.state.kube) snapshot.state.kube.cloudResources = { loadBalancerServices: [], volumeClaims: [], dynamicVolumes: [] };
-        const options = { ...OPTIONS, reset: true, removeBinaries, removeLbServices, removeVolumes };
+        const options = { ...OPTIONS, reset: true, removeBinaries, removeLbServices, removeVolumes, destroyWorkers };
         const plan = computePlan(desired, snapshot, options);
         for (const a of plan.actions) kindsSeen.add(a.kind);
         expect(validatePlan(JSON.parse(renderPlanJson(plan))), JSON.stringify(validatePlan.errors)).to.equal(true);
         const after = applyPlan(plan, snapshot, desired, {}, opsSeen);
         expect(computePlan(desired, after, options).actions).to.deep.equal([]);
+        // The worker machines go before any host is reset (they need the API), or are named.
+        const destroy = plan.actions.find((a) => a.kind === 'destroy-workers');
+        if (destroy) for (const a of plan.actions.filter((x) => x.kind === 'reset-host')) expect(plan.actions.indexOf(a)).to.be.greaterThan(plan.actions.indexOf(destroy));
+        if (s.existing && s.machines && !destroyWorkers) expect(plan.warnings.some((w) => /cloud machines keep running/.test(w))).to.equal(true);
       }),
       { numRuns: 100, seed: 20261125 },
     );
-    expect([...kindsSeen].sort()).to.deep.equal(['remove-lb-services', 'remove-volumes', 'reset-host']);
+    expect([...kindsSeen].sort()).to.deep.equal(['destroy-workers', 'remove-lb-services', 'remove-volumes', 'reset-host']);
   });
 
   it('together the model tests run every op of the registry', () => {

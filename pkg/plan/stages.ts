@@ -32,6 +32,8 @@ import { pruneAddon } from './kinds/prune-addon.js';
 import { reconfigureControlPlane } from './kinds/reconfigure-control-plane.js';
 import { recordOwnership } from './kinds/record-ownership.js';
 import { removeCloudResources } from './kinds/remove-cloud-resources.js';
+import { destroyWorkers } from './kinds/destroy-workers.js';
+import { createMachineDeployments, upgradeMachineDeployments } from './kinds/machine-deployments.js';
 import { removeEtcdMember } from './kinds/remove-etcd-member.js';
 import { removeNode } from './kinds/remove-node.js';
 import { renewCertificates } from './kinds/renew-certificates.js';
@@ -44,6 +46,7 @@ import { writeControlPlaneFiles } from './kinds/write-control-plane-files.js';
 export const STAGES = [
   runWarnings, // interrupted runs, held locks, API errors
   removeCloudResources, // reset: LoadBalancer Services and volumes first, while the API answers
+  destroyWorkers, // reset: MachineDeployments deleted, their Machines and Nodes gone, before the hosts
   resetHost, // reset: workers, then control planes, the leader last
   unreachableHosts, // nothing is planned on a host whose state is unknown
   installPrerequisites,
@@ -79,6 +82,8 @@ export const STAGES = [
   applyAddon,
   pruneAddon,
   helmReleases, // after the addons, in manifest order; uninstalls last
+  createMachineDeployments, // first install: after the addons (machine-controller's CRDs); drift shown, never applied
+  upgradeMachineDeployments, // --upgrade-machine-deployments: after the upgrades
   uncordonRepair, // Nodes an interrupted run left cordoned
   recordOwnership, // what kubeone applied, in the cluster: the next plans prune and strip only that
 ] as const;

@@ -128,6 +128,12 @@ export interface PlanOptions {
   removeLbServices?: boolean;
   /** With reset: first delete the PersistentVolumeClaims and wait for their volumes (`--remove-volumes`). */
   removeVolumes?: boolean;
+  /** With reset: first delete machine-controller's MachineDeployments and wait for their Machines and Nodes (`--destroy-workers`, default true). */
+  destroyWorkers?: boolean;
+  /** `apply --create-machine-deployments` (default true): create the MachineDeployments of dynamicWorkers on the first install. */
+  createMachineDeployments?: boolean;
+  /** `apply --upgrade-machine-deployments`: set their kubelet version to versions.kubernetes (a one-time request). */
+  upgradeMachineDeployments?: boolean;
   /** What the journal says earlier runs left behind (read at the edge, pkg/journal), for the repairs. */
   interrupted?: InterruptedRuns;
   /** `apply --rotate-encryption-key`: replace the primary key of the generated encryption configuration. */

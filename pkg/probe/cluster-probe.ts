@@ -223,13 +223,20 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     return facts;
   }
   try {
+    // Loaded with the client (it uses it), not with this module: plan --snapshot loads neither.
+    const { readMachines } = await import('./machines.js');
     const nodes = await client.core.listNode();
     facts.nodes = nodes.items.map((n) => nodeFacts(n, options.hosts)).sort((a, b) => compareStrings(a.name, b.name));
-    const [comps, config, owned, cloudResources, addons, rewrite, nodeSelector] = await Promise.all([
+    const [comps, config, owned, cloudResources, machines, addons, rewrite, nodeSelector] = await Promise.all([
       components(client, facts.nodes),
       clusterConfiguration(client),
       readOwnershipRecord(client),
       readCloudResources(client.core),
+      // A failure here leaves the machines unread (reset then refuses to guess), not the rest.
+      readMachines(client.kubeConfig).catch((error: Error) => {
+        errors.push(`reading machine-controller's objects through ${client!.host}: ${error.message}`);
+        return undefined;
+      }),
       options.listAddonObjects(client.kubeConfig, { readFile: async (path) => (await options.pool.get(leaderHost!)).readFile(path) }),
       encryptionRewrite(client),
       kubeSystemNodeSelector(client),
@@ -239,6 +246,7 @@ export async function probeCluster(options: ClusterProbeOptions): Promise<Cluste
     facts.clusterConfiguration = config;
     Object.assign(facts, owned);
     facts.cloudResources = cloudResources;
+    if (machines) facts.machines = machines;
     facts.addonObjects = addons;
     if (rewrite) facts.encryptionRewrite = rewrite;
     if (nodeSelector !== null) facts.kubeSystemNodeSelector = nodeSelector;

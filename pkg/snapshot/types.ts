@@ -228,6 +228,30 @@ export interface CloudResourceFacts {
   dynamicVolumes: string[];
 }
 
+/** A MachineDeployment (cluster.k8s.io/v1alpha1) in kube-system, as the planner compares it. */
+export interface MachineDeploymentFacts {
+  name: string;
+  /** spec.template.spec.versions.kubelet ('' when unset). */
+  kubelet: string;
+  /** metadata.deletionTimestamp is set: machine-controller is deleting it. */
+  deleting: boolean;
+  /**
+   * What the manifest renders of it, as live: metadata.annotations and spec, values under secret
+   * keys masked (pkg/api/redact.ts), so that the plan can show what differs without credentials.
+   */
+  object: { metadata: { annotations?: Record<string, string> }; spec: Record<string, unknown> };
+}
+
+/** machine-controller's objects in kube-system (pkg/probe/machines.ts): names only, but the MachineDeployments. */
+export interface MachineFacts {
+  /** The cluster.k8s.io/v1alpha1 API answers (machine-controller's CRDs exist). */
+  crds: boolean;
+  deployments: MachineDeploymentFacts[];
+  machineSets: string[];
+  /** Machines and the Node each one made (status.nodeRef), sorted by name. */
+  machines: { name: string; node?: string }[];
+}
+
 export interface ClusterFacts {
   /** Name of the host whose apiserver answered first (the leader); null when none answers. */
   leader: string | null;
@@ -263,6 +287,8 @@ export interface ClusterFacts {
    * bills for it): absent in snapshots taken before it was read. Names only.
    */
   cloudResources?: CloudResourceFacts;
+  /** machine-controller's MachineDeployments, MachineSets and Machines in kube-system; absent when not read. */
+  machines?: MachineFacts;
   /** Errors reaching the API, if any (never containing credentials). */
   error?: string;
 }

@@ -82,6 +82,20 @@ for (const binary of KUBECTLS) {
       expect((await kubectl(['get', 'node', 'worker-1', '-o', 'jsonpath={.spec.unschedulable}'])).stdout).to.equal('');
     });
 
+    it('garbage-collects dependents of a deleted owner; one with finalizers is only marked for deletion', async () => {
+      expect((await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'owner', namespace: 'default' }, spec: { ports: [{ port: 80 }] } }))).code).to.equal(0);
+      const uid = (await kubectl(['get', 'service', 'owner', '-o', 'jsonpath={.metadata.uid}'])).stdout;
+      for (const [name, finalizers] of [['plain', []], ['held', ['example.com/hold']]] as const) {
+        const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', finalizers, ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: 'owner', uid }] } };
+        expect((await kubectl(['create', '-f', '-'], JSON.stringify(cm))).code).to.equal(0);
+      }
+      expect((await kubectl(['delete', 'service', 'owner'])).code).to.equal(0);
+      expect((await kubectl(['get', 'configmap', 'plain', '--ignore-not-found', '-o', 'name'])).stdout.trim()).to.equal('');
+      expect((await kubectl(['get', 'configmap', 'held', '-o', 'jsonpath={.metadata.deletionTimestamp}'])).stdout).to.match(/^\d{4}-/);
+      expect((await kubectl(['patch', 'configmap', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}'])).code).to.equal(0);
+      expect((await kubectl(['get', 'configmap', 'held', '--ignore-not-found', '-o', 'name'])).stdout.trim()).to.equal('');
+    });
+
     it('applies server-side, prunes dropped fields, reports conflicts and deletes', async () => {
       const first = await kubectl(['apply', '--server-side', '-f', '-'], addon(true, 'agent:1'));
       expect(first.code, first.stderr).to.equal(0);

@@ -4,6 +4,7 @@ import { parseEncryptionConfiguration } from '../../encryption/config.js';
 import { DecodeError, decodeYaml } from '../decode.js';
 import type { HelmRelease, KubeOneCluster } from '../types.js';
 import { httpUrlProblem, localPathProblem } from './shapes.js';
+import { awsSpecProblems } from '../../machines/machine-deployments.js';
 import { validateIPFamily } from './network.js';
 import { Issues, isGoDuration, joinPath } from './util.js';
 
@@ -36,6 +37,13 @@ export function validateDynamicWorkers(c: KubeOneCluster, out: Issues): void {
     else if (w.replicas < 0) out.add(joinPath(path, 'replicas'), 'replicas must not be negative');
     const family = w.providerSpec?.network?.ipFamily;
     if (family) validateIPFamily(family, `${path}.providerSpec.network.ipFamily`, c, out);
+    // KubeOne decodes an AWS spec into machine-controller's fields and drops the others without a word.
+    if (c.cloudProvider?.aws) {
+      for (const key of awsSpecProblems(w.providerSpec?.cloudProviderSpec)) {
+        out.add(`${path}.providerSpec.cloudProviderSpec.${key}`, "not a field of machine-controller's AWS spec (KubeOne would drop it)");
+      }
+    }
+    if (w.providerSpec?.cloudProviderSpec === undefined || w.providerSpec.cloudProviderSpec === null) out.add(`${path}.providerSpec.cloudProviderSpec`, "couldn't find cloudProviderSpec");
   });
   if (c.operatingSystemManager?.deploy && !c.machineController?.deploy) {
     out.add('operatingSystemManager.deploy', 'operating-system-manager requires machine-controller (machineController.deploy: true)');

@@ -45,7 +45,6 @@ class Refusals {
 const WHY = {
   encryptedResources: 'this tool rewrites Secrets and ConfigMaps after every change of the encryption configuration; other resources would keep their old ciphertext',
   managedLoadBalancer: 'KubeOne creates this load balancer for the control-plane machines of controlPlane.nodeSets',
-  machines: 'KubeOne deploys machine-controller / operating-system-manager and creates the MachineDeployments',
   helmUrlAuth: 'helm takes credentials for a direct chart URL only on its command line, where every local user can read them; use repoURL and chart, or an oci:// chartURL',
   nodeSets: 'KubeOne creates the control-plane machines of a nodeSet through the cloud provider',
   sshCert: 'SSH certificate authentication',
@@ -82,7 +81,6 @@ export function unsupportedFields(c: KubeOneCluster): Issue[] {
     r.refuseSet(cp?.[name]?.controlPlane, joinPath(joinPath('cloudProvider', name), 'controlPlane'), WHY.managedLoadBalancer);
   }
 
-  if (isSet(c.dynamicWorkers)) r.refuse('dynamicWorkers', WHY.machines);
 
   refuseUnrewrittenResources(c, r);
   (c.helmReleases ?? []).forEach((hr, i) => {
@@ -110,6 +108,12 @@ export function removedFeatures(c: KubeOneCluster): Issue[] {
   if (c.addons?.enable === false && (c.addons.path || c.addons.addons?.length)) {
     refuse('addons.enable', 'addons are applied whenever addons.path or addons.addons is set (KubeOne ignores enable): remove them to apply none');
   }
+  (c.dynamicWorkers ?? []).forEach((w, i) => {
+    const annotations = w.providerSpec?.machineAnnotations;
+    if (annotations && Object.keys(annotations).length > 0) {
+      refuse(joinPath(joinPath(joinPath('dynamicWorkers', i), 'providerSpec'), 'machineAnnotations'), 'machineAnnotations does nothing (KubeOne ignores it since 1.4): use nodeAnnotations for the Nodes or machineObjectAnnotations for the Machines');
+    }
+  });
   (c.staticWorkers?.hosts ?? []).forEach((h, i) => {
     if (h.isLeader) refuse(joinPath(joinPath('staticWorkers.hosts', i), 'isLeader'), 'only a control-plane host can be the leader');
   });

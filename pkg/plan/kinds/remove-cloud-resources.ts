@@ -11,7 +11,8 @@ import { step } from './steps.js';
 export const LB_ID = 'remove-lb-services:cluster';
 export const VOLUMES_ID = 'remove-volumes:cluster';
 
-const listed = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+/** The first three names and how many more (reasons and warnings stay one line). */
+export const listed = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
 
 /** The cluster exists and removal was asked for, but the API did not answer: nothing can be removed, so nothing is reset. */
 function refuseWithoutApi(ctx: PlanContext, flags: string[]): void {

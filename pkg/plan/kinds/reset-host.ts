@@ -6,6 +6,7 @@ import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import { DESTROY_WORKERS_ID } from './destroy-workers.js';
 import { LB_ID, VOLUMES_ID } from './remove-cloud-resources.js';
 import { step } from './steps.js';
 
@@ -69,8 +70,8 @@ export const resetHost: ActionKindModule<'reset-host'> = {
       });
       return idOf(host.name);
     };
-    // After the LoadBalancer Services and volumes are gone (when planned): they need the API.
-    const cleanup = [LB_ID, VOLUMES_ID];
+    // After the LoadBalancer Services, volumes and worker machines are gone (when planned): they need the API.
+    const cleanup = [LB_ID, VOLUMES_ID, DESTROY_WORKERS_ID];
     const workerIds = ctx.workers.flatMap((w) => draft(w, cleanup) ?? []);
     let previous = workerIds.length > 0 ? workerIds : cleanup;
     for (const cp of cps) {

@@ -96,6 +96,12 @@ async function removeStored(ctx: RequestContext, def: ResourceDef, obj: KubeObje
   if (await ctx.deps.store.delete(def, obj.metadata.namespace, obj.metadata.name, cur.modRevision)) await afterDelete({ ...ctx, def }, cur.object);
 }
 
+async function markDeleted(ctx: RequestContext, def: ResourceDef, obj: KubeObject): Promise<void> {
+  const cur = await ctx.deps.store.get(def, obj.metadata.namespace, obj.metadata.name);
+  if (!cur || cur.object.metadata.deletionTimestamp) return;
+  await ctx.deps.store.update(def, { ...cur.object, metadata: { ...cur.object.metadata, deletionTimestamp: rfc3339(ctx.now), deletionGracePeriodSeconds: 0 } }, cur.modRevision);
+}
+
 /** Kinds that in practice own nothing: skip the dependents scan for them. */
 const NEVER_OWNERS = new Set(['pods', 'events', 'leases', 'configmaps', 'secrets', 'endpoints', 'endpointslices', 'controllerrevisions']);
 
@@ -110,6 +116,12 @@ async function collectDependents(ctx: RequestContext, owner: KubeObject, depth: 
       if (!refs.some((r) => r.uid === uid)) continue;
       const dctx = { ...ctx, def };
       if (refs.length > 1) continue; // still owned by someone else
+      // A dependent with finalizers is only marked for deletion, as the real garbage collector
+      // does: its controllers remove their finalizers when they are done (machine-controller's Machines).
+      if (((item.metadata.finalizers as string[] | undefined) ?? []).length > 0) {
+        await markDeleted(dctx, def, item);
+        continue;
+      }
       await removeStored(dctx, def, item);
       await collectDependents(dctx, item, depth + 1);
     }

@@ -1,0 +1,81 @@
+// What apply and reset do with machine-controller's objects (cluster.k8s.io/v1alpha1 in
+// kube-system), as KubeOne 1.14: create the MachineDeployments of dynamicWorkers (first install),
+// set their kubelet version (--upgrade-machine-deployments), and on reset delete every
+// MachineDeployment, MachineSet and Machine and wait until the Machines and their Nodes are gone
+// (machine-controller deletes the cloud instances meanwhile).
+import * as k8s from '@kubernetes/client-node';
+import { statusOf } from '../addons/kube-client.js';
+import { MACHINE_NAMESPACE, type MachineDeployment } from '../machines/machine-deployments.js';
+import { listMachineObjects, MACHINE_GROUP, MACHINE_VERSION } from '../probe/machines.js';
+import { TransientError } from '../ops/errors.js';
+import { type CleanupOptions, waitUntil } from './cloud-cleanup.js';
+
+/** The annotation machine-controller reads to delete a Node's instance without draining it (KubeOne sets it before deleting the workers). */
+export const SKIP_EVICTION = 'kubermatic.io/skip-eviction';
+
+const target = (plural: string) => ({ group: MACHINE_GROUP, version: MACHINE_VERSION, namespace: MACHINE_NAMESPACE, plural });
+
+/** Creates each MachineDeployment that does not exist; one that exists is left exactly as it is. */
+export async function createMachineDeployments(kc: k8s.KubeConfig, objects: MachineDeployment[], log?: (line: string) => void): Promise<void> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  for (const md of objects) {
+    try {
+      await api.createNamespacedCustomObject({ ...target('machinedeployments'), body: md });
+      log?.(`created MachineDeployment ${MACHINE_NAMESPACE}/${md.metadata.name}`);
+    } catch (error) {
+      // The CRD just created and not served yet (the addons ran a moment ago): worth another attempt.
+      if (statusOf(error) === 404) throw new TransientError(`MachineDeployments are not served yet (machine-controller's CRDs): ${(error as Error).message}`, { cause: error });
+      if (statusOf(error) !== 409) throw error;
+      log?.(`MachineDeployment ${MACHINE_NAMESPACE}/${md.metadata.name} exists: left as it is`);
+    }
+  }
+}
+
+/** Sets spec.template.spec.versions.kubelet of the named MachineDeployments (machine-controller then rolls their Machines). */
+export async function setMachineDeploymentsKubelet(kc: k8s.KubeConfig, names: string[], kubelet: string): Promise<void> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  for (const name of names) {
+    try {
+      await api.patchNamespacedCustomObject({ ...target('machinedeployments'), name, body: { spec: { template: { spec: { versions: { kubelet } } } } } }, mergePatch);
+    } catch (error) {
+      // Deleted meanwhile: nothing to upgrade.
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+}
+
+/**
+ * Deletes every MachineDeployment, MachineSet and Machine in kube-system (their Nodes annotated
+ * to skip eviction first), then waits until no Machine and none of their Nodes is left.
+ */
+export async function destroyWorkers(kc: k8s.KubeConfig, o: CleanupOptions): Promise<void> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const machines = (await listMachineObjects(api, 'machines')) ?? [];
+  const nodes = [...new Set(machines.map((m) => m.status?.nodeRef?.name).filter((n): n is string => typeof n === 'string' && n !== ''))];
+  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  for (const name of nodes) {
+    await core.patchNode({ name, body: { metadata: { annotations: { [SKIP_EVICTION]: 'true' } } } }, mergePatch).catch((error) => {
+      if (statusOf(error) !== 404) throw error;
+    });
+  }
+  for (const plural of ['machinedeployments', 'machinesets', 'machines']) {
+    for (const item of (await listMachineObjects(api, plural)) ?? []) {
+      if (item.metadata?.deletionTimestamp) continue;
+      o.log?.(`delete ${plural} ${MACHINE_NAMESPACE}/${item.metadata?.name}`);
+      await api.deleteNamespacedCustomObject({ ...target(plural), name: item.metadata!.name! }).catch((error) => {
+        if (statusOf(error) !== 404) throw error;
+      });
+    }
+  }
+  await waitUntil(
+    'Machine(s) and their Node(s)',
+    async () => {
+      const left = ((await listMachineObjects(api, 'machines')) ?? []).map((m) => `Machine ${MACHINE_NAMESPACE}/${m.metadata?.name ?? ''}`);
+      const liveNodes = new Set((await core.listNode()).items.map((n) => n.metadata?.name ?? ''));
+      return [...left, ...nodes.filter((n) => liveNodes.has(n)).map((n) => `Node ${n}`)];
+    },
+    o,
+  );
+}
