@@ -18,13 +18,13 @@ export const machineDeploymentsCreate = defineOp<MachineDeploymentsParams>({
   params: { type: 'object', additionalProperties: false, required: ['names'], properties: { names: OBJECT_NAMES } },
   changes: 'cluster',
   marksInflight: false,
-  async run({ deps }, { names }) {
+  async run({ deps, signal }, { names }) {
     const objects = renderMachineDeployments(deps.loaded.cluster).filter((md) => names.includes(md.metadata.name));
     const missing = names.filter((n) => !objects.some((md) => md.metadata.name === n));
     if (missing.length > 0) throw new PreconditionError(`the manifest has no dynamicWorkers named ${missing.join(', ')}`);
     // The Kubernetes client loads when an apply runs this, not with the op registry.
     const { createMachineDeployments } = await import('../kube/machine-workers.js');
-    await createMachineDeployments((await deps.kubeConfig()) as k8s.KubeConfig, objects);
+    await createMachineDeployments((await deps.kubeConfig()) as k8s.KubeConfig, objects, { clock: deps.clock, signal });
   },
   stillDone: ({ snapshot }, { names }) => names.every((n) => (snapshot.state.kube?.machines?.deployments ?? []).some((d) => d.name === n)),
   model(world, { names }) {

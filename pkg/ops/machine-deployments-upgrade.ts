@@ -16,9 +16,9 @@ export const machineDeploymentsUpgrade = defineOp<MachineDeploymentsUpgradeParam
   params: { type: 'object', additionalProperties: false, required: ['names', 'kubelet'], properties: { names: OBJECT_NAMES, kubelet: VERSION } },
   changes: 'cluster',
   marksInflight: false,
-  async run({ deps }, { names, kubelet }) {
+  async run({ deps, signal }, { names, kubelet }) {
     const { setMachineDeploymentsKubelet } = await import('../kube/machine-workers.js');
-    await setMachineDeploymentsKubelet((await deps.kubeConfig()) as k8s.KubeConfig, names, kubelet);
+    await setMachineDeploymentsKubelet((await deps.kubeConfig()) as k8s.KubeConfig, names, kubelet, { clock: deps.clock, signal });
   },
   stillDone: ({ snapshot }, { names, kubelet }) =>
     (snapshot.state.kube?.machines?.deployments ?? []).filter((d) => names.includes(d.name)).every((d) => d.kubelet === kubelet),
