@@ -296,4 +296,25 @@ describe('addons on the simulated apiserver', function () {
       'operatingsystemconfigs.operatingsystemmanager.k8c.io', 'operatingsystemprofiles.operatingsystemmanager.k8c.io',
     ].map((n) => `true ${n}`));
   });
+
+  it('every provider\'s CCM, CSI and credential addons: accepted by the apiserver (CRDs, webhooks, StorageClasses), read back as rendered, the previous provider\'s pruned', async () => {
+    const ca = makeCA();
+    const cloudAddon = (name: string) => /^(ccm|csi)-/.test(name) || name === 'cloud-credentials';
+    let previous: string[] = [];
+    for (const [provider, example] of Object.entries(PROVIDER_EXAMPLES)) {
+      const rendered = renderAddons({
+        loaded: loadedCluster({ cloudProvider: structuredClone(example.cloudProvider), machineController: { deploy: false } }, example.credentials),
+        files: nodeFiles,
+        clusterCA: ca,
+      }).filter((a) => cloudAddon(a.name));
+      expect(rendered.map((a) => a.name).sort(), provider).to.deep.equal([...example.addons].sort());
+      const { applied, pruned } = await syncAddons(kc, rendered);
+      expect(applied.length, provider).to.be.greaterThan(0);
+      const gone = previous.filter((name) => !example.addons.includes(name));
+      if (gone.length > 0) expect(pruned.length, `${provider}: ${gone.join(', ')} pruned`).to.be.greaterThan(0);
+      previous = example.addons;
+      const left = diffAddons(rendered, await listAddonObjects(kc, rendered), owned()).filter((d) => d.change !== null);
+      expect(left.map((d) => `${d.change} ${d.addon}: ${d.objects.map((o) => `${o.change}${o.kind}/${o.name}`).join(', ')}`), `${provider}: a second run changes nothing`).to.deep.equal([]);
+    }
+  });
 });
