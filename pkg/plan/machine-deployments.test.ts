@@ -49,6 +49,8 @@ interface Case {
   after?: Record<string, string[]>;
   warning?: RegExp;
   refusal?: RegExp;
+  /** The plan's object lines of an action (id -> `change kind/name patch`). */
+  objects?: Record<string, string[]>;
 }
 
 const MACHINE_KINDS = ['create-machine-deployments', 'upgrade-machine-deployments', 'destroy-workers'];
@@ -60,6 +62,7 @@ const CASES: Case[] = [
     snapshot: fresh,
     actions: { 'create-machine-deployments:cluster': ['cluster.machineDeployments.create', { names: ['demo-pool'] }] },
     after: { 'create-machine-deployments:cluster': ['apply-addon:machinecontroller'] },
+    objects: { 'create-machine-deployments:cluster': ['+ MachineDeployment/demo-pool'] },
   },
   { name: 'first install with --create-machine-deployments=false: none, and the plan says so', desired: () => want(), snapshot: fresh, options: { createMachineDeployments: false }, actions: {}, warning: /--create-machine-deployments=false.*demo-pool/ },
   { name: 'existing cluster, MachineDeployment as rendered: nothing', desired: () => want(), snapshot: () => existing('1.35.1', live(want(), '1.35.1')), actions: {} },
@@ -78,6 +81,7 @@ const CASES: Case[] = [
     options: { upgradeMachineDeployments: true },
     actions: { 'upgrade-machine-deployments:cluster': ['cluster.machineDeployments.upgrade', { names: ['demo-pool'], kubelet: '1.36.0' }] },
     after: { 'upgrade-machine-deployments:cluster': ['upgrade-control-plane:cp-1:1.36.0', 'upgrade-worker:w-1:1.36.0'] },
+    objects: { 'upgrade-machine-deployments:cluster': ['~ MachineDeployment/demo-pool replace /spec/template/spec/versions/kubelet "1.36.0"'] },
   },
   { name: 'an upgrade without --upgrade-machine-deployments: the kubelet difference is reported', desired: () => want('1.36.0'), snapshot: () => existing('1.35.1', live(want(), '1.35.1')), actions: {}, warning: /--upgrade-machine-deployments sets the kubelet version.*\/spec\/template\/spec\/versions\/kubelet "1.36.0"/ },
   { name: '--upgrade-machine-deployments: one being deleted is left alone', desired: () => want('1.35.1'), snapshot: () => existing('1.35.1', live(want(), '1.34.3', (m) => (m.deployments[0]!.deleting = true))), options: { upgradeMachineDeployments: true }, actions: {} },
@@ -101,6 +105,11 @@ describe('plan: MachineDeployments of dynamicWorkers', () => {
       const machine = plan.actions.filter((a) => MACHINE_KINDS.includes(a.kind));
       expect(Object.fromEntries(machine.map((a) => [a.id, [a.steps[0]!.op, a.steps[0]!.params]]))).to.deep.equal(c.actions);
       for (const [id, deps] of Object.entries(c.after ?? {})) expect(plan.actions.find((a) => a.id === id)!.dependsOn).to.include.members(deps);
+      for (const [id, lines] of Object.entries(c.objects ?? {})) {
+        const objects = plan.actions.find((a) => a.id === id)!.objects ?? [];
+        expect(objects.map((o) => [`${o.change} ${o.kind}/${o.name}`, ...(o.patch ?? []).map((p) => `${p.op} ${p.path} ${JSON.stringify(p.value)}`)].join(' '))).to.deep.equal(lines);
+        for (const o of objects) expect([o.apiVersion, o.namespace]).to.deep.equal(['cluster.k8s.io/v1alpha1', 'kube-system']);
+      }
       if (c.warning) expect(plan.warnings.join('\n')).to.match(c.warning);
       else expect(plan.warnings.filter((w) => /MachineDeployment|machine-controller/.test(w))).to.deep.equal([]);
       if (c.refusal) expect(plan.refusals.map((r) => r.message).join('\n')).to.match(c.refusal);

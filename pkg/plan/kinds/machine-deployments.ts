@@ -8,7 +8,8 @@
 // - `--upgrade-machine-deployments` sets the kubelet version of every MachineDeployment in
 //   kube-system (KubeOne's rule) to versions.kubernetes, after the control planes' upgrades.
 import { objectPatch } from '../../addons/diff.js';
-import { MACHINE_NAMESPACE, comparableView, renderMachineDeployments } from '../../machines/machine-deployments.js';
+import { MACHINE_API_VERSION, MACHINE_NAMESPACE, comparableView, renderMachineDeployments } from '../../machines/machine-deployments.js';
+import type { ObjectDiff } from '../types.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import { listed } from './remove-cloud-resources.js';
@@ -19,6 +20,16 @@ export const CREATE_ID = 'create-machine-deployments:cluster';
 export const UPGRADE_ID = 'upgrade-machine-deployments:cluster';
 
 const KUBELET_PATH = '/spec/template/spec/versions/kubelet';
+
+/** The plan's per-object line for a MachineDeployment (the object view shows them like addon objects). */
+const machineDeployment = (name: string, change: ObjectDiff['change'], patch?: ObjectDiff['patch']): ObjectDiff => ({
+  apiVersion: MACHINE_API_VERSION,
+  kind: 'MachineDeployment',
+  namespace: MACHINE_NAMESPACE,
+  name,
+  change,
+  ...(patch ? { patch } : {}),
+});
 /** One line per change, values shown as JSON (masked already). */
 function describePatch(patch: NonNullable<ReturnType<typeof objectPatch>>): string {
   return patch.map((op) => `${op.op} ${op.path}${op.value === undefined ? '' : ` ${JSON.stringify(op.value)}`}`).join('; ');
@@ -71,6 +82,7 @@ export const createMachineDeployments: ActionKindModule<'create-machine-deployme
         reason: `first install: dynamicWorkers ${listed(names)} (machine-controller creates their machines; kubeone does not change them afterwards)`,
         // After the addons: machine-controller's CRDs and webhook must exist.
         dependsOn: ctx.b.planned('apply-addon').map((a) => a.id),
+        objects: names.map((name) => machineDeployment(name, '+')),
         steps: [step('cluster.machineDeployments.create', undefined, 'create the MachineDeployments that do not exist', { names })],
       },
     ];
@@ -98,6 +110,7 @@ export const upgradeMachineDeployments: ActionKindModule<'upgrade-machine-deploy
         title: `set the kubelet of ${names.length} MachineDeployment(s) to ${ctx.version}`,
         reason: `--upgrade-machine-deployments: ${listed(names)} run another kubelet than versions.kubernetes ${ctx.version} (machine-controller replaces their machines)`,
         dependsOn: [...finalControlPlaneUpgrade(ctx), ...ctx.b.planned('upgrade-worker').map((a) => a.id)],
+        objects: names.map((name) => machineDeployment(name, '~', [{ op: 'replace', path: KUBELET_PATH, value: ctx.version }])),
         steps: [step('cluster.machineDeployments.upgrade', undefined, `set spec.template.spec.versions.kubelet to ${ctx.version}`, { names, kubelet: ctx.version })],
       },
     ];
