@@ -125,6 +125,13 @@ export function renderBundleInstall(
   ]);
 }
 
+/**
+ * Installed and held beside the kube packages, unpinned, as KubeOne does: the CNI plugins and
+ * crictl (which `apply --prune-images` uses). Removing the binaries leaves them (they may serve
+ * other software on the host; KubeOne purges them).
+ */
+export const COMPANION_PACKAGES = ['kubernetes-cni', 'cri-tools'] as const;
+
 function rpmRepoUrl(debUrl: string): string {
   return debUrl.replace(/\/deb\/?$/, '/rpm/');
 }
@@ -173,7 +180,15 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
       `  sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y${opts.force ? ' --reinstall' : ''} --allow-downgrades --allow-change-held-packages "\${wanted[@]}" \\`,
       `    || { sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y${opts.force ? ' --reinstall' : ''} --allow-downgrades --allow-change-held-packages "\${wanted[@]}"; }`,
       'fi',
-      `sudo apt-mark hold ${pkgs.join(' ')} >/dev/null`,
+      'companions=()',
+      `for pkg in ${COMPANION_PACKAGES.join(' ')}; do`,
+      '  dpkg-query -W -f=\'${Status}\' "$pkg" 2>/dev/null | grep -q "install ok installed" || companions+=("$pkg")',
+      'done',
+      'if [ ${#companions[@]} -gt 0 ]; then',
+      '  sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends --allow-change-held-packages "${companions[@]}" \\',
+      '    || { sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends --allow-change-held-packages "${companions[@]}"; }',
+      'fi',
+      `sudo apt-mark hold ${[...pkgs, ...COMPANION_PACKAGES].join(' ')} >/dev/null`,
       'if ! systemctl is-enabled --quiet kubelet; then sudo systemctl enable kubelet; fi',
       ...restartKubeletIfChanged(),
       ...recordLines('package', opts.version),
@@ -202,6 +217,12 @@ export function renderPackageInstall(family: OsFamily, opts: BinariesInstallOpti
     // --force-install: reinstall what is there at the version; install what is not.
     `  ${opts.force ? `sudo "$pm" reinstall -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}" || ` : ''}sudo "$pm" install -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${wanted[@]}"`,
     `  sudo "$pm" versionlock add ${pkgs.join(' ')} >/dev/null 2>&1 || true`,
+    'fi',
+    'companions=()',
+    `for pkg in ${COMPANION_PACKAGES.join(' ')}; do rpm -q "$pkg" >/dev/null 2>&1 || companions+=("$pkg"); done`,
+    'if [ ${#companions[@]} -gt 0 ]; then',
+    `  sudo "$pm" install -y --disableexcludes=${opts.configureRepository === false ? 'all' : 'kubernetes'} "\${companions[@]}"`,
+    `  sudo "$pm" versionlock add ${COMPANION_PACKAGES.join(' ')} >/dev/null 2>&1 || true`,
     'fi',
     'if ! systemctl is-enabled --quiet kubelet; then sudo systemctl enable kubelet; fi',
     ...restartKubeletIfChanged(),

@@ -53,6 +53,9 @@ describe('pkg/scripts', () => {
     expectGolden('binaries-package-debian', deb);
     const rpm = renderPackageInstall('rhel', { ...opts, components: [...opts.components] });
     expect(rpm).to.contain('baseurl=https://pkgs.example/v1.35/rpm/');
+    // As KubeOne: kubernetes-cni and cri-tools (crictl, for --prune-images) beside the kube packages, held too.
+    expect(deb).to.contain('for pkg in kubernetes-cni cri-tools; do').and.contain('sudo apt-mark hold kubeadm kubelet kubectl kubernetes-cni cri-tools');
+    expect(rpm).to.contain('for pkg in kubernetes-cni cri-tools; do').and.contain('versionlock add kubernetes-cni cri-tools');
     expectGolden('binaries-package-rhel', rpm);
     expect(() => renderPackageInstall('flatcar', { ...opts, components: [...opts.components] })).to.throw(/kubernetesBinaries\.bundle/);
   });
