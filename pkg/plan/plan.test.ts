@@ -196,6 +196,9 @@ describe('computePlan', () => {
     expect(before(plan, 'remove-etcd-member:cp-3', 'join-control-plane:cp-3')).to.equal(true);
     expect(action(plan, 'join-control-plane:cp-3').dependsOn).to.include('remove-etcd-member:cp-3');
     expect(ids(plan)).to.include('install-binaries:cp-3:1.35.1');
+    // The old Node (with KubeOne's label) is deleted and re-registered: the label is set again after the join.
+    expect(action(plan, 'sync-node-metadata:cp-3').dependsOn).to.deep.equal(['join-control-plane:cp-3']);
+    expect(action(plan, 'sync-node-metadata:cp-3').steps[0]!.params).to.deep.equal({ node: 'cp-3', labels: { 'v1.kubeone.io/operating-system': 'debian' }, annotations: {} });
   });
 
   it('two of three control planes dead: refused (etcd quorum), host installs still planned', () => {

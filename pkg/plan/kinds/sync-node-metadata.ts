@@ -114,8 +114,13 @@ function wantedLabels(host: HostView): Record<string, string> | undefined {
 /** KubeOne's annotateNodes: on KubeVirt, the infra namespace its CSI node driver reads. */
 const KUBEVIRT_NAMESPACE_ANNOTATION = 'cluster.x-k8s.io/cluster-namespace';
 
-function needed(ctx: PlanContext, host: HostView): MetadataChange | null {
-  const node = host.node;
+/**
+ * `joining`: the host joins in this plan. Its Node is new, or re-registered after the old one was
+ * removed (a replaced machine): nothing the live Node carries now survives, so the metadata is
+ * planned as for a Node without labels, annotations or taints of kubeone's.
+ */
+function needed(ctx: PlanContext, host: HostView, joining: boolean): MetadataChange | null {
+  const node = joining ? undefined : host.node;
   const name = nodeNameOf(host);
   const live = { labels: node?.labels ?? {}, annotations: node?.annotations ?? {}, taints: node?.taints ?? [] };
   const record = ctx.kube?.ownership?.nodes[name];
@@ -190,7 +195,7 @@ export const syncNodeMetadata: ActionKindModule<'sync-node-metadata'> = {
   kinds: { 'sync-node-metadata': { change: '~', serial: false, disruptive: false } },
   plan: (ctx) =>
     metadataCandidates(ctx).flatMap(({ host, after }) => {
-      const change = needed(ctx, host);
+      const change = needed(ctx, host, after.length > 0);
       if (change === null) return [];
       return {
         kind: 'sync-node-metadata' as const,
