@@ -5,8 +5,8 @@
 // (machine-controller deletes the cloud instances meanwhile).
 import * as k8s from '@kubernetes/client-node';
 import { statusOf } from '../addons/kube-client.js';
-import { MACHINE_NAMESPACE, type MachineDeployment } from '../machines/machine-deployments.js';
-import { listMachineObjects, MACHINE_GROUP, MACHINE_VERSION } from '../probe/machines.js';
+import { MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION, type MachineDeployment } from '../machines/machine-deployments.js';
+import { listMachineObjects } from '../probe/machines.js';
 import { TransientError } from '../ops/errors.js';
 import { type CleanupOptions, waitUntil } from './cloud-cleanup.js';
 

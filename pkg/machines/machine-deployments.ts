@@ -22,7 +22,10 @@ import { redactObject } from '../api/redact.js';
 import type { MachineDeploymentFacts } from '../snapshot/types.js';
 import type { DynamicWorkerConfig, KubeOneCluster, Taint } from '../api/types.js';
 
-export const MACHINE_API_VERSION = 'cluster.k8s.io/v1alpha1';
+/** machine-controller's API: group, version and the apiVersion its objects carry. */
+export const MACHINE_GROUP = 'cluster.k8s.io';
+export const MACHINE_VERSION = 'v1alpha1';
+export const MACHINE_API_VERSION = `${MACHINE_GROUP}/${MACHINE_VERSION}`;
 export const MACHINE_NAMESPACE = 'kube-system';
 /** The label tying a workerset's Machines to its MachineDeployment (KubeOne's selector). */
 export const WORKERSET_LABEL = 'workerset';

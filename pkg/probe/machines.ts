@@ -4,11 +4,8 @@
 // the CRDs are not installed: no machine-controller, nothing to read.
 import * as k8s from '@kubernetes/client-node';
 import { statusOf } from '../addons/kube-client.js';
-import { comparableView, MACHINE_NAMESPACE } from '../machines/machine-deployments.js';
+import { comparableView, MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION } from '../machines/machine-deployments.js';
 import type { MachineFacts } from '../snapshot/types.js';
-
-export const MACHINE_GROUP = 'cluster.k8s.io';
-export const MACHINE_VERSION = 'v1alpha1';
 
 interface Listed {
   items?: { metadata?: { name?: string; annotations?: Record<string, string>; deletionTimestamp?: unknown }; spec?: Record<string, any>; status?: Record<string, any> }[];

@@ -3,19 +3,13 @@
 // as KubeOne lists them), MachineSets and Machines. Changes are merge patches carrying the
 // resourceVersion read just before, so a concurrent change fails (409) instead of being undone.
 import * as k8s from '@kubernetes/client-node';
+import { statusOf } from '../addons/kube-client.js';
+import { MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION } from '../machines/machine-deployments.js';
 import { buildOverview, type ControlPlaneHealth, type MachineObject, podRows } from './model.js';
 import type { UiBackend } from './server.js';
 
-export const MACHINE_GROUP = 'cluster.k8s.io';
-export const MACHINE_VERSION = 'v1alpha1';
-export const MACHINE_DEPLOYMENTS_NAMESPACE = 'kube-system';
 /** The template label a rollout restart sets, as KubeOne does (its value: the UTC time). */
 export const FORCED_RESTART_LABEL = 'forced-restart';
-
-const statusOf = (error: unknown): number | undefined => {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-};
 
 /** KubeOne's value format for the label: 2006-01-02T15.04.05Z (dots: label values allow no colons). */
 export function restartStamp(now: Date): string {
@@ -40,7 +34,7 @@ export function kubeBackend(options: KubeBackendOptions): UiBackend {
   async function machineObjects(): Promise<{ machineDeployments: MachineObject[]; machineSets: MachineObject[]; machines: MachineObject[] } | null> {
     try {
       const [machineDeployments, machineSets, machines] = await Promise.all([
-        custom.listNamespacedCustomObject({ ...machineApi('machinedeployments'), namespace: MACHINE_DEPLOYMENTS_NAMESPACE }),
+        custom.listNamespacedCustomObject({ ...machineApi('machinedeployments'), namespace: MACHINE_NAMESPACE }),
         custom.listClusterCustomObject(machineApi('machinesets')),
         custom.listClusterCustomObject(machineApi('machines')),
       ]);

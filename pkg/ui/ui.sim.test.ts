@@ -5,7 +5,8 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { LocalCluster } from '../../e2e/kubesim/apiserver/testing/local-cluster.js';
-import { FORCED_RESTART_LABEL, kubeBackend, MACHINE_GROUP, MACHINE_VERSION } from './kube-backend.js';
+import { MACHINE_GROUP, MACHINE_VERSION } from '../machines/machine-deployments.js';
+import { FORCED_RESTART_LABEL, kubeBackend } from './kube-backend.js';
 import { startUiServer, type UiServer } from './server.js';
 
 interface Answer {
