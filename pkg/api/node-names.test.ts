@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError } from './errors.js';
-import { detectedHostname, nodeNameFor, withNodeNames } from './node-names.js';
+import { detectedHostname, needsFqdn, nodeNameFor, withNodeNames } from './node-names.js';
 import type { LoadedCluster, ResolvedHost } from './types.js';
 
 const host = (id: number, name: string, config: ResolvedHost['config'], role: ResolvedHost['role'] = 'staticWorker'): ResolvedHost => ({ id, role, name, config });
@@ -29,6 +29,13 @@ describe('node names (KubeOne: hostname from the manifest, else detected over SS
     const h = host(0, '10.0.0.1', { publicAddress: '10.0.0.1', hostname: 'Worker-A' });
     expect(nodeNameFor(h, { hostname: 'machine', fqdn: 'machine.lan' }, {})).to.equal('worker-a');
     expect(nodeNameFor(host(0, 'x', { publicAddress: 'x' }), undefined, {})).to.equal('');
+  });
+
+  it('asks for `hostname -f` only where the Node name can come from it: no manifest hostname, not Azure', () => {
+    const none = { cloudProvider: { none: {} } };
+    expect(needsFqdn(host(0, 'x', { publicAddress: 'x' }), none)).to.equal(true);
+    expect(needsFqdn(host(0, 'x', { publicAddress: 'x', hostname: 'worker-a' }), none)).to.equal(false);
+    expect(needsFqdn(host(0, 'x', { publicAddress: 'x' }), { cloudProvider: { azure: {} } })).to.equal(false);
   });
 
   it('fills config.hostname from the detected names without touching the manifest (same manifest hash)', () => {

@@ -23,6 +23,11 @@ export function detectedHostname(names: DetectedNames, cluster: Pick<KubeOneClus
   return fqdn !== '' && fqdn !== 'localhost' ? fqdn : short;
 }
 
+/** Whether the Node name of a host can come from `hostname -f` (the probe runs it only then). */
+export function needsFqdn(host: ResolvedHost, cluster: Pick<KubeOneCluster, 'cloudProvider'>): boolean {
+  return !host.config.hostname && cluster.cloudProvider?.azure === undefined;
+}
+
 /** The Node name of a host: the manifest's hostname, else the detected one, else '' (unknown: not probed). */
 export function nodeNameFor(host: ResolvedHost, names: DetectedNames | undefined, cluster: Pick<KubeOneCluster, 'cloudProvider'>): string {
   if (host.config.hostname) return host.config.hostname.toLowerCase();

@@ -8,7 +8,6 @@ import type { Logger } from '../ssh/logger.js';
 import type { SshPool } from '../ssh/pool.js';
 import { SshError } from '../ssh/types.js';
 import { type HostExtras, hostIdentity, parseHostOutput, type RawHostOutput } from './host-facts.js';
-import { renderHostScript } from './host-script.js';
 
 export const HOST_SCRIPT_TIMEOUT_MS = 60_000;
 
@@ -44,8 +43,4 @@ export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, 
     logger.warn(error.message);
     return failed(host, error);
   }
-}
-
-export function renderScriptFor(managedPaths?: string[], apiserverPort?: number): string {
-  return renderHostScript({ managedPaths, apiserverPort });
 }

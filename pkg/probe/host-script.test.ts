@@ -52,6 +52,23 @@ describe('pkg/probe host script', () => {
     execFileSync('rm', ['-rf', tmp]);
   });
 
+  it('reads the background jobs through pipes (no temp files) and runs hostname -f only when asked', function () {
+    let fqdn: string;
+    try {
+      fqdn = execFileSync('hostname', ['-f'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    } catch {
+      this.skip();
+    }
+    const script = renderHostScript();
+    expect(script).not.to.match(/\$\(mktemp|rm -rf /);
+    const detected = JSON.parse(execFileSync('bash', ['-s'], { input: script }).toString()) as Record<string, string>;
+    expect(detected.fqdn).to.equal(fqdn);
+    const named = renderHostScript({ detectFqdn: false });
+    expect(named).not.to.contain('bg fqdn');
+    expect(script).to.contain('bg fqdn timeout 5 hostname -f');
+    expect((JSON.parse(execFileSync('bash', ['-s'], { input: named }).toString()) as Record<string, string>).fqdn).to.equal('');
+  });
+
   it('reads encryption configurations without letting key material off the host: fingerprints, or nothing at all', () => {
     const tmp = execFileSync('mktemp', ['-d']).toString().trim();
     const key = Buffer.alloc(32, 7).toString('base64');

@@ -10,7 +10,7 @@ import { CONTROL_PLANE_FILE_PATHS } from '../kubeadm/control-plane-files.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
 import { shq } from '../scripts/shell.js';
 
-export const HOST_SCRIPT_VERSION = 6;
+export const HOST_SCRIPT_VERSION = 7;
 
 export const DEFAULT_MANAGED_PATHS = [
   '/etc/containerd/config.toml',
@@ -58,6 +58,11 @@ export interface HostScriptOptions {
   managedPaths?: string[];
   /** Port the local kube-apiserver listens on (kubeadm's bind port). */
   apiserverPort?: number;
+  /**
+   * Run `hostname -f` (default true). Off for a host whose Node name does not come from it
+   * (pkg/api/node-names.ts needsFqdn): one fork and exec fewer on every such host.
+   */
+  detectFqdn?: boolean;
 }
 
 export function managedPathList(managedPaths: string[] = DEFAULT_MANAGED_PATHS): string[] {
@@ -73,13 +78,14 @@ export function renderHostScript(options: HostScriptOptions = {}): string {
   return `#!/bin/bash
 # kubeone probe v${HOST_SCRIPT_VERSION}: read-only; prints one JSON object of string leaves.
 # Written to fork as little as possible: it runs on every host at once, often on small
-# machines; on a fresh host it starts no other programs than mktemp, hostname -f (the node
-# name, as KubeOne detects it) and systemctl (not even that when no unit file exists).
+# machines; on a fresh host it starts no other programs than hostname -f (the node name, as
+# KubeOne detects it, under timeout; not even that when the manifest names the Node) and
+# systemctl (not even that when no unit file exists).
 main() {
 set -u
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
 shopt -s nullglob
-tmp=
+declare -A jobfd=()
 
 # J = JSON string of $1 (backslash, quote, newline, tab escaped; other control characters dropped).
 js() {
@@ -109,39 +115,51 @@ put_map() {
 # V = content of file $1 ('' when absent)
 slurp() { V=; [ -f "$1" ] && { IFS= read -r -d '' V < "$1" || true; }; }
 have() { command -v "$1" >/dev/null; }
-# Background jobs write to a private temp dir, made only when there is something to run.
-bg() { [ -n "$tmp" ] || { tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT; }; }
+# bg NAME CMD...: runs CMD in the background, its output read into field NAME at the end
+# (through a pipe: no temp files, so a fresh host's probe starts no mktemp or rm).
+bg() { local name=$1 fd; shift; exec {fd}< <("$@" 2>/dev/null); jobfd[$name]=$fd; }
+# V = what job $1 printed ('' when it did not run); waits for the job to finish.
+collect() {
+  V=; local fd=\${jobfd[$1]:-}
+  [ -n "$fd" ] || return 0
+  IFS= read -r -d '' -u "$fd" V || true
+  exec {fd}<&-
+}
 
 # Slow commands (version flags of Go binaries, apiserver and etcd checks, certificates) run in parallel.
 # hostname -f may wait for DNS, hence the timeout.
-if have hostname; then bg; ( timeout 5 hostname -f > "$tmp/fqdn" 2>/dev/null ) & fi
-if have containerd; then bg; ( containerd --version > "$tmp/containerd" 2>/dev/null ) & fi
-if have kubelet; then bg; ( kubelet --version > "$tmp/kubelet" 2>/dev/null ) & fi
-if have kubeadm; then bg; ( kubeadm version -o short > "$tmp/kubeadm" 2>/dev/null ) & fi
-if have kubectl; then bg; ( kubectl version --client > "$tmp/kubectl" 2>/dev/null ) & fi
+${options.detectFqdn === false ? '' : 'if have hostname; then bg fqdn timeout 5 hostname -f; fi'}
+if have containerd; then bg containerd containerd --version; fi
+if have kubelet; then bg kubelet kubelet --version; fi
+if have kubeadm; then bg kubeadm kubeadm version -o short; fi
+if have kubectl; then bg kubectl kubectl version --client; fi
 if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
-  bg; ( curl -sk --max-time 3 https://127.0.0.1:${port}/healthz > "$tmp/healthz" 2>/dev/null ) &
+  bg healthz curl -sk --max-time 3 https://127.0.0.1:${port}/healthz
 fi
 if [ -f /etc/kubernetes/manifests/etcd.yaml ] && [ -f /etc/kubernetes/pki/etcd/healthcheck-client.crt ]; then
   etcd_curl() {
     curl -s --max-time 3 --cacert /etc/kubernetes/pki/etcd/ca.crt \\
       --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key "$@"
   }
-  bg
-  ( etcd_curl -X POST -d '{}' https://127.0.0.1:2379/v3/cluster/member/list > "$tmp/etcdMembers" 2>/dev/null ) &
-  ( etcd_curl https://127.0.0.1:2379/health > "$tmp/etcdHealth" 2>/dev/null ) &
+  bg etcdMembers etcd_curl -X POST -d '{}' https://127.0.0.1:2379/v3/cluster/member/list
+  bg etcdHealth etcd_curl https://127.0.0.1:2379/health
 fi
 if [ -d /etc/kubernetes/pki ] && have openssl; then
-  bg
-  (
+  cert_dates() {
+    local c f
     for c in ${PKI_CERTS.join(' ')}; do
       f=/etc/kubernetes/pki/$c
       [ -f "$f" ] && printf '%s\\t%s\\n' "$c" "$(openssl x509 -noout -enddate -in "$f" 2>/dev/null)"
-    done > "$tmp/certs"
-    # The serving certificate's names (renewal re-issues it when apiEndpoint names are missing).
-    f=/etc/kubernetes/pki/apiserver.crt
-    if [ -f "$f" ]; then openssl x509 -noout -ext subjectAltName -in "$f" 2>/dev/null | tail -n +2 > "$tmp/apiserverSans"; fi
-  ) &
+    done
+    return 0
+  }
+  # The serving certificate's names (renewal re-issues it when apiEndpoint names are missing).
+  serving_names() {
+    local f=/etc/kubernetes/pki/apiserver.crt
+    if [ -f "$f" ]; then openssl x509 -noout -ext subjectAltName -in "$f" 2>/dev/null | tail -n +2; fi
+  }
+  bg certs cert_dates
+  bg apiserverSans serving_names
 fi
 
 # systemctl only when a unit file of either service exists anywhere systemd looks.
@@ -278,14 +296,14 @@ js encryptionTexts; ej=$J; ebody=
 for e in "\${encfields[@]}"; do ebody+="\${ebody:+,}$e"; done
 fields+=("$ej:{$ebody}")
 
-wait
 certs=
-if [ -n "$tmp" ] && [ -f "$tmp/certs" ]; then
-  while IFS=$'\\t' read -r c d; do certs+="$c"$'\\t'"\${d#notAfter=}"$'\\n'; done < "$tmp/certs"
-fi
+collect certs
+while IFS=$'\\t' read -r c d; do
+  [ -n "$c" ] && certs+="$c"$'\\t'"\${d#notAfter=}"$'\\n'
+done <<< "$V"
 put_map certs "$certs"
 for k in containerd kubelet kubeadm kubectl healthz etcdMembers etcdHealth fqdn apiserverSans; do
-  V=; [ -n "$tmp" ] && slurp "$tmp/$k"; put "$k" "$V"
+  collect "$k"; put "$k" "$V"
 done
 local IFS=,
 printf '{%s}\\n' "\${fields[*]}"

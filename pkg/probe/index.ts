@@ -1,7 +1,7 @@
 // probe(): the actual state of every host (one SSH round trip each, in parallel) and of the
 // cluster (Kubernetes API through an SSH tunnel), as one redacted, hashable snapshot.
 import { formerHostsOf } from '../api/former-host.js';
-import { nodeNameFor } from '../api/node-names.js';
+import { needsFqdn, nodeNameFor } from '../api/node-names.js';
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import { buildSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterFacts, Snapshot, SnapshotState } from '../snapshot/types.js';
@@ -36,7 +36,14 @@ export interface ProbeOptions {
 export async function probe(options: ProbeOptions): Promise<Snapshot> {
   const logger = options.logger ?? silentLogger;
   const started = Date.now();
-  const script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort });
+  // Two variants at most: hosts the manifest names skip `hostname -f`.
+  const scripts = new Map<boolean, string>();
+  const scriptFor = (host: ResolvedHost): string => {
+    const detectFqdn = needsFqdn(host, options.loaded.cluster);
+    let script = scripts.get(detectFqdn);
+    if (script === undefined) scripts.set(detectFqdn, (script = renderHostScript({ managedPaths: options.managedPaths, apiserverPort: options.apiserverPort, detectFqdn })));
+    return script;
+  };
   // The leader probeCluster tries first is the first control plane, if it serves: its tunnel opens
   // (and the Kubernetes client, ~0.5 s of CPU, is imported) as soon as its own probe says so,
   // while the other hosts are still being probed.
@@ -44,7 +51,7 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   let early: { host: ResolvedHost; attempt: Promise<LeaderAttempt> } | undefined;
   const hosts = await Promise.all(
     options.loaded.hosts.map(async (host) => {
-      const result = await probeHost(host, options.pool, script, options.managedPaths, logger);
+      const result = await probeHost(host, options.pool, scriptFor(host), options.managedPaths, logger);
       if (host === firstControlPlane && result.facts.adminConf === true && result.extras?.apiserverHealthy) {
         early = { host, attempt: attemptLeader(options.pool, host, options.apiserverPort) };
         early.attempt.catch(() => undefined); // Reported where it is awaited (probeCluster).
@@ -77,7 +84,7 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   }
   // Hosts taken out of the manifest whose Nodes remain: probed so the plan can reset them.
   const former = await Promise.all(
-    formerHostsOf(options.loaded.hosts, kube?.nodes ?? []).map((host) => probeHost(host, options.pool, script, options.managedPaths, logger)),
+    formerHostsOf(options.loaded.hosts, kube?.nodes ?? []).map((host) => probeHost(host, options.pool, scriptFor(host), options.managedPaths, logger)),
   );
   const state: SnapshotState = {
     cluster: options.loaded.cluster.name ?? '',
