@@ -34,13 +34,16 @@ export function realCollaborators(options: WiringOptions): Collaborators {
   return {
     loadCluster: () => options.load(),
     createPool: options.createPool ?? ((loaded) => createSshPool(poolOptions(options.probeContext(loaded)))),
-    probe: async (loaded, pool) =>
-      (await import('../../pkg/probe/index.js')).probe({
+    probe: async (loaded, pool) => {
+      // The handshakes run while the probe's modules load.
+      pool.warm?.(loaded.hosts);
+      return (await import('../../pkg/probe/index.js')).probe({
         loaded,
         pool,
         listAddonObjects: async (kc, leader) => (await addonApply()).listAddonObjects(kc as KubeConfig, await renderer.render(loaded, { clusterExists: true, leader })),
         logger: options.probeContext(loaded).logger,
-      }),
+      });
+    },
     renderAddons: async (loaded, snapshot) => renderer.render(loaded, { clusterExists: snapshot.state.kube !== null }),
     manifestHash: (loaded) => manifestHash(loaded.cluster),
     computePlan,

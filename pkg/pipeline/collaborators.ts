@@ -10,6 +10,8 @@ import type { HelmClient } from '../helm/client.js';
 
 export interface TransportPool {
   get(host: ResolvedHost): Promise<HostTransport>;
+  /** Start connecting ahead of the first get() (SSH pools; a local transport has nothing to open). */
+  warm?(hosts: readonly ResolvedHost[]): void;
   closeAll(): Promise<void>;
 }
 

@@ -9,7 +9,6 @@ import { serializeSnapshot } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { Logger } from '../ssh/logger.js';
 import { clusterKnownHostsPath, createSshPool, type SshPoolOptions } from '../ssh/pool.js';
-import { probe } from './index.js';
 import { renderStatus } from './status.js';
 
 export interface ProbeCommandContext {
@@ -39,6 +38,9 @@ export function poolOptions(ctx: ProbeCommandContext): SshPoolOptions {
 export async function probeWithPool(ctx: ProbeCommandContext): Promise<Snapshot> {
   const pool = createSshPool(poolOptions(ctx));
   try {
+    // The handshakes run while the probe's modules load.
+    pool.warm(ctx.loaded.hosts);
+    const { probe } = await import('./index.js');
     return await probe({ loaded: ctx.loaded, pool, managedPaths: ctx.managedPaths, logger: ctx.logger });
   } finally {
     await pool.closeAll();

@@ -66,6 +66,28 @@ async function rejection(promise: Promise<unknown>): Promise<SshError> {
     expect(results.map((x) => x.stdout.trim())).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i)));
   });
 
+  it('warm() connects ahead: get() takes that connection, a failure reaches the first get() once, closeAll waits for it', async () => {
+    const connected: string[] = [];
+    const logger = { debug: (m: string) => connected.push(m), info: () => undefined, warn: () => undefined };
+    const p = pool({ logger });
+    const host = hostFor(sshd);
+    p.warm([host, host]);
+    await new Promise((r) => setTimeout(r, 300)); // the handshake finishes before anyone asks
+    expect(connected.filter((m) => m.includes('connected to'))).to.have.length(1);
+    const t = await p.get(host);
+    expect((await t.exec('echo warm')).stdout).to.equal('warm\n');
+    expect(connected.filter((m) => m.includes('connected to'))).to.have.length(1);
+
+    const closed = hostFor(sshd, { sshPort: 1 }, 'node-2');
+    p.warm([closed]);
+    expect((await rejection(p.get(closed))).kind).to.equal('unreachable');
+    expect((await rejection(p.get(closed))).kind).to.equal('unreachable'); // tried again, not a stale failure
+
+    const late = pool({ logger });
+    late.warm([hostFor(sshd, {}, 'node-3')]);
+    await late.closeAll(); // resolves only after the warming connection is done and ended
+  });
+
   it('writes, uploads and reads files atomically with mode', async () => {
     const p = pool();
     const t = await p.get(hostFor(sshd));

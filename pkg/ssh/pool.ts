@@ -40,6 +40,12 @@ export interface SshPoolOptions {
 
 export interface SshPool {
   get(host: ResolvedHost): Promise<HostTransport>;
+  /**
+   * Starts connecting to these hosts now; each one's next get() gets that connection (or its
+   * failure, once). A probe calls it before it loads its own modules, which then load while
+   * the handshakes are under way.
+   */
+  warm(hosts: readonly ResolvedHost[]): void;
   closeAll(): Promise<void>;
   readonly knownHostsPath: string;
 }
@@ -64,6 +70,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
   const backoffMs = options.retryBackoffMs ?? 250;
   const baseDir = options.baseDir ?? process.cwd();
   const transports = new Map<string, Promise<SshTransport>>();
+  const warmed = new Map<string, Promise<SshTransport>>();
   const resolved = new Map<string, SshTransport>();
   const bastions = new Map<string, Promise<Client>>();
   const clients = new Set<Client>();
@@ -137,13 +144,25 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     get(host: ResolvedHost): Promise<HostTransport> {
       let pending = transports.get(host.name);
       if (!pending) {
-        pending = open(host);
+        pending = warmed.get(host.name) ?? open(host);
+        warmed.delete(host.name);
         transports.set(host.name, pending);
         pending.catch(() => transports.delete(host.name));
       }
       return pending;
     },
+    warm(hosts: readonly ResolvedHost[]): void {
+      for (const host of hosts) {
+        if (transports.has(host.name) || warmed.has(host.name)) continue;
+        const pending = open(host);
+        pending.catch(() => undefined); // Reported to the get() that takes it.
+        warmed.set(host.name, pending);
+      }
+    },
     async closeAll(): Promise<void> {
+      // A warmed connection nobody took may still be connecting: let it finish, then end it.
+      await Promise.allSettled([...warmed.values()]);
+      warmed.clear();
       const open = [...clients];
       transports.clear();
       resolved.clear();
