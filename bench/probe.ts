@@ -16,6 +16,8 @@ import { stringify } from 'yaml';
 
 import { type Fleet, startFleet } from '../e2e/fleet/index.js';
 import type { FleetHost } from '../e2e/fleet/types.js';
+import { renderHostScript } from '../pkg/probe/host-script.js';
+import { shq } from '../pkg/scripts/shell.js';
 import { builtCli } from './startup.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,7 +71,7 @@ const keys = new Map();
 const keyOf = (file) => keys.get(file) ?? keys.set(file, readFileSync(file)).get(file);
 await Promise.all(hosts.map((h) => new Promise((resolve, reject) => {
   const c = new ssh2.Client();
-  c.on('ready', () => c.exec('true', (err, ch) => {
+  c.on('ready', () => c.exec(process.env.BOUND_COMMAND ?? 'true', (err, ch) => {
     if (err) return reject(err);
     ch.on('close', () => { c.end(); resolve(); }).resume();
   })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: keyOf(h.keyPath) });
@@ -131,13 +133,19 @@ export async function run(): Promise<void> {
       await writeFile(inventory, inventoryFor(hosts));
 
       const ansibleEnv = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: path.join(sub, 'ansible-tmp') };
-      const { kubeone, ansible, bound } = await medians({
+      // The same connections running the probe's own command (sudo and the host script, as
+      // kubeone sends it to these hosts, which the manifest names: no hostname -f): what the
+      // hosts' side costs, apart from our process.
+      const probeCommand = `sudo -n bash -c ${shq(renderHostScript({ detectFqdn: false }))}`;
+      const { kubeone, ansible, bound, boundScript } = await medians({
         kubeone: () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]),
         ansible: () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv),
         bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]),
+        boundScript: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)], { ...process.env, BOUND_COMMAND: probeCommand }),
       });
       console.log(
-        `probe hosts=${n} kubeone_s=${kubeone.toFixed(2)} ansible_s=${ansible.toFixed(2)} bound_s=${bound.toFixed(2)} vs_ansible=${(ansible / kubeone).toFixed(1)} vs_bound=${(kubeone / bound).toFixed(2)}`,
+        `probe hosts=${n} kubeone_s=${kubeone.toFixed(2)} ansible_s=${ansible.toFixed(2)} bound_s=${bound.toFixed(2)} vs_ansible=${(ansible / kubeone).toFixed(1)} vs_bound=${(kubeone / bound).toFixed(2)} ` +
+          `bound_script_s=${boundScript.toFixed(2)} vs_bound_script=${(kubeone / boundScript).toFixed(2)}`,
       );
     }
   } finally {
