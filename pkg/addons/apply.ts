@@ -3,7 +3,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectRef, RenderedAddon, RenderedObject } from '../plan/types.js';
 import type { AddonObjectFacts } from '../snapshot/types.js';
-import { RawObjectApi, statusOf, type KubernetesObject } from './kube-client.js';
+import { statusOf } from '../kube/api-status.js';
+import { RawObjectApi, type KubernetesObject } from './kube-client.js';
 import { ADDON_LABEL, hashObject, normalizeObject, objectKey, projectLiveOntoRendered, redactObject, type KubeObject } from './normalize.js';
 import { registeredSecrets } from '../log/redact.js';
 import { fullObject, maskCredentials, SENSITIVE } from './render.js';

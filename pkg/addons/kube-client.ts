@@ -42,9 +42,3 @@ export class RawObjectApi extends KubernetesObjectApi {
 }
 
 export type { KubernetesObject };
-
-/** HTTP status of a client error, if it has one. */
-export function statusOf(e: unknown): number | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}

@@ -5,7 +5,7 @@
 // the cloud controllers have released what they made. When a deletion fails the webhook is
 // removed again, so the cluster can create such objects once more.
 import * as k8s from '@kubernetes/client-node';
-import { statusOf } from '../addons/kube-client.js';
+import { statusOf } from './api-status.js';
 import { isDynamicUnretained, isLoadBalancer, nsName } from '../probe/cloud-resources.js';
 import type { Clock } from '../ops/context.js';
 

@@ -4,7 +4,7 @@
 // MachineDeployment, MachineSet and Machine and wait until the Machines and their Nodes are gone
 // (machine-controller deletes the cloud instances meanwhile).
 import * as k8s from '@kubernetes/client-node';
-import { statusOf } from '../addons/kube-client.js';
+import { statusOf } from './api-status.js';
 import { MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION, type MachineDeployment } from '../machines/machine-deployments.js';
 import { listMachineObjects } from '../probe/machines.js';
 import { TransientError } from '../ops/errors.js';

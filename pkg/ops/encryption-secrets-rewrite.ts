@@ -9,6 +9,7 @@ import type { JSONSchemaType } from 'ajv';
 import { hostNamed } from '../api/former-host.js';
 import { ENCRYPTION_CONFIG_PATHS, REWRITABLE_RESOURCES } from '../encryption/config.js';
 import { ENCRYPTION_RECORD_NAME, parseRewriteRecord, rewriteRecordData, sortedPrimaries } from '../encryption/record.js';
+import { statusOf } from '../kube/api-status.js';
 import { shq } from '../scripts/shell.js';
 import type { OpDeps } from './context.js';
 import { PreconditionError, TransientError } from './errors.js';
@@ -45,7 +46,6 @@ const PARAMS: JSONSchemaType<RewriteParams> = {
 };
 
 const PAGE = 250;
-const statusOf = (e: unknown): number | undefined => (e as { code?: number }).code;
 
 type Core = import('@kubernetes/client-node').CoreV1Api;
 interface Obj {

@@ -2,6 +2,7 @@
 // behind an interface so the engine tests use a fake. The real one wraps @kubernetes/client-node
 // on a KubeConfig whose connections are tunnelled over SSH (pkg/kube).
 import * as k8s from '@kubernetes/client-node';
+import { statusOf } from '../kube/api-status.js';
 import type { CsrView } from '../kube/kubelet-serving-csr.js';
 
 export interface NodeView {
@@ -35,12 +36,6 @@ export interface KubeApi {
   putConfigMap(namespace: string, name: string, data: Record<string, string>, labels?: Record<string, string>): Promise<void>;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown; body?: unknown };
-  if (typeof e?.code === 'number') return e.code;
-  if (typeof e?.statusCode === 'number') return e.statusCode;
-  return undefined;
-}
 
 export function clientNodeKubeApi(kc: k8s.KubeConfig): KubeApi {
   const core = kc.makeApiClient(k8s.CoreV1Api);

@@ -3,7 +3,7 @@
 // Machines with their Nodes, which `kubeone reset --destroy-workers` deletes first. A 404 means
 // the CRDs are not installed: no machine-controller, nothing to read.
 import * as k8s from '@kubernetes/client-node';
-import { statusOf } from '../addons/kube-client.js';
+import { statusOf } from '../kube/api-status.js';
 import { comparableView, MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION } from '../machines/machine-deployments.js';
 import type { MachineFacts } from '../snapshot/types.js';
 

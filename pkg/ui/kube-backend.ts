@@ -3,7 +3,7 @@
 // as KubeOne lists them), MachineSets and Machines. Changes are merge patches carrying the
 // resourceVersion read just before, so a concurrent change fails (409) instead of being undone.
 import * as k8s from '@kubernetes/client-node';
-import { statusOf } from '../addons/kube-client.js';
+import { statusOf } from '../kube/api-status.js';
 import { MACHINE_GROUP, MACHINE_NAMESPACE, MACHINE_VERSION } from '../machines/machine-deployments.js';
 import { buildOverview, type ControlPlaneHealth, type MachineObject, podRows } from './model.js';
 import type { UiBackend } from './server.js';
