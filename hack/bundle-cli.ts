@@ -4,9 +4,9 @@
 // (dist/cmd/bundle/), so a command still loads only what it needs. The heavy dependencies
 // stay in node_modules and load only where they are used.
 //   tsx hack/bundle-cli.ts [OUT_DIR]   (default dist/cmd)
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 import { WINSTON_BUNDLE } from '../pkg/log/logger.js';
 
@@ -26,6 +26,29 @@ async function bundleWinston(outfile: string): Promise<void> {
   await build({ stdin: { contents: "module.exports = require('winston');", resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'js' }, outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
 }
 
+/**
+ * string-width (three copies: yargs', cliui's, wrap-ansi's) builds Intl segmenters and Unicode
+ * property regexes when it loads, about 9 ms of every start, though only help and usage text
+ * measure strings. Each import of it gets a stand-in that loads the real module on the first
+ * call: esbuild bundles a module that is require()d as lazily evaluated.
+ */
+const lazyStringWidth: Plugin = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: `export default function stringWidth(...args) { return require(${JSON.stringify(args.path)}).default(...args); }`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 export async function bundleCli(outdir: string): Promise<string> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   await build({
@@ -42,6 +65,7 @@ export async function bundleCli(outdir: string): Promise<string> {
     // Bundled CommonJS (yargs' helpers) calls require(): give the ESM output a real one.
     banner: { js: "import { createRequire as __kubeoneRequire } from 'node:module';\nconst require = __kubeoneRequire(import.meta.url);" },
     logLevel: 'warning',
+    plugins: [lazyStringWidth],
   });
   await bundleWinston(join(outdir, '..', WINSTON_BUNDLE));
   return `${outdir}/kubeone.js`;
