@@ -1,5 +1,6 @@
 // An upgrade killed in the middle of a worker (drained, kubeadm binary being replaced):
-// the next apply finishes it without redoing the drain, and no node stays cordoned.
+// the next apply finishes it without redoing the drain, and no node stays cordoned or
+// labelled kubeone.io/upgrade-in-progress.
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { type FlowUi, runApplyFlow } from '../../pkg/executor/apply-flow.js';
@@ -36,6 +37,8 @@ describe('upgrade killed in the middle of a worker', function () {
     try {
       const snap = await c.probe(loaded, pool);
       expect(snap.state.kube!.nodes.find((n) => n.name === 'worker-1')!.unschedulable).to.equal(true);
+      // As KubeOne marks a Node it is upgrading (its own preflight refuses while one carries it).
+      expect(snap.state.kube!.nodes.find((n) => n.name === 'worker-1')!.labels).to.have.property('kubeone.io/upgrade-in-progress', '');
     } finally {
       await pool.closeAll();
     }
@@ -48,7 +51,10 @@ describe('upgrade killed in the middle of a worker', function () {
     const pool2 = c.createPool(loaded);
     try {
       const snap = await c.probe(loaded, pool2);
-      for (const n of snap.state.kube!.nodes) expect(n, n.name).to.include({ ready: true, kubeletVersion: TO, unschedulable: false });
+      for (const n of snap.state.kube!.nodes) {
+        expect(n, n.name).to.include({ ready: true, kubeletVersion: TO, unschedulable: false });
+        expect(n.labels, n.name).not.to.have.property('kubeone.io/upgrade-in-progress');
+      }
     } finally {
       await pool2.closeAll();
     }

@@ -1,19 +1,28 @@
-// node.uncordon: the Node takes pods again (the end of an upgrade, a repair).
-import { NODE_OP, type NodeParams } from './params.js';
+// node.uncordon: the Node takes pods again (the end of an upgrade, a repair); an upgrade's
+// uncordon also removes KubeOne's upgrade-in-progress label, in the same patch.
+import { CORDON_PARAMS, type CordonParams, NODE_OP, UPGRADE_IN_PROGRESS_LABEL } from './params.js';
 import { defineOp } from './types.js';
 
-export const nodeUncordon = defineOp<NodeParams>({
-  summary: 'mark the Node schedulable again',
+export const nodeUncordon = defineOp<CordonParams>({
+  summary: 'mark the Node schedulable again (and, after an upgrade, remove its kubeone.io/upgrade-in-progress label)',
   ...NODE_OP,
+  params: CORDON_PARAMS,
   cordon: 'uncordons',
-  async run({ deps }, { node: name }) {
+  async run({ deps }, { node: name, upgrade }) {
     const kube = await deps.kube();
     const node = await kube.getNode(name);
-    if (node?.unschedulable) await kube.patchNode(name, { unschedulable: false });
+    if (!node) return;
+    const label = upgrade === true && Object.hasOwn(node.labels, UPGRADE_IN_PROGRESS_LABEL);
+    if (node.unschedulable || label) await kube.patchNode(name, { unschedulable: false, ...(label ? { labels: { [UPGRADE_IN_PROGRESS_LABEL]: null } } : {}) });
   },
-  stillDone: ({ node }) => node !== undefined && !node.unschedulable,
-  model(world, { node }) {
+  stillDone: ({ node }, { upgrade }) => node !== undefined && !node.unschedulable && (upgrade !== true || !(Object.hasOwn(node.labels, UPGRADE_IN_PROGRESS_LABEL))),
+  model(world, { node, upgrade }) {
     const n = world.node(node);
-    if (n) n.unschedulable = false;
+    if (!n) return;
+    n.unschedulable = false;
+    if (upgrade === true && Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL)) {
+      const { [UPGRADE_IN_PROGRESS_LABEL]: _removed, ...rest } = n.labels;
+      n.labels = rest;
+    }
   },
 });

@@ -192,6 +192,36 @@ describe('step ops', () => {
     expect(node.unschedulable).to.equal(false);
   });
 
+  it("an upgrade's node.cordon / node.uncordon set and remove kubeone.io/upgrade-in-progress in the same patch as the cordon", async () => {
+    const node: NodeView = { name: 'worker-1', unschedulable: false, ready: true, labels: { keep: 'me' }, annotations: {}, taints: [] };
+    const patches: unknown[] = [];
+    const kube = {
+      getNode: async () => node,
+      patchNode: async (_n: string, p: { unschedulable?: boolean; labels?: Record<string, string | null> }) => {
+        patches.push(p);
+        if (p.unschedulable !== undefined) node.unschedulable = p.unschedulable;
+        for (const [k, v] of Object.entries(p.labels ?? {})) {
+          if (v === null) delete node.labels[k];
+          else node.labels[k] = v;
+        }
+      },
+    } as unknown as KubeApi;
+    const { run } = setup(kube);
+    await run(action('u', { steps: [step('node.cordon', 'worker-1', { node: 'worker-1', upgrade: true })] }));
+    expect(patches).to.deep.equal([{ unschedulable: true, labels: { 'kubeone.io/upgrade-in-progress': '' } }]);
+    expect(node.labels).to.deep.equal({ keep: 'me', 'kubeone.io/upgrade-in-progress': '' });
+    await run(action('u', { steps: [step('node.uncordon', 'worker-1', { node: 'worker-1', upgrade: true })] }));
+    expect(patches[1]).to.deep.equal({ unschedulable: false, labels: { 'kubeone.io/upgrade-in-progress': null } });
+    expect(node).to.deep.include({ unschedulable: false, labels: { keep: 'me' } });
+    // Another cordon (a removal, a repair) leaves labels alone.
+    await run(action('u', { steps: [step('node.cordon', 'worker-1', { node: 'worker-1' })] }));
+    expect(patches[2]).to.deep.equal({ unschedulable: true });
+    const cordon = OPS['node.cordon'];
+    const view = (labels: Record<string, string>) => ({ node: { unschedulable: true, labels } }) as never;
+    expect(cordon.stillDone(view({}), { node: 'worker-1', upgrade: true })).to.equal(false);
+    expect(cordon.stillDone(view({ 'kubeone.io/upgrade-in-progress': '' }), { node: 'worker-1', upgrade: true })).to.equal(true);
+  });
+
   it('node.waitReady: registered is enough after a join, Ready is needed after an upgrade', async () => {
     const node: NodeView = { name: 'worker-1', unschedulable: false, ready: false, labels: {}, annotations: {}, taints: [] };
     const kube = { getNode: async () => node, listCsrs: async () => [] } as unknown as KubeApi;

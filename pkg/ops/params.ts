@@ -42,6 +42,26 @@ export const NODE_PARAMS: JSONSchemaType<NodeParams> = {
   properties: { node: NAME },
 };
 
+/**
+ * KubeOne's mark on a Node while kubeone upgrades it: set before the drain, removed with the
+ * uncordon. KubeOne refuses to upgrade a cluster where a Node carries it (a run is under way,
+ * or one died); so does the planner, unless the run was ours (pkg/plan/kinds/upgrade.ts).
+ */
+export const UPGRADE_IN_PROGRESS_LABEL = 'kubeone.io/upgrade-in-progress';
+
+/** node.cordon / node.uncordon: `upgrade` also sets / removes UPGRADE_IN_PROGRESS_LABEL (an upgrade's cordon and uncordon). */
+export interface CordonParams {
+  node: string;
+  upgrade?: boolean;
+}
+
+export const CORDON_PARAMS: JSONSchemaType<CordonParams> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['node'],
+  properties: { node: NAME, upgrade: { type: 'boolean', nullable: true } },
+};
+
 /** What every op on a Node object (through the Kubernetes API) shares: it changes the cluster, not a host. */
 export const NODE_OP = {
   params: NODE_PARAMS,

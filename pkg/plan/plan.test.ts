@@ -126,6 +126,33 @@ describe('computePlan', () => {
     expect(action(plan, 'upgrade-worker:w-1:1.35.1').disruptive).to.equal(true);
   });
 
+  it("an upgrade marks each Node as KubeOne does: its cordon sets kubeone.io/upgrade-in-progress, its uncordon removes it", () => {
+    const plan = computePlan(desired(), converged('1.34.3').build(), NOW);
+    const steps = action(plan, 'upgrade-worker:w-1:1.35.1').steps;
+    expect(steps[0]).to.deep.include({ op: 'node.cordon', params: { node: 'w-1', upgrade: true } });
+    expect(steps.find((s) => s.op === 'node.uncordon')).to.deep.include({ params: { node: 'w-1', upgrade: true } });
+  });
+
+  it("refuses to upgrade while a Node carries kubeone.io/upgrade-in-progress that no run of ours left (KubeOne's rule)", () => {
+    const marked = () =>
+      converged('1.34.3').editKube((k) => {
+        const w2 = k.nodes.find((n) => n.name === 'w-2')!;
+        w2.labels = { ...w2.labels, 'kubeone.io/upgrade-in-progress': '' };
+      });
+    const plan = computePlan(desired(), marked().build(), NOW);
+    expect(ids(plan).filter((id) => id.startsWith('upgrade-'))).to.deep.equal([]);
+    expect(plan.refusals.map((r) => [r.rule, r.hosts])).to.deep.equal([['upgrade-in-progress', ['w-2']]]);
+    expect(plan.refusals[0]!.hint).to.contain('kubectl label node w-2 kubeone.io/upgrade-in-progress-');
+    // Ours: the host's in-flight marker names its upgrade, which the plan resumes.
+    const ours = marked().edit('w-2', (f) => (f.inflight = { actionId: 'upgrade-worker:w-2:1.35.1', step: 'node.drain', startedAt: 't', runId: 'r1' }));
+    const resumed = computePlan(desired(), ours.build(), NOW);
+    expect(resumed.refusals).to.deep.equal([]);
+    expect(ids(resumed)).to.include('upgrade-worker:w-2:1.35.1');
+    // Nothing to upgrade: the label alone refuses nothing (KubeOne checks it before upgrades only).
+    const atVersion = converged().editKube((k) => (k.nodes.find((n) => n.name === 'w-2')!.labels['kubeone.io/upgrade-in-progress'] = ''));
+    expect(computePlan(desired(), atVersion.build(), NOW).refusals).to.deep.equal([]);
+  });
+
   it('worker batches: a batch waits for the whole previous batch', () => {
     const workers = ['w-1', 'w-2', 'w-3', 'w-4'];
     const b = converged('1.34.3', [...CPS, ...workers]);
@@ -339,6 +366,34 @@ describe('computePlan', () => {
     const plan = computePlan(desired(), b.build(), NOW);
     expect(ids(plan)).to.deep.equal(['sync-node-metadata:w-1']);
     expect(plan.actions[0].steps).to.deep.equal([{ id: 'node.uncordon', op: 'node.uncordon', host: 'w-1', description: 'uncordon node w-1', params: { node: 'w-1' } }]);
+  });
+
+  it("a killed upgrade's Node loses the upgrade-in-progress label with the uncordon that finishes it", () => {
+    const b = converged()
+      .edit('w-1', (f) => (f.inflight = { actionId: 'upgrade-worker:w-1:1.35.1', step: 'node.uncordon', startedAt: 't', runId: 'r1' }))
+      .editKube((k) => {
+        const w1 = k.nodes.find((n) => n.name === 'w-1')!;
+        w1.unschedulable = true;
+        w1.labels['kubeone.io/upgrade-in-progress'] = '';
+      });
+    const plan = computePlan(desired(), b.build(), NOW);
+    expect(ids(plan)).to.deep.equal(['sync-node-metadata:w-1']);
+    expect(plan.actions[0].steps).to.deep.equal([
+      { id: 'node.uncordon', op: 'node.uncordon', host: 'w-1', description: 'uncordon node w-1 and remove its kubeone.io/upgrade-in-progress label', params: { node: 'w-1', upgrade: true } },
+    ]);
+    // Uncordoned by hand, still labelled: the label still goes.
+    const labelled = converged()
+      .edit('w-1', (f) => (f.inflight = { actionId: 'upgrade-worker:w-1:1.35.1', step: 'node.uncordon', startedAt: 't', runId: 'r1' }))
+      .editKube((k) => (k.nodes.find((n) => n.name === 'w-1')!.labels['kubeone.io/upgrade-in-progress'] = ''));
+    expect(computePlan(desired(), labelled.build(), NOW).actions[0]!.steps[0]!.params).to.deep.equal({ node: 'w-1', upgrade: true });
+    // The journal says our killed run cordoned it: the repair removes the label too.
+    const repaired = converged().editKube((k) => {
+      const w1 = k.nodes.find((n) => n.name === 'w-1')!;
+      w1.unschedulable = true;
+      w1.labels['kubeone.io/upgrade-in-progress'] = '';
+    });
+    const repair = computePlan(desired(), repaired.build(), { ...NOW, interrupted: { nodesLeftCordoned: ['w-1'] } });
+    expect(repair.actions.map((x) => x.steps[0]!.params)).to.deep.equal([{ node: 'w-1', upgrade: true }]);
   });
 
   it('a Node the journal says a killed run left cordoned is uncordoned, even when the plan has nothing else', () => {

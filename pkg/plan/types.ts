@@ -184,7 +184,7 @@ export interface DesiredState {
 }
 
 /** Refusal rules the planner emits (Refusal.rule). */
-export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption', 'chart-unavailable', 'release-pending'] as const;
+export const REFUSAL_RULES = ['unreachable', 'downgrade', 'skew', 'quorum', 'no-leader', 'blocked', 'encryption', 'chart-unavailable', 'release-pending', 'upgrade-in-progress'] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];
 
 export type { ObjectRef };

@@ -8,6 +8,7 @@ import type { HostView } from '../host-state.js';
 import type { PlanContext } from '../context.js';
 import type { ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
+import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
 import { taintId } from '../../ownership/record.js';
 import { kubeoneOsName } from '../../scripts/os-family.js';
 import { joinOf } from './join-of.js';
@@ -22,12 +23,14 @@ export const LEGACY_MANAGED_LABELS = 'kubeone.k8c.io/managed-labels';
 export const LEGACY_MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
 
 /**
- * A Node that an interrupted kubeone upgrade cordoned (its in-flight marker names an upgrade
- * of this host). Nodes cordoned by anyone else are left alone.
+ * A Node that an interrupted kubeone upgrade cordoned or labelled upgrade-in-progress (its
+ * in-flight marker names an upgrade of this host). Nodes cordoned by anyone else are left alone.
  */
 export function cordonedByInterruptedUpgrade(host: HostView): boolean {
-  return host.node?.unschedulable === true && interruptedUpgradeOf(host);
+  return (host.node?.unschedulable === true || upgradeMarked(host)) && interruptedUpgradeOf(host);
 }
+
+const upgradeMarked = (host: HostView): boolean => host.node !== undefined && Object.hasOwn(host.node.labels, UPGRADE_IN_PROGRESS_LABEL);
 
 type NodeTaint = NonNullable<StepParamsByOp['node.metadata']['taints']>[number];
 
@@ -154,7 +157,8 @@ function needed(ctx: PlanContext, host: HostView, joining: boolean): MetadataCha
   }
   if (cordonedByInterruptedUpgrade(host)) {
     change.uncordon = true;
-    change.reasons.push(`Node ${name} is still cordoned by the interrupted ${host.facts!.inflight!.actionId}`);
+    const what = host.node?.unschedulable === true ? 'cordoned' : `labelled ${UPGRADE_IN_PROGRESS_LABEL}`;
+    change.reasons.push(`Node ${name} is still ${what} by the interrupted ${host.facts!.inflight!.actionId}`);
   }
   return change.reasons.length === 0 ? null : change;
 }
@@ -167,7 +171,13 @@ function steps(host: HostView, change: MetadataChange): Step[] {
   const out: Step[] = [];
   const metadataChanges = Object.keys(change.labels).length + Object.keys(change.annotations).length + change.taints.length + change.removeTaints.length;
   if (metadataChanges > 0) out.push(step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params));
-  if (change.uncordon) out.push(step('node.uncordon', host.name, `uncordon node ${node}`, { node }));
+  if (change.uncordon) {
+    out.push(
+      upgradeMarked(host)
+        ? step('node.uncordon', host.name, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, { node, upgrade: true })
+        : step('node.uncordon', host.name, `uncordon node ${node}`, { node }),
+    );
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // uncordon-repair: a Node an interrupted run of ours cordoned (the journal says so, passed in
 // as PlanOptions.interrupted) that is still cordoned and that nothing else in this plan
 // uncordons. Nodes cordoned by anyone else are never touched.
+import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
 import type { ActionKindModule } from '../kind.js';
 
 export const idOf = (node: string): string => `uncordon-repair:${node}`;
@@ -19,13 +20,23 @@ export const uncordonRepair: ActionKindModule<'uncordon-repair'> = {
       .filter((node) => !uncordoned.has(node) && nodes.some((n) => (n.name === node || n.host === node) && n.unschedulable))
       .map((node) => {
         const host = ctx.desired.cluster.hosts.find((h) => h.name === node || h.config.hostname === node)?.name;
+        // Cordoned by an upgrade of ours: its upgrade-in-progress label goes with the cordon.
+        const upgrade = nodes.some((n) => (n.name === node || n.host === node) && Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL));
         return {
           kind: 'uncordon-repair' as const,
           id: idOf(node),
           hosts: host ? [host] : [],
           title: `uncordon node ${node}`,
           reason: `an interrupted run cordoned ${node} and did not uncordon it`,
-          steps: [{ id: 'node.uncordon', op: 'node.uncordon' as const, ...(host ? { host } : {}), description: `uncordon node ${node}`, params: { node } }],
+          steps: [
+            {
+              id: 'node.uncordon',
+              op: 'node.uncordon' as const,
+              ...(host ? { host } : {}),
+              description: upgrade ? `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label` : `uncordon node ${node}`,
+              params: upgrade ? { node, upgrade: true } : { node },
+            },
+          ],
         };
       });
   },

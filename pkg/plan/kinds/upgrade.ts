@@ -5,6 +5,7 @@ import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
+import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
 import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../version.js';
 import * as configureRuntime from './configure-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
@@ -28,7 +29,7 @@ export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'no
   const h = host.name;
   const force = extra.force ? { force: true } : {};
   return [
-    step('node.cordon', h, `cordon node ${node}`, { node }),
+    step('node.cordon', h, `cordon node ${node} and label it ${UPGRADE_IN_PROGRESS_LABEL}`, { node, upgrade: true }),
     step('node.drain', h, `drain node ${node}`, { node }),
     installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
     ...(extra.uploadConfig
@@ -44,9 +45,22 @@ export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'no
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
-    step('node.uncordon', h, `uncordon node ${node}`, { node }),
+    step('node.uncordon', h, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, { node, upgrade: true }),
     ...(extra.pruneImages ? [step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`)] : []),
   ];
+}
+
+/**
+ * Nodes carrying KubeOne's upgrade-in-progress label that no run of ours left: the host's
+ * in-flight marker does not name its upgrade and the journal does not say we cordoned it.
+ * KubeOne refuses to upgrade while any Node carries it; so does this planner.
+ */
+function foreignUpgradeMarks(ctx: PlanContext): { name: string; host: string | null }[] {
+  const ours = new Set(ctx.options.interrupted?.nodesLeftCordoned ?? []);
+  for (const h of ctx.hosts) if (interruptedUpgradeOf(h)) for (const name of [h.name, h.node?.name]) if (name) ours.add(name);
+  return (ctx.kube?.nodes ?? []).filter(
+    (n) => Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL) && !ours.has(n.name) && !(n.host !== null && ours.has(n.host)),
+  );
 }
 
 const kindOf = (host: HostView): Kind => (host.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker');
@@ -111,6 +125,17 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
   const forced = (h: HostView): boolean => ctx.options.forceUpgrade === true && compareVersions(h.version, ctx.version) === 0;
   const behind = withVersion.filter((h) => compareVersions(h.version, ctx.version) < 0 || forced(h));
   if (behind.length === 0) return drafts;
+  const marked = foreignUpgradeMarks(ctx);
+  if (marked.length > 0) {
+    const names = marked.map((n) => n.name);
+    ctx.b.refuse({
+      rule: 'upgrade-in-progress',
+      hosts: marked.map((n) => n.host ?? n.name),
+      message: `node${names.length > 1 ? 's' : ''} ${names.join(', ')} carr${names.length > 1 ? 'y' : 'ies'} ${UPGRADE_IN_PROGRESS_LABEL}: a KubeOne upgrade is running there or was interrupted, and it was not ours`,
+      hint: `wait for that run to end; if none is running, check the node${names.length > 1 ? 's' : ''}, then remove the label (kubectl label node ${names.join(' ')} ${UPGRADE_IN_PROGRESS_LABEL}-) and plan again`,
+    });
+    return drafts;
+  }
 
   // The path starts at the oldest host that will move: a worker two minors behind steps through each minor too.
   const oldest = behind.filter((h) => h.reachable).reduce((min, h) => (compareVersions(h.version, min) < 0 ? h.version : min), ctx.version);
