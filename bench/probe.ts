@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { type Fleet, startFleet } from '../e2e/fleet/index.js';
 import type { FleetHost } from '../e2e/fleet/types.js';
 import { renderHostScript } from '../pkg/probe/host-script.js';
-import { shq } from '../pkg/scripts/shell.js';
+import { PROBE_COMMAND } from '../pkg/probe/host-probe.js';
 import { builtCli } from './startup.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,6 +74,7 @@ await Promise.all(hosts.map((h) => new Promise((resolve, reject) => {
   c.on('ready', () => c.exec(process.env.BOUND_COMMAND ?? 'true', (err, ch) => {
     if (err) return reject(err);
     ch.on('close', () => { c.end(); resolve(); }).resume();
+    ch.end(process.env.BOUND_STDIN ?? '');
   })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: keyOf(h.keyPath) });
 })));
 `;
@@ -136,12 +137,12 @@ export async function run(): Promise<void> {
       // The same connections running the probe's own command (sudo and the host script, as
       // kubeone sends it to these hosts, which the manifest names: no hostname -f): what the
       // hosts' side costs, apart from our process.
-      const probeCommand = `sudo -n bash -c ${shq(renderHostScript({ detectFqdn: false }))}`;
+      const probeEnv = { ...process.env, BOUND_COMMAND: `sudo -n ${PROBE_COMMAND}`, BOUND_STDIN: renderHostScript({ detectFqdn: false }) };
       const { kubeone, ansible, bound, boundScript } = await medians({
         kubeone: () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]),
         ansible: () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv),
         bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]),
-        boundScript: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)], { ...process.env, BOUND_COMMAND: probeCommand }),
+        boundScript: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)], probeEnv),
       });
       console.log(
         `probe hosts=${n} kubeone_s=${kubeone.toFixed(2)} ansible_s=${ansible.toFixed(2)} bound_s=${bound.toFixed(2)} vs_ansible=${(ansible / kubeone).toFixed(1)} vs_bound=${(kubeone / bound).toFixed(2)} ` +

@@ -100,6 +100,14 @@ describe('probe on a sandbox fleet', function () {
     expect(out).to.contain('worker-2: not provisioned');
   });
 
+  it('sends its script on stdin: sudo logs `bash /dev/stdin`, not the script, and no temp file is left', async () => {
+    await probeFleet();
+    const log = await root('worker-1', "journalctl -o cat _COMM=sudo | grep 'COMMAND=' | tail -n 1; ls -A /tmp");
+    expect(log).to.contain('COMMAND=/usr/bin/bash /dev/stdin');
+    expect(log).not.to.contain('kubeone probe');
+    expect(log).not.to.match(/tmp\.[A-Za-z0-9]{10}/);
+  });
+
   it('gives byte-identical hashed parts for two probes of an unchanged fleet', async () => {
     const a = await probeFleet();
     const b = await probeFleet();

@@ -11,7 +11,7 @@ import type { HelmClient } from '../helm/client.js';
 export interface TransportPool {
   get(host: ResolvedHost): Promise<HostTransport>;
   /** Start connecting ahead of the first get() (SSH pools; a local transport has nothing to open). */
-  warm?(hosts: readonly ResolvedHost[]): void;
+  warm?(hosts: readonly ResolvedHost[]): Promise<void>;
   closeAll(): Promise<void>;
 }
 

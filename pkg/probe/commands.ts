@@ -39,7 +39,7 @@ export async function probeWithPool(ctx: ProbeCommandContext): Promise<Snapshot>
   const pool = createSshPool(poolOptions(ctx));
   try {
     // The handshakes run while the probe's modules load.
-    pool.warm(ctx.loaded.hosts);
+    await pool.warm(ctx.loaded.hosts);
     const { probe } = await import('./index.js');
     return await probe({ loaded: ctx.loaded, pool, managedPaths: ctx.managedPaths, logger: ctx.logger });
   } finally {

@@ -11,7 +11,8 @@ import { probe } from './index.js';
 
 function localExec(command: string, stdin?: string | Buffer): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    // We run as root here; drop the sudo the probe adds for non-root users.
+    // We run as root here; drop the sudo the probe adds for non-root users. Node gives the child
+    // a socket as stdin, which /dev/stdin cannot open: the probe's fallback (script as argument) runs.
     const child = spawn('bash', ['-c', command.replace(/^sudo -n /, '')]);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -19,6 +20,8 @@ function localExec(command: string, stdin?: string | Buffer): Promise<ExecResult
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    // A command that exits before reading its input (as an SSH channel, the rest is dropped).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(stdin ?? '');
   });
 }
@@ -85,6 +88,24 @@ describe('pkg/probe probe()', function () {
     expect(snapshot.state.hosts[1]!.nodeName).to.equal(undefined);
     const named = await probe({ loaded: { ...loaded, hosts: [{ ...hosts[0]!, config: { ...hosts[0]!.config, hostname: 'From-Manifest' } }] }, pool });
     expect(named.state.hosts[0]!.nodeName).to.equal('from-manifest');
+  });
+
+  it('sends the script on stdin (a pipe, as OpenSSH gives), and as an argument only where /dev/stdin cannot be opened', async () => {
+    const commands: string[] = [];
+    const through = (wrap: (c: string) => string) => ({
+      get: async (host: ResolvedHost) => transport(host.name, (c, o) => (commands.push(c), localExec(wrap(c), o?.stdin))),
+    });
+    const one = { ...loaded, hosts: [hosts[0]!] };
+    // `cat |` turns the child's socket into a pipe, as sshd's.
+    const piped = await probe({ loaded: one, pool: through((c) => `cat | ${c.replace(/^sudo -n /, '')}`) });
+    expect(piped.state.hosts[0]).to.include({ reachable: true });
+    expect(commands).to.deep.equal(['sudo -n bash /dev/stdin']);
+    commands.length = 0;
+    const socket = await probe({ loaded: one, pool: through((c) => c) });
+    expect(socket.state.hosts[0]).to.include({ reachable: true });
+    expect(commands).to.have.length(2);
+    expect(commands[1]).to.match(/^sudo -n bash -c '#!\/bin\/bash/);
+    expect(JSON.stringify(socket.state.hosts)).to.equal(JSON.stringify(piped.state.hosts));
   });
 
   it('gives byte-identical hashed parts on two probes of an unchanged machine', async () => {

@@ -29,6 +29,13 @@ export interface ConnectOptions {
   logger: Logger;
 }
 
+let sshLibrary: Promise<typeof import('node-ssh')> | undefined;
+
+/** node-ssh (and ssh2), imported on the first connection: commands that open none (plan --snapshot) skip it. */
+export function loadSshLibrary(): Promise<typeof import('node-ssh')> {
+  return (sshLibrary ??= import('node-ssh'));
+}
+
 async function readKey(hostName: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
@@ -114,8 +121,7 @@ async function handshake(endpoint: SshEndpoint, options: ConnectOptions, manifes
       );
     },
   };
-  // Imported on the first connection: commands that open none (plan --snapshot) skip it.
-  const { NodeSSH } = await import('node-ssh');
+  const { NodeSSH } = await loadSshLibrary();
   const ssh = new NodeSSH();
   const early = tcp?.failure();
   if (early) throw classifyConnectError(hostName, endpoint.label, early);

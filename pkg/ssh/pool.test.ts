@@ -71,7 +71,7 @@ async function rejection(promise: Promise<unknown>): Promise<SshError> {
     const logger = { debug: (m: string) => connected.push(m), info: () => undefined, warn: () => undefined };
     const p = pool({ logger });
     const host = hostFor(sshd);
-    p.warm([host, host]);
+    await p.warm([host, host]);
     await new Promise((r) => setTimeout(r, 300)); // the handshake finishes before anyone asks
     expect(connected.filter((m) => m.includes('connected to'))).to.have.length(1);
     const t = await p.get(host);
@@ -79,12 +79,12 @@ async function rejection(promise: Promise<unknown>): Promise<SshError> {
     expect(connected.filter((m) => m.includes('connected to'))).to.have.length(1);
 
     const closed = hostFor(sshd, { sshPort: 1 }, 'node-2');
-    p.warm([closed]);
+    await p.warm([closed]);
     expect((await rejection(p.get(closed))).kind).to.equal('unreachable');
     expect((await rejection(p.get(closed))).kind).to.equal('unreachable'); // tried again, not a stale failure
 
     const late = pool({ logger });
-    late.warm([hostFor(sshd, {}, 'node-3')]);
+    void late.warm([hostFor(sshd, {}, 'node-3')]);
     await late.closeAll(); // resolves only after the warming connection is done and ended
   });
 

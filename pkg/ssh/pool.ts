@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 
 import type { ResolvedHost } from '../api/types.js';
-import { connectEndpoint, withConnectRetries } from './connect.js';
+import { connectEndpoint, loadSshLibrary, withConnectRetries } from './connect.js';
 import { resolveEndpoints, type SshEndpoint } from './endpoint.js';
 import { KnownHosts } from './known-hosts.js';
 import { Limiter } from './limiter.js';
@@ -42,10 +42,10 @@ export interface SshPool {
   get(host: ResolvedHost): Promise<HostTransport>;
   /**
    * Starts connecting to these hosts now; each one's next get() gets that connection (or its
-   * failure, once). A probe calls it before it loads its own modules, which then load while
-   * the handshakes are under way.
+   * failure, once). Resolves when the SSH library is loaded and the handshakes are under way:
+   * a probe loads its own modules after that, while the hosts answer.
    */
-  warm(hosts: readonly ResolvedHost[]): void;
+  warm(hosts: readonly ResolvedHost[]): Promise<void>;
   closeAll(): Promise<void>;
   readonly knownHostsPath: string;
 }
@@ -151,13 +151,14 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       }
       return pending;
     },
-    warm(hosts: readonly ResolvedHost[]): void {
+    async warm(hosts: readonly ResolvedHost[]): Promise<void> {
       for (const host of hosts) {
         if (transports.has(host.name) || warmed.has(host.name)) continue;
         const pending = open(host);
         pending.catch(() => undefined); // Reported to the get() that takes it.
         warmed.set(host.name, pending);
       }
+      if (hosts.length > 0) await loadSshLibrary();
     },
     async closeAll(): Promise<void> {
       // A warmed connection nobody took may still be connecting: let it finish, then end it.
