@@ -36,7 +36,7 @@ export function realCollaborators(options: WiringOptions): Collaborators {
     createPool: options.createPool ?? ((loaded) => createSshPool(poolOptions(options.probeContext(loaded)))),
     probe: async (loaded, pool) => {
       // The handshakes run while the probe's modules load.
-      pool.warm?.(loaded.hosts);
+      await pool.warm?.(loaded.hosts);
       return (await import('../../pkg/probe/index.js')).probe({
         loaded,
         pool,
