@@ -44,6 +44,9 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       `setsid nohup node -e "const net=require('net');net.createServer(c=>{const u=net.connect(6443,'${cp}');c.pipe(u);u.pipe(c);u.on('error',()=>c.destroy());c.on('error',()=>u.destroy())}).listen(${LB_PORT})" >/dev/null 2>&1 &`,
     );
     writeFileSync(fleet.manifestPath, stringify(manifest));
+    // The worker has systemd-resolved's upstream list, as an Ubuntu host has (the sandbox runs no
+    // systemd-resolved: the file is what kubeadm's check and kubeone's probe see).
+    await fleet.exec(worker(), 'mkdir -p /run/systemd/resolve && printf "nameserver 10.0.0.53\\n" > /run/systemd/resolve/resolv.conf');
     names = {};
     for (const h of fleet.hosts) names[h.name] = (await fleet.exec(h.name, 'hostname -f')).stdout.trim().toLowerCase();
   });
@@ -51,6 +54,7 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
     await fleet?.destroy();
   });
 
+  const worker = () => fleet.hosts.find((h) => !h.name.startsWith('cp'))!.name;
   const opts = () => ({ manifestPath: fleet.manifestPath, yes: true, parallelism: 2, command: 'kubeone apply', signal: new AbortController().signal });
 
   it('converges with nodes named after their machines and labelled with their OS; the snapshot records the names; apply again is a no-op', async () => {
@@ -71,6 +75,12 @@ describe('KubeOne fidelity on the sandbox fleet: node names, containerd, serving
       for (const n of snap.state.kube!.nodes) expect(n.labels['v1.kubeone.io/operating-system'], n.name).to.equal('debian');
       for (const h of snap.state.hosts) expect(h.nodeName, h.name).to.be.oneOf(Object.values(names));
       expect(new Set(snap.state.hosts.map((h) => h.nodeName)).size).to.equal(2);
+      // kubeadm points the kubelet at systemd-resolved's list where it runs; so does kubeone's config.yaml.
+      for (const h of fleet.hosts) {
+        const config = (await fleet.exec(h.name, 'cat /var/lib/kubelet/config.yaml')).stdout;
+        if (h.name === worker()) expect(config, h.name).to.match(/^resolvConf: \/run\/systemd\/resolve\/resolv\.conf$/m);
+        else expect(config, h.name).not.to.contain('resolvConf');
+      }
     } finally {
       await pool.closeAll();
     }

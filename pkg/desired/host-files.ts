@@ -9,15 +9,25 @@ import { KUBEADM_DROPIN_PATH, KUBELET_UNIT_PATH, renderKubeadmDropIn, renderKube
 import { binDirFor, type OsFamily } from '../scripts/os-family.js';
 import { type FileGroup, fileGroupOf } from './file-groups.js';
 
+/** What the probe says about a host that changes the files rendered for it. */
+export interface HostFileEnv {
+  /** OS family (bundle paths on Flatcar); default the debian layout. */
+  family?: OsFamily;
+  /** Major version of the installed containerd (its config format); default DEFAULT_CONTAINERD_MAJOR. */
+  containerdMajor?: number;
+  /** systemd-resolved's resolv.conf exists (HostFacts.systemdResolved): the kubelet reads its name servers from there. */
+  systemdResolved?: boolean;
+}
+
 /** containerd's files for a host running containerd `containerdMajor` (its config format follows the major). */
 export function containerdFilesFor(loaded: LoadedCluster, containerdMajor: number = DEFAULT_CONTAINERD_MAJOR): RenderedFile[] {
   return renderContainerdFiles(loaded.cluster, containerdMajor);
 }
 
-export function kubeletFilesFor(loaded: LoadedCluster, host: ResolvedHost): RenderedFile[] {
+export function kubeletFilesFor(loaded: LoadedCluster, host: ResolvedHost, env: HostFileEnv = {}): RenderedFile[] {
   return [
     { path: KUBELET_FLAGS_PATH, content: renderKubeletFlags(loaded.cluster, host), mode: '0644' },
-    { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded), mode: '0644' },
+    { path: KUBELET_CONFIG_PATH, content: renderKubeletConfigFile(loaded, { systemdResolved: env.systemdResolved === true }), mode: '0644' },
     ...renderKubeletProxyFiles(loaded.cluster.proxy),
   ];
 }
@@ -38,11 +48,16 @@ export function controlPlaneFilesFor(loaded: LoadedCluster, host: ResolvedHost):
   return host.role === 'controlPlane' ? renderControlPlaneFiles(loaded) : [];
 }
 
-export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, family?: OsFamily, containerdMajor?: number): RenderedFile[] {
-  return [...containerdFilesFor(loaded, containerdMajor), ...kubeletFilesFor(loaded, host), ...kubeletUnitFilesFor(loaded, family), ...controlPlaneFilesFor(loaded, host)];
+export function managedFilesFor(loaded: LoadedCluster, host: ResolvedHost, env: HostFileEnv = {}): RenderedFile[] {
+  return [
+    ...containerdFilesFor(loaded, env.containerdMajor),
+    ...kubeletFilesFor(loaded, host, env),
+    ...kubeletUnitFilesFor(loaded, env.family),
+    ...controlPlaneFilesFor(loaded, host),
+  ];
 }
 
 /** The rendered files of one group (the files the group's op writes). */
-export function groupFilesFor(loaded: LoadedCluster, host: ResolvedHost, family: OsFamily | undefined, group: FileGroup, containerdMajor?: number): RenderedFile[] {
-  return managedFilesFor(loaded, host, family, containerdMajor).filter((f) => fileGroupOf(f.path) === group);
+export function groupFilesFor(loaded: LoadedCluster, host: ResolvedHost, env: HostFileEnv, group: FileGroup): RenderedFile[] {
+  return managedFilesFor(loaded, host, env).filter((f) => fileGroupOf(f.path) === group);
 }

@@ -48,6 +48,17 @@ describe('computeDesired', () => {
     expect(() => computeDesired(loaded, [], { facts: facts.map((f) => ({ ...f, nodeName: 'same' })) })).to.throw(/node name "same"/);
   });
 
+  it("points the kubelet at systemd-resolved's resolv.conf on the hosts that have it, as kubeadm does where systemd-resolved runs", () => {
+    const loaded = fixtureCluster();
+    const facts = loaded.hosts.map((h, i) => ({ name: h.name, id: h.id, role: h.role, address: '', privateAddress: '', reachable: true, ...(i === 2 ? { systemdResolved: true } : {}) }));
+    const desired = computeDesired(loaded, [], { facts });
+    const config = (env: { systemdResolved?: boolean }) => kubeletFilesFor(loaded, loaded.hosts[2]!, env).find((f) => f.path === '/var/lib/kubelet/config.yaml')!.content;
+    expect(config({ systemdResolved: true })).to.match(/^resolvConf: \/run\/systemd\/resolve\/resolv\.conf$/m);
+    expect(config({})).not.to.contain('resolvConf');
+    expect(desired.managedFiles['worker-1']!['/var/lib/kubelet/config.yaml']).to.equal(sha256Hex(config({ systemdResolved: true })));
+    expect(desired.managedFiles['cp-1']!['/var/lib/kubelet/config.yaml']).to.equal(sha256Hex(config({})));
+  });
+
   it('hashes the containerd config in the format of the containerd each host runs', () => {
     const loaded = fixtureCluster();
     const facts = loaded.hosts.map((h, i) => ({ name: h.name, id: h.id, role: h.role, address: '', privateAddress: '', reachable: true, containerd: { unit: { installed: true, active: 'active' as const, sub: 'running', enabled: true }, version: i === 0 ? '1.6.20' : '2.2.0', config: { exists: true, sha256: '' } } }));
@@ -67,7 +78,7 @@ describe('computeDesired', () => {
     expect(kubelet).to.include('/etc/systemd/system/kubelet.service');
     expect(containerd.map(fileGroupOf)).to.deep.equal(containerd.map(() => 'containerd'));
     expect(kubelet.map(fileGroupOf)).to.deep.equal(kubelet.map(() => 'kubelet'));
-    expect(groupFilesFor(loaded, host, 'debian', 'kubelet').map((f) => f.path).sort()).to.deep.equal([...kubelet].sort());
-    expect(groupFilesFor(loaded, host, 'debian', 'containerd').map((f) => f.path).sort()).to.deep.equal([...containerd].sort());
+    expect(groupFilesFor(loaded, host, { family: 'debian' }, 'kubelet').map((f) => f.path).sort()).to.deep.equal([...kubelet].sort());
+    expect(groupFilesFor(loaded, host, { family: 'debian' }, 'containerd').map((f) => f.path).sort()).to.deep.equal([...containerd].sort());
   });
 });

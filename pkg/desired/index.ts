@@ -50,8 +50,9 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
   const managedFiles: Record<string, Record<string, string>> = {};
   for (const host of named.hosts) {
     const files: Record<string, string> = {};
-    const major = containerdMajorOf(factsByName.get(host.name)?.containerd?.version || undefined);
-    for (const file of managedFilesFor(named, host, opts.osFamilies?.[host.name], major)) files[file.path] = sha256Hex(file.content);
+    const facts = factsByName.get(host.name);
+    const env = { family: opts.osFamilies?.[host.name], containerdMajor: containerdMajorOf(facts?.containerd?.version || undefined), systemdResolved: facts?.systemdResolved === true };
+    for (const file of managedFilesFor(named, host, env)) files[file.path] = sha256Hex(file.content);
     managedFiles[host.name] = files;
   }
   const merged = withUnownedLiveSettings(renderClusterConfiguration(named.cluster, named.hosts), opts.live?.clusterConfiguration, opts.live?.ownership, named.cluster);
@@ -68,6 +69,6 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
   };
 }
 
-export { managedFilesFor, containerdFilesFor, kubeletFilesFor, kubeletUnitFilesFor, groupFilesFor } from './host-files.js';
+export { managedFilesFor, containerdFilesFor, kubeletFilesFor, kubeletUnitFilesFor, groupFilesFor, type HostFileEnv } from './host-files.js';
 export { fileGroupOf, inGroup, type FileGroup } from './file-groups.js';
 export { canonicalJson, sha256Hex } from './canonical-hash.js';

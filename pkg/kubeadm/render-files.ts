@@ -11,6 +11,12 @@ import {
   renderKubeletConfiguration,
 } from './node-configuration.js';
 
+/**
+ * systemd-resolved's list of the upstream name servers (not its 127.0.0.53 stub). Where it
+ * exists, the kubelet is pointed at it, as kubeadm does on hosts where systemd-resolved runs.
+ */
+export const SYSTEMD_RESOLVED_RESOLV_CONF = '/run/systemd/resolve/resolv.conf';
+
 export function toYamlDocuments(docs: Record<string, unknown>[]): string {
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
@@ -37,10 +43,14 @@ export function renderJoinFile(loaded: LoadedCluster, host: ResolvedHost, secret
 
 /**
  * /var/lib/kubelet/config.yaml as the tool writes it after the join: the cluster-wide
- * configuration, the same on every host (per-host settings are kubelet flags).
+ * configuration (per-host settings are kubelet flags), with what kubeadm adds per host: on a
+ * host where systemd-resolved runs, `resolvConf` names its resolv.conf, so that pods do not
+ * get the 127.0.0.53 stub (unreachable from their network namespace) as their name server.
  */
-export function renderKubeletConfigFile(loaded: LoadedCluster): string {
-  return toYamlDocuments([renderKubeletConfiguration(loaded.cluster)]);
+export function renderKubeletConfigFile(loaded: LoadedCluster, host: { systemdResolved?: boolean } = {}): string {
+  const config = renderKubeletConfiguration(loaded.cluster);
+  if (host.systemdResolved) config.resolvConf = SYSTEMD_RESOLVED_RESOLV_CONF;
+  return toYamlDocuments([config]);
 }
 
 /** Files kubeadm.config.render uploads, keyed by path relative to the login user's home. */

@@ -25,7 +25,7 @@ export const hostContainerdConfigure = defineOp({
     const { host, t } = await stepHost(deps, step.host);
     // The config format follows the containerd actually installed (version 3 for 2.x, 2 for 1.x).
     const version = await runScript(t, renderScript(['containerd --version']), 'containerd --version');
-    const files = groupFilesFor(deps.loaded, host, familyOf(deps, host), 'containerd', containerdMajorOf(version));
+    const files = groupFilesFor(deps.loaded, host, { family: familyOf(deps, host), containerdMajor: containerdMajorOf(version) }, 'containerd');
     let changed = await ensureRemoteFiles(t, files);
     // Registries removed from the manifest: their hosts.toml would otherwise stay in effect.
     const present = await t.exec(`sudo find ${CONTAINERD_CERTS_DIR} -mindepth 2 -maxdepth 2 -name hosts.toml 2>/dev/null || true`);

@@ -14,7 +14,7 @@ export const hostControlPlaneFiles = defineOp({
   marksInflight: true,
   async run({ deps, step }) {
     const { host, t } = await stepHost(deps, step.host);
-    await ensureRemoteFiles(t, groupFilesFor(deps.loaded, host, undefined, 'control-plane'));
+    await ensureRemoteFiles(t, groupFilesFor(deps.loaded, host, {}, 'control-plane'));
   },
   stillDone: (view) => groupFilesMatch(view, 'control-plane'),
   model: (world, _params, host) => world.writeFiles(world.host(host), 'control-plane'),

@@ -3,7 +3,7 @@
 // when a file changed; before the join kubelet crash-loops on purpose and is left alone.
 import { groupFilesFor } from '../desired/host-files.js';
 import { kubeletRestartLines } from '../scripts/kubelet-unit.js';
-import { ensureRemoteFiles, familyOf, runScript, stepHost } from './context.js';
+import { ensureRemoteFiles, factsOf, familyOf, runScript, stepHost } from './context.js';
 import { groupFilesMatch } from './files-match.js';
 import { defineOp } from './types.js';
 
@@ -14,7 +14,7 @@ export const hostKubeletConfigure = defineOp({
   marksInflight: true,
   async run({ deps, step }) {
     const { host, t } = await stepHost(deps, step.host);
-    if (await ensureRemoteFiles(t, groupFilesFor(deps.loaded, host, familyOf(deps, host), 'kubelet'))) {
+    if (await ensureRemoteFiles(t, groupFilesFor(deps.loaded, host, { family: familyOf(deps, host), systemdResolved: factsOf(deps, host.name)?.systemdResolved === true }, 'kubelet'))) {
       const script = ['set -euo pipefail', 'sudo systemctl daemon-reload', 'if sudo test -f /etc/kubernetes/kubelet.conf; then', ...kubeletRestartLines().map((l) => `  ${l}`), 'fi'];
       await runScript(t, script.join('\n'), 'restart kubelet');
     }

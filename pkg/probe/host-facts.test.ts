@@ -65,6 +65,12 @@ describe('pkg/probe host facts', () => {
     expect(extras).to.deep.include({ apiserverHealthy: true, etcdHealthy: true });
   });
 
+  it("records systemd-resolved's resolv.conf only where the script found it", () => {
+    expect(parseHostOutput(host, { ...PROVISIONED_CP, systemdResolved: 'yes' }).facts.systemdResolved).to.equal(true);
+    expect(parseHostOutput(host, { ...PROVISIONED_CP, systemdResolved: '' }).facts).not.to.have.property('systemdResolved');
+    expect(parseHostOutput(host, PROVISIONED_CP).facts).not.to.have.property('systemdResolved');
+  });
+
   it('builds the facts of a fresh host with nothing installed', () => {
     const fresh: RawHostOutput = { hostname: 'w1', osId: 'debian', osVersionId: '12', kernel: '6.1', arch: 'x86_64', cpus: '1', memTotalKiB: '1024', units: 'Id=containerd.service\nLoadState=not-found\nActiveState=inactive\nSubState=dead\n\nId=kubelet.service\nLoadState=not-found\nActiveState=inactive\nSubState=dead', files: {}, staticPods: {}, certs: {} };
     const { facts, extras } = parseHostOutput({ ...host, role: 'staticWorker' }, fresh);

@@ -242,6 +242,7 @@ export function parseHostOutput(host: ResolvedHost, raw: RawHostOutput, managedP
     kubectl: { version: parseVersion(text(raw, 'kubectl')) },
     binaries: parseBinaries(raw, kubeletVersion),
     adminConf: text(raw, 'adminConf') === 'yes',
+    ...(text(raw, 'systemdResolved') === 'yes' ? { systemdResolved: true } : {}),
     staticPods: sortedRecord(staticPods),
     certsEarliestExpiry: expiries[0] ?? '',
     certs: sortedRecord(certs),

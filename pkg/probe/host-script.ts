@@ -8,6 +8,7 @@
 import { ENCRYPTION_DIR } from '../encryption/config.js';
 import { CONTROL_PLANE_FILE_PATHS } from '../kubeadm/control-plane-files.js';
 import { APISERVER_BIND_PORT } from '../kubeadm/network.js';
+import { SYSTEMD_RESOLVED_RESOLV_CONF } from '../kubeadm/render-files.js';
 import { shq } from '../scripts/shell.js';
 
 export const HOST_SCRIPT_VERSION = 7;
@@ -39,6 +40,7 @@ export const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
 export const LOCK_FILE = '/var/lib/kubeone/lock.json';
 export const INFLIGHT_FILE = '/var/lib/kubeone/inflight.json';
 export const BINARIES_RECORD = '/etc/kubeone/binaries.json';
+
 
 /** Control-plane certificates whose expiry is recorded (as KubeOne checks them). */
 export const PKI_CERTS = [
@@ -218,6 +220,7 @@ slurp /proc/sys/net/bridge/bridge-nf-call-iptables; put bridgeNfCallIptables "\$
 put units "$units"
 v=; [ -f /etc/kubernetes/kubelet.conf ] && v=yes; put kubeletConf "$v"
 v=; [ -f /etc/kubernetes/admin.conf ] && v=yes; put adminConf "$v"
+v=; [ -f ${SYSTEMD_RESOLVED_RESOLV_CONF} ] && v=yes; put systemdResolved "$v"
 slurp ${BINARIES_RECORD}; put binariesRecord "$V"
 v=
 if [ -z "$V" ] && have kubelet && have dpkg-query; then v=$(dpkg-query -W -f='\${Status} \${Version}' kubelet 2>/dev/null); fi

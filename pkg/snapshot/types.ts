@@ -85,6 +85,8 @@ export interface HostFacts {
   binaries?: { origin: 'package' | 'bundle' | 'none' | 'unknown'; version: string };
   /** /etc/kubernetes/admin.conf exists (control planes). */
   adminConf?: boolean;
+  /** systemd-resolved's /run/systemd/resolve/resolv.conf exists (absent when it does not): the kubelet's resolvConf. */
+  systemdResolved?: boolean;
   /** Image tags of /etc/kubernetes/manifests/*.yaml, e.g. { 'kube-apiserver': '1.35.1', etcd: '3.6.4-0' }. */
   staticPods?: Record<string, string>;
   /** Earliest notAfter (ISO 8601) among the control-plane PKI certs, '' if none. */

@@ -141,6 +141,7 @@ slurp /proc/sys/net/bridge/bridge-nf-call-iptables; put bridgeNfCallIptables "${
 put units "$units"
 v=; [ -f /etc/kubernetes/kubelet.conf ] && v=yes; put kubeletConf "$v"
 v=; [ -f /etc/kubernetes/admin.conf ] && v=yes; put adminConf "$v"
+v=; [ -f /run/systemd/resolve/resolv.conf ] && v=yes; put systemdResolved "$v"
 slurp /etc/kubeone/binaries.json; put binariesRecord "$V"
 v=
 if [ -z "$V" ] && have kubelet && have dpkg-query; then v=$(dpkg-query -W -f='${Status} ${Version}' kubelet 2>/dev/null); fi
