@@ -14,7 +14,10 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
+export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'> & {
+  /** Loads winston now (pkg/ssh/logger.ts Logger.prepare): the caller is idle, waiting on hosts. */
+  prepare?(): void;
+};
 
 const SPLAT = Symbol.for('splat');
 
@@ -73,7 +76,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const method = (name: keyof typeof SEVERITY) =>
     // Below the level nothing is written, so winston need not load for it.
     ((...args: unknown[]) => (SEVERITY[name] <= SEVERITY[level] ? (real()[name] as (...a: unknown[]) => unknown)(...args) : undefined)) as winston.LeveledLogMethod;
-  return { error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug') };
+  return { error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug'), prepare: () => void real() };
 }
 
 function createWinstonLogger(w: typeof winston, level: string, options: LoggerOptions): winston.Logger {

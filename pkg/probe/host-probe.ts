@@ -29,12 +29,15 @@ function failed(host: ResolvedHost, error: SshError): HostProbeResult {
   return { host, facts: { ...hostIdentity(host), reachable: false, error: { kind: error.kind, message: error.detail } }, extras: null };
 }
 
-export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, script: string, managedPaths: string[] | undefined, logger: Logger): Promise<HostProbeResult> {
+/** `sent`: called once the probe command is on its way (the caller then only waits for this host). */
+export async function probeHost(host: ResolvedHost, pool: Pick<SshPool, 'get'>, script: string, managedPaths: string[] | undefined, logger: Logger, sent?: () => void): Promise<HostProbeResult> {
   try {
     const transport = await pool.get(host);
     const root = (host.config.sshUsername || 'root') === 'root';
     const asRoot = (command: string): string => (root ? command : `sudo -n ${command}`);
-    let result = await transport.exec(asRoot(PROBE_COMMAND), { stdin: script, timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
+    const running = transport.exec(asRoot(PROBE_COMMAND), { stdin: script, timeoutMs: HOST_SCRIPT_TIMEOUT_MS });
+    sent?.();
+    let result = await running;
     // An SSH server that hands the command a socket, not a pipe, as stdin: /dev/stdin cannot be
     // opened there. The script then travels as an argument, as it did before.
     if (result.code !== 0 && result.stderr.includes('/dev/stdin')) {

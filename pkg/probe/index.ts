@@ -49,9 +49,14 @@ export async function probe(options: ProbeOptions): Promise<Snapshot> {
   // while the other hosts are still being probed.
   const firstControlPlane = options.loaded.hosts.find((h) => h.role === 'controlPlane');
   let early: { host: ResolvedHost; attempt: Promise<LeaderAttempt> } | undefined;
+  // Once every host has its command, this process only waits: the logger loads meanwhile.
+  let unsent = options.loaded.hosts.length;
+  const sent = (): void => {
+    if (--unsent === 0) setImmediate(() => logger.prepare?.());
+  };
   const hosts = await Promise.all(
     options.loaded.hosts.map(async (host) => {
-      const result = await probeHost(host, options.pool, scriptFor(host), options.managedPaths, logger);
+      const result = await probeHost(host, options.pool, scriptFor(host), options.managedPaths, logger, sent);
       if (host === firstControlPlane && result.facts.adminConf === true && result.extras?.apiserverHealthy) {
         early = { host, attempt: attemptLeader(options.pool, host, options.apiserverPort) };
         early.attempt.catch(() => undefined); // Reported where it is awaited (probeCluster).

@@ -108,6 +108,24 @@ describe('pkg/probe probe()', function () {
     expect(JSON.stringify(socket.state.hosts)).to.equal(JSON.stringify(piped.state.hosts));
   });
 
+  it("has the logger load its backend once every host's command is sent, while it waits", async () => {
+    const events: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, prepare: () => void events.push('prepare') };
+    const two = { ...loaded, hosts: [hosts[0]!, { ...hosts[0]!, id: 1, name: 'local-2' }] };
+    const slow = {
+      get: async (host: ResolvedHost) =>
+        transport(host.name, async (c, o) => {
+          events.push(`sent ${host.name}`);
+          await new Promise((r) => setTimeout(r, 50));
+          events.push(`answered ${host.name}`);
+          return localExec(`cat | ${c.replace(/^sudo -n /, '')}`, o?.stdin);
+        }),
+    };
+    await probe({ loaded: two, pool: slow, logger });
+    expect(events.slice(0, 3)).to.deep.equal(['sent local', 'sent local-2', 'prepare']);
+    expect(events.filter((e) => e === 'prepare')).to.have.length(1);
+  });
+
   it('gives byte-identical hashed parts on two probes of an unchanged machine', async () => {
     const a = await probe({ loaded, pool });
     const b = await probe({ loaded, pool });
