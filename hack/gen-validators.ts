@@ -10,7 +10,7 @@ const outDir = process.argv[2] ?? fileURLToPath(new URL('../dist/validators/', i
 mkdirSync(outDir, { recursive: true });
 for (const name of Object.keys(COMPILED_SCHEMAS) as SchemaName[]) {
   const ajv = ajvFor(name, { code: { source: true } });
-  const validate = ajv.compile(COMPILED_SCHEMAS[name].schema);
+  const validate = ajv.compile(COMPILED_SCHEMAS[name].schema());
   writeFileSync(generatedValidatorPath(name, outDir), standaloneCode(ajv, validate));
 }
 console.log(`wrote ${Object.keys(COMPILED_SCHEMAS).length} standalone validators to ${outDir}`);

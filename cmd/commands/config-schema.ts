@@ -5,5 +5,5 @@ import type { CommandFactory } from '../shared/context.js';
 export const configSchemaCommand: CommandFactory = (ctx) => ({
   command: 'schema',
   describe: 'Print the KubeOneCluster v1beta2 JSON Schema',
-  handler: ctx.run(() => ctx.print(JSON.stringify(manifestSchema, null, 2))),
+  handler: ctx.run(() => ctx.print(JSON.stringify(manifestSchema(), null, 2))),
 });

@@ -1,11 +1,12 @@
 import type { ErrorObject } from 'ajv';
-import schemaJson from '../../schemas/kubeonecluster-v1beta2.json' with { type: 'json' };
-import { compiledValidator } from '../schemas/compiled.js';
+import { compiledValidator, schemaFile } from '../schemas/compiled.js';
 import type { Issue } from './errors.js';
 import { joinPath } from './path.js';
 
-/** The manifest JSON Schema (draft 2020-12), as shipped in schemas/. */
-export const manifestSchema: object = schemaJson;
+/** The manifest JSON Schema (draft 2020-12), as shipped in schemas/ (read when asked: `config schema`). */
+export function manifestSchema(): object {
+  return schemaFile('kubeonecluster-v1beta2.json') as object;
+}
 
 // Errors after which the data does not have the declared shape: stop before defaulting.
 const BLOCKING = new Set(['type', 'additionalProperties', 'required', 'const']);

@@ -1,34 +1,46 @@
 // The JSON schemas the CLI validates input against, compiled to code once at build time
 // (ajv's standalone code, `npm run build` runs hack/gen-validators.ts), not at every start:
 // compiling the manifest schema costs more CPU than starting node. From sources (tsx, tests)
-// there is no generated code and the schema is compiled on first use, with the same options.
-import { existsSync } from 'node:fs';
+// there is no generated code and the schema is read and compiled on first use, with the same options.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { AnySchema, Options, ValidateFunction } from 'ajv';
 
-// Imported, not read from disk: the build puts them beside the compiled code (dist/schemas).
-import manifestSchemaJson from '../../schemas/kubeonecluster-v1beta2.json' with { type: 'json' };
-import planSchemaJson from '../../schemas/plan-v1.json' with { type: 'json' };
-import snapshotSchemaJson from '../../schemas/snapshot-v1.json' with { type: 'json' };
+/**
+ * A schema of the package's schemas/ directory (shipped with it), found upward from this module
+ * (pkg/schemas/, dist/pkg/schemas/ or dist/cmd/bundle/) and read when asked: the built CLI
+ * validates with the generated code and never reads them, so they are not evaluated at start.
+ */
+export function schemaFile(file: string): AnySchema {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    const path = join(dir, 'schemas', file);
+    if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as AnySchema;
+  }
+  throw new Error(`schemas/${file} not found above ${fileURLToPath(import.meta.url)}`);
+}
 
 interface CompiledSchema {
   /** JSON Schema dialect: the manifest schema is draft 2020-12, the others draft-07. */
   draft: '2020-12' | '07';
-  schema: AnySchema;
+  schema: () => AnySchema;
   options: Options;
 }
 
 /** One definition of the snapshot schema, validated on its own (e.g. the ownership record in the cluster). */
-const snapshotDefinition = (definition: string): AnySchema => ({ definitions: snapshotSchemaJson.definitions, allOf: [{ $ref: `#/definitions/${definition}` }] });
+const snapshotDefinition = (definition: string) => (): AnySchema => ({
+  definitions: (schemaFile('snapshot-v1.json') as { definitions: object }).definitions,
+  allOf: [{ $ref: `#/definitions/${definition}` }],
+});
 
 export const COMPILED_SCHEMAS = {
-  manifest: { draft: '2020-12', schema: manifestSchemaJson, options: { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } },
-  plan: { draft: '07', schema: planSchemaJson, options: { allErrors: true, strict: true } },
+  manifest: { draft: '2020-12', schema: () => schemaFile('kubeonecluster-v1beta2.json'), options: { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } },
+  plan: { draft: '07', schema: () => schemaFile('plan-v1.json'), options: { allErrors: true, strict: true } },
   // The first error only: a hostile file with a million unknown keys would otherwise make a million errors.
-  snapshot: { draft: '07', schema: snapshotSchemaJson, options: { allErrors: false, strict: true } },
+  snapshot: { draft: '07', schema: () => schemaFile('snapshot-v1.json'), options: { allErrors: false, strict: true } },
   'snapshot-ownership': { draft: '07', schema: snapshotDefinition('ownership'), options: { allErrors: false, strict: true } },
 } satisfies Record<string, CompiledSchema>;
 
@@ -72,7 +84,7 @@ export function compiledValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
     const dir = generatedDir();
-    validate = dir ? (require(generatedValidatorPath(name, dir)) as ValidateFunction) : ajvFor(name).compile(COMPILED_SCHEMAS[name].schema);
+    validate = dir ? (require(generatedValidatorPath(name, dir)) as ValidateFunction) : ajvFor(name).compile(COMPILED_SCHEMAS[name].schema());
     validators.set(name, validate);
   }
   return validate;
