@@ -7,7 +7,8 @@ export class PlanBuilder {
   private readonly actions = new Map<string, Action>();
   private readonly insertion: string[] = [];
   private readonly byKind = new Map<string, Action[]>();
-  private readonly byKindAndHost = new Map<string, Action[]>();
+  /** kind -> host -> actions (nested maps: no key string made per action). */
+  private readonly byKindAndHost = new Map<string, Map<string, Action[]>>();
   /** Ids of actions that would be needed but are refused, with the refusal's rule. */
   private readonly blocked = new Map<string, string>();
   readonly refusals: Refusal[] = [];
@@ -22,17 +23,21 @@ export class PlanBuilder {
     if (!draft.id.startsWith(`${draft.kind}:`)) throw new Error(`planner bug: action id ${draft.id} does not start with its kind ${draft.kind}`);
     if (this.actions.has(draft.id)) throw new Error(`planner bug: duplicate action id ${draft.id}`);
     const serial = declaration.serial === 'on-control-planes' ? draft.hosts.some(onControlPlane) : declaration.serial;
-    // The draft is handed over: no copy (plans over thousands of hosts are allocation-bound).
-    const action = draft as unknown as Action;
-    action.kind = draft.kind as ActionKind;
-    action.change = draft.change ?? declaration.change;
-    action.dependsOn = this.deps(...unique(draft.dependsOn ?? []));
-    action.disruptive = draft.disruptive ?? declaration.disruptive;
-    action.serial = draft.serial ?? serial;
+    // Made with its keys in sorted order: `plan -o json` prints the 5,000 actions of a large plan without copying them (canonicalView).
+    const change = draft.change ?? declaration.change;
+    const dependsOn = this.knownUnique(draft.dependsOn);
+    const disruptive = draft.disruptive ?? declaration.disruptive;
+    const kind = draft.kind as ActionKind;
+    const action: Action =
+      draft.objects === undefined && draft.valuesDiff === undefined
+        ? { change, dependsOn, disruptive, hosts: draft.hosts, id: draft.id, kind, reason: draft.reason, serial: draft.serial ?? serial, steps: draft.steps, title: draft.title }
+        : sortedAction({ change, dependsOn, disruptive, hosts: draft.hosts, id: draft.id, kind, objects: draft.objects, reason: draft.reason, serial: draft.serial ?? serial, steps: draft.steps, title: draft.title, valuesDiff: draft.valuesDiff });
     this.actions.set(action.id, action);
     this.insertion.push(action.id);
     push(this.byKind, action.kind, action);
-    for (const host of action.hosts) push(this.byKindAndHost, `${action.kind}\u0000${host}`, action);
+    let byHost = this.byKindAndHost.get(kind);
+    if (byHost === undefined) this.byKindAndHost.set(kind, (byHost = new Map()));
+    for (const host of action.hosts) push(byHost, host, action);
     return action;
   }
 
@@ -48,7 +53,7 @@ export class PlanBuilder {
 
   /** Planned actions of a kind (on one host), in the order they were added. */
   planned(kind: ActionKind, host?: string): readonly Action[] {
-    return (host === undefined ? this.byKind.get(kind) : this.byKindAndHost.get(`${kind}\u0000${host}`)) ?? [];
+    return (host === undefined ? this.byKind.get(kind) : this.byKindAndHost.get(kind)?.get(host)) ?? [];
   }
 
   /** Planned or refused: something a later action must wait for (or be refused with). */
@@ -59,6 +64,21 @@ export class PlanBuilder {
   /** Keeps the ids that are planned or refused; dependencies on work that is not needed vanish. */
   deps(...ids: (string | undefined)[]): string[] {
     return ids.filter((id): id is string => id !== undefined && this.known(id));
+  }
+
+  /** The planned or refused ids of `ids`, each once, in their order (one array, no intermediate ones: called per action). */
+  private knownUnique(ids: readonly string[] | undefined): string[] {
+    const out: string[] = [];
+    if (ids === undefined) return out;
+    // A few ids (most actions): a linear look-up; many (the ownership record waits for thousands): a set.
+    const seen = ids.length > 16 ? new Set<string>() : undefined;
+    for (const id of ids) {
+      if (!this.known(id)) continue;
+      if (seen === undefined ? out.includes(id) : seen.has(id)) continue;
+      seen?.add(id);
+      out.push(id);
+    }
+    return out;
   }
 
   /** Records that the actions `ids` are needed but refused. */
@@ -82,7 +102,7 @@ export class PlanBuilder {
   }
 
   private cascadeBlocked(): void {
-    let changed = true;
+    let changed = this.blocked.size > 0;
     while (changed) {
       changed = false;
       for (const id of this.insertion) {
@@ -103,29 +123,47 @@ export class PlanBuilder {
     }
   }
 
-  /** Kahn's algorithm; among ready actions the earliest inserted goes first, so output is deterministic. */
+  /**
+   * Kahn's algorithm; among ready actions the earliest inserted goes first, so output is
+   * deterministic. The dependents are kept as one flat list (offsets per action): a large
+   * plan has tens of thousands of edges.
+   */
   private topologicalOrder(): Action[] {
-    const ids = this.insertion.filter((id) => this.actions.has(id));
-    const index = new Map(ids.map((id, i) => [id, i]));
-    const indegree = new Array<number>(ids.length).fill(0);
-    const dependents: number[][] = ids.map(() => []);
-    ids.forEach((id, i) => {
-      const action = this.actions.get(id)!;
-      action.dependsOn = action.dependsOn.filter((dep) => index.has(dep));
-      for (const dep of action.dependsOn) {
-        dependents[index.get(dep)!].push(i);
-        indegree[i]++;
-      }
-    });
+    const planned: Action[] = [];
+    const index = new Map<string, number>();
+    for (const id of this.insertion) {
+      const action = this.actions.get(id);
+      if (action === undefined) continue;
+      index.set(id, planned.length);
+      planned.push(action);
+    }
+    const n = planned.length;
+    const indegree = new Int32Array(n);
+    const offsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const action = planned[i]!;
+      let deps = action.dependsOn;
+      // Dependencies on actions refused since (cascadeBlocked) are dropped.
+      if (!deps.every((dep) => index.has(dep))) action.dependsOn = deps = deps.filter((dep) => index.has(dep));
+      indegree[i] = deps.length;
+      for (const dep of deps) offsets[index.get(dep)! + 1]++;
+    }
+    for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i]!;
+    const dependents = new Int32Array(offsets[n]!);
+    const filled = offsets.slice(0, n);
+    for (let i = 0; i < n; i++) for (const dep of planned[i]!.dependsOn) dependents[filled[index.get(dep)!]!++] = i;
     const ready = new MinHeap();
-    indegree.forEach((deg, i) => deg === 0 && ready.push(i));
+    for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(i);
     const out: Action[] = [];
     while (ready.size > 0) {
       const i = ready.pop();
-      out.push(this.actions.get(ids[i])!);
-      for (const j of dependents[i]) if (--indegree[j] === 0) ready.push(j);
+      out.push(planned[i]!);
+      for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+        const j = dependents[e]!;
+        if (--indegree[j] === 0) ready.push(j);
+      }
     }
-    if (out.length !== ids.length) throw new Error('planner bug: dependency cycle between actions');
+    if (out.length !== n) throw new Error('planner bug: dependency cycle between actions');
     return out;
   }
 }
@@ -134,10 +172,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function unique(ids: string[]): string[] {
-  return ids.length < 2 ? ids : [...new Set(ids)];
 }
 
 class MinHeap {
@@ -176,4 +210,11 @@ class MinHeap {
     }
     return top;
   }
+}
+
+/** An action with objects or values diffs: the members it does not have are left out, not undefined. */
+function sortedAction(action: Action): Action {
+  if (action.objects === undefined) delete action.objects;
+  if (action.valuesDiff === undefined) delete action.valuesDiff;
+  return action;
 }
