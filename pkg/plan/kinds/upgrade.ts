@@ -9,7 +9,8 @@ import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../
 import * as configureRuntime from './configure-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
 import { membershipRemovals } from './remove-node.js';
-import { nodeNameOf, step, installBinariesStep } from './steps.js';
+import { nodeNameOf, step, installBinariesStep, versionParams } from './steps.js';
+import type { KubeComponent } from '../../scripts/binaries.js';
 
 type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 
@@ -26,28 +27,32 @@ const MAX_KUBELET_SKEW = 3;
 export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node', extra: { force?: boolean; pruneImages?: boolean; uploadConfig?: boolean } = {}): Step[] {
   const node = nodeNameOf(host);
   const h = host.name;
-  const force = extra.force ? { force: true } : {};
-  return [
-    step('node.cordon', h, `cordon node ${node}`, { node }),
-    step('node.drain', h, `drain node ${node}`, { node }),
-    installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
-    ...(extra.uploadConfig
-      ? [
-          step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
-          step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
-        ]
-      : []),
+  // One params object for the cordon, the drain and the uncordon (frozen: params are shared data, steps.ts).
+  const onNode = Object.freeze({ node });
+  const upgradeParams = extra.force ? { force: true, version } : versionParams(version);
+  const steps: Step[] = [step('node.cordon', h, `cordon node ${node}`, onNode), step('node.drain', h, `drain node ${node}`, onNode), installBinariesStep(h, version, KUBEADM, 'kubeadm')];
+  if (extra.uploadConfig) {
+    steps.push(
+      step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
+      step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
+    );
+  }
+  steps.push(
     how === 'apply'
-      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version, ...force })
-      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version, ...force }),
-    installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
+      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, upgradeParams)
+      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, upgradeParams),
+    installBinariesStep(h, version, KUBELET_KUBECTL, 'kubelet'),
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
-    step('node.uncordon', h, `uncordon node ${node}`, { node }),
-    ...(extra.pruneImages ? [step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`)] : []),
-  ];
+    step('node.uncordon', h, `uncordon node ${node}`, onNode),
+  );
+  if (extra.pruneImages) steps.push(step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`));
+  return steps;
 }
+
+const KUBEADM: readonly KubeComponent[] = ['kubeadm'];
+const KUBELET_KUBECTL: readonly KubeComponent[] = ['kubelet', 'kubectl'];
 
 const kindOf = (host: HostView): Kind => (host.role === 'controlPlane' ? 'upgrade-control-plane' : 'upgrade-worker');
 
