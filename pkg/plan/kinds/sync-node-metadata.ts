@@ -8,7 +8,7 @@ import type { HostView } from '../host-state.js';
 import type { PlanContext } from '../context.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
-import { taintId } from '../../ownership/record.js';
+import { isSortedUnique, taintId } from '../../ownership/record.js';
 import { kubeoneOsName } from '../../scripts/os-family.js';
 import { joinOf } from './join-of.js';
 import { nodeNameOf, step } from './steps.js';
@@ -59,13 +59,59 @@ const nodeTaint = (t: { key: string; value?: string; effect: string }): NodeTain
 
 const taintsOf = (host: HostView): NodeTaint[] => (Array.isArray(host.config.taints) ? host.config.taints : []).map(nodeTaint);
 
-/** The record's entry for a host's Node once its metadata follows the manifest. */
-export function nodeOwnership(host: HostView): { labels: string[]; annotations: string[]; taints: string[] } {
+type NodeOwnership = { labels: string[]; annotations: string[]; taints: string[] };
+
+/**
+ * The record's entry for a host's Node once its metadata follows the manifest: `recorded`
+ * itself when it says that already (the record of a converged cluster names every Node the
+ * same way at every plan; compared without copying), else a new entry.
+ */
+export function nodeOwnership(host: HostView, recorded?: NodeOwnership): NodeOwnership {
+  if (recorded !== undefined && ownsAsRecorded(host, recorded)) return recorded;
   return {
     labels: Object.keys(splitManifestMap(host.config.labels).set).sort(),
     annotations: Object.keys(splitManifestMap(host.config.annotations).set).sort(),
     taints: taintsOf(host).map(taintId).sort(),
   };
+}
+
+/** Whether a (sorted, de-duplicated) record entry names exactly the keys and taints the manifest sets on the host. */
+function ownsAsRecorded(host: HostView, recorded: NodeOwnership): boolean {
+  const taints = Array.isArray(host.config.taints) ? host.config.taints : [];
+  return (
+    sameKeys(recorded.labels, host.config.labels) &&
+    sameKeys(recorded.annotations, host.config.annotations) &&
+    isSortedUnique(recorded.taints) &&
+    sameTaintIds(recorded.taints, taints)
+  );
+}
+
+/** The taints name exactly the ids (each taint some id, each id some taint). */
+function sameTaintIds(ids: readonly string[], taints: readonly { key: string; effect: string }[]): boolean {
+  for (const t of taints) if (!namedIn(ids, t)) return false;
+  for (const id of ids) {
+    let found = false;
+    for (const t of taints) if ((found = namesTaint(id, t))) break;
+    if (!found) return false;
+  }
+  return true;
+}
+
+const namedIn = (ids: readonly string[], t: { key: string; effect: string }): boolean => {
+  for (const id of ids) if (namesTaint(id, t)) return true;
+  return false;
+};
+
+/** The keys a manifest map sets (not its `key-` removals) are exactly `keys` (sorted, de-duplicated). */
+function sameKeys(keys: readonly string[], manifest: Record<string, string> | undefined): boolean {
+  if (!isSortedUnique(keys)) return false;
+  let count = 0;
+  for (const key in manifest) {
+    if (!Object.hasOwn(manifest, key) || key.endsWith('-')) continue;
+    if (!keys.includes(key)) return false;
+    count++;
+  }
+  return count === keys.length;
 }
 
 const NONE: readonly string[] = [];
