@@ -54,7 +54,8 @@ export function canonicalView(value: unknown): unknown {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const view = canonicalView(v);
+      // Primitives are their own view: checked here, without a call (a large plan has 500,000 of them).
+      const view = typeof v === 'object' && v !== null ? canonicalView(v) : v;
       if (view !== v && out === undefined) out = value.slice(0, i);
       if (out !== undefined) out[i] = view;
     }
@@ -74,7 +75,7 @@ export function canonicalView(value: unknown): unknown {
   for (const key in record) {
     if (!hasOwnProperty.call(record, key)) continue;
     const v = record[key];
-    const view = canonicalView(v);
+    const view = typeof v === 'object' && v !== null ? canonicalView(v) : v;
     if (previous !== undefined && !(previous < key)) sorted = false;
     previous = key;
     if (out === undefined) {
