@@ -4,8 +4,10 @@ import type { ActionDraft, KindDeclaration } from './kind.js';
 import type { Action, ActionKind, Refusal, RefusalRule } from './types.js';
 
 export class PlanBuilder {
-  private readonly actions = new Map<string, Action>();
-  private readonly insertion: string[] = [];
+  /** Planned actions in the order they were added; a refused one (cascadeBlocked) leaves a hole. */
+  private readonly list: (Action | undefined)[] = [];
+  /** Action id -> its position in `list` (also for the topological order: no second index). */
+  private readonly index = new Map<string, number>();
   private readonly byKind = new Map<string, Action[]>();
   /** kind -> host -> actions (nested maps: no key string made per action). */
   private readonly byKindAndHost = new Map<string, Map<string, Action[]>>();
@@ -20,35 +22,37 @@ export class PlanBuilder {
    * earlier stages (or its own earlier drafts) planned.
    */
   add(draft: ActionDraft, declaration: KindDeclaration, onControlPlane: (host: string) => boolean): Action {
-    if (!draft.id.startsWith(`${draft.kind}:`)) throw new Error(`planner bug: action id ${draft.id} does not start with its kind ${draft.kind}`);
-    if (this.actions.has(draft.id)) throw new Error(`planner bug: duplicate action id ${draft.id}`);
-    const serial = declaration.serial === 'on-control-planes' ? draft.hosts.some(onControlPlane) : declaration.serial;
+    const { id, kind } = draft as ActionDraft<ActionKind>;
+    if (!(id.startsWith(kind) && id.charCodeAt(kind.length) === COLON)) throw new Error(`planner bug: action id ${id} does not start with its kind ${kind}`);
+    if (this.index.has(id)) throw new Error(`planner bug: duplicate action id ${id}`);
+    const serial = draft.serial ?? (declaration.serial === 'on-control-planes' ? draft.hosts.some(onControlPlane) : declaration.serial);
     // Made with its keys in sorted order: `plan -o json` prints the 5,000 actions of a large plan without copying them (canonicalView).
     const change = draft.change ?? declaration.change;
     const dependsOn = this.knownUnique(draft.dependsOn);
     const disruptive = draft.disruptive ?? declaration.disruptive;
-    const kind = draft.kind as ActionKind;
+    const { hosts, reason, steps, title } = draft;
     const action: Action =
       draft.objects === undefined && draft.valuesDiff === undefined
-        ? { change, dependsOn, disruptive, hosts: draft.hosts, id: draft.id, kind, reason: draft.reason, serial: draft.serial ?? serial, steps: draft.steps, title: draft.title }
-        : sortedAction({ change, dependsOn, disruptive, hosts: draft.hosts, id: draft.id, kind, objects: draft.objects, reason: draft.reason, serial: draft.serial ?? serial, steps: draft.steps, title: draft.title, valuesDiff: draft.valuesDiff });
-    this.actions.set(action.id, action);
-    this.insertion.push(action.id);
-    push(this.byKind, action.kind, action);
+        ? { change, dependsOn, disruptive, hosts, id, kind, reason, serial, steps, title }
+        : sortedAction({ change, dependsOn, disruptive, hosts, id, kind, objects: draft.objects, reason, serial, steps, title, valuesDiff: draft.valuesDiff });
+    this.index.set(id, this.list.length);
+    this.list.push(action);
+    push(this.byKind, kind, action);
     let byHost = this.byKindAndHost.get(kind);
     if (byHost === undefined) this.byKindAndHost.set(kind, (byHost = new Map()));
-    for (const host of action.hosts) push(byHost, host, action);
+    for (const host of hosts) push(byHost, host, action);
     return action;
   }
 
   /** A planned (not refused) action. */
   get(id: string): Action | undefined {
-    return this.actions.get(id);
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.list[i];
   }
 
   /** Every planned action so far, in the order they were added. */
   all(): Action[] {
-    return this.insertion.flatMap((id) => this.actions.get(id) ?? []);
+    return this.list.filter((a): a is Action => a !== undefined);
   }
 
   /** Planned actions of a kind (on one host), in the order they were added. */
@@ -58,7 +62,7 @@ export class PlanBuilder {
 
   /** Planned or refused: something a later action must wait for (or be refused with). */
   known(id: string): boolean {
-    return this.actions.has(id) || this.blocked.has(id);
+    return this.index.has(id) || this.blocked.has(id);
   }
 
   /** Keeps the ids that are planned or refused; dependencies on work that is not needed vanish. */
@@ -66,18 +70,27 @@ export class PlanBuilder {
     return ids.filter((id): id is string => id !== undefined && this.known(id));
   }
 
-  /** The planned or refused ids of `ids`, each once, in their order (one array, no intermediate ones: called per action). */
+  /**
+   * The planned or refused ids of `ids`, each once, in their order, in an array of that exact
+   * length (called per action: a 5,000-action plan keeps them all).
+   */
   private knownUnique(ids: readonly string[] | undefined): string[] {
-    const out: string[] = [];
-    if (ids === undefined) return out;
-    // A few ids (most actions): a linear look-up; many (the ownership record waits for thousands): a set.
-    const seen = ids.length > 16 ? new Set<string>() : undefined;
-    for (const id of ids) {
-      if (!this.known(id)) continue;
-      if (seen === undefined ? out.includes(id) : seen.has(id)) continue;
-      seen?.add(id);
-      out.push(id);
+    if (ids === undefined || ids.length === 0) return [];
+    // Many ids (the ownership record waits for thousands): through a set.
+    if (ids.length > 30) return [...new Set(ids.filter((id) => this.known(id)))];
+    // A few (most actions): which to keep, as bits, then the array.
+    let keep = 0;
+    let count = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (ids.indexOf(id) === i && this.known(id)) {
+        keep |= 1 << i;
+        count++;
+      }
     }
+    if (count === ids.length) return ids.slice();
+    const out = new Array<string>(count);
+    for (let i = 0, j = 0; j < count; i++) if (keep & (1 << i)) out[j++] = ids[i]!;
     return out;
   }
 
@@ -105,13 +118,14 @@ export class PlanBuilder {
     let changed = this.blocked.size > 0;
     while (changed) {
       changed = false;
-      for (const id of this.insertion) {
-        const action = this.actions.get(id);
+      for (let i = 0; i < this.list.length; i++) {
+        const action = this.list[i];
         if (!action) continue;
         const refusedDep = action.dependsOn.find((dep) => this.blocked.has(dep));
         if (refusedDep === undefined) continue;
-        this.actions.delete(id);
-        this.blocked.set(id, this.blocked.get(refusedDep) ?? 'blocked');
+        this.list[i] = undefined;
+        this.index.delete(action.id);
+        this.blocked.set(action.id, this.blocked.get(refusedDep) ?? 'blocked');
         this.refusals.push({
           rule: 'blocked',
           hosts: action.hosts,
@@ -125,23 +139,19 @@ export class PlanBuilder {
 
   /**
    * Kahn's algorithm; among ready actions the earliest inserted goes first, so output is
-   * deterministic. The dependents are kept as one flat list (offsets per action): a large
-   * plan has tens of thousands of edges.
+   * deterministic. Actions are numbered by their insertion position, and their dependents kept
+   * as one flat list (offsets per action): a large plan has tens of thousands of edges.
    */
   private topologicalOrder(): Action[] {
-    const planned: Action[] = [];
-    const index = new Map<string, number>();
-    for (const id of this.insertion) {
-      const action = this.actions.get(id);
-      if (action === undefined) continue;
-      index.set(id, planned.length);
-      planned.push(action);
-    }
-    const n = planned.length;
+    const { list, index } = this;
+    const n = list.length;
     const indegree = new Int32Array(n);
     const offsets = new Int32Array(n + 1);
+    let planned = 0;
     for (let i = 0; i < n; i++) {
-      const action = planned[i]!;
+      const action = list[i];
+      if (action === undefined) continue;
+      planned++;
       let deps = action.dependsOn;
       // Dependencies on actions refused since (cascadeBlocked) are dropped.
       if (!deps.every((dep) => index.has(dep))) action.dependsOn = deps = deps.filter((dep) => index.has(dep));
@@ -151,22 +161,24 @@ export class PlanBuilder {
     for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i]!;
     const dependents = new Int32Array(offsets[n]!);
     const filled = offsets.slice(0, n);
-    for (let i = 0; i < n; i++) for (const dep of planned[i]!.dependsOn) dependents[filled[index.get(dep)!]!++] = i;
+    for (let i = 0; i < n; i++) for (const dep of list[i]?.dependsOn ?? []) dependents[filled[index.get(dep)!]!++] = i;
     const ready = new MinHeap();
-    for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(i);
+    for (let i = 0; i < n; i++) if (list[i] !== undefined && indegree[i] === 0) ready.push(i);
     const out: Action[] = [];
     while (ready.size > 0) {
       const i = ready.pop();
-      out.push(planned[i]!);
+      out.push(list[i]!);
       for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
         const j = dependents[e]!;
         if (--indegree[j] === 0) ready.push(j);
       }
     }
-    if (out.length !== n) throw new Error('planner bug: dependency cycle between actions');
+    if (out.length !== planned) throw new Error('planner bug: dependency cycle between actions');
     return out;
   }
 }
+
+const COLON = 58;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

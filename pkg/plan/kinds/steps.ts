@@ -36,6 +36,20 @@ export function step<Op extends StepOp>(
 }
 
 /**
+ * The steps given, without the `false` of conditional ones, in an array of exactly their number
+ * (a large plan keeps thousands of step lists; one grown by push keeps spare room).
+ */
+export function stepList(...steps: (Step | false)[]): Step[] {
+  let count = 0;
+  for (const s of steps) if (s !== false) count++;
+  if (count === steps.length) return steps as Step[];
+  const out = new Array<Step>(count);
+  let j = 0;
+  for (const s of steps) if (s !== false) out[j++] = s;
+  return out;
+}
+
+/**
  * Params are plain data that nothing changes once planned (the executor, the journal and the
  * views only read them), so steps with equal params may share one object: an upgrade of 5,000
  * hosts has the same `{ version }` and `{ components, version }` in 15,000 steps, and every
@@ -62,17 +76,24 @@ function deepFreeze<T>(value: T): T {
 /** `{ version }`, shared (kubeadm.upgrade.apply and .node). */
 export const versionParams = sharedParams((version) => ({ version }));
 
-/** Install params by the caller's list of components (module constants in the hot paths), then by version (`<version> force` with force). */
-const installParams = new WeakMap<readonly KubeComponent[], Map<string, StepParamsByOp['host.binaries.install']>>();
+/**
+ * Install params and the description's start (`install kubeadm 1.35.1 on `), by the caller's
+ * list of components (module constants in the hot paths), then by version (`<version> force`
+ * with force): an upgrade of 5,000 hosts has 10,000 install steps of the same two versions.
+ */
+const installs = new WeakMap<readonly KubeComponent[], Map<string, { params: StepParamsByOp['host.binaries.install']; described: string }>>();
 
 /** `force` (apply --force-install): installed again even when the host has them at the version. */
 export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string, force = false): Step {
-  let byVersion = installParams.get(components);
-  if (byVersion === undefined) installParams.set(components, (byVersion = new Map()));
+  let byVersion = installs.get(components);
+  if (byVersion === undefined) installs.set(components, (byVersion = new Map()));
   const key = force ? `${version} force` : version;
-  let params = byVersion.get(key);
-  if (params === undefined) byVersion.set(key, (params = deepFreeze({ components: [...components], ...(force ? { force: true } : {}), version })));
-  return step('host.binaries.install', host, `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ${host}`, params, discriminator);
+  let install = byVersion.get(key);
+  if (install === undefined) {
+    const params = deepFreeze({ components: [...components], ...(force ? { force: true } : {}), version });
+    byVersion.set(key, (install = { params, described: `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ` }));
+  }
+  return step('host.binaries.install', host, install.described + host, install.params, discriminator);
 }
 
 /** The Node name a host registers (or registered) under: the observed Node's, else the registration rule. */
