@@ -8,7 +8,7 @@ import { objectKey } from '../../addons/normalize.js';
 import { PATCH_ADDONS } from '../../addons/patch-addons.js';
 import { desiredEncryptionPath } from '../../encryption/desired.js';
 import { describeKept, settingNames } from '../../ownership/control-plane.js';
-import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, asCanonical, emptyRecord, sameRecord, type OwnershipRecord } from '../../ownership/record.js';
+import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, asCanonical, emptyRecord, sameRecordAsCanonical, type OwnershipRecord } from '../../ownership/record.js';
 import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionKindModule } from '../kind.js';
@@ -34,7 +34,7 @@ const RECORDED_KINDS: readonly ActionKind[] = [
   'uninstall-helm-release',
 ];
 
-/** The record once this plan has run. */
+/** The record once this plan has run, in its canonical form. */
 export function desiredRecord(ctx: PlanContext): OwnershipRecord {
   const old = ctx.kube?.ownership ?? emptyRecord();
   const record = emptyRecord();
@@ -134,7 +134,7 @@ export const recordOwnership: ActionKindModule<'record-ownership'> = {
     if (ctx.mode === 'reconcile' && ctx.kube?.ownership === undefined) return [];
     const before = ctx.kube?.ownership ?? null;
     const record = desiredRecord(ctx);
-    if (sameRecord(before, record)) return [];
+    if (sameRecordAsCanonical(before, record)) return [];
     return [
       {
         kind: 'record-ownership' as const,
