@@ -77,16 +77,17 @@ function deepFreeze<T>(value: T): T {
 export const versionParams = sharedParams((version) => ({ version }));
 
 /**
- * Install params and the description's start (`install kubeadm 1.35.1 on `), by the caller's
- * list of components (module constants in the hot paths), then by version (`<version> force`
- * with force): an upgrade of 5,000 hosts has 10,000 install steps of the same two versions.
+ * Install params and the description's start (`install kubeadm 1.35.1 on `), by components,
+ * then by version (`<version> force` with force): an upgrade of 5,000 hosts has 10,000 install
+ * steps of the same two versions.
  */
-const installs = new WeakMap<readonly KubeComponent[], Map<string, { params: StepParamsByOp['host.binaries.install']; described: string }>>();
+const installs = new Map<string, Map<string, { params: StepParamsByOp['host.binaries.install']; described: string }>>();
 
 /** `force` (apply --force-install): installed again even when the host has them at the version. */
 export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string, force = false): Step {
-  let byVersion = installs.get(components);
-  if (byVersion === undefined) installs.set(components, (byVersion = new Map()));
+  const named = components.length === 1 ? components[0]! : components.join(',');
+  let byVersion = installs.get(named);
+  if (byVersion === undefined) installs.set(named, (byVersion = new Map()));
   const key = force ? `${version} force` : version;
   let install = byVersion.get(key);
   if (install === undefined) {
