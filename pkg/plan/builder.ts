@@ -83,7 +83,8 @@ export class PlanBuilder {
     let count = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (ids.indexOf(id) === i && this.known(id)) {
+      // known() first: it hashes the id, which makes the comparisons of indexOf quick.
+      if (this.known(id) && ids.indexOf(id) === i) {
         keep |= 1 << i;
         count++;
       }
@@ -145,6 +146,11 @@ export class PlanBuilder {
   private topologicalOrder(): Action[] {
     const { list, index } = this;
     const n = list.length;
+    // Every dependency resolved to its action's number once: `edges[first[i]..first[i + 1])` are the
+    // dependencies of action i (-1 for one refused since, by cascadeBlocked, which is dropped).
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) first[i + 1] = first[i]! + (list[i]?.dependsOn.length ?? 0);
+    const edges = new Int32Array(first[n]!);
     const indegree = new Int32Array(n);
     const offsets = new Int32Array(n + 1);
     let planned = 0;
@@ -152,16 +158,27 @@ export class PlanBuilder {
       const action = list[i];
       if (action === undefined) continue;
       planned++;
-      let deps = action.dependsOn;
-      // Dependencies on actions refused since (cascadeBlocked) are dropped.
-      if (!deps.every((dep) => index.has(dep))) action.dependsOn = deps = deps.filter((dep) => index.has(dep));
-      indegree[i] = deps.length;
-      for (const dep of deps) offsets[index.get(dep)! + 1]++;
+      let dropped = false;
+      for (let d = 0; d < action.dependsOn.length; d++) {
+        const j = index.get(action.dependsOn[d]!);
+        edges[first[i]! + d] = j ?? -1;
+        if (j === undefined) dropped = true;
+        else {
+          indegree[i]++;
+          offsets[j + 1]++;
+        }
+      }
+      if (dropped) action.dependsOn = action.dependsOn.filter((dep) => index.has(dep));
     }
     for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i]!;
     const dependents = new Int32Array(offsets[n]!);
     const filled = offsets.slice(0, n);
-    for (let i = 0; i < n; i++) for (const dep of list[i]?.dependsOn ?? []) dependents[filled[index.get(dep)!]!++] = i;
+    for (let i = 0; i < n; i++) {
+      for (let e = first[i]!; e < first[i + 1]!; e++) {
+        const j = edges[e]!;
+        if (j >= 0) dependents[filled[j]!++] = i;
+      }
+    }
     const ready = new MinHeap();
     for (let i = 0; i < n; i++) if (list[i] !== undefined && indegree[i] === 0) ready.push(i);
     const out: Action[] = [];
