@@ -62,7 +62,7 @@ function sameMap<T>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: 
 }
 
 /** Sorted, without duplicates (what sortedUnique makes of a list). */
-const isSortedUnique = (list: readonly string[]): boolean => {
+export const isSortedUnique = (list: readonly string[]): boolean => {
   for (let i = 1; i < list.length; i++) if (!(list[i - 1]! < list[i]!)) return false;
   return true;
 };
@@ -97,18 +97,30 @@ function isCanonical(r: OwnershipRecord): boolean {
   );
 }
 
+/** canonicalRecord(record), or the record itself when it is canonical already (no copy). */
+export function asCanonical(record: OwnershipRecord): OwnershipRecord {
+  return isCanonical(record) ? record : canonicalRecord(record);
+}
+
 /** Whether two records say the same (compared in their canonical forms; plans over thousands of Nodes compare them every time). */
 export function sameRecord(a: OwnershipRecord | null | undefined, b: OwnershipRecord | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  const x = isCanonical(a) ? a : canonicalRecord(a);
-  const y = isCanonical(b) ? b : canonicalRecord(b);
+  return sameCanonical(asCanonical(a), asCanonical(b));
+}
+
+/** sameRecord when `b` is canonical already (asCanonical's or canonicalRecord's result): only `a` is checked (a 5,000-Node record is walked once less). */
+export function sameRecordAsCanonical(a: OwnershipRecord | null | undefined, b: OwnershipRecord): boolean {
+  return !!a && sameCanonical(asCanonical(a), b);
+}
+
+function sameCanonical(x: OwnershipRecord, y: OwnershipRecord): boolean {
   const components = (m: Partial<Record<ControlPlaneComponent, string[]>>) => m as Record<string, string[]>;
   return (
     sameMap(x.addons, y.addons, sameList) &&
     sameMap(components(x.controlPlane.flags), components(y.controlPlane.flags), sameList) &&
     sameMap(components(x.controlPlane.volumes), components(y.controlPlane.volumes), sameList) &&
     sameList(x.controlPlane.files, y.controlPlane.files) &&
-    sameMap(x.nodes, y.nodes, (n, m) => sameList(n.labels, m.labels) && sameList(n.annotations, m.annotations) && sameList(n.taints, m.taints)) &&
+    sameMap(x.nodes, y.nodes, (n, m) => n === m || (sameList(n.labels, m.labels) && sameList(n.annotations, m.annotations) && sameList(n.taints, m.taints))) &&
     sameList(x.helmReleases ?? [], y.helmReleases ?? [])
   );
 }

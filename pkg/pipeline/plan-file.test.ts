@@ -57,6 +57,18 @@ describe('saved plan files are data to verify', () => {
     expect(readPlanFile(path)).to.deep.equal(JSON.parse(renderPlanJson(plan)));
   });
 
+  it('saves the plan as one line of canonical JSON; a plan saved indented (earlier versions) still reads and verifies', () => {
+    const plan = upgradePlan();
+    const path = join(dir, 'compact.json');
+    writePlanFile(path, plan);
+    const text = readFileSync(path, 'utf8');
+    expect(text.indexOf('\n')).to.equal(text.length - 1);
+    const indented = save(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    const saved = readPlanFile(indented);
+    expect(saved).to.deep.equal(JSON.parse(text));
+    verifySavedPlan(saved, upgradePlan(), indented);
+  });
+
   it('refuses a version that would reach a shell, naming the file and the field', () => {
     const plan = JSON.parse(renderPlanJson(upgradePlan())) as Plan;
     const install = plan.actions[0]!.steps.find((s) => s.op === 'host.binaries.install')!;

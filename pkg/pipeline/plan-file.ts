@@ -12,7 +12,7 @@ import { compiledValidator } from '../schemas/compiled.js';
 import type { Action, Plan } from '../plan/types.js';
 import { renderPlanJson } from '../views/plan-json.js';
 
-/** Far above a 5,000-host upgrade plan (13 MB): anything bigger is not a plan we wrote. */
+/** Far above a 5,000-host upgrade plan (9 MB; 15 MB as earlier versions wrote it, indented): anything bigger is not a plan we wrote. */
 const MAX_PLAN_BYTES = 128 * 1024 * 1024;
 
 

@@ -144,13 +144,14 @@ export function driftedFiles(ctx: PlanContext, host: HostView, group: FileGroup)
   const desired = ctx.desired.managedFiles[host.name];
   if (!desired) return [];
   const observed = host.facts?.managedFiles ?? {};
-  const drifted: string[] = [];
+  // Made at the first drifted file: every host of a converged cluster is checked at every plan.
+  let drifted: string[] | undefined;
   for (const path in desired) {
     if (fileGroupOf(path) !== group) continue;
     const seen = observed[path];
-    if (!seen || !seen.exists || seen.sha256 !== desired[path]) drifted.push(path);
+    if (!seen || !seen.exists || seen.sha256 !== desired[path]) (drifted ??= []).push(path);
   }
-  return drifted.length > 1 ? drifted.sort() : drifted;
+  return drifted === undefined ? [] : drifted.length > 1 ? drifted.sort() : drifted;
 }
 
 export function describeFileDrift(ctx: PlanContext, host: HostView, path: string): string {

@@ -40,11 +40,11 @@ export function deriveHostView(
   const joined = facts?.kubelet?.kubeconfig === true;
   const cpInitialized = facts?.adminConf === true && Boolean(facts.staticPods?.['kube-apiserver']);
   const binaries = {
-    kubeadm: facts?.kubeadm?.version ?? '',
-    kubelet: facts?.kubelet?.version ?? '',
-    kubectl: facts?.kubectl?.version ?? '',
+    kubeadm: stripV(facts?.kubeadm?.version ?? ''),
+    kubelet: stripV(facts?.kubelet?.version ?? ''),
+    kubectl: stripV(facts?.kubectl?.version ?? ''),
   };
-  const version = node?.kubeletVersion || binaries.kubelet;
+  const version = node?.kubeletVersion || (facts?.kubelet?.version ?? '');
   // The etcd member is what matters for quorum: a NotReady Node alone is not a dead member.
   const dead = etcdMember !== undefined && etcdMember.healthy === false && (node === undefined || !node.ready);
   return {
@@ -61,7 +61,7 @@ export function deriveHostView(
     node,
     etcdMember,
     version: stripV(version),
-    binaries: { kubeadm: stripV(binaries.kubeadm), kubelet: stripV(binaries.kubelet), kubectl: stripV(binaries.kubectl) },
+    binaries,
     dead,
   };
 }

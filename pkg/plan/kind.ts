@@ -33,7 +33,7 @@ export interface ActionDraft<K extends string = string> {
   reason: string;
   steps: Step[];
   /** Ids of actions it waits for; ids that are neither planned nor refused before it are dropped. */
-  dependsOn?: string[];
+  dependsOn?: readonly string[];
   objects?: ObjectDiff[];
   valuesDiff?: ValuesChange[];
   /** Where one action of the kind differs from the declaration (the module says why). */

@@ -44,8 +44,13 @@ export function analyzeMembership(ctx: PlanContext): Membership {
   const nodesByName = new Map((kube?.nodes ?? []).map((n) => [n.name, n]));
   const ownerOf = new Map(ctx.hosts.filter((h) => h.etcdMember).map((h) => [h.etcdMember!, h]));
   const etcdHealthy = members.filter((m) => !isDeadMember(m, ownerOf.get(m)?.node ?? nodesByName.get(m.name))).length;
+  const joins: JoinNeed[] = [];
+  for (const h of ctx.hosts) {
+    const join = h.reachable ? joinNeed(ctx, h, members.length > 0) : null;
+    if (join) joins.push(join);
+  }
   return {
-    joins: ctx.hosts.filter((h) => h.reachable).flatMap((h) => joinNeed(ctx, h, members.length > 0) ?? []),
+    joins,
     strays: findStrays(ctx),
     etcdMembers: members.length,
     etcdHealthy,
@@ -56,23 +61,28 @@ function joinNeed(ctx: PlanContext, host: HostView, etcdObserved: boolean): Join
   const node = host.node;
   const member = host.etcdMember;
   const nodeName = nodeNameOf(host);
-  const need = (reason: string): JoinNeed => ({ host, reason, staleNode: node, staleMember: member });
   const list = host.role === 'controlPlane' ? 'controlPlane.hosts' : 'staticWorkers.hosts';
-  if (!ctx.clusterExists) return ctx.leader?.name === host.name ? null : need(`${host.name} is in ${list}; the cluster is being created`);
+  if (!ctx.clusterExists) return ctx.leader?.name === host.name ? null : need(host, `${host.name} is in ${list}; the cluster is being created`);
   // Without the API nothing is known about Nodes and members: only hosts that never joined count.
-  if (ctx.kube === null) return host.joined || host.cpInitialized ? null : need(`${host.name} is in ${list} but has no kubelet.conf`);
+  if (ctx.kube === null) return host.joined || host.cpInitialized ? null : need(host, `${host.name} is in ${list} but has no kubelet.conf`);
   if (host.dead) {
     return need(
+      host,
       `etcd member ${member!.name} is unhealthy and Node ${nodeName} is ${node ? 'NotReady' : 'missing'}; ${host.name} rejoins as a replacement`,
     );
   }
-  if (!host.joined && !node) return need(`${host.name} is in ${list} but has no Node and no kubelet.conf`);
-  if (!host.joined) return need(`Node ${nodeName} exists but ${host.name} has no kubelet.conf (a fresh replacement host)`);
-  if (!node) return need(`${host.name} has kubelet.conf but there is no Node ${nodeName} in the cluster`);
+  if (!host.joined && !node) return need(host, `${host.name} is in ${list} but has no Node and no kubelet.conf`);
+  if (!host.joined) return need(host, `Node ${nodeName} exists but ${host.name} has no kubelet.conf (a fresh replacement host)`);
+  if (!node) return need(host, `${host.name} has kubelet.conf but there is no Node ${nodeName} in the cluster`);
   if (host.role === 'controlPlane' && etcdObserved && !member) {
-    return need(`${host.name} is a control plane but has no etcd member`);
+    return need(host, `${host.name} is a control plane but has no etcd member`);
   }
   return null;
+}
+
+/** The host joins: its Node and etcd member, if any, are left from its previous life. */
+function need(host: HostView, reason: string): JoinNeed {
+  return { host, reason, staleNode: host.node, staleMember: host.etcdMember };
 }
 
 function findStrays(ctx: PlanContext): Stray[] {

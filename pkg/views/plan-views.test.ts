@@ -63,10 +63,12 @@ describe('plan views', () => {
     expect(schema.definitions.refusal.properties.rule.enum).to.deep.equal([...REFUSAL_RULES]);
   });
 
-  it('JSON keys are sorted', () => {
+  it('JSON keys are sorted, on one line without indentation, ending with a newline', () => {
     const text = renderPlanJson(scenario('upgrade'));
     expect(text.indexOf('"actions"')).to.be.lessThan(text.indexOf('"formatVersion"'));
     expect(text.endsWith('}\n')).to.equal(true);
+    expect(text.indexOf('\n')).to.equal(text.length - 1);
+    expect(text).to.equal(`${JSON.stringify(JSON.parse(text))}\n`);
   });
 
   it('human view: one line per action with its reason, refusals with !, and the count line', () => {

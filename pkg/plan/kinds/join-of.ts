@@ -9,5 +9,7 @@ import * as joinWorker from './join-worker.js';
 
 export function joinOf(ctx: PlanContext, host: HostView): string | undefined {
   if (ctx.mode === 'create' && ctx.leader === host) return ctx.b.known(init.idOf(host.name)) ? init.idOf(host.name) : undefined;
+  // Joins are planned only for the hosts the membership analysis says join.
+  if (!ctx.joining.has(host.name)) return undefined;
   return [joinControlPlane.idOf(host.name), joinWorker.idOf(host.name)].find((id) => ctx.b.get(id) !== undefined);
 }

@@ -8,8 +8,9 @@ import { objectKey } from '../../addons/normalize.js';
 import { PATCH_ADDONS } from '../../addons/patch-addons.js';
 import { desiredEncryptionPath } from '../../encryption/desired.js';
 import { describeKept, settingNames } from '../../ownership/control-plane.js';
-import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, canonicalRecord, emptyRecord, sameRecord, type OwnershipRecord } from '../../ownership/record.js';
+import { OWNERSHIP_CONFIGMAP, OWNERSHIP_NAMESPACE, OWNERSHIP_REF, asCanonical, emptyRecord, sameRecordAsCanonical, type OwnershipRecord } from '../../ownership/record.js';
 import type { PlanContext } from '../context.js';
+import type { HostView } from '../host-state.js';
 import type { ActionKindModule } from '../kind.js';
 import type { ActionKind } from '../types.js';
 import { recordedReleases } from './helm-release.js';
@@ -33,7 +34,7 @@ const RECORDED_KINDS: readonly ActionKind[] = [
   'uninstall-helm-release',
 ];
 
-/** The record once this plan has run. */
+/** The record once this plan has run, in its canonical form. */
 export function desiredRecord(ctx: PlanContext): OwnershipRecord {
   const old = ctx.kube?.ownership ?? emptyRecord();
   const record = emptyRecord();
@@ -61,17 +62,26 @@ export function desiredRecord(ctx: PlanContext): OwnershipRecord {
   if (encryption && ctx.controlPlanes.length > 0) files.add(encryption);
   record.controlPlane.files = [...files];
   // Nodes: the hosts whose metadata this plan makes follow the manifest; the others (unreachable) keep theirs.
-  const synced = new Set<string>();
-  for (const { host } of metadataCandidates(ctx)) {
-    record.nodes[nodeNameOf(host)] = nodeOwnership(host);
-    synced.add(host.name);
+  // Added in name order, and an entry that says the same is the old one: the record of a converged cluster is then canonical as built (not copied again).
+  const synced = new Set<HostView>();
+  for (const { host } of metadataCandidates(ctx)) synced.add(host);
+  const names = ctx.hosts.map(nodeNameOf);
+  const order = ctx.hosts.map((_, i) => i).sort((i, j) => (names[i]! < names[j]! ? -1 : names[i]! > names[j]! ? 1 : i - j));
+  for (const i of order) {
+    const name = names[i]!;
+    const host = ctx.hosts[i]!;
+    const recorded = Object.hasOwn(old.nodes, name) ? old.nodes[name] : undefined;
+    if (synced.has(host)) {
+      const entry = nodeOwnership(host, recorded);
+      // Nodes kubeone sets nothing on have no entry (as in the canonical form).
+      if (entry.labels.length + entry.annotations.length + entry.taints.length > 0) record.nodes[name] = entry;
+    }
+    else if (recorded) record.nodes[name] = structuredClone(recorded);
   }
-  for (const host of ctx.hosts) {
-    const name = nodeNameOf(host);
-    if (!synced.has(host.name) && old.nodes[name]) record.nodes[name] = structuredClone(old.nodes[name]);
-  }
-  record.helmReleases = recordedReleases(ctx, old);
-  return canonicalRecord(record);
+  const releases = recordedReleases(ctx, old);
+  // The canonical form has no empty list (records written before releases were recorded).
+  if (releases.length > 0) record.helmReleases = releases;
+  return asCanonical(record);
 }
 
 /** Entries of one part of a record, as `<group>/<name>` (or `<name>`). */
@@ -124,7 +134,7 @@ export const recordOwnership: ActionKindModule<'record-ownership'> = {
     if (ctx.mode === 'reconcile' && ctx.kube?.ownership === undefined) return [];
     const before = ctx.kube?.ownership ?? null;
     const record = desiredRecord(ctx);
-    if (sameRecord(before, record)) return [];
+    if (sameRecordAsCanonical(before, record)) return [];
     return [
       {
         kind: 'record-ownership' as const,

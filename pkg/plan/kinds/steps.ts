@@ -6,6 +6,18 @@ import { controlPlaneInputSteps } from './control-plane-inputs.js';
 import type { HostView } from '../host-state.js';
 import type { Step, StepOp, StepParamsByOp } from '../types.js';
 
+/** Step ids `<op>:<discriminator>`, made once per pair (a large plan names the same few thousands of times). */
+const stepIds = new Map<string, Map<string, string>>();
+
+function stepId(op: string, discriminator: string | undefined): string {
+  if (!discriminator) return op;
+  let byDiscriminator = stepIds.get(op);
+  if (byDiscriminator === undefined) stepIds.set(op, (byDiscriminator = new Map()));
+  let id = byDiscriminator.get(discriminator);
+  if (id === undefined) byDiscriminator.set(discriminator, (id = `${op}:${discriminator}`));
+  return id;
+}
+
 /** A step whose params are checked against the op's params type (pkg/ops/registry.ts). */
 export function step<Op extends StepOp>(
   op: Op,
@@ -14,7 +26,7 @@ export function step<Op extends StepOp>(
   ...rest: StepParamsByOp[Op] extends undefined ? [params?: undefined, discriminator?: string] : [params: StepParamsByOp[Op], discriminator?: string]
 ): Step {
   const [params, discriminator] = rest;
-  const id = discriminator ? `${op}:${discriminator}` : op;
+  const id = stepId(op, discriminator);
   // Keys in sorted order: `plan -o json` then prints a 5,000-host plan's steps without copying them (canonicalView).
   const s =
     host === undefined
@@ -23,15 +35,66 @@ export function step<Op extends StepOp>(
   return s as unknown as Step;
 }
 
+/**
+ * The steps given, without the `false` of conditional ones, in an array of exactly their number
+ * (a large plan keeps thousands of step lists; one grown by push keeps spare room).
+ */
+export function stepList(...steps: (Step | false)[]): Step[] {
+  let count = 0;
+  for (const s of steps) if (s !== false) count++;
+  if (count === steps.length) return steps as Step[];
+  const out = new Array<Step>(count);
+  let j = 0;
+  for (const s of steps) if (s !== false) out[j++] = s;
+  return out;
+}
+
+/**
+ * Params are plain data that nothing changes once planned (the executor, the journal and the
+ * views only read them), so steps with equal params may share one object: an upgrade of 5,000
+ * hosts has the same `{ version }` and `{ components, version }` in 15,000 steps, and every
+ * object a plan keeps costs the garbage collector. Shared params are frozen: a change would
+ * throw instead of altering other steps.
+ */
+export function sharedParams<T extends object>(make: (key: string) => T): (key: string) => T {
+  const table = new Map<string, T>();
+  return (key) => {
+    let params = table.get(key);
+    if (params === undefined) table.set(key, (params = deepFreeze(make(key))));
+    return params;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** `{ version }`, shared (kubeadm.upgrade.apply and .node). */
+export const versionParams = sharedParams((version) => ({ version }));
+
+/**
+ * Install params and the description's start (`install kubeadm 1.35.1 on `), by components,
+ * then by version (`<version> force` with force): an upgrade of 5,000 hosts has 10,000 install
+ * steps of the same two versions.
+ */
+const installs = new Map<string, Map<string, { params: StepParamsByOp['host.binaries.install']; described: string }>>();
+
 /** `force` (apply --force-install): installed again even when the host has them at the version. */
 export function installBinariesStep(host: string, version: string, components: readonly KubeComponent[], discriminator?: string, force = false): Step {
-  return step(
-    'host.binaries.install',
-    host,
-    `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ${host}`,
-    { components: [...components], ...(force ? { force: true } : {}), version },
-    discriminator,
-  );
+  const named = components.length === 1 ? components[0]! : components.join(',');
+  let byVersion = installs.get(named);
+  if (byVersion === undefined) installs.set(named, (byVersion = new Map()));
+  const key = force ? `${version} force` : version;
+  let install = byVersion.get(key);
+  if (install === undefined) {
+    const params = deepFreeze({ components: [...components], ...(force ? { force: true } : {}), version });
+    byVersion.set(key, (install = { params, described: `install ${components.join(', ')} ${version}${force ? ' again' : ''} on ` }));
+  }
+  return step('host.binaries.install', host, install.described + host, install.params, discriminator);
 }
 
 /** The Node name a host registers (or registered) under: the observed Node's, else the registration rule. */

@@ -10,7 +10,8 @@ import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../
 import * as configureRuntime from './configure-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
 import { membershipRemovals } from './remove-node.js';
-import { nodeNameOf, step, installBinariesStep } from './steps.js';
+import { nodeNameOf, step, installBinariesStep, stepList, versionParams } from './steps.js';
+import type { KubeComponent } from '../../scripts/binaries.js';
 
 type Kind = 'upgrade-control-plane' | 'upgrade-worker';
 
@@ -27,28 +28,34 @@ const MAX_KUBELET_SKEW = 3;
 export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'node', extra: { force?: boolean; pruneImages?: boolean; uploadConfig?: boolean } = {}): Step[] {
   const node = nodeNameOf(host);
   const h = host.name;
-  const force = extra.force ? { force: true } : {};
-  return [
-    step('node.cordon', h, `cordon node ${node} and label it ${UPGRADE_IN_PROGRESS_LABEL}`, { node, upgrade: true }),
-    step('node.drain', h, `drain node ${node}`, { node }),
-    installBinariesStep(h, version, ['kubeadm'], 'kubeadm'),
-    ...(extra.uploadConfig
-      ? [
-          step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
-          step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
-        ]
-      : []),
+  // One params object for the drain, one for the cordon and the uncordon, which also set and
+  // remove KubeOne's upgrade-in-progress label (frozen: params are shared data, steps.ts).
+  const onNode = Object.freeze({ node });
+  const marking = Object.freeze({ node, upgrade: true });
+  const upgradeParams = extra.force ? { force: true, version } : versionParams(version);
+  const uploadConfig = extra.uploadConfig === true;
+  return stepList(
+    step('node.cordon', h, `cordon node ${node} and label it ${UPGRADE_IN_PROGRESS_LABEL}`, marking),
+    step('node.drain', h, `drain node ${node}`, onNode),
+    installBinariesStep(h, version, KUBEADM, 'kubeadm'),
+    uploadConfig && step('kubeadm.config.render', h, `render the kubeadm configuration for ${h}`),
+    uploadConfig && step('kubeadm.config.upload', h, `store the ClusterConfiguration of ${version} in kube-system/kubeadm-config`),
     how === 'apply'
-      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, { version, ...force })
-      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, { version, ...force }),
-    installBinariesStep(h, version, ['kubelet', 'kubectl'], 'kubelet'),
+      ? step('kubeadm.upgrade.apply', h, `kubeadm upgrade apply ${version} on ${h}`, upgradeParams)
+      : step('kubeadm.upgrade.node', h, `kubeadm upgrade node on ${h}`, upgradeParams),
+    installBinariesStep(h, version, KUBELET_KUBECTL, 'kubelet'),
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
-    step('node.uncordon', h, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, { node, upgrade: true }),
-    ...(extra.pruneImages ? [step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`)] : []),
-  ];
+    step('node.uncordon', h, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, marking),
+    extra.pruneImages === true && step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`),
+  );
 }
+
+const KUBEADM: readonly KubeComponent[] = ['kubeadm'];
+const KUBELET_KUBECTL: readonly KubeComponent[] = ['kubelet', 'kubectl'];
+
+const TITLE_START = { controlPlane: 'upgrade control plane ', staticWorker: 'upgrade worker ' } as const;
 
 /**
  * Nodes carrying KubeOne's upgrade-in-progress label that no run of ours left: the host's
@@ -146,7 +153,8 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
   const workers = withVersion.filter((h) => h.role === 'staticWorker' && !newerSet.has(h));
   const batchSize = Math.max(1, ctx.options.workerBatchSize ?? 1);
   const left = new Set(withVersion.filter((h) => !h.reachable).map((h) => h.name));
-  const add = (h: HostView, version: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
+  // `titleEnd`: ` to <version>`, made once per version (the title's other parts are shared strings too).
+  const add = (h: HostView, version: string, titleEnd: string, reason: string, how: 'apply' | 'node', after: string[]): string => {
     const id = idOf(h, version);
     const uploadConfig = how === 'apply' && version === ctx.version;
     const extra = { force: forced(h), pruneImages: ctx.options.pruneImages === true && version === ctx.version, uploadConfig };
@@ -154,7 +162,7 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
       kind: kindOf(h),
       id,
       hosts: [h.name],
-      title: `upgrade ${h.role === 'controlPlane' ? 'control plane' : 'worker'} ${h.name} to ${version}${how === 'apply' ? ' (kubeadm upgrade apply)' : ''}`,
+      title: how === 'apply' ? `${TITLE_START[h.role]}${h.name}${titleEnd} (kubeadm upgrade apply)` : `${TITLE_START[h.role]}${h.name}${titleEnd}`,
       reason: uploadConfig ? `${reason}; kube-system/kubeadm-config gets the manifest's ClusterConfiguration first` : reason,
       // Host-level fixes on the same host (prerequisites, containerd config) go first.
       dependsOn: [...after, prerequisites.idOf(h.name), configureRuntime.idOf(h.name)],
@@ -181,18 +189,20 @@ function plan(ctx: PlanContext): ActionDraft<Kind>[] {
       break;
     }
     const stepReason = path.length > 1 ? `; step ${i + 1} of ${path.length} on the path ${path.join(' -> ')} (kubeadm upgrades one minor at a time)` : '';
+    const behind = `, versions.kubernetes is ${ctx.version}${stepReason}`;
+    const titleEnd = ` to ${target}`;
     const reasonFor = (h: HostView): string =>
-      forced(h) ? `kubelet ${h.version} on ${h.name} is at versions.kubernetes; an upgrade was requested (--force-upgrade)` : `kubelet ${h.version} on ${h.name}, versions.kubernetes is ${ctx.version}${stepReason}`;
+      forced(h) ? `kubelet ${h.version} on ${h.name} is at versions.kubernetes; an upgrade was requested (--force-upgrade)` : `kubelet ${h.version} on ${h.name}${behind}`;
     const needs = (h: HostView): boolean => h.reachable && (compareVersions(current.get(h.name)!, target) < 0 || (forced(h) && target === ctx.version));
 
     // Control planes: the leader runs `upgrade apply` (when it still needs this version), then one at a time.
     let prevCp = previous;
-    for (const h of orderedCps.filter(needs)) prevCp = [add(h, target, reasonFor(h), h === leader ? 'apply' : 'node', prevCp)];
+    for (const h of orderedCps.filter(needs)) prevCp = [add(h, target, titleEnd, reasonFor(h), h === leader ? 'apply' : 'node', prevCp)];
     // Workers: in batches, the next batch waits for the whole previous one.
     let prevBatch = prevCp;
     const due = workers.filter(needs);
     for (let start = 0; start < due.length; start += batchSize) {
-      prevBatch = due.slice(start, start + batchSize).map((h) => add(h, target, reasonFor(h), 'node', prevBatch));
+      prevBatch = due.slice(start, start + batchSize).map((h) => add(h, target, titleEnd, reasonFor(h), 'node', prevBatch));
     }
     previous = prevBatch;
     for (const h of withVersion) if (needs(h)) current.set(h.name, target);
