@@ -27,6 +27,11 @@ export interface ConnectOptions {
   /** A forwarded channel from the bastion to this endpoint. */
   sock?: Duplex;
   logger: Logger;
+  /**
+   * Reads a private key file; the pool passes one that reads each file once per run (fifty
+   * hosts sharing a key read it once). Default: read it now.
+   */
+  readKeyFile?: (file: string) => Promise<string>;
 }
 
 let sshLibrary: Promise<typeof import('node-ssh')> | undefined;
@@ -36,9 +41,9 @@ export function loadSshLibrary(): Promise<typeof import('node-ssh')> {
   return (sshLibrary ??= import('node-ssh'));
 }
 
-async function readKey(hostName: string, file: string): Promise<string> {
+async function readKey(hostName: string, file: string, read: (file: string) => Promise<string> = (f) => readFile(f, 'utf8')): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await read(file);
   } catch (error) {
     throw new SshError(hostName, 'auth', `cannot read the SSH private key file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
@@ -94,7 +99,7 @@ async function handshake(endpoint: SshEndpoint, options: ConnectOptions, manifes
     readyTimeout: options.timeoutMs,
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
-    ...(endpoint.privateKeyFile ? { privateKey: await readKey(hostName, endpoint.privateKeyFile) } : {}),
+    ...(endpoint.privateKeyFile ? { privateKey: await readKey(hostName, endpoint.privateKeyFile, options.readKeyFile) } : {}),
     ...(endpoint.agentSocket ? { agent: endpoint.agentSocket } : {}),
     ...(expectedType ? { algorithms: { serverHostKey: hostKeyAlgorithmsFor(expectedType) as never } } : {}),
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {

@@ -1,5 +1,6 @@
 // The SSH connection pool of one run: one connection per host (and one per bastion),
 // opened on first use and reused for every command and tunnel until closeAll().
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -74,6 +75,17 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
   const resolved = new Map<string, SshTransport>();
   const bastions = new Map<string, Promise<Client>>();
   const clients = new Set<Client>();
+  // Private keys by file, read once per pool (a failed read is tried again by the next host).
+  const keyFiles = new Map<string, Promise<string>>();
+  const readKeyFile = (file: string): Promise<string> => {
+    let pending = keyFiles.get(file);
+    if (!pending) {
+      pending = readFile(file, 'utf8');
+      keyFiles.set(file, pending);
+      pending.catch(() => keyFiles.delete(file));
+    }
+    return pending;
+  };
 
   const track = (client: Client) => {
     clients.add(client);
@@ -85,7 +97,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     const key = `${bastion.user}@${bastion.address}:${bastion.port}`;
     let pending = bastions.get(key);
     if (!pending) {
-      pending = withConnectRetries(() => connectEndpoint(bastion, { hostName, bastion: true, knownHosts, timeoutMs, logger }), retries, backoffMs).then(track);
+      pending = withConnectRetries(() => connectEndpoint(bastion, { hostName, bastion: true, knownHosts, timeoutMs, logger, readKeyFile }), retries, backoffMs).then(track);
       bastions.set(key, pending);
       // A failed bastion is retried by the next host that needs it.
       pending.catch(() => bastions.delete(key));
@@ -112,7 +124,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
         const sock = endpoints.bastion
           ? await forwardFromBastion(host.name, await connectBastion(host.name, endpoints.bastion), endpoints.host)
           : undefined;
-        return connectEndpoint(endpoints.host, { hostName: host.name, knownHosts, timeoutMs, sock, logger });
+        return connectEndpoint(endpoints.host, { hostName: host.name, knownHosts, timeoutMs, sock, logger, readKeyFile });
       }, retries, backoffMs),
     );
     track(client);
@@ -164,6 +176,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       // A warmed connection nobody took may still be connecting: let it finish, then end it.
       await Promise.allSettled([...warmed.values()]);
       warmed.clear();
+      keyFiles.clear();
       const open = [...clients];
       transports.clear();
       resolved.clear();
