@@ -27,22 +27,27 @@ async function bundleWinston(outfile: string): Promise<void> {
 }
 
 /**
- * string-width (three copies: yargs', cliui's, wrap-ansi's) builds Intl segmenters and Unicode
- * property regexes when it loads, about 9 ms of every start, though only help and usage text
- * measure strings. Each import of it gets a stand-in that loads the real module on the first
- * call: esbuild bundles a module that is require()d as lazily evaluated.
+ * Packages whose default export (a function) is only called on rare paths but that do work when
+ * they load: string-width (three copies: yargs', cliui's, wrap-ansi's) builds Intl segmenters and
+ * Unicode-property regexes, about 25 ms of every start, though only help and usage text measure
+ * strings; make-dir (node-ssh's, for getDirectory, which kubeone never calls) loads semver and
+ * compiles its regexes before the first SSH handshake. Each import of them gets a stand-in that
+ * loads the real module on the first call: esbuild evaluates a require()d module lazily.
  */
-const lazyStringWidth: Plugin = {
-  name: 'lazy-string-width',
+const LAZY_DEFAULT_EXPORTS = /^(string-width|make-dir)$/;
+
+const lazyDefaultExports: Plugin = {
+  name: 'lazy-default-exports',
   setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+    b.onResolve({ filter: LAZY_DEFAULT_EXPORTS }, async (args) => {
       if (args.pluginData === 'real') return undefined;
       const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'real' });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: 'lazy-string-width' };
+      return { path: real.path, namespace: 'lazy-default-export' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
-      contents: `export default function stringWidth(...args) { return require(${JSON.stringify(args.path)}).default(...args); }`,
+    b.onLoad({ filter: /.*/, namespace: 'lazy-default-export' }, (args) => ({
+      // An ES module's namespace has the function as `default`; a CommonJS module is the function.
+      contents: `export default function lazy(...args) { const m = require(${JSON.stringify(args.path)}); return (typeof m === 'function' ? m : m.default)(...args); }`,
       resolveDir: dirname(args.path),
       loader: 'js',
     }));
@@ -65,7 +70,7 @@ export async function bundleCli(outdir: string): Promise<string> {
     // Bundled CommonJS (yargs' helpers) calls require(): give the ESM output a real one.
     banner: { js: "import { createRequire as __kubeoneRequire } from 'node:module';\nconst require = __kubeoneRequire(import.meta.url);" },
     logLevel: 'warning',
-    plugins: [lazyStringWidth],
+    plugins: [lazyDefaultExports],
   });
   await bundleWinston(join(outdir, '..', WINSTON_BUNDLE));
   return `${outdir}/kubeone.js`;
