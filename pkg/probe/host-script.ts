@@ -41,7 +41,6 @@ export const LOCK_FILE = '/var/lib/kubeone/lock.json';
 export const INFLIGHT_FILE = '/var/lib/kubeone/inflight.json';
 export const BINARIES_RECORD = '/etc/kubeone/binaries.json';
 
-
 /** Control-plane certificates whose expiry is recorded (as KubeOne checks them). */
 export const PKI_CERTS = [
   'apiserver.crt',
