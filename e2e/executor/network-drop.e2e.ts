@@ -22,7 +22,10 @@ describe('executor: a worker drops off the network mid-run', function () {
     const loaded = loadFleetManifest(fleet().manifestPath, { kubernetesBinaries: { bundle: { path: fakeBundle('1.35.1') } }, versions: { kubernetes: '1.35.1' } });
     let dropped: Promise<void> | undefined;
     const first = await runOnce(loaded, (e) => {
-      if (!dropped && e.type === 'step-started' && e.host === 'worker-1' && e.op === 'host.containerd.install') dropped = fleet().disconnect('worker-1');
+      // After containerd's packages are in: a drop during `apt-get install` leaves the host's apt
+      // running without its mirror, holding the dpkg lock, and the next run waits for that lock
+      // (up to 10 minutes, DPkg::Lock::Timeout) longer than this test may take.
+      if (!dropped && e.type === 'step-started' && e.host === 'worker-1' && e.op === 'host.containerd.configure') dropped = fleet().disconnect('worker-1');
     });
     await dropped;
     expect(first.summary.completed).to.deep.equal(['prepare-host:cp-1']);
