@@ -1,6 +1,6 @@
 // node.uncordon: the Node takes pods again (the end of an upgrade, a repair); an upgrade's
 // uncordon also removes KubeOne's upgrade-in-progress label, in the same patch.
-import { CORDON_PARAMS, type CordonParams, NODE_OP, UPGRADE_IN_PROGRESS_LABEL } from './params.js';
+import { CORDON_PARAMS, type CordonParams, NODE_OP, UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from './params.js';
 import { defineOp } from './types.js';
 
 export const nodeUncordon = defineOp<CordonParams>({
@@ -12,15 +12,15 @@ export const nodeUncordon = defineOp<CordonParams>({
     const kube = await deps.kube();
     const node = await kube.getNode(name);
     if (!node) return;
-    const label = upgrade === true && Object.hasOwn(node.labels, UPGRADE_IN_PROGRESS_LABEL);
+    const label = upgrade === true && upgradeMarked(node.labels);
     if (node.unschedulable || label) await kube.patchNode(name, { unschedulable: false, ...(label ? { labels: { [UPGRADE_IN_PROGRESS_LABEL]: null } } : {}) });
   },
-  stillDone: ({ node }, { upgrade }) => node !== undefined && !node.unschedulable && (upgrade !== true || !(Object.hasOwn(node.labels, UPGRADE_IN_PROGRESS_LABEL))),
+  stillDone: ({ node }, { upgrade }) => node !== undefined && !node.unschedulable && (upgrade !== true || !upgradeMarked(node.labels)),
   model(world, { node, upgrade }) {
     const n = world.node(node);
     if (!n) return;
     n.unschedulable = false;
-    if (upgrade === true && Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL)) {
+    if (upgrade === true && upgradeMarked(n.labels)) {
       const { [UPGRADE_IN_PROGRESS_LABEL]: _removed, ...rest } = n.labels;
       n.labels = rest;
     }

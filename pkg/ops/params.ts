@@ -49,6 +49,9 @@ export const NODE_PARAMS: JSONSchemaType<NodeParams> = {
  */
 export const UPGRADE_IN_PROGRESS_LABEL = 'kubeone.io/upgrade-in-progress';
 
+/** The Node's labels carry UPGRADE_IN_PROGRESS_LABEL (an own member: never a prototype's). */
+export const upgradeMarked = (labels: Record<string, string>): boolean => Object.hasOwn(labels, UPGRADE_IN_PROGRESS_LABEL);
+
 /** node.cordon / node.uncordon: `upgrade` also sets / removes UPGRADE_IN_PROGRESS_LABEL (an upgrade's cordon and uncordon). */
 export interface CordonParams {
   node: string;

@@ -8,7 +8,7 @@ import type { HostView } from '../host-state.js';
 import type { PlanContext } from '../context.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step, StepParamsByOp } from '../types.js';
-import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
+import { UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from '../../ops/params.js';
 import { isSortedUnique, taintId } from '../../ownership/record.js';
 import { kubeoneOsName } from '../../scripts/os-family.js';
 import { joinOf } from './join-of.js';
@@ -27,10 +27,10 @@ export const LEGACY_MANAGED_ANNOTATIONS = 'kubeone.k8c.io/managed-annotations';
  * in-flight marker names an upgrade of this host). Nodes cordoned by anyone else are left alone.
  */
 export function cordonedByInterruptedUpgrade(host: HostView): boolean {
-  return (host.node?.unschedulable === true || upgradeMarked(host)) && interruptedUpgradeOf(host);
+  return (host.node?.unschedulable === true || nodeUpgradeMarked(host)) && interruptedUpgradeOf(host);
 }
 
-const upgradeMarked = (host: HostView): boolean => host.node !== undefined && Object.hasOwn(host.node.labels, UPGRADE_IN_PROGRESS_LABEL);
+const nodeUpgradeMarked = (host: HostView): boolean => host.node !== undefined && upgradeMarked(host.node.labels);
 
 type NodeTaint = NonNullable<StepParamsByOp['node.metadata']['taints']>[number];
 
@@ -282,7 +282,7 @@ function steps(host: HostView, change: MetadataChange): Step[] {
   if (metadataChanges > 0) out.push(step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params));
   if (change.uncordon) {
     out.push(
-      upgradeMarked(host)
+      nodeUpgradeMarked(host)
         ? step('node.uncordon', host.name, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, { node, upgrade: true })
         : step('node.uncordon', host.name, `uncordon node ${node}`, { node }),
     );

@@ -1,7 +1,7 @@
 // uncordon-repair: a Node an interrupted run of ours cordoned (the journal says so, passed in
 // as PlanOptions.interrupted) that is still cordoned and that nothing else in this plan
 // uncordons. Nodes cordoned by anyone else are never touched.
-import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
+import { UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from '../../ops/params.js';
 import type { ActionKindModule } from '../kind.js';
 
 export const idOf = (node: string): string => `uncordon-repair:${node}`;
@@ -21,7 +21,7 @@ export const uncordonRepair: ActionKindModule<'uncordon-repair'> = {
       .map((node) => {
         const host = ctx.desired.cluster.hosts.find((h) => h.name === node || h.config.hostname === node)?.name;
         // Cordoned by an upgrade of ours: its upgrade-in-progress label goes with the cordon.
-        const upgrade = nodes.some((n) => (n.name === node || n.host === node) && Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL));
+        const upgrade = nodes.some((n) => (n.name === node || n.host === node) && upgradeMarked(n.labels));
         return {
           kind: 'uncordon-repair' as const,
           id: idOf(node),

@@ -5,7 +5,7 @@ import type { PlanContext } from '../context.js';
 import type { HostView } from '../host-state.js';
 import type { ActionDraft, ActionKindModule } from '../kind.js';
 import type { Step } from '../types.js';
-import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
+import { UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from '../../ops/params.js';
 import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../version.js';
 import * as configureRuntime from './configure-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
@@ -66,7 +66,7 @@ function foreignUpgradeMarks(ctx: PlanContext): { name: string; host: string | n
   const ours = new Set(ctx.options.interrupted?.nodesLeftCordoned ?? []);
   for (const h of ctx.hosts) if (interruptedUpgradeOf(h)) for (const name of [h.name, h.node?.name]) if (name) ours.add(name);
   return (ctx.kube?.nodes ?? []).filter(
-    (n) => Object.hasOwn(n.labels, UPGRADE_IN_PROGRESS_LABEL) && !ours.has(n.name) && !(n.host !== null && ours.has(n.host)),
+    (n) => upgradeMarked(n.labels) && !ours.has(n.name) && !(n.host !== null && ours.has(n.host)),
   );
 }
 
