@@ -1,4 +1,5 @@
 // Small constructors for the executor's steps (ops and params are the contract in pkg/ops).
+import { UPGRADE_IN_PROGRESS_LABEL } from '../../ops/params.js';
 import type { KubeComponent } from '../../scripts/binaries.js';
 import { nodeNameOf as registeredNodeName } from '../../kubeadm/node-configuration.js';
 import type { PlanContext } from '../context.js';
@@ -39,6 +40,12 @@ export function step<Op extends StepOp>(
  * The steps given, without the `false` of conditional ones, in an array of exactly their number
  * (a large plan keeps thousands of step lists; one grown by push keeps spare room).
  */
+/** node.uncordon; with `upgrade` it also removes KubeOne's upgrade-in-progress label (one wording for every stage that plans it). */
+export function uncordonStep(host: string | undefined, params: { node: string; upgrade?: boolean }): Step {
+  const text = params.upgrade ? `uncordon node ${params.node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label` : `uncordon node ${params.node}`;
+  return step('node.uncordon', host, text, params);
+}
+
 export function stepList(...steps: (Step | false)[]): Step[] {
   let count = 0;
   for (const s of steps) if (s !== false) count++;

@@ -12,7 +12,7 @@ import { UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from '../../ops/params.js';
 import { isSortedUnique, taintId } from '../../ownership/record.js';
 import { kubeoneOsName } from '../../scripts/os-family.js';
 import { joinOf } from './join-of.js';
-import { nodeNameOf, step } from './steps.js';
+import { nodeNameOf, step, uncordonStep } from './steps.js';
 import { interruptedUpgradeOf } from './upgrade.js';
 
 /**
@@ -281,11 +281,7 @@ function steps(host: HostView, change: MetadataChange): Step[] {
   const metadataChanges = Object.keys(change.labels).length + Object.keys(change.annotations).length + change.taints.length + change.removeTaints.length;
   if (metadataChanges > 0) out.push(step('node.metadata', host.name, `update labels, annotations and taints of node ${node}`, params));
   if (change.uncordon) {
-    out.push(
-      nodeUpgradeMarked(host)
-        ? step('node.uncordon', host.name, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, { node, upgrade: true })
-        : step('node.uncordon', host.name, `uncordon node ${node}`, { node }),
-    );
+    out.push(uncordonStep(host.name, nodeUpgradeMarked(host) ? { node, upgrade: true } : { node }));
   }
   return out;
 }

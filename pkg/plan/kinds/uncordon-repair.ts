@@ -1,8 +1,9 @@
 // uncordon-repair: a Node an interrupted run of ours cordoned (the journal says so, passed in
 // as PlanOptions.interrupted) that is still cordoned and that nothing else in this plan
 // uncordons. Nodes cordoned by anyone else are never touched.
-import { UPGRADE_IN_PROGRESS_LABEL, upgradeMarked } from '../../ops/params.js';
+import { upgradeMarked } from '../../ops/params.js';
 import type { ActionKindModule } from '../kind.js';
+import { uncordonStep } from './steps.js';
 
 export const idOf = (node: string): string => `uncordon-repair:${node}`;
 
@@ -28,15 +29,7 @@ export const uncordonRepair: ActionKindModule<'uncordon-repair'> = {
           hosts: host ? [host] : [],
           title: `uncordon node ${node}`,
           reason: `an interrupted run cordoned ${node} and did not uncordon it`,
-          steps: [
-            {
-              id: 'node.uncordon',
-              op: 'node.uncordon' as const,
-              ...(host ? { host } : {}),
-              description: upgrade ? `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label` : `uncordon node ${node}`,
-              params: upgrade ? { node, upgrade: true } : { node },
-            },
-          ],
+          steps: [uncordonStep(host, upgrade ? { node, upgrade: true } : { node })],
         };
       });
   },

@@ -10,7 +10,7 @@ import { compareVersions, intermediateMinors, minorDistance, minorOf } from '../
 import * as configureRuntime from './configure-container-runtime.js';
 import * as prerequisites from './install-prerequisites.js';
 import { membershipRemovals } from './remove-node.js';
-import { nodeNameOf, step, installBinariesStep, stepList, versionParams } from './steps.js';
+import { nodeNameOf, step, installBinariesStep, stepList, uncordonStep, versionParams } from './steps.js';
 import type { KubeComponent } from '../../scripts/binaries.js';
 
 type Kind = 'upgrade-control-plane' | 'upgrade-worker';
@@ -47,7 +47,7 @@ export function upgradeSteps(host: HostView, version: string, how: 'apply' | 'no
     step('host.kubelet.configure', h, `write the kubelet flags and configuration on ${h}`),
     step('host.kubelet.restart', h, `restart kubelet on ${h}`),
     step('node.waitReady', h, `wait for node ${node} to be Ready`, { node, ready: true }),
-    step('node.uncordon', h, `uncordon node ${node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label`, marking),
+    uncordonStep(h, marking),
     extra.pruneImages === true && step('host.images.prune', h, `remove the unused container images on ${h} (--prune-images)`),
   );
 }
