@@ -4,7 +4,6 @@
 // cluster the same way. The Kubernetes client and the probe are imported where they are
 // used: `plan --snapshot` touches no host and loads neither.
 import type { LoadedCluster } from '../../pkg/api/types.js';
-import { manifestHash } from '../../pkg/api/manifest-hash.js';
 import { clusterRenderer, completeAddon } from '../../pkg/addons/cluster-render.js';
 import type { Collaborators } from '../../pkg/pipeline/collaborators.js';
 import { helmClient } from '../../pkg/helm/client.js';
@@ -45,7 +44,6 @@ export function realCollaborators(options: WiringOptions): Collaborators {
       });
     },
     renderAddons: async (loaded, snapshot) => renderer.render(loaded, { clusterExists: snapshot.state.kube !== null }),
-    manifestHash: (loaded) => manifestHash(loaded.cluster),
     computePlan,
     createTunnelledKubeConfig: async (t, a, h, p) => (await import('../../pkg/kube/index.js')).createTunnelledKubeConfig(t, a, h, p),
     helm: helmClient(options.helmBinary ? { binary: options.helmBinary } : {}),

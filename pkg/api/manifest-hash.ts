@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+import { sha256Hex } from './sha256.js';
 import type { KubeOneCluster } from './types.js';
 
 /** sha256 (hex) of the canonical JSON of the cluster: equal manifests, equal hash. */
 export function manifestHash(c: KubeOneCluster): string {
-  return createHash('sha256').update(canonicalJson(c)).digest('hex');
+  return sha256Hex(canonicalJson(c));
 }

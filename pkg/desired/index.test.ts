@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fixtureCluster } from '../scripts/testing/fixtures.js';
-import { sha256Hex } from './canonical-hash.js';
+import { sha256Hex } from '../api/sha256.js';
 import { computeDesired, containerdFilesFor, fileGroupOf, groupFilesFor, kubeletFilesFor, kubeletUnitFilesFor, managedFilesFor } from './index.js';
 
 describe('computeDesired', () => {

@@ -1,6 +1,8 @@
 // computeDesired: the desired side the planner compares the snapshot with. Renders at the
 // edge (pure functions, no I/O) and hashes the exact bytes the executor would write.
+import { manifestHash } from '../api/manifest-hash.js';
 import { withNodeNames } from '../api/node-names.js';
+import { sha256Hex } from '../api/sha256.js';
 import type { LoadedCluster } from '../api/types.js';
 import type { DesiredHelmRelease } from '../helm/types.js';
 import { addonDeletions } from '../addons/selection.js';
@@ -11,7 +13,6 @@ import type { DesiredState, RenderedAddon } from '../plan/types.js';
 import { containerdMajorOf } from '../scripts/containerd-config.js';
 import type { OsFamily } from '../scripts/os-family.js';
 import type { ClusterFacts, HostFacts } from '../snapshot/types.js';
-import { fallbackManifestHash, sha256Hex } from './canonical-hash.js';
 import { managedFilesFor } from './host-files.js';
 
 export interface DesiredOptions {
@@ -27,8 +28,6 @@ export interface DesiredOptions {
    * control-plane flags the uploaded configuration keeps (pkg/ownership).
    */
   live?: Pick<ClusterFacts, 'clusterConfiguration' | 'ownership'> | null;
-  /** pkg/api's manifestHash; the local canonical-JSON fallback is used until it is wired. */
-  manifestHash?: (loaded: LoadedCluster) => string;
   /** The manifest's Helm releases (pkg/helm desiredHelmReleases, charts resolved); absent: not evaluated. */
   helmReleases?: DesiredHelmRelease[];
 }
@@ -58,7 +57,7 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
   const merged = withUnownedLiveSettings(renderClusterConfiguration(named.cluster, named.hosts), opts.live?.clusterConfiguration, opts.live?.ownership, named.cluster);
   return {
     cluster: named,
-    manifestHash: opts.manifestHash ? opts.manifestHash(loaded) : fallbackManifestHash(loaded.cluster),
+    manifestHash: manifestHash(loaded.cluster),
     managedFiles,
     clusterConfiguration: merged.clusterConfiguration,
     keptSettings: merged.kept,
@@ -71,4 +70,3 @@ export function computeDesired(loaded: LoadedCluster, addons: RenderedAddon[] | 
 
 export { managedFilesFor, containerdFilesFor, kubeletFilesFor, kubeletUnitFilesFor, groupFilesFor, type HostFileEnv } from './host-files.js';
 export { fileGroupOf, inGroup, type FileGroup } from './file-groups.js';
-export { canonicalJson, sha256Hex } from './canonical-hash.js';

@@ -3,7 +3,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import { canonicalJson } from '../api/canonical-json.js';
 import { blobSecrets, isSecretKey, redactBlob } from '../api/redact.js';
-import { sha256Hex } from '../desired/canonical-hash.js';
+import { sha256Hex } from '../api/sha256.js';
 import { REDACTED, redactText, type SecretSet } from '../log/redact.js';
 import type { ValuesChange } from '../plan/types.js';
 

@@ -2,7 +2,7 @@
 // from, transports, a lazily built Kubernetes client, the addon applier, and a registry of
 // secrets created during the run (so events and errors can redact them). Also the helpers
 // ops share to act on a host (scripts under flock, files compared by hash).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../api/sha256.js';
 import { hostNamed } from '../api/former-host.js';
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import type { DesiredState, ObjectRef, RenderedAddon } from '../plan/types.js';
@@ -107,14 +107,11 @@ export async function runScript(t: HostTransport, script: string, what: string, 
   return res.stdout;
 }
 
-export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
 
 /** Writes the file only when its bytes differ; returns whether it changed. */
 export async function ensureRemoteFile(t: HostTransport, file: RenderedFile): Promise<boolean> {
   const res = await t.exec(`sudo sha256sum ${shq(file.path)} 2>/dev/null | cut -d' ' -f1`);
-  if (res.stdout.trim() === sha256(file.content)) return false;
+  if (res.stdout.trim() === sha256Hex(file.content)) return false;
   await t.writeFile(file.path, file.content, { mode: parseInt(file.mode, 8), owner: 'root:root' });
   return true;
 }

@@ -4,7 +4,8 @@ import { hostNamed } from '../api/former-host.js';
 import { type EncryptionConfig, type EncryptionKey, GENERATED_CONFIG_PATH, parseEncryptionConfiguration } from '../encryption/config.js';
 import { shq } from '../scripts/shell.js';
 import { type HostTransport, SshError } from '../ssh/types.js';
-import { type OpDeps, sha256 } from './context.js';
+import { sha256Hex } from '../api/sha256.js';
+import { type OpDeps } from './context.js';
 import { PreconditionError } from './errors.js';
 
 /** The file's text, or null when it does not exist. */
@@ -25,7 +26,7 @@ export function parseHostConfig(host: string, path: string, text: string): Encry
 /** Writes the file (root, 0600) when its bytes differ; returns whether it changed. */
 export async function writeConfigFile(t: HostTransport, path: string, content: string): Promise<boolean> {
   const res = await t.exec(`sudo sha256sum ${shq(path)} 2>/dev/null | cut -d' ' -f1`);
-  if (res.stdout.trim() === sha256(content)) return false;
+  if (res.stdout.trim() === sha256Hex(content)) return false;
   await t.writeFile(path, content, { mode: 0o600, owner: 'root:root' });
   return true;
 }

@@ -3,7 +3,8 @@
 import { rewrittenByKubeadmUpgrade } from '../addons/kubeadm-objects.js';
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
 import type { JSONSchemaType } from 'ajv';
-import { runScript, sha256, stepHost } from './context.js';
+import { sha256Hex } from '../api/sha256.js';
+import { runScript, stepHost } from './context.js';
 import { VERSION } from './params.js';
 import { defineOp } from './types.js';
 
@@ -39,7 +40,7 @@ export const kubeadmUpgradeApply = defineOp<UpgradeApplyParams>({
     world.restarted(h);
     // What addons applied on top of kubeadm's CoreDNS and kube-proxy objects is gone.
     for (const o of world.kube?.addonObjects ?? []) {
-      if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });
+      if (rewrittenByKubeadmUpgrade(o)) Object.assign(o, { hash: sha256Hex(`${o.hash} rewritten by kubeadm upgrade apply v${version}`), object: { rewrittenBy: `kubeadm upgrade apply v${version}` } });
     }
   },
 });

@@ -21,8 +21,6 @@ export interface Collaborators {
   probe(loaded: LoadedCluster, pool: TransportPool): Promise<Snapshot>;
   /** Renders the addons for the plan (null: not evaluated). */
   renderAddons(loaded: LoadedCluster, snapshot: Snapshot): Promise<RenderedAddon[] | null>;
-  /** pkg/api's manifestHash, if available. */
-  manifestHash?(loaded: LoadedCluster): string;
   computePlan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions): Plan;
   /** pkg/kube createTunnelledKubeConfig: a client-node KubeConfig whose connections go through `transport`. */
   createTunnelledKubeConfig(transport: HostTransport, adminConf: string, apiHost: string, apiPort: number): Promise<unknown>;

@@ -55,7 +55,6 @@ export async function planFor(c: Collaborators, loaded: LoadedCluster, snapshot:
     osFamilies: osFamilies(loaded, snapshot),
     facts: snapshot.state.hosts,
     live: snapshot.state.kube,
-    ...(c.manifestHash ? { manifestHash: c.manifestHash } : {}),
     ...(helmReleases ? { helmReleases } : {}),
   });
   const options: PlanOptions = {

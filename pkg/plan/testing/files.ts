@@ -1,7 +1,8 @@
 // Hashes and the standard set of managed files shared by the test builders.
-import { createHash } from 'node:crypto';
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+import { sha256Hex as sha256 } from '../../api/sha256.js';
+
+export { sha256 };
 
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
