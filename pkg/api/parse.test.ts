@@ -53,7 +53,7 @@ describe('parseManifest', () => {
   it('rejects an unsupported operating system (e.g. Amazon Linux) but keeps decoding', () => {
     const p = parseManifest(`${HEAD}controlPlane:\n  hosts:\n  - publicAddress: a\n    operatingSystem: amzn2\n`, 'k.yaml');
     expect(p.issues[0]).to.include({ path: 'controlPlane.hosts[0].operatingSystem', line: 6 });
-    expect(p.issues[0]!.message).to.match(/unsupported value/);
+    expect(p.issues[0]!.message).to.match(/^unsupported value "amzn2"; supported values: /);
   });
   it('accepts containerRuntime.docker (ignored later) and YAML 1.1 booleans like Go', () => {
     const p = parseManifest(`${HEAD}containerRuntime:\n  docker: {}\nmachineController:\n  deploy: no\n`, 'k.yaml');

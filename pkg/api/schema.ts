@@ -11,7 +11,8 @@ export function manifestSchema(): object {
 // Errors after which the data does not have the declared shape: stop before defaulting.
 const BLOCKING = new Set(['type', 'additionalProperties', 'required', 'const']);
 
-function pathOf(data: unknown, pointer: string): string {
+/** The dotted path of a JSON pointer into `data`, and the value found there (the validator is not verbose: it does not carry it). */
+function locate(data: unknown, pointer: string): { path: string; value: unknown } {
   let path = '';
   let node: unknown = data;
   for (const raw of pointer.split('/').slice(1)) {
@@ -25,11 +26,11 @@ function pathOf(data: unknown, pointer: string): string {
       node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
     }
   }
-  return path;
+  return { path, value: node };
 }
 
 function describe(data: unknown, e: ErrorObject): Issue {
-  const at = pathOf(data, e.instancePath);
+  const { path: at, value } = locate(data, e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
@@ -39,7 +40,7 @@ function describe(data: unknown, e: ErrorObject): Issue {
     case 'type':
       return { path: at, message: `must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}` };
     case 'enum':
-      return { path: at, message: `unsupported value ${JSON.stringify(e.data)}; supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return { path: at, message: `unsupported value ${JSON.stringify(value)}; supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'format':
       return { path: at, message: `must be a valid ${String(p.format).toUpperCase()}` };
     case 'anyOf':

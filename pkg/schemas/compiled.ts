@@ -37,7 +37,7 @@ const snapshotDefinition = (definition: string) => (): AnySchema => ({
 });
 
 export const COMPILED_SCHEMAS = {
-  manifest: { draft: '2020-12', schema: () => schemaFile('kubeonecluster-v1beta2.json'), options: { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } },
+  manifest: { draft: '2020-12', schema: () => schemaFile('kubeonecluster-v1beta2.json'), options: { allErrors: true, strict: true, allowUnionTypes: true } },
   plan: { draft: '07', schema: () => schemaFile('plan-v1.json'), options: { allErrors: true, strict: true } },
   // The first error only: a hostile file with a million unknown keys would otherwise make a million errors.
   snapshot: { draft: '07', schema: () => schemaFile('snapshot-v1.json'), options: { allErrors: false, strict: true } },
