@@ -5,6 +5,7 @@
 // sees a start time no earlier than the files it read (changedSinceStart).
 import type { JSONSchemaType } from 'ajv';
 import { parse, stringify } from 'yaml';
+import { coreApi } from '../kube/core-api.js';
 import { changedSinceStart, RESTARTABLE_COMPONENTS, type RestartableComponent } from '../kubeadm/control-plane-files.js';
 import { shq } from '../scripts/shell.js';
 import { SshError } from '../ssh/types.js';
@@ -50,8 +51,7 @@ export const controlplaneRestart = defineOp<RestartParams>({
     const moved = await t.exec(`sudo mv -f ${shq(staged)} ${shq(manifest)}`);
     if (moved.code !== 0) throw new SshError(t.host, 'commandFailed', `moving ${staged} to ${manifest} failed: ${moved.stderr.trim()}`);
 
-    const k8s = await import('@kubernetes/client-node');
-    const core = ((await deps.kubeConfig()) as import('@kubernetes/client-node').KubeConfig).makeApiClient(k8s.CoreV1Api);
+    const core = await coreApi(await deps.kubeConfig());
     const deadline = deps.clock.now().getTime() + WAIT_MS;
     let last = 'its mirror pod was not read yet';
     for (;;) {

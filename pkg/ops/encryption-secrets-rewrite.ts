@@ -10,6 +10,7 @@ import { hostNamed } from '../api/former-host.js';
 import { ENCRYPTION_CONFIG_PATHS, REWRITABLE_RESOURCES } from '../encryption/config.js';
 import { ENCRYPTION_RECORD_NAME, parseRewriteRecord, rewriteRecordData, sortedPrimaries } from '../encryption/record.js';
 import { statusOf } from '../kube/api-status.js';
+import { coreApi } from '../kube/core-api.js';
 import { shq } from '../scripts/shell.js';
 import type { OpDeps } from './context.js';
 import { PreconditionError, TransientError } from './errors.js';
@@ -116,8 +117,7 @@ export const encryptionSecretsRewrite = defineOp<RewriteParams>({
   marksInflight: false,
   async run({ deps }, { path, primaries, carry }) {
     const config = await configOnEveryControlPlane(deps, path);
-    const k8s = await import('@kubernetes/client-node');
-    const core = ((await deps.kubeConfig()) as import('@kubernetes/client-node').KubeConfig).makeApiClient(k8s.CoreV1Api);
+    const core = await coreApi(await deps.kubeConfig());
     if (carry) {
       const current = await core.readNamespacedConfigMap({ namespace: 'kube-system', name: ENCRYPTION_RECORD_NAME }).catch(() => null);
       const record = parseRewriteRecord(current?.data);

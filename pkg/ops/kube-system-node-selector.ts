@@ -1,6 +1,7 @@
 // namespace.nodeSelector: with the PodNodeSelector plugin, kube-system gets an empty node
 // selector so that the system pods (CNI, kube-proxy) run on every node, and its pending pods,
 // admitted before, are deleted to be created again (KubeOne's installPodNodeSelector).
+import { coreApi, mergePatchOptions } from '../kube/core-api.js';
 import { NODE_SELECTOR_ANNOTATION } from '../kubeadm/control-plane-files.js';
 import { defineOp } from './types.js';
 
@@ -10,9 +11,8 @@ export const kubeSystemNodeSelector = defineOp({
   changes: 'cluster',
   marksInflight: false,
   async run({ deps }) {
-    const k8s = await import('@kubernetes/client-node');
-    const core = ((await deps.kubeConfig()) as import('@kubernetes/client-node').KubeConfig).makeApiClient(k8s.CoreV1Api);
-    await core.patchNamespace({ name: 'kube-system', body: { metadata: { annotations: { [NODE_SELECTOR_ANNOTATION]: '' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    const core = await coreApi(await deps.kubeConfig());
+    await core.patchNamespace({ name: 'kube-system', body: { metadata: { annotations: { [NODE_SELECTOR_ANNOTATION]: '' } } } }, await mergePatchOptions());
     const pods = await core.listNamespacedPod({ namespace: 'kube-system', fieldSelector: 'status.phase=Pending' });
     for (const pod of pods.items) {
       await core.deleteNamespacedPod({ namespace: 'kube-system', name: pod.metadata?.name ?? '' }).catch((e: { code?: number }) => {
