@@ -9,9 +9,8 @@
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { HostTransport } from '../ssh/types.js';
-import { SHARED_PKI } from '../ops/pki.js';
+import { PKI_DIR, readSharedPki } from '../ops/pki.js';
 
-const PKI_DIR = '/etc/kubernetes/pki';
 /** Entries carry this mtime so that equal CA material gives equal bytes. */
 const FIXED_MTIME = 0;
 
@@ -60,8 +59,7 @@ function utcStamp(now: Date): string {
 }
 
 export async function backupPki(leader: HostTransport, outPath: string, now: Date = new Date()): Promise<BackupOutcome> {
-  const entries: { name: string; content: Buffer }[] = [];
-  for (const file of SHARED_PKI) entries.push({ name: archivePathOf(file), content: await leader.readFile(`${PKI_DIR}/${file}`) });
+  const entries = (await readSharedPki(leader)).map(({ file, content }) => ({ name: archivePathOf(file), content }));
   const archive = tarGz(entries);
   let movedAside: string | undefined;
   if (existsSync(outPath) && statSync(outPath).size > 0) {

@@ -4,7 +4,7 @@ import type { JSONSchemaType } from 'ajv';
 import type { OpDeps } from './context.js';
 import { ensureRemoteFile, hostByName } from './context.js';
 import { NAME } from './params.js';
-import { SHARED_PKI } from './pki.js';
+import { PKI_DIR, readSharedPki } from './pki.js';
 import { defineOp } from './types.js';
 
 export interface PkiDistributeParams {
@@ -23,11 +23,9 @@ export async function distributePki(deps: OpDeps, from: string, to: string): Pro
   if (from === to) return;
   const source = await deps.transport(from);
   const target = await deps.transport(to);
-  for (const file of SHARED_PKI) {
-    const path = `/etc/kubernetes/pki/${file}`;
-    const content = await source.readFile(path);
+  for (const { file, content } of await readSharedPki(source)) {
     // Key material stays in memory; only its hash is compared on the target.
-    await ensureRemoteFile(target, { path, content: content.toString('utf8'), mode: '0600' });
+    await ensureRemoteFile(target, { path: `${PKI_DIR}/${file}`, content: content.toString('utf8'), mode: '0600' });
   }
 }
 
