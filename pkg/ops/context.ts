@@ -2,8 +2,8 @@
 // from, transports, a lazily built Kubernetes client, the addon applier, and a registry of
 // secrets created during the run (so events and errors can redact them). Also the helpers
 // ops share to act on a host (scripts under flock, files compared by hash).
-import { sha256Hex } from '../api/sha256.js';
 import { hostNamed } from '../api/former-host.js';
+import { sha256Hex } from '../api/sha256.js';
 import type { LoadedCluster, ResolvedHost } from '../api/types.js';
 import type { DesiredState, ObjectRef, RenderedAddon } from '../plan/types.js';
 import type { RenderedFile } from '../scripts/containerd-config.js';
@@ -106,7 +106,6 @@ export async function runScript(t: HostTransport, script: string, what: string, 
   }
   return res.stdout;
 }
-
 
 /** Writes the file only when its bytes differ; returns whether it changed. */
 export async function ensureRemoteFile(t: HostTransport, file: RenderedFile): Promise<boolean> {

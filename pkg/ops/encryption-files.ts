@@ -1,11 +1,11 @@
 // Reading and writing encryption configurations on the control planes, for the encryption ops.
 // Key material stays in memory: file contents never go into an error, an event or the journal.
 import { hostNamed } from '../api/former-host.js';
+import { sha256Hex } from '../api/sha256.js';
 import { type EncryptionConfig, type EncryptionKey, GENERATED_CONFIG_PATH, parseEncryptionConfiguration } from '../encryption/config.js';
 import { shq } from '../scripts/shell.js';
 import { type HostTransport, SshError } from '../ssh/types.js';
-import { sha256Hex } from '../api/sha256.js';
-import { type OpDeps } from './context.js';
+import type { OpDeps } from './context.js';
 import { PreconditionError } from './errors.js';
 
 /** The file's text, or null when it does not exist. */

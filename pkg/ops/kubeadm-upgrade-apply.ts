@@ -1,9 +1,9 @@
 // kubeadm.upgrade.apply: the first control plane of a version (the leader) upgrades the cluster.
 // kubeadm's addon phase writes CoreDNS and kube-proxy again (pkg/addons/kubeadm-objects.ts).
 import { rewrittenByKubeadmUpgrade } from '../addons/kubeadm-objects.js';
+import { sha256Hex } from '../api/sha256.js';
 import { renderUpgradeApply } from '../scripts/kubeadm-scripts.js';
 import type { JSONSchemaType } from 'ajv';
-import { sha256Hex } from '../api/sha256.js';
 import { runScript, stepHost } from './context.js';
 import { VERSION } from './params.js';
 import { defineOp } from './types.js';
