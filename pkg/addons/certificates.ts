@@ -5,9 +5,10 @@
 // certificate on every run and plans stay empty. A certificate is renewed every 180 days
 // (each is valid for 365 days, or until the CA expires if that is sooner).
 // The CA (ca.crt and ca.key) is read from the leader and kept in memory only.
-import { type KeyObject, createHash, createHmac, createPrivateKey } from 'node:crypto';
+import { type KeyObject, createHmac, createPrivateKey } from 'node:crypto';
 import { GoMap, type GoValue } from './template/values.js';
 import { EXT_KEY_USAGE, KEY_USAGE, createCertificate, parseCertificate, pem, pemDecode, rsaKeyFromSeed, type ParsedCert } from './template/x509.js';
+import { sha256Hex } from '../api/sha256.js';
 
 export const CA_CERT_PATH = '/etc/kubernetes/pki/ca.crt';
 export const CA_KEY_PATH = '/etc/kubernetes/pki/ca.key';
@@ -26,7 +27,7 @@ export async function readClusterCA(host: { readFile(path: string): Promise<Buff
 
 /** A short, non-secret identity of a CA (for caches and messages). */
 export function caFingerprint(ca: ClusterCA): string {
-  return createHash('sha256').update(ca.cert).digest('hex').slice(0, 16);
+  return sha256Hex(ca.cert).slice(0, 16);
 }
 
 /** What a template gets for a certificate while the cluster (and so its CA) does not exist yet. */

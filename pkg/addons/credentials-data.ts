@@ -3,7 +3,6 @@
 // addonParams, and per component (CCM, machine-controller, OSM) the provider credentials,
 // their env var bindings and their hash. Values come from the credentials file first, then
 // the environment, a CCM_/MC_/OSM_-prefixed variable winning for its component.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import YAML from 'yaml';
 import type { KubeOneCluster } from '../api/types.js';
 import { providerName } from '../api/provider.js';
 import { ownString } from './template/values.js';
+import { sha256Hex } from '../api/sha256.js';
 
 /** The provider variables credentials.Any returns (KubeOne's allKeys). */
 const ALL_KEYS = [
@@ -254,7 +254,7 @@ function yamlScalar(s: string): string {
 export function credentialsHash(cluster: KubeOneCluster, creds: Record<string, string>): string {
   let s = `kubeone-${providerName(cluster.cloudProvider) ?? ''}`;
   for (const k of Object.keys(creds).sort()) s += `${k}${creds[k]}`;
-  return createHash('sha256').update(s).digest('hex');
+  return sha256Hex(s);
 }
 
 export const SECRET_NAMES = {

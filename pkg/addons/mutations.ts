@@ -4,9 +4,9 @@
 // Jobs and CronJobs get the CA bundle (certificateAuthority.bundle: volume, mount and
 // SSL_CERT_FILE in every container, a hash annotation) and the secrets-store CSI volume
 // (cloudProvider.secretProviderClassName).
-import { createHash } from 'node:crypto';
 import { caBundleEnvVar, caBundleVolume, caBundleVolumeMount } from './template/kubeone.js';
 import type { KubeObject } from './normalize.js';
+import { sha256Hex } from '../api/sha256.js';
 
 /** KubeOne's resources.CloudAddons() plus the other addons it mutates. */
 export const MUTATED_ADDONS: ReadonlySet<string> = new Set([
@@ -51,7 +51,7 @@ function containers(spec: Obj): Obj[] {
 function injectCABundle(tpl: Obj, bundle: string): void {
   const meta = child(tpl, 'metadata');
   const annotations = child(meta, 'annotations');
-  annotations[CA_BUNDLE_HASH_ANNOTATION] = createHash('sha256').update(bundle).digest('hex');
+  annotations[CA_BUNDLE_HASH_ANNOTATION] = sha256Hex(bundle);
   const spec = child(tpl, 'spec');
   append(spec, 'volumes', caBundleVolume());
   for (const c of containers(spec)) {

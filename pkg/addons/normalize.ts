@@ -1,9 +1,9 @@
 // Normalization of addon objects, shared by the renderer (desired side) and the probe (live
 // side), so that one hash compares them: server-set fields are stripped, and a live object is
 // projected onto the fields the rendered object sets (what server-side apply owns).
-import { createHash } from 'node:crypto';
 
 import { canonicalJson } from '../api/canonical-json.js';
+import { sha256Hex } from '../api/sha256.js';
 
 export type KubeObject = Record<string, unknown>;
 
@@ -54,7 +54,7 @@ export function normalizeObject(obj: KubeObject): KubeObject {
 
 /** sha256 (hex) of the normalized object. */
 export function hashObject(obj: KubeObject): string {
-  return createHash('sha256').update(canonicalJson(normalizeObject(obj))).digest('hex');
+  return sha256Hex(canonicalJson(normalizeObject(obj)));
 }
 
 function project(live: unknown, desired: unknown): unknown {

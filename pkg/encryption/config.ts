@@ -4,8 +4,9 @@
 // types, key names and fingerprints: what snapshots, plans and the planner may see), and
 // rendered in the shape KubeOne generates (one aescbc provider, then identity, for secrets).
 // Pure: no I/O; the random key comes from the caller.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { sha256Hex } from '../api/sha256.js';
 
 export const ENCRYPTION_API_VERSION = 'apiserver.config.k8s.io/v1';
 export const ENCRYPTION_DIR = '/etc/kubernetes/encryption-providers';
@@ -66,7 +67,7 @@ export interface EncryptionSummary {
 }
 
 export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+  return sha256Hex(secret).slice(0, 16);
 }
 
 /** 32 random bytes, base64: an aescbc key as KubeOne generates it. */

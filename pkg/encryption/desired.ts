@@ -4,9 +4,9 @@
 // by the tool), or the user's customEncryptionConfiguration (its exact bytes are written; the
 // planner sees its hash and summary). KubeOne disables on an absent section too; here only an
 // explicit false does, as for every other feature (docs/kubeone-compatibility.md).
-import { createHash } from 'node:crypto';
 import type { KubeOneCluster } from '../api/types.js';
 import { CUSTOM_CONFIG_PATH, type EncryptionSummary, GENERATED_CONFIG_PATH, parseEncryptionConfiguration, renderEncryptionConfiguration, summarize } from './config.js';
+import { sha256Hex } from '../api/sha256.js';
 
 export type DesiredEncryption =
   | { mode: 'unmanaged' }
@@ -24,7 +24,7 @@ export function desiredEncryption(cluster: KubeOneCluster): DesiredEncryption {
   // loadCluster refuses an invalid one; a caller that skipped it gets no silent fallback.
   if (!config) throw new Error(`features.encryptionProviders.customEncryptionConfiguration: ${problems.join('; ')}`);
   // Written as renderEncryptionConfiguration renders it (block style, which the probe can read).
-  return { mode: 'custom', path: CUSTOM_CONFIG_PATH, sha256: createHash('sha256').update(renderEncryptionConfiguration(config)).digest('hex'), summary: summarize(config) };
+  return { mode: 'custom', path: CUSTOM_CONFIG_PATH, sha256: sha256Hex(renderEncryptionConfiguration(config)), summary: summarize(config) };
 }
 
 /** The file the apiservers' --encryption-provider-config names for `d` ('' when none). */

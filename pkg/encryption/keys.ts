@@ -3,9 +3,9 @@
 // cluster's name, each next one from the key it replaces. So a plan is the same every time it
 // is computed (saved plans are verified against a fresh one), and a rotation that was
 // interrupted is recognised from the files alone: in [P, S], S is the new key when S = next(P).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../api/sha256.js';
 
-const derive = (seed: string): string => `kubeone-${createHash('sha256').update(seed).digest('hex').slice(0, 6)}`;
+const derive = (seed: string): string => `kubeone-${sha256Hex(seed).slice(0, 6)}`;
 
 /** The key a cluster's encryption starts with. */
 export function initialKeyName(cluster: string): string {

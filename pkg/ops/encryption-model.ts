@@ -1,14 +1,12 @@
 // The encryption ops' effects in the planner's model (ModelWorld): what the next probe would
 // see of a control plane's configuration files. Keys get model fingerprints; a key another
 // control plane already has keeps its fingerprint, as the real op copies its secret.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../api/canonical-json.js';
 import { type EncryptionSummary, GENERATED_CONFIG_PATH, type KeySummary, type ProviderSummary } from '../encryption/config.js';
 import type { HostFacts } from '../snapshot/types.js';
 import type { EncryptionWriteParams } from './encryption-config-write.js';
 import type { ModelWorld } from './model-world.js';
-
-const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
+import { sha256Hex } from '../api/sha256.js';
 
 function keyOf(world: ModelWorld, name: string): KeySummary {
   for (const h of world.hosts) {
@@ -16,7 +14,7 @@ function keyOf(world: ModelWorld, name: string): KeySummary {
       for (const p of r.providers) if (p.type === 'aescbc') for (const k of p.keys) if (k.name === name) return { ...k };
     }
   }
-  return { name, fingerprint: hash(`model key ${name}`).slice(0, 16) };
+  return { name, fingerprint: sha256Hex(`model key ${name}`).slice(0, 16) };
 }
 
 function summaryFor(world: ModelWorld, h: HostFacts, p: EncryptionWriteParams): { sha256: string; summary: EncryptionSummary | null } | undefined {
@@ -39,7 +37,7 @@ function summaryFor(world: ModelWorld, h: HostFacts, p: EncryptionWriteParams): 
     const aescbc: ProviderSummary = { type: 'aescbc', keys: (p.keys ?? []).map((name) => keyOf(world, name)) };
     summary = { resources: [{ resources: ['secrets'], providers: p.identityFirst ? [{ type: 'identity' }, aescbc] : [aescbc, { type: 'identity' }] }] };
   }
-  return { sha256: hash(canonicalJson(summary)), summary };
+  return { sha256: sha256Hex(canonicalJson(summary)), summary };
 }
 
 export function encryptionWriteModel(world: ModelWorld, h: HostFacts, p: EncryptionWriteParams): void {

@@ -2,13 +2,13 @@
 // apply every step's modelled effect, plan again: nothing is left). Each op's `model` says
 // what it changes here, as the next probe would observe it; this class holds the state and
 // the effects several ops share (init, join, reset).
-import { createHash } from 'node:crypto';
 import { type FileGroup, fileGroupOf } from '../desired/file-groups.js';
 import type { DesiredState } from '../plan/types.js';
 import { certSANsOf } from '../kubeadm/cluster-configuration.js';
 import { sanEntry } from '../kubeadm/cert-sans.js';
 import { nodeNameOf } from '../kubeadm/node-configuration.js';
 import type { ClusterFacts, HostFacts, NodeFacts } from '../snapshot/types.js';
+import { sha256Hex } from '../api/sha256.js';
 
 export interface ModelOptions {
   /** What a certificate renewal (or a control-plane upgrade) sets the earliest expiry to. */
@@ -162,7 +162,7 @@ export class ModelWorld {
 
   private addMember(h: HostFacts): void {
     this.kube!.etcdMembers.push({
-      id: createHash('sha256').update(`member ${h.name} ${this.kube!.etcdMembers.length}`).digest('hex').slice(0, 16),
+      id: sha256Hex(`member ${h.name} ${this.kube!.etcdMembers.length}`).slice(0, 16),
       name: h.name,
       peerURLs: [`https://${h.privateAddress}:2380`],
       clientURLs: [`https://${h.privateAddress}:2379`],

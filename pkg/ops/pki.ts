@@ -1,5 +1,6 @@
 // The CA material every control plane shares, and the discovery hash of the cluster CA.
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { sha256Hex } from '../api/sha256.js';
 import type { HostTransport } from '../ssh/types.js';
 
 /** The CA material every control plane must share (kubeadm's list for --upload-certs). */
@@ -22,5 +23,5 @@ export async function readSharedPki(from: Pick<HostTransport, 'readFile'>): Prom
 /** sha256:<hex> of the CA's SubjectPublicKeyInfo, as kubeadm's discovery expects. */
 export function caCertHash(caPem: string | Buffer): string {
   const spki = new X509Certificate(caPem).publicKey.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+  return `sha256:${sha256Hex(spki)}`;
 }

@@ -1,15 +1,15 @@
 // Building, hashing, validating, serializing and loading snapshots.
-import { createHash } from 'node:crypto';
 
 import { canonicalJson } from '../api/canonical-json.js';
 import { DecodeError, decodeJson } from '../api/decode.js';
 import { MAX_SNAPSHOT_BYTES, readTextFile } from '../api/read-input.js';
 import { compiledValidator } from '../schemas/compiled.js';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotState } from './types.js';
+import { sha256Hex } from '../api/sha256.js';
 
 /** sha256 (hex) of the canonical JSON of the state: the snapshot's identity. */
 export function hashState(state: SnapshotState): string {
-  return createHash('sha256').update(canonicalJson(state)).digest('hex');
+  return sha256Hex(canonicalJson(state));
 }
 
 export function buildSnapshot(state: SnapshotState, meta: Snapshot['meta']): Snapshot {

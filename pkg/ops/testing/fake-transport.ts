@@ -1,9 +1,9 @@
 // Test helper: an in-memory host. Understands the handful of command shapes the ops use
 // (file tests, sha256sum, $HOME, scripts on stdin) and records everything else.
-import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import type { ExecOptions, ExecResult, HostTransport, WriteOptions } from '../../ssh/types.js';
+import { sha256Hex } from '../../api/sha256.js';
 
 export interface ExecRecord {
   command: string;
@@ -59,7 +59,7 @@ export class FakeTransport implements HostTransport {
     const sum = /^sudo sha256sum '([^']+)'/.exec(command);
     if (sum) {
       const f = this.files.get(sum[1]!);
-      return { code: 0, stdout: f ? `${createHash('sha256').update(f.content).digest('hex')}\n` : '', stderr: '' };
+      return { code: 0, stdout: f ? `${sha256Hex(f.content)}\n` : '', stderr: '' };
     }
     const find = /^sudo find (\S+) -mindepth 2 -maxdepth 2 -name hosts\.toml/.exec(command);
     if (find) {

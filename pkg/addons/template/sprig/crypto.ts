@@ -20,6 +20,7 @@ import { sprintV } from '../fmt.js';
 import { GoStruct, type GoValue, type StructType, own } from '../values.js';
 import { EXT_KEY_USAGE, KEY_USAGE, createCertificate, derInteger, parseCertificate, pem, pemDecode, readDer, seq } from '../x509.js';
 import { bcryptHash } from './bcrypt.js';
+import { sha256Hex } from '../../../api/sha256.js';
 
 const S = 'string';
 const I = 'int';
@@ -272,7 +273,7 @@ const L = '[]interface {}';
 
 export const cryptoFuncs: [string, FuncDef][] = [
   ['sha1sum', { params: [S], fn: (s) => createHash('sha1').update(s as string).digest('hex') }],
-  ['sha256sum', { params: [S], fn: (s) => createHash('sha256').update(s as string).digest('hex') }],
+  ['sha256sum', { params: [S], fn: (s) => sha256Hex(s as string) }],
   ['sha512sum', { params: [S], fn: (s) => createHash('sha512').update(s as string).digest('hex') }],
   ['adler32sum', { params: [S], fn: (s) => String(adler32(s as string)) }],
   ['bcrypt', { params: [S], fn: (s) => bcrypt(s as string) }],
