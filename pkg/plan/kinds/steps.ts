@@ -36,16 +36,16 @@ export function step<Op extends StepOp>(
   return s as unknown as Step;
 }
 
-/**
- * The steps given, without the `false` of conditional ones, in an array of exactly their number
- * (a large plan keeps thousands of step lists; one grown by push keeps spare room).
- */
 /** node.uncordon; with `upgrade` it also removes KubeOne's upgrade-in-progress label (one wording for every stage that plans it). */
 export function uncordonStep(host: string | undefined, params: { node: string; upgrade?: boolean }): Step {
   const text = params.upgrade ? `uncordon node ${params.node} and remove its ${UPGRADE_IN_PROGRESS_LABEL} label` : `uncordon node ${params.node}`;
   return step('node.uncordon', host, text, params);
 }
 
+/**
+ * The steps given, without the `false` of conditional ones, in an array of exactly their number
+ * (a large plan keeps thousands of step lists; one grown by push keeps spare room).
+ */
 export function stepList(...steps: (Step | false)[]): Step[] {
   let count = 0;
   for (const s of steps) if (s !== false) count++;
