@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { build } from 'esbuild';
 import { stringify } from 'yaml';
 
 import { type Fleet, startFleet } from '../e2e/fleet/index.js';
@@ -63,9 +64,13 @@ async function settle(): Promise<void> {
 }
 
 // The lower bound, as its own node process: connect to every host at once, run `true`, disconnect.
+// It declines the host-key proof as kubeone does (pkg/ssh/host-keys-proof.ts, built beside it):
+// otherwise the hosts would sign for the bound what they no longer sign for kubeone, and the
+// bound would not be one.
 const BOUND_SCRIPT = `
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
+const { declineHostKeysProof } = await import(process.env.BOUND_HELPER);
 const hosts = JSON.parse(process.argv[1]);
 const keys = new Map();
 const keyOf = (file) => keys.get(file) ?? keys.set(file, readFileSync(file)).get(file);
@@ -76,6 +81,7 @@ await Promise.all(hosts.map((h) => new Promise((resolve, reject) => {
     ch.on('close', () => { c.end(); resolve(); }).resume();
     ch.end(process.env.BOUND_STDIN ?? '');
   })).on('error', reject).connect({ host: h.sshAddress, port: h.sshPort, username: h.user, privateKey: keyOf(h.keyPath) });
+  declineHostKeysProof(c);
 })));
 `;
 
@@ -117,6 +123,8 @@ export async function run(): Promise<void> {
   execFileSync('bash', [path.join(REPO, 'hack', 'install-ansible.sh')], { stdio: 'inherit' });
   const cli = builtCli();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kubeone-bench-probe-'));
+  const boundHelper = path.join(dir, 'host-keys-proof.mjs');
+  await build({ entryPoints: [path.join(REPO, 'pkg', 'ssh', 'host-keys-proof.ts')], outfile: boundHelper, format: 'esm', platform: 'node', logLevel: 'warning' });
   const started = Date.now();
   const fleets = await startBenchFleets(Math.max(...SIZES));
   console.error(`bench probe: ${fleets.reduce((n, f) => n + f.hosts.length, 0)} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -137,11 +145,12 @@ export async function run(): Promise<void> {
       // The same connections running the probe's own command (sudo and the host script, as
       // kubeone sends it to these hosts, which the manifest names: no hostname -f): what the
       // hosts' side costs, apart from our process.
-      const probeEnv = { ...process.env, BOUND_COMMAND: `sudo -n ${PROBE_COMMAND}`, BOUND_STDIN: renderHostScript({ detectFqdn: false }) };
+      const boundEnv = { ...process.env, BOUND_HELPER: boundHelper };
+      const probeEnv = { ...boundEnv, BOUND_COMMAND: `sudo -n ${PROBE_COMMAND}`, BOUND_STDIN: renderHostScript({ detectFqdn: false }) };
       const { kubeone, ansible, bound, boundScript } = await medians({
         kubeone: () => timed(process.execPath, [cli, 'snapshot', '-m', manifest, '-o', path.join(sub, 'snapshot.json')]),
         ansible: () => timed('ansible', ['all', '-i', inventory, '-m', 'setup'], ansibleEnv),
-        bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)]),
+        bound: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)], boundEnv),
         boundScript: () => timed(process.execPath, ['--input-type=module', '-e', BOUND_SCRIPT, JSON.stringify(hosts)], probeEnv),
       });
       console.log(

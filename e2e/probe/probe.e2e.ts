@@ -2,11 +2,13 @@
 // product's SSH pool, in the host states issue 5 lists. Cluster-level facts of a running
 // cluster (Nodes, etcd) need the simulator and live in cluster-probe.e2e.ts once it lands.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { expect } from 'chai';
+import { Client } from 'ssh2';
 
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { runStatus, runSnapshot } from '../../pkg/probe/commands.js';
@@ -14,6 +16,9 @@ import { probe } from '../../pkg/probe/index.js';
 import { serializeSnapshot, validateSnapshot } from '../../pkg/snapshot/snapshot.js';
 import type { HostFacts, Snapshot } from '../../pkg/snapshot/types.js';
 import type { Logger } from '../../pkg/ssh/logger.js';
+import { connectEndpoint } from '../../pkg/ssh/connect.js';
+import { resolveEndpoints } from '../../pkg/ssh/endpoint.js';
+import { KnownHosts } from '../../pkg/ssh/known-hosts.js';
 import { createSshPool, type SshPoolOptions } from '../../pkg/ssh/pool.js';
 import { type Fleet, startFleet } from '../fleet/index.js';
 import { fleetCluster } from './fleet-cluster.js';
@@ -106,6 +111,34 @@ describe('probe on a sandbox fleet', function () {
     expect(log).to.contain('COMMAND=/usr/bin/bash /dev/stdin');
     expect(log).not.to.contain('kubeone probe');
     expect(log).not.to.match(/tmp\.[A-Za-z0-9]{10}/);
+  });
+
+  it("does not ask a host to prove its other host keys, which ssh2 does by default", async () => {
+    // Runs `true` and reports whether ssh2 emitted 'hostkeys', the event it emits once the host
+    // has proved the keys it announced after authentication. The proof's request precedes the
+    // channel's, so its answer arrives before the command ends.
+    const provedKeys = async (client: Client): Promise<boolean> => {
+      let proved = false;
+      client.on('hostkeys', () => (proved = true));
+      await new Promise<void>((resolve, reject) => client.exec('true', (error, channel) => (error ? reject(error) : channel.on('close', () => resolve()).resume())));
+      return proved;
+    };
+    const target = loaded.hosts.find((h) => h.name === 'worker-1')!;
+    const { host: endpoint } = resolveEndpoints(target, dir);
+    // The control: ssh2's own client, as the bound of the probe benchmark was, does ask.
+    const plain = new Client();
+    await new Promise<void>((resolve, reject) => plain.on('ready', resolve).on('error', reject).connect({ host: endpoint.address, port: endpoint.port, username: endpoint.user, privateKey: readFileSync(endpoint.privateKeyFile!) }));
+    try {
+      expect(await provedKeys(plain)).to.equal(true);
+    } finally {
+      plain.end();
+    }
+    const ours = await connectEndpoint(endpoint, { hostName: target.name, knownHosts: new KnownHosts(path.join(dir, 'known_hosts')), timeoutMs: 5_000, logger });
+    try {
+      expect(await provedKeys(ours)).to.equal(false);
+    } finally {
+      ours.end();
+    }
   });
 
   it('gives byte-identical hashed parts for two probes of an unchanged fleet', async () => {

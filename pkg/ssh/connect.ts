@@ -10,6 +10,7 @@ import type { Client } from 'ssh2';
 
 import type { SshEndpoint } from './endpoint.js';
 import { classifyConnectError } from './errors.js';
+import { declineHostKeysProof } from './host-keys-proof.js';
 import { fingerprint, hostKeyAlgorithmsFor, type KnownHosts, parsePublicKey, type HostKey } from './known-hosts.js';
 import type { Logger } from './logger.js';
 import { SshError } from './types.js';
@@ -131,7 +132,11 @@ async function handshake(endpoint: SshEndpoint, options: ConnectOptions, manifes
   const early = tcp?.failure();
   if (early) throw classifyConnectError(hostName, endpoint.label, early);
   try {
-    await ssh.connect(config);
+    const connecting = ssh.connect(config);
+    // node-ssh creates the ssh2 client and starts it synchronously, long before the host
+    // authenticates us and announces its keys.
+    if (ssh.connection) declineHostKeysProof(ssh.connection);
+    await connecting;
   } catch (error) {
     ssh.dispose();
     throw refusal ?? classifyConnectError(hostName, endpoint.label, error);
