@@ -8,8 +8,8 @@ export async function coreApi(kubeConfig: unknown): Promise<CoreV1Api> {
   return (kubeConfig as KubeConfig).makeApiClient(Api);
 }
 
-/** setHeaderOptions for a JSON merge patch (what `kubectl patch --type merge` sends). */
-export async function mergePatchOptions(): Promise<ReturnType<typeof import('@kubernetes/client-node').setHeaderOptions>> {
-  const { setHeaderOptions, PatchStrategy } = await import('./core-api-class.js');
-  return setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** mergePatchHeaderOptions, for ops that load client-node on first use. */
+export async function mergePatchOptions(): Promise<ReturnType<typeof import('./core-api-class.js').mergePatchHeaderOptions>> {
+  const { mergePatchHeaderOptions } = await import('./core-api-class.js');
+  return mergePatchHeaderOptions();
 }

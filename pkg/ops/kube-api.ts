@@ -3,6 +3,7 @@
 // on a KubeConfig whose connections are tunnelled over SSH (pkg/kube).
 import * as k8s from '@kubernetes/client-node';
 import { statusOf } from '../kube/api-status.js';
+import { mergePatchHeaderOptions } from '../kube/core-api-class.js';
 import type { CsrView } from '../kube/kubelet-serving-csr.js';
 
 export interface NodeView {
@@ -40,7 +41,7 @@ export interface KubeApi {
 export function clientNodeKubeApi(kc: k8s.KubeConfig): KubeApi {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const certificates = kc.makeApiClient(k8s.CertificatesV1Api);
-  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  const mergePatch = mergePatchHeaderOptions();
   return {
     async getNode(name) {
       try {
