@@ -15,10 +15,10 @@ import { runStatus, runSnapshot } from '../../pkg/probe/commands.js';
 import { probe } from '../../pkg/probe/index.js';
 import { serializeSnapshot, validateSnapshot } from '../../pkg/snapshot/snapshot.js';
 import type { HostFacts, Snapshot } from '../../pkg/snapshot/types.js';
-import type { Logger } from '../../pkg/ssh/logger.js';
 import { connectEndpoint } from '../../pkg/ssh/connect.js';
 import { resolveEndpoints } from '../../pkg/ssh/endpoint.js';
 import { KnownHosts } from '../../pkg/ssh/known-hosts.js';
+import type { Logger } from '../../pkg/ssh/logger.js';
 import { createSshPool, type SshPoolOptions } from '../../pkg/ssh/pool.js';
 import { type Fleet, startFleet } from '../fleet/index.js';
 import { fleetCluster } from './fleet-cluster.js';
@@ -113,7 +113,7 @@ describe('probe on a sandbox fleet', function () {
     expect(log).not.to.match(/tmp\.[A-Za-z0-9]{10}/);
   });
 
-  it("does not ask a host to prove its other host keys, which ssh2 does by default", async () => {
+  it('does not ask a host to prove its other host keys, which ssh2 does by default', async () => {
     // Runs `true` and reports whether ssh2 emitted 'hostkeys', the event it emits once the host
     // has proved the keys it announced after authentication. The proof's request precedes the
     // channel's, so its answer arrives before the command ends.
