@@ -142,6 +142,29 @@ export async function sshRun(target: SshTarget, command: string, timeoutMs?: num
 }
 
 /**
+ * One login that runs `true`, bounded as a whole: a freshly booted host can accept the login and
+ * leave the session unanswered, and sshExec has no timeout of its own, so one such attempt would
+ * hold the wait past its deadline.
+ */
+async function tryLogin(target: SshTarget, connectTimeoutMs: number, timeoutMs: number): Promise<ExecResult> {
+  const connection = await sshConnect(target, connectTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const run = sshExec(connection.client, 'true');
+  run.catch(() => undefined); // Closing the connection on timeout fails it: nobody waits for it then.
+  try {
+    return await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`logged in, but 'true' did not finish within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    connection.close();
+  }
+}
+
+/**
  * Waits until the host accepts a login with the key and runs a command: sshd
  * listening is not enough (host keys and authorized_keys must be in place).
  */
@@ -150,7 +173,8 @@ export async function waitForSshLogin(target: SshTarget, timeoutMs: number, labe
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      const result = await sshRun(target, 'true', Math.min(5_000, Math.max(1_000, deadline - Date.now())));
+      const left = Math.max(1_000, deadline - Date.now());
+      const result = await tryLogin(target, Math.min(5_000, left), Math.min(20_000, left));
       if (result.exitCode === 0) return;
       lastError = new Error(`'true' exited ${result.exitCode}: ${result.stderr}`);
     } catch (error) {
