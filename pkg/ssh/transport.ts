@@ -110,7 +110,7 @@ export class SshTransport extends ShellTransport implements HostTransport {
           channel.close();
         }
       }, timeoutMs);
-      this.options.client.exec(command, (error, ch) => {
+      const opened = (error: Error | undefined, ch: ClientChannel) => {
         if (error) {
           finish(() => reject(new SshError(this.host, 'unreachable', `cannot open a command channel: ${error.message}`, { cause: error })));
           return;
@@ -127,17 +127,26 @@ export class SshTransport extends ShellTransport implements HostTransport {
         if (stdin === undefined) ch.end();
         else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) ch.end(stdin);
         else stdin.pipe(ch);
-      });
+      };
+      try {
+        this.options.client.exec(command, opened);
+      } catch (error) {
+        // ssh2 throws 'Not connected' at once when the connection already ended (a host whose
+        // network dropped, after the keepalives gave up): the same failure as a refused channel.
+        finish(() => reject(new SshError(this.host, 'unreachable', `cannot open a command channel: ${(error as Error).message}`, { cause: error })));
+      }
     });
   }
 
   forwardOut(dstHost: string, dstPort: number): Promise<Duplex> {
     if (this.closed) return Promise.reject(new SshError(this.host, 'unreachable', 'connection already closed'));
     return new Promise((resolve, reject) => {
-      this.options.client.forwardOut('127.0.0.1', 0, dstHost, dstPort, (error, channel) => {
-        if (error) reject(new SshError(this.host, 'unreachable', `cannot open a tunnel to ${dstHost}:${dstPort} from this host: ${error.message}`, { cause: error }));
-        else resolve(channel);
-      });
+      const refused = (error: Error) => new SshError(this.host, 'unreachable', `cannot open a tunnel to ${dstHost}:${dstPort} from this host: ${error.message}`, { cause: error });
+      try {
+        this.options.client.forwardOut('127.0.0.1', 0, dstHost, dstPort, (error, channel) => (error ? reject(refused(error)) : resolve(channel)));
+      } catch (error) {
+        reject(refused(error as Error)); // thrown at once on an ended connection, as by exec
+      }
     });
   }
 
