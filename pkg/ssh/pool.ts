@@ -111,10 +111,12 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
 
   const forwardFromBastion = (hostName: string, client: Client, endpoint: SshEndpoint): Promise<Duplex> =>
     new Promise((resolve, reject) => {
-      client.forwardOut('127.0.0.1', 0, endpoint.address, endpoint.port, (error, channel) => {
-        if (error) reject(new SshError(hostName, 'unreachable', `unreachable through the bastion: ${endpoint.label}: ${error.message}`, { cause: error }));
-        else resolve(channel);
-      });
+      const refused = (error: Error) => new SshError(hostName, 'unreachable', `unreachable through the bastion: ${endpoint.label}: ${error.message}`, { cause: error });
+      try {
+        client.forwardOut('127.0.0.1', 0, endpoint.address, endpoint.port, (error, channel) => (error ? reject(refused(error)) : resolve(channel)));
+      } catch (error) {
+        reject(refused(error as Error)); // ssh2 throws 'Not connected' at once when the bastion's connection ended
+      }
     });
 
   const open = async (host: ResolvedHost): Promise<SshTransport> => {
