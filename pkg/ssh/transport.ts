@@ -110,9 +110,10 @@ export class SshTransport extends ShellTransport implements HostTransport {
           channel.close();
         }
       }, timeoutMs);
+      const refused = (error: Error) => finish(() => reject(new SshError(this.host, 'unreachable', `cannot open a command channel: ${error.message}`, { cause: error })));
       const opened = (error: Error | undefined, ch: ClientChannel) => {
         if (error) {
-          finish(() => reject(new SshError(this.host, 'unreachable', `cannot open a command channel: ${error.message}`, { cause: error })));
+          refused(error);
           return;
         }
         channel = ch;
@@ -133,7 +134,7 @@ export class SshTransport extends ShellTransport implements HostTransport {
       } catch (error) {
         // ssh2 throws 'Not connected' at once when the connection already ended (a host whose
         // network dropped, after the keepalives gave up): the same failure as a refused channel.
-        finish(() => reject(new SshError(this.host, 'unreachable', `cannot open a command channel: ${(error as Error).message}`, { cause: error })));
+        refused(error as Error);
       }
     });
   }
