@@ -131,31 +131,22 @@ export function sshExec(client: Client, command: string): Promise<ExecResult> {
   });
 }
 
-/** One-shot convenience: log in, run, log out. */
-export async function sshRun(target: SshTarget, command: string, timeoutMs?: number): Promise<ExecResult> {
-  const connection = await sshConnect(target, timeoutMs);
-  try {
-    return await sshExec(connection.client, command);
-  } finally {
-    connection.close();
-  }
-}
-
 /**
- * One login that runs `true`, bounded as a whole: a freshly booted host can accept the login and
- * leave the session unanswered, and sshExec has no timeout of its own, so one such attempt would
- * hold the wait past its deadline.
+ * One-shot convenience: log in, run, log out. `timeoutMs` bounds the login; `runTimeoutMs`, when
+ * given, the command: a host can accept the login and leave the session unanswered, and
+ * sshExec has no timeout of its own.
  */
-async function tryLogin(target: SshTarget, connectTimeoutMs: number, timeoutMs: number): Promise<ExecResult> {
-  const connection = await sshConnect(target, connectTimeoutMs);
+export async function sshRun(target: SshTarget, command: string, timeoutMs?: number, runTimeoutMs?: number): Promise<ExecResult> {
+  const connection = await sshConnect(target, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
-  const run = sshExec(connection.client, 'true');
+  const run = sshExec(connection.client, command);
   run.catch(() => undefined); // Closing the connection on timeout fails it: nobody waits for it then.
   try {
+    if (runTimeoutMs === undefined) return await run;
     return await Promise.race([
       run,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`logged in, but 'true' did not finish within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`logged in, but '${command}' did not finish within ${runTimeoutMs} ms`)), runTimeoutMs);
       }),
     ]);
   } finally {
@@ -174,7 +165,8 @@ export async function waitForSshLogin(target: SshTarget, timeoutMs: number, labe
   while (Date.now() < deadline) {
     try {
       const left = Math.max(1_000, deadline - Date.now());
-      const result = await tryLogin(target, Math.min(5_000, left), Math.min(20_000, left));
+      // Each attempt bounded as a whole, so that one unanswered session cannot hold the wait past its deadline.
+      const result = await sshRun(target, 'true', Math.min(5_000, left), Math.min(20_000, left));
       if (result.exitCode === 0) return;
       lastError = new Error(`'true' exited ${result.exitCode}: ${result.stderr}`);
     } catch (error) {
