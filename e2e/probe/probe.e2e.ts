@@ -2,13 +2,12 @@
 // product's SSH pool, in the host states issue 5 lists. Cluster-level facts of a running
 // cluster (Nodes, etcd) need the simulator and live in cluster-probe.e2e.ts once it lands.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { expect } from 'chai';
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
 
 import type { LoadedCluster } from '../../pkg/api/types.js';
 import { runStatus, runSnapshot } from '../../pkg/probe/commands.js';
@@ -20,7 +19,7 @@ import { resolveEndpoints } from '../../pkg/ssh/endpoint.js';
 import { KnownHosts } from '../../pkg/ssh/known-hosts.js';
 import type { Logger } from '../../pkg/ssh/logger.js';
 import { createSshPool, type SshPoolOptions } from '../../pkg/ssh/pool.js';
-import { type Fleet, startFleet } from '../fleet/index.js';
+import { type Fleet, sshExec, startFleet } from '../fleet/index.js';
 import { fleetCluster } from './fleet-cluster.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -120,20 +119,18 @@ describe('probe on a sandbox fleet', function () {
     const provedKeys = async (client: Client): Promise<boolean> => {
       let proved = false;
       client.on('hostkeys', () => (proved = true));
-      await new Promise<void>((resolve, reject) => client.exec('true', (error, channel) => (error ? reject(error) : channel.on('close', () => resolve()).resume())));
+      await sshExec(client, 'true');
       return proved;
     };
-    const target = loaded.hosts.find((h) => h.name === 'worker-1')!;
-    const { host: endpoint } = resolveEndpoints(target, dir);
-    // The control: ssh2's own client, as the bound of the probe benchmark was, does ask.
-    const plain = new Client();
-    await new Promise<void>((resolve, reject) => plain.on('ready', resolve).on('error', reject).connect({ host: endpoint.address, port: endpoint.port, username: endpoint.user, privateKey: readFileSync(endpoint.privateKeyFile!) }));
+    // The control: ssh2's own client (the fleet's test connection), as the probe benchmark's bound was, does ask.
+    const plain = await fleet.ssh('worker-1');
     try {
-      expect(await provedKeys(plain)).to.equal(true);
+      expect(await provedKeys(plain.client)).to.equal(true);
     } finally {
-      plain.end();
+      plain.close();
     }
-    const ours = await connectEndpoint(endpoint, { hostName: target.name, knownHosts: new KnownHosts(path.join(dir, 'known_hosts')), timeoutMs: 5_000, logger });
+    const target = loaded.hosts.find((h) => h.name === 'worker-1')!;
+    const ours = await connectEndpoint(resolveEndpoints(target, dir).host, { hostName: target.name, knownHosts: new KnownHosts(path.join(dir, 'known_hosts')), timeoutMs: 5_000, logger });
     try {
       expect(await provedKeys(ours)).to.equal(false);
     } finally {
