@@ -13,7 +13,7 @@ import { resolveEndpoints, type SshEndpoint } from './endpoint.js';
 import { KnownHosts } from './known-hosts.js';
 import { Limiter } from './limiter.js';
 import { type Logger, silentLogger } from './logger.js';
-import { SshTransport } from './transport.js';
+import { openTunnel, SshTransport } from './transport.js';
 import { type HostTransport, SshError } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 64;
@@ -110,13 +110,8 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
   };
 
   const forwardFromBastion = (hostName: string, client: Client, endpoint: SshEndpoint): Promise<Duplex> =>
-    new Promise((resolve, reject) => {
-      const refused = (error: Error) => new SshError(hostName, 'unreachable', `unreachable through the bastion: ${endpoint.label}: ${error.message}`, { cause: error });
-      try {
-        client.forwardOut('127.0.0.1', 0, endpoint.address, endpoint.port, (error, channel) => (error ? reject(refused(error)) : resolve(channel)));
-      } catch (error) {
-        reject(refused(error as Error)); // ssh2 throws 'Not connected' at once when the bastion's connection ended
-      }
+    openTunnel(client, endpoint.address, endpoint.port).catch((error: Error) => {
+      throw new SshError(hostName, 'unreachable', `unreachable through the bastion: ${endpoint.label}: ${error.message}`, { cause: error });
     });
 
   const open = async (host: ResolvedHost): Promise<SshTransport> => {

@@ -141,13 +141,8 @@ export class SshTransport extends ShellTransport implements HostTransport {
 
   forwardOut(dstHost: string, dstPort: number): Promise<Duplex> {
     if (this.closed) return Promise.reject(new SshError(this.host, 'unreachable', 'connection already closed'));
-    return new Promise((resolve, reject) => {
-      const refused = (error: Error) => new SshError(this.host, 'unreachable', `cannot open a tunnel to ${dstHost}:${dstPort} from this host: ${error.message}`, { cause: error });
-      try {
-        this.options.client.forwardOut('127.0.0.1', 0, dstHost, dstPort, (error, channel) => (error ? reject(refused(error)) : resolve(channel)));
-      } catch (error) {
-        reject(refused(error as Error)); // thrown at once on an ended connection, as by exec
-      }
+    return openTunnel(this.options.client, dstHost, dstPort).catch((error: Error) => {
+      throw new SshError(this.host, 'unreachable', `cannot open a tunnel to ${dstHost}:${dstPort} from this host: ${error.message}`, { cause: error });
     });
   }
 
@@ -156,6 +151,20 @@ export class SshTransport extends ShellTransport implements HostTransport {
     this.closed = true;
     await this.options.onClose();
   }
+}
+
+/**
+ * A channel from `client`'s host to dstHost:dstPort. ssh2 reports a refusal through the callback
+ * but throws 'Not connected' at once when the connection already ended; both reject here.
+ */
+export function openTunnel(client: Client, dstHost: string, dstPort: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.forwardOut('127.0.0.1', 0, dstHost, dstPort, (error, channel) => (error ? reject(error) : resolve(channel)));
+    } catch (error) {
+      reject(error);
+    }
+  });
 }
 
 /**
